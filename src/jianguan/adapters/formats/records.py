@@ -1,0 +1,507 @@
+"""Format v1 records ⇄ domain objects, with every check a record can fail named and located.
+
+`decode_case_line` turns one cases.jsonl line into a `Case` or a list of `RecordError`s;
+`case_to_record` is its inverse (the export). Units and people rows are handled here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from jianguan.adapters.formats.errors import RecordError
+from jianguan.adapters.formats.schema import CASE_FIELDS, decode_case_json
+from jianguan.domain.model import (
+    Case,
+    CaseCategory,
+    DataSet,
+    Decision,
+    DecisionType,
+    Document,
+    Event,
+    Outcome,
+    Person,
+    Role,
+    Suspect,
+    Unit,
+    UnitLevel,
+    Victim,
+    decisions_allowed,
+)
+
+UNIT_COLUMNS = ("code", "name", "level", "parent")
+PEOPLE_COLUMNS = ("id", "name", "unit", "department", "role", "in_quota", "senior")
+_LEVEL_RANK = {
+    UnitLevel.SUPREME: 0,
+    UnitLevel.PROVINCIAL: 1,
+    UnitLevel.MUNICIPAL: 2,
+    UnitLevel.BASIC: 3,
+}
+_TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
+
+# pydantic error type → (中文, English) reason; `{expected}` and `{input}` are filled in.
+_REASONS: dict[str, tuple[str, str]] = {
+    "missing": ("缺少必填字段", "required field missing"),
+    "extra_forbidden": ("未知字段（格式 v1 中没有此字段）", "unknown field (not in format v1)"),
+    "enum": ("取值 {input} 无效，应为 {expected}", "invalid value {input}, expected {expected}"),
+    "literal_error": (
+        "取值 {input} 无效，应为 {expected}",
+        "invalid value {input}, expected {expected}",
+    ),
+    "string_type": ("应为字符串", "must be a string"),
+    "bool_type": ("应为 true 或 false", "must be true or false"),
+    "int_type": ("应为整数", "must be an integer"),
+    "int_from_float": ("应为整数", "must be an integer"),
+    "list_type": ("应为列表", "must be a list"),
+    "dict_type": ("应为对象", "must be an object"),
+    "typed_dict_type": ("应为对象", "must be an object"),
+    "date_type": ("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_parsing": (
+        "日期 {input} 无效，应为 YYYY-MM-DD",
+        "invalid date {input}, expected YYYY-MM-DD",
+    ),
+    "date_from_datetime_parsing": (
+        "日期 {input} 无效，应为 YYYY-MM-DD",
+        "invalid date {input}, expected YYYY-MM-DD",
+    ),
+    "json_invalid": ("不是合法的 JSON：{error}", "malformed JSON: {error}"),
+    "json_type": ("应为 JSON 对象", "must be a JSON object"),
+}
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "-"
+
+
+def _reason(err: Mapping[str, Any]) -> tuple[str, str]:
+    ctx = dict(err.get("ctx") or {})
+    raw = err.get("input")
+    ctx.setdefault("input", repr(raw)[:60] if not isinstance(raw, dict) else "{…}")
+    ctx.setdefault("expected", "")
+    ctx.setdefault("error", err.get("msg", ""))
+    zh, en = _REASONS.get(err["type"], (err.get("msg", "无效"), err.get("msg", "invalid")))
+    return zh.format(**ctx), en.format(**ctx)
+
+
+def validation_errors(file: str, line: int, exc: ValidationError) -> list[RecordError]:
+    return [
+        RecordError(file, line, field_path(e["loc"]), *_reason(e))
+        for e in exc.errors(include_url=False)
+    ]
+
+
+# ---------------------------------------------------------------- cases.jsonl
+
+
+def decode_case_line(
+    raw: bytes | str, file: str, line: int, org: DataSet
+) -> Case | list[RecordError]:
+    """One cases.jsonl line → a validated `Case`, or every error found in it."""
+    try:
+        rec = decode_case_json(raw)
+    except ValidationError as exc:
+        return validation_errors(file, line, exc)
+    errors = [RecordError(file, line, f, zh, en) for f, zh, en in _semantic_problems(rec, org)]
+    return errors or _to_case(rec)
+
+
+def _semantic_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str, str, str]]:
+    return [*_reference_problems(rec, org), *_date_problems(rec), *_decision_problems(rec)]
+
+
+def _reference_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+
+    def staff(path: str, value: str | None) -> None:
+        if value is not None and value not in org.person_ids:
+            out.append(
+                (path, f"人员 {value} 不在 people.csv 中", f"staff id {value} not in people.csv")
+            )
+
+    if rec["unit"] not in org.unit_codes:
+        out.append(
+            (
+                "unit",
+                f"单位 {rec['unit']} 不在 units.csv 中",
+                f"unit {rec['unit']} not in units.csv",
+            )
+        )
+    staff("handler", rec["handler"])
+    parties: set[str] = set()
+    for group in ("suspects", "victims"):
+        for i, p in enumerate(rec.get("suspects" if group == "suspects" else "victims", [])):
+            if p["id"] in parties:
+                out.append(
+                    (
+                        f"{group}[{i}].id",
+                        f"当事人编号 {p['id']} 重复",
+                        f"duplicate party id {p['id']}",
+                    )
+                )
+            parties.add(p["id"])
+    for i, ev in enumerate(rec.get("events", [])):
+        staff(f"events[{i}].by", ev.get("by"))
+        party = ev.get("party")
+        if party is not None and party not in parties:
+            out.append(
+                (
+                    f"events[{i}].party",
+                    f"当事人 {party} 不在本案 suspects/victims 中",
+                    f"party {party} is not a suspect or victim of this case",
+                )
+            )
+    decision = rec.get("decision")
+    if decision:
+        staff("decision.by", decision["by"])
+        staff("decision.approved_by", decision.get("approved_by"))
+    return out
+
+
+def _date_problems(rec: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    received: dt.date = rec["received_on"]
+    checks: list[tuple[str, dt.date | None, str, dt.date | None, str]] = [
+        ("assigned_on", rec["assigned_on"], "received_on", received, "受理日期"),
+        ("closed_on", rec.get("closed_on"), "received_on", received, "受理日期"),
+        ("archived_on", rec.get("archived_on"), "closed_on", rec.get("closed_on"), "结案日期"),
+    ]
+    decision = rec.get("decision")
+    if decision:
+        checks.append(("decision.on", decision["on"], "received_on", received, "受理日期"))
+    out = []
+    for name, value, other_name, other, other_zh in checks:
+        if value is not None and other is not None and value < other:
+            out.append(
+                (
+                    name,
+                    f"日期 {value} 早于{other_zh} {other}",
+                    f"{value} is before {other_name} {other}",
+                )
+            )
+    if rec.get("archived_on") is not None and rec.get("closed_on") is None:
+        out.append(("archived_on", "未结案却有归档日期", "archived but closed_on is null"))
+    return out
+
+
+def _decision_problems(rec: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    decision = rec.get("decision")
+    if not decision:
+        return []
+    out = []
+    category = CaseCategory(rec["category"])
+    kind = DecisionType(decision["type"])
+    if kind not in decisions_allowed(category):
+        allowed = "|".join(sorted(decisions_allowed(category)))
+        out.append(
+            (
+                "decision.type",
+                f"{category.value} 类案件不能作出 {kind.value} 决定，应为 {allowed}",
+                f"{kind.value} is not a decision of a {category.value} case ({allowed})",
+            )
+        )
+    has_ground = decision.get("ground") is not None
+    if kind is DecisionType.NOT_PROSECUTE and not has_ground:
+        out.append(
+            (
+                "decision.ground",
+                "不起诉决定须注明不起诉类型（statutory|discretionary|insufficient_evidence）",
+                "not_prosecute needs a ground",
+            )
+        )
+    if kind is not DecisionType.NOT_PROSECUTE and has_ground:
+        out.append(
+            ("decision.ground", "只有不起诉决定才有不起诉类型", "only not_prosecute has a ground")
+        )
+    return out
+
+
+def _to_case(rec: Mapping[str, Any]) -> Case:
+    decision, outcome = rec.get("decision"), rec.get("outcome")
+    return Case(
+        case_id=rec["case_id"],
+        unified_no=rec["unified_no"],
+        unit=rec["unit"],
+        department=rec["department"],
+        category=rec["category"],
+        source=rec["source"],
+        received_on=rec["received_on"],
+        handler=rec["handler"],
+        assigned_on=rec["assigned_on"],
+        assignment=rec["assignment"],
+        major_complex=rec["major_complex"],
+        charges=tuple(rec.get("charges", ())),
+        suspects=tuple(
+            Suspect(
+                s["id"],
+                s["name"],
+                s["birth_date"],
+                s["in_custody"],
+                s["minor"],
+                s.get("disability"),
+                s["has_counsel"],
+                s["plea_leniency"],
+                s["fast_track"],
+                s.get("likely_sentence_months"),
+            )
+            for s in rec.get("suspects", ())
+        ),
+        victims=tuple(Victim(v["id"], v["name"]) for v in rec.get("victims", ())),
+        events=tuple(
+            Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"))
+            for e in rec.get("events", ())
+        ),
+        decision=None
+        if not decision
+        else Decision(
+            decision["type"],
+            decision["on"],
+            decision["by"],
+            decision.get("approved_by"),
+            decision.get("ground"),
+        ),
+        outcome=None
+        if not outcome
+        else Outcome(
+            outcome["type"],
+            outcome["on"],
+            outcome.get("sentence_months"),
+            outcome.get("recommendation_months"),
+            outcome.get("recommendation_accepted"),
+            outcome["appealed"],
+            outcome["charge_changed"],
+        ),
+        documents=tuple(
+            Document(d["type"], d.get("no"), d["issued_on"], d.get("text"))
+            for d in rec.get("documents", ())
+        ),
+        closed_on=rec.get("closed_on"),
+        archived_on=rec.get("archived_on"),
+    )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def case_to_record(case: Case) -> dict[str, Any]:
+    """A `Case` as a format v1 object, keys in spec order (the inverse of `decode_case_line`)."""
+    d = case.decision
+    decision: dict[str, Any] | None = None
+    if d is not None:
+        decision = {
+            "type": d.type.value,
+            "on": d.on.isoformat(),
+            "by": d.by,
+            "approved_by": d.approved_by,
+        }
+        if d.ground is not None or d.type is DecisionType.NOT_PROSECUTE:
+            decision["ground"] = None if d.ground is None else d.ground.value
+    o = case.outcome
+    rec: dict[str, Any] = {
+        "case_id": case.case_id,
+        "unified_no": case.unified_no,
+        "unit": case.unit,
+        "department": case.department,
+        "category": case.category.value,
+        "source": case.source.value,
+        "received_on": case.received_on.isoformat(),
+        "handler": case.handler,
+        "assigned_on": case.assigned_on.isoformat(),
+        "assignment": case.assignment.value,
+        "major_complex": case.major_complex,
+        "charges": list(case.charges),
+        "suspects": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "birth_date": s.birth_date.isoformat(),
+                "in_custody": s.in_custody,
+                "minor": s.minor,
+                "disability": None if s.disability is None else s.disability.value,
+                "has_counsel": s.has_counsel,
+                "plea_leniency": s.plea_leniency,
+                "fast_track": s.fast_track,
+                "likely_sentence_months": s.likely_sentence_months,
+            }
+            for s in case.suspects
+        ],
+        "victims": [{"id": v.id, "name": v.name} for v in case.victims],
+        "events": [
+            {
+                "type": e.type.value,
+                "on": e.on.isoformat(),
+                "by": e.by,
+                "party": e.party,
+                "note": e.note,
+            }
+            for e in case.events
+        ],
+        "decision": decision,
+        "outcome": None
+        if o is None
+        else {
+            "type": o.type.value,
+            "on": o.on.isoformat(),
+            "sentence_months": o.sentence_months,
+            "recommendation_months": o.recommendation_months,
+            "recommendation_accepted": o.recommendation_accepted,
+            "appealed": o.appealed,
+            "charge_changed": o.charge_changed,
+        },
+        "documents": [
+            {
+                "type": doc.type,
+                "no": doc.no,
+                "issued_on": doc.issued_on.isoformat(),
+                "text": doc.text,
+            }
+            for doc in case.documents
+        ],
+        "closed_on": _iso(case.closed_on),
+        "archived_on": _iso(case.archived_on),
+    }
+    assert tuple(rec) == CASE_FIELDS
+    return rec
+
+
+def case_to_json(case: Case) -> bytes:
+    return orjson.dumps(case_to_record(case))
+
+
+def content_hash(case: Case) -> str:
+    """A digest of the record's meaning: equal for equal cases whatever the key order or layout."""
+    import hashlib
+
+    canonical = orjson.dumps(case_to_record(case), option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------- units.csv / people.csv
+
+
+def _bool(value: str) -> bool | None:
+    v = value.strip().lower()
+    return True if v in _TRUE else False if v in _FALSE else None
+
+
+def _enum_problem(kind: type[StrEnum], value: str, field: str) -> tuple[str, str, str] | None:
+    allowed = [m.value for m in kind]
+    if value in allowed:
+        return None
+    listed = "|".join(allowed)
+    return (
+        field,
+        f"取值 {value!r} 无效，应为 {listed}",
+        f"invalid value {value!r}, expected {listed}",
+    )
+
+
+def decode_unit_row(row: Mapping[str, str]) -> Unit | list[tuple[str, str, str]]:
+    problems = [p for p in (_enum_problem(UnitLevel, row["level"], "level"),) if p]
+    problems += _blank_problems(row, ("code", "name"))
+    if problems:
+        return problems
+    return Unit(
+        row["code"].strip(),
+        row["name"].strip(),
+        UnitLevel(row["level"]),
+        row["parent"].strip() or None,
+    )
+
+
+def decode_person_row(row: Mapping[str, str]) -> Person | list[tuple[str, str, str]]:
+    problems = [p for p in (_enum_problem(Role, row["role"], "role"),) if p]
+    problems += _blank_problems(row, ("id", "name", "unit", "department"))
+    flags = {}
+    for name in ("in_quota", "senior"):
+        flags[name] = _bool(row[name])
+        if flags[name] is None:
+            problems.append(
+                (
+                    name,
+                    f"取值 {row[name]!r} 无效，应为 true 或 false",
+                    f"invalid value {row[name]!r}, expected true or false",
+                )
+            )
+    if problems:
+        return problems
+    return Person(
+        row["id"].strip(),
+        row["name"].strip(),
+        row["unit"].strip(),
+        row["department"].strip(),
+        Role(row["role"]),
+        bool(flags["in_quota"]),
+        bool(flags["senior"]),
+    )
+
+
+def _blank_problems(row: Mapping[str, str], names: Iterable[str]) -> list[tuple[str, str, str]]:
+    return [(n, "必填字段为空", "required field is empty") for n in names if not row[n].strip()]
+
+
+def tree_problems(units: Iterable[tuple[int, Unit]]) -> list[tuple[int, str, str, str]]:
+    """Parent references and levels: a unit's parent exists and sits one or more levels above."""
+    by_code = {u.code: u for _, u in units}
+    out = []
+    for line, u in units:
+        if u.parent is None:
+            continue
+        parent = by_code.get(u.parent)
+        if parent is None:
+            out.append(
+                (
+                    line,
+                    "parent",
+                    f"上级单位 {u.parent} 不在 units.csv 中",
+                    f"parent unit {u.parent} not in units.csv",
+                )
+            )
+        elif _LEVEL_RANK[parent.level] >= _LEVEL_RANK[u.level]:
+            out.append(
+                (
+                    line,
+                    "level",
+                    f"{u.level.value} 级单位的上级 {u.parent} 是 {parent.level.value} 级，层级不对",
+                    f"a {u.level.value} unit cannot sit under a {parent.level.value} unit",
+                )
+            )
+    return out
+
+
+def unit_to_row(u: Unit) -> dict[str, str]:
+    return {"code": u.code, "name": u.name, "level": u.level.value, "parent": u.parent or ""}
+
+
+def person_to_row(p: Person) -> dict[str, str]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "unit": p.unit,
+        "department": p.department,
+        "role": p.role.value,
+        "in_quota": "true" if p.in_quota else "false",
+        "senior": "true" if p.senior else "false",
+    }
+
+
+__all__ = [
+    "PEOPLE_COLUMNS",
+    "UNIT_COLUMNS",
+    "case_to_json",
+    "case_to_record",
+    "content_hash",
+    "decode_case_line",
+    "decode_person_row",
+    "decode_unit_row",
+    "person_to_row",
+    "tree_problems",
+    "unit_to_row",
+]

@@ -1,0 +1,119 @@
+"""Format v1 (../shared/spec/case-records-v1.md) as strict pydantic schemas for one cases.jsonl line.
+
+Strict: a string is not an int, `"true"` is not a bool, an unknown key is refused (it would be
+lost silently otherwise). Keys whose value may be null may also be left out; lists default to
+empty. Decoded lines are plain dicts; `records.py` turns them into domain objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NotRequired
+
+from pydantic import ConfigDict, TypeAdapter, with_config
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
+
+from jianguan.domain.model import (
+    AssignmentMode,
+    CaseCategory,
+    CaseSource,
+    DecisionType,
+    Disability,
+    EventType,
+    NonProsecutionGround,
+    OutcomeType,
+)
+
+_STRICT = ConfigDict(strict=True, extra="forbid")
+
+
+@with_config(_STRICT)
+class SuspectIn(TypedDict):
+    id: str
+    name: str
+    birth_date: dt.date
+    in_custody: bool
+    minor: bool
+    disability: NotRequired[Disability | None]
+    has_counsel: bool
+    plea_leniency: bool
+    fast_track: bool
+    likely_sentence_months: NotRequired[int | None]
+
+
+@with_config(_STRICT)
+class VictimIn(TypedDict):
+    id: str
+    name: str
+
+
+@with_config(_STRICT)
+class EventIn(TypedDict):
+    type: EventType
+    on: dt.date
+    by: NotRequired[str | None]
+    party: NotRequired[str | None]
+    note: NotRequired[str | None]
+
+
+@with_config(_STRICT)
+class DecisionIn(TypedDict):
+    type: DecisionType
+    on: dt.date
+    by: str
+    approved_by: NotRequired[str | None]
+    ground: NotRequired[NonProsecutionGround | None]
+
+
+@with_config(_STRICT)
+class OutcomeIn(TypedDict):
+    type: OutcomeType
+    on: dt.date
+    sentence_months: NotRequired[int | None]
+    recommendation_months: NotRequired[int | None]
+    recommendation_accepted: NotRequired[bool | None]
+    appealed: bool
+    charge_changed: bool
+
+
+@with_config(_STRICT)
+class DocumentIn(TypedDict):
+    type: str
+    no: NotRequired[str | None]
+    issued_on: dt.date
+    text: NotRequired[str | None]
+
+
+@with_config(_STRICT)
+class CaseIn(TypedDict):
+    case_id: str
+    unified_no: str
+    unit: str
+    department: str
+    category: CaseCategory
+    source: CaseSource
+    received_on: dt.date
+    handler: str
+    assigned_on: dt.date
+    assignment: AssignmentMode
+    major_complex: bool
+    charges: NotRequired[list[str]]
+    suspects: NotRequired[list[SuspectIn]]
+    victims: NotRequired[list[VictimIn]]
+    events: NotRequired[list[EventIn]]
+    decision: NotRequired[DecisionIn | None]
+    outcome: NotRequired[OutcomeIn | None]
+    documents: NotRequired[list[DocumentIn]]
+    closed_on: NotRequired[dt.date | None]
+    archived_on: NotRequired[dt.date | None]
+
+
+CASE_ADAPTER: TypeAdapter[CaseIn] = TypeAdapter(CaseIn)
+
+# Every field name of a case line in spec order; the export writes keys in this order.
+CASE_FIELDS: tuple[str, ...] = tuple(CaseIn.__annotations__)
+
+
+def decode_case_json(line: bytes | str) -> dict[str, Any]:
+    """Parse and validate one JSON line; raises pydantic.ValidationError."""
+    return dict(CASE_ADAPTER.validate_json(line))
