@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from jianguan.adapters.formats.errors import RecordError
 from jianguan.adapters.formats.schema import CASE_FIELDS, decode_case_json
+from jianguan.domain.errors import RecordError
 from jianguan.domain.model import (
     Case,
     CaseCategory,

@@ -1,0 +1,46 @@
+"""Writes a format v1 data set: units.csv, people.csv, cases.jsonl."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from jianguan.adapters.formats.records import (
+    PEOPLE_COLUMNS,
+    UNIT_COLUMNS,
+    case_to_json,
+    person_to_row,
+    unit_to_row,
+)
+from jianguan.domain.model import Case, Person, Unit
+
+
+def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+class JsonlWriter:
+    """Implements services.exporting.DataSetWriter."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def write_units(self, units: Iterable[Unit]) -> None:
+        write_csv(self.out_dir / "units.csv", UNIT_COLUMNS, (unit_to_row(u) for u in units))
+
+    def write_people(self, people: Iterable[Person]) -> None:
+        write_csv(self.out_dir / "people.csv", PEOPLE_COLUMNS, (person_to_row(p) for p in people))
+
+    def write_cases(self, cases: Iterable[Case]) -> int:
+        count = 0
+        with (self.out_dir / "cases.jsonl").open("wb") as fh:
+            for case in cases:
+                fh.write(case_to_json(case))
+                fh.write(b"\n")
+                count += 1
+        return count

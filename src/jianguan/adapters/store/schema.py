@@ -1,0 +1,153 @@
+"""The relational layout of the store (SQLAlchemy Core; the migrations create exactly this).
+
+Cases are normalised so that monitoring and indicators can be set-based SQL: one row per case
+(card, decision and outcome flattened), and one row per charge, suspect, victim, event and
+document, each with `seq` keeping the order of the record's list. Child tables carry no foreign
+keys: the import validates every reference before writing, and foreign-key triggers would cost
+a third of bulk-load speed on PostgreSQL (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+units = Table(
+    "units",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("parent", String(16), nullable=True),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("unit", String(16), nullable=False, index=True),
+    Column("department", Text, nullable=False),
+    Column("role", String(24), nullable=False),
+    Column("in_quota", Boolean, nullable=False),
+    Column("senior", Boolean, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("unified_no", String(64), nullable=False, index=True),
+    Column("unit", String(16), nullable=False, index=True),
+    Column("department", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("source", String(24), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("handler", String(32), nullable=False, index=True),
+    Column("assigned_on", Date, nullable=False),
+    Column("assignment", String(16), nullable=False),
+    Column("major_complex", Boolean, nullable=False),
+    Column("decision_type", String(32)),
+    Column("decision_on", Date),
+    Column("decision_by", String(32)),
+    Column("decision_approved_by", String(32)),
+    Column("decision_ground", String(32)),
+    Column("outcome_type", String(32)),
+    Column("outcome_on", Date),
+    Column("sentence_months", Integer),
+    Column("recommendation_months", Integer),
+    Column("recommendation_accepted", Boolean),
+    Column("appealed", Boolean),
+    Column("charge_changed", Boolean),
+    Column("closed_on", Date),
+    Column("archived_on", Date),
+    Column("content_hash", String(32), nullable=False),
+)
+
+case_charges = Table(
+    "case_charges",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("charge", Text, nullable=False),
+)
+
+suspects = Table(
+    "suspects",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("id", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("in_custody", Boolean, nullable=False),
+    Column("minor", Boolean, nullable=False),
+    Column("disability", String(16)),
+    Column("has_counsel", Boolean, nullable=False),
+    Column("plea_leniency", Boolean, nullable=False),
+    Column("fast_track", Boolean, nullable=False),
+    Column("likely_sentence_months", Integer),
+)
+
+victims = Table(
+    "victims",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("id", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("on_date", Date, nullable=False),  # `on` in format v1; a reserved word in SQL
+    Column("by_person", String(32)),
+    Column("party", String(32)),
+    Column("note", Text),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("type", String(48), nullable=False),
+    Column("no", Text),
+    Column("issued_on", Date, nullable=False),
+    Column("text", Text),
+)
+
+# 全程留痕: every change the platform makes is one entry; each entry's hash covers the previous.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("subject", String(64)),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+Index("ix_events_type_case", events.c.type, events.c.case_id)
+Index("ix_cases_category_received", cases.c.category, cases.c.received_on)
+
+CASE_CHILD_TABLES = (case_charges, suspects, victims, events, documents)

@@ -1,0 +1,238 @@
+"""The SQL store: SQLite (embedded default) or PostgreSQL, through SQLAlchemy Core.
+
+Bulk paths go to the driver: COPY on PostgreSQL, `executemany` on SQLite, inside the same
+SQLAlchemy transaction, so a refused import rolls back everything it wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, Table, delete, func, select, text
+from sqlalchemy import case as sql_case
+
+from jianguan.adapters.store import schema
+from jianguan.adapters.store.engine import ensure_schema, make_engine
+from jianguan.adapters.store.rows import (
+    ALL_CASE_TABLES,
+    CHILD_TABLES,
+    Row,
+    assemble_cases,
+    case_rows,
+    columns,
+)
+from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
+
+GENESIS = "0" * 64
+_IN_CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def audit_hash(
+    prev: str, at: dt.datetime, actor: str, action: str, subject: str | None, detail: str
+) -> str:
+    payload = "\x1f".join((prev, at.isoformat(), actor, action, subject or "", detail))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class SqlSession:
+    """One transaction on the store (implements services.ports.StoreSession)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._pg = conn.dialect.name == "postgresql"
+
+    # -- organisation -------------------------------------------------------------------------
+
+    def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
+        rows = {u.code: (u.code, u.name, u.level.value, u.parent) for u in units}
+        return self._upsert(schema.units, rows)
+
+    def upsert_people(self, people: Sequence[Person]) -> tuple[int, int]:
+        rows = {
+            p.id: (p.id, p.name, p.unit, p.department, p.role.value, p.in_quota, p.senior)
+            for p in people
+        }
+        return self._upsert(schema.people, rows)
+
+    def _upsert(self, table: Table, rows: dict[str, Row]) -> tuple[int, int]:
+        key = table.primary_key.columns.values()[0]
+        old = {r[0]: tuple(r) for r in self._conn.execute(select(table))}
+        new = [r for k, r in rows.items() if k not in old]
+        changed = [r for k, r in rows.items() if k in old and old[k] != r]
+        if changed:
+            self._conn.execute(delete(table).where(key.in_([r[0] for r in changed])))
+        self._bulk(table, new + changed)
+        return len(new), len(changed)
+
+    def units(self) -> list[Unit]:
+        return [
+            Unit(r.code, r.name, UnitLevel(r.level), r.parent)
+            for r in self._conn.execute(select(schema.units).order_by(schema.units.c.code))
+        ]
+
+    def people(self) -> list[Person]:
+        return [
+            Person(
+                r.id, r.name, r.unit, r.department, Role(r.role), bool(r.in_quota), bool(r.senior)
+            )
+            for r in self._conn.execute(select(schema.people).order_by(schema.people.c.id))
+        ]
+
+    # -- cases --------------------------------------------------------------------------------
+
+    def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
+        c = schema.cases.c
+        out: dict[str, str] = {}
+        for chunk in _chunks(case_ids):
+            query = select(c.case_id, c.content_hash).where(c.case_id.in_(chunk))
+            out.update({r[0]: r[1] for r in self._conn.execute(query)})
+        return out
+
+    def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
+        per_table: dict[str, list[Row]] = {t.name: [] for t in ALL_CASE_TABLES}
+        for case, digest in cases:
+            for name, rows in case_rows(case, digest).items():
+                per_table[name].extend(rows)
+        for table in ALL_CASE_TABLES:
+            self._bulk(table, per_table[table.name])
+
+    def delete_cases(self, case_ids: Sequence[str]) -> None:
+        for chunk in _chunks(case_ids):
+            for table in ALL_CASE_TABLES:
+                self._conn.execute(delete(table).where(table.c.case_id.in_(chunk)))
+
+    def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
+        out: dict[str, Case] = {}
+        for chunk in _chunks(case_ids):
+            heads = self._conn.execute(
+                select(schema.cases).where(schema.cases.c.case_id.in_(chunk))
+            ).all()
+            children = {
+                t.name: self._conn.execute(select(t).where(t.c.case_id.in_(chunk))).all()
+                for t in CHILD_TABLES
+            }
+            out.update(assemble_cases(heads, children))
+        return out
+
+    def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
+        c = schema.cases.c
+        last = ""
+        while True:
+            ids = list(
+                self._conn.scalars(
+                    select(c.case_id).where(c.case_id > last).order_by(c.case_id).limit(batch_size)
+                )
+            )
+            if not ids:
+                return
+            loaded = self.load_cases(ids)
+            yield from (loaded[i] for i in ids)
+            last = ids[-1]
+
+    def counts(self) -> dict[str, int]:
+        tables = (schema.units, schema.people, *ALL_CASE_TABLES, schema.audit_log)
+        return {
+            t.name: int(self._conn.scalar(select(func.count()).select_from(t)) or 0) for t in tables
+        }
+
+    def cases_by_category(self) -> dict[str, tuple[int, int]]:
+        c = schema.cases.c
+        still_open = func.sum(sql_case((c.closed_on.is_(None), 1), else_=0))
+        query = select(c.category, func.count(), still_open).group_by(c.category)
+        return {r[0]: (int(r[1]), int(r[2] or 0)) for r in self._conn.execute(query)}
+
+    # -- audit log ----------------------------------------------------------------------------
+
+    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
+        if self._pg:  # serialise writers so that two chains never fork
+            self._conn.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
+        a = schema.audit_log.c
+        prev = self._conn.scalar(select(a.hash).order_by(a.seq.desc()).limit(1)) or GENESIS
+        at = dt.datetime.now(dt.UTC)
+        body = orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode()
+        self._conn.execute(
+            schema.audit_log.insert().values(
+                at=at,
+                actor=actor,
+                action=action,
+                subject=subject,
+                detail=body,
+                prev_hash=prev,
+                hash=audit_hash(prev, at, actor, action, subject, body),
+            )
+        )
+
+    def audit_problems(self) -> list[str]:
+        problems, prev = [], GENESIS
+        for r in self._conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.seq)):
+            expected = audit_hash(prev, _utc(r.at), r.actor, r.action, r.subject, r.detail)
+            if r.prev_hash != prev:
+                problems.append(f"audit #{r.seq}: 链接断开 / prev_hash does not match entry before")
+            if r.hash != expected:
+                problems.append(f"audit #{r.seq}: 内容被改动 / hash does not match content")
+            prev = r.hash
+        return problems
+
+    # -- bulk writing -------------------------------------------------------------------------
+
+    def _bulk(self, table: Table, rows: list[Row]) -> None:
+        if not rows:
+            return
+        cols = columns(table)
+        raw = self._conn.connection.driver_connection
+        if self._pg:
+            sql = f"COPY {table.name} ({', '.join(cols)}) FROM STDIN"
+            with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" * len(cols))
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        cursor.executemany(
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})",
+            [tuple(_sqlite_value(v) for v in row) for row in rows],
+        )
+        cursor.close()
+
+
+def _sqlite_value(value: Any) -> Any:
+    # Stored as SQLAlchemy stores them on SQLite: ISO date strings and 0/1.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class SqlStore:
+    """A store at one database URL (implements services.ports.Store)."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        if migrate:
+            ensure_schema(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[SqlSession]:
+        with self.engine.begin() as conn:
+            yield SqlSession(conn)
+
+    def verify_audit_chain(self) -> list[str]:
+        with self.session() as s:
+            return s.audit_problems()
+
+    def close(self) -> None:
+        self.engine.dispose()

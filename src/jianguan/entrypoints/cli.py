@@ -1,0 +1,172 @@
+"""`jianguan`: the command line. Thin: parse, call a service, report (zh first, English on request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.formats.jsonl import JsonlWriter
+from jianguan.adapters.formats.xlsx import XlsxWriter
+from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
+from jianguan.entrypoints.demo import demo_cmd
+from jianguan.services.exporting import DataSetWriter, export_dataset
+from jianguan.services.importing import import_dataset
+
+LARGE_INPUT_BYTES = 8 * 1024 * 1024  # show a progress bar above this
+DB_OPTION = click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="数据库 / database URL (默认 JIANGUAN_DATABASE_URL 或内置 SQLite)",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="消息语言 / message language"
+)
+@click.version_option(package_name="jianguan")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    """检管 jianguan — 检察院“三个管理”平台 / the procuratorate's three-managements platform."""
+    ctx.obj = Context(lang)
+
+
+@contextmanager
+def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    if not enabled or (not sys.stderr.isatty() and total < LARGE_INPUT_BYTES):
+        yield lambda done, _total: None
+        return
+    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@DB_OPTION
+@pass_ctx
+def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
+    """导入数据集（文件夹或 .zip；CSV+JSONL 或 .xlsx）/ import a data set."""
+    store = c.store(db_url)
+    try:
+        feed = FileFeed(path)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    with progress_bar(
+        feed.total_bytes, c.say("导入", "importing"), feed.total_bytes >= LARGE_INPUT_BYTES
+    ) as tick:
+        report = import_dataset(feed, store, progress=tick)
+    feed.close()
+    store.close()
+    print_import_report(c, report)
+
+
+@cli.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "xlsx"]), default="jsonl", show_default=True
+)
+@DB_OPTION
+@pass_ctx
+def export_cmd(c: Context, out_dir: Path, fmt: str, db_url: str | None) -> None:
+    """导出为格式 v1 数据集 / export the store as a format v1 data set."""
+    store = c.store(db_url)
+    writer: DataSetWriter = JsonlWriter(out_dir) if fmt == "jsonl" else XlsxWriter(out_dir)
+    report = export_dataset(store, writer)
+    store.close()
+    click.echo(
+        c.say(
+            f"已导出到 {out_dir}：单位 {report.units}，人员 {report.people}，案件 {report.cases}",
+            f"exported to {out_dir}: {report.units} units, {report.people} people, {report.cases} cases",
+        )
+    )
+
+
+@cli.command("synth")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--cases", "n_cases", required=True, type=click.IntRange(min=1))
+@click.option("--seed", required=True, type=int)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2024-01-01", show_default=True)
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2025-12-31", show_default=True)
+@click.option("--defect-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="进程数 / worker processes"
+)
+@pass_ctx
+def synth_cmd(
+    c: Context,
+    out_dir: Path,
+    n_cases: int,
+    seed: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    defect_rate: float,
+    workers: int | None,
+) -> None:
+    """生成仿真数据集 / generate a realistic synthetic data set."""
+    from jianguan.synth import generate
+
+    if end.date() <= start.date():
+        raise click.BadParameter(c.say("结束日期须晚于开始日期", "--end must be after --start"))
+    summary = generate(
+        out_dir,
+        cases=n_cases,
+        seed=seed,
+        start=start.date(),
+        end=end.date(),
+        defect_rate=defect_rate,
+        workers=workers,
+    )
+    click.echo(
+        c.say(
+            f"已生成 {summary.cases} 件案件（{summary.units} 个单位，{summary.people} 名人员，"
+            f"{summary.defects} 处植入缺陷）到 {out_dir}，用时 {summary.elapsed:.1f} 秒",
+            f"generated {summary.cases} cases ({summary.units} units, {summary.people} people, "
+            f"{summary.defects} planted defects) in {out_dir} in {summary.elapsed:.1f} s",
+        )
+    )
+
+
+@cli.group("db")
+def db_group() -> None:
+    """数据库维护 / store maintenance."""
+
+
+@db_group.command("upgrade")
+@DB_OPTION
+@pass_ctx
+def db_upgrade(c: Context, db_url: str | None) -> None:
+    """升级数据库结构到最新 / migrate the store to the latest schema."""
+    c.store(db_url).close()  # opening the store upgrades it
+    click.echo(c.say("数据库结构已是最新。", "the store's schema is up to date."))
+
+
+@db_group.command("verify")
+@DB_OPTION
+@pass_ctx
+def db_verify(c: Context, db_url: str | None) -> None:
+    """校验留痕日志的哈希链 / verify the audit log's hash chain."""
+    store = c.store(db_url)
+    problems = store.verify_audit_chain()
+    store.close()
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(c.say("留痕日志完整。", "the audit log is intact."))
+
+
+cli.add_command(demo_cmd)
+
+
+def main() -> None:
+    cli(prog_name="jianguan")

@@ -1,0 +1,74 @@
+"""`jianguan demo`: generate a demo province, import it into the embedded store, show what is there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.domain.model import CaseCategory
+from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
+from jianguan.services.importing import import_dataset
+
+CATEGORY_ZH = {
+    CaseCategory.ARREST_REVIEW: "审查逮捕",
+    CaseCategory.PROSECUTION_REVIEW: "审查起诉",
+    CaseCategory.CIVIL_SUPERVISION: "民事诉讼监督",
+    CaseCategory.ADMIN_SUPERVISION: "行政诉讼监督",
+    CaseCategory.PUBLIC_INTEREST: "公益诉讼",
+    CaseCategory.CRIMINAL_SUPERVISION: "刑事诉讼监督",
+    CaseCategory.COMPLAINT: "控告申诉",
+}
+
+
+def _demo_data(out_dir: Path, cases: int, seed: int) -> None:
+    """Generate unless the folder already holds this exact demo set (the generator is deterministic)."""
+    manifest = out_dir / "manifest.json"
+    if manifest.is_file():
+        meta = json.loads(manifest.read_text("utf-8"))
+        if meta.get("cases") == cases and meta.get("seed") == seed:
+            return
+    from jianguan.synth import generate
+
+    generate(out_dir, cases=cases, seed=seed, defect_rate=0.03)
+
+
+@click.command("demo")
+@click.option("--cases", "n_cases", type=click.IntRange(min=100), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=2025, show_default=True)
+@click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
+@pass_ctx
+def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
+    """演示：生成演示数据、导入内置数据库并汇总 / demo: generate, import, summarise."""
+    data_dir = c.settings.data_dir / "demo-data"
+    click.echo(c.say(f"生成演示数据（{n_cases} 件）…", f"generating demo data ({n_cases} cases)…"))
+    _demo_data(data_dir, n_cases, seed)
+    store = c.store(db_url)
+    click.echo(c.say(f"导入到 {store.url} …", f"importing into {store.url} …"))
+    feed = FileFeed(data_dir)
+    print_import_report(c, import_dataset(feed, store, actor="demo"))
+    feed.close()
+    with store.session() as s:
+        counts, by_category = s.counts(), s.cases_by_category()
+    store.close()
+    _print_summary(c, counts, by_category)
+
+
+def _print_summary(
+    c: Context, counts: dict[str, int], by_category: dict[str, tuple[int, int]]
+) -> None:
+    click.echo(
+        c.say(
+            f"\n库中现有：单位 {counts['units']} 个，人员 {counts['people']} 名，案件 {counts['cases']} 件，"
+            f"犯罪嫌疑人 {counts['suspects']} 人，事件 {counts['events']} 条，文书 {counts['documents']} 份。",
+            f"\nIn the store: {counts['units']} units, {counts['people']} people, {counts['cases']} cases, "
+            f"{counts['suspects']} suspects, {counts['events']} events, {counts['documents']} documents.",
+        )
+    )
+    click.echo(c.say("案件类别          总数      在办", "category            all      open"))
+    for category in CaseCategory:
+        total, still_open = by_category.get(category.value, (0, 0))
+        label = CATEGORY_ZH[category] if c.settings.lang == "zh" else category.value
+        click.echo(f"  {label:<14}{total:>8}{still_open:>10}")

@@ -1,0 +1,31 @@
+"""The one settings object. Every setting can come from the environment (JIANGUAN_*).
+
+| setting | env | default | meaning |
+|---|---|---|---|
+| data_dir | JIANGUAN_DATA_DIR | ./var | where the embedded store and generated demo data live |
+| database_url | JIANGUAN_DATABASE_URL | sqlite:///<data_dir>/jianguan.db | the store (SQLite file or PostgreSQL URL) |
+| lang | JIANGUAN_LANG | zh | language of messages for users: zh (Chinese, with English) or en |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIANGUAN_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    lang: Literal["zh", "en"] = "zh"
+
+    def store_url(self, override: str | None = None) -> str:
+        """The database URL: `--db` wins, then JIANGUAN_DATABASE_URL, then the embedded file."""
+        if override:
+            return override
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'jianguan.db').resolve()}"
