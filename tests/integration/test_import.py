@@ -44,7 +44,8 @@ def loaded_store(store_url: str, tmp_path: Path) -> SqlStore:
     """A store already holding a good data set, so that "unchanged" means something."""
     store = SqlStore(store_url)
     report = run_import(store, write_dataset(tmp_path / "good"))
-    assert report.errors == [] and report.cases_new == 3
+    assert report.errors == []
+    assert report.cases_new == 3
     yield store
     store.close()
 
@@ -70,7 +71,9 @@ def test_missing_field_is_located(loaded_store: SqlStore, tmp_path: Path) -> Non
     bad = numbered_case(10)
     del bad["received_on"]
     path = write_dataset(tmp_path / "d", [bad])
-    assert_refused(loaded_store, path, ["cases.jsonl:1: received_on: 缺少必填字段 (required field missing)"])
+    assert_refused(
+        loaded_store, path, ["cases.jsonl:1: received_on: 缺少必填字段 (required field missing)"]
+    )
 
 
 def test_dangling_references_are_located(loaded_store: SqlStore, tmp_path: Path) -> None:
@@ -97,7 +100,9 @@ def test_people_referencing_unknown_unit_is_located(loaded_store: SqlStore, tmp_
 def test_impossible_date_order_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
     bad = numbered_case(10, closed_on="2025-09-01")  # received 2025-09-05
     path = write_dataset(tmp_path / "d", [bad])
-    assert_refused(loaded_store, path, ["cases.jsonl:1: closed_on: 日期 2025-09-01 早于受理日期 2025-09-05"])
+    assert_refused(
+        loaded_store, path, ["cases.jsonl:1: closed_on: 日期 2025-09-01 早于受理日期 2025-09-05"]
+    )
 
 
 def test_archived_before_closed_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
@@ -108,7 +113,9 @@ def test_archived_before_closed_is_located(loaded_store: SqlStore, tmp_path: Pat
 
 def test_duplicate_case_id_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10), numbered_case(11), numbered_case(10)])
-    assert_refused(loaded_store, path, ["cases.jsonl:3: case_id: 案件编号 440304-2025-XSSC-000010 重复"])
+    assert_refused(
+        loaded_store, path, ["cases.jsonl:3: case_id: 案件编号 440304-2025-XSSC-000010 重复"]
+    )
 
 
 def test_malformed_json_line_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
@@ -121,14 +128,20 @@ def test_wrong_decision_for_category_is_located(loaded_store: SqlStore, tmp_path
     bad = numbered_case(10)
     bad["decision"]["type"] = "approve_arrest"  # a prosecution-review case
     path = write_dataset(tmp_path / "d", [bad])
-    assert_refused(loaded_store, path, ["cases.jsonl:1: decision.type: prosecution_review 类案件不能作出 approve_arrest 决定"])
+    assert_refused(
+        loaded_store,
+        path,
+        ["cases.jsonl:1: decision.type: prosecution_review 类案件不能作出 approve_arrest 决定"],
+    )
 
 
 def test_string_where_bool_expected_is_refused(loaded_store: SqlStore, tmp_path: Path) -> None:
     bad = numbered_case(10)
     bad["suspects"][0]["in_custody"] = "false"
     path = write_dataset(tmp_path / "d", [bad])
-    assert_refused(loaded_store, path, ["cases.jsonl:1: suspects[0].in_custody: 应为 true 或 false"])
+    assert_refused(
+        loaded_store, path, ["cases.jsonl:1: suspects[0].in_custody: 应为 true 或 false"]
+    )
 
 
 def test_non_utf8_file_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
@@ -158,8 +171,12 @@ def test_missing_file_is_named(loaded_store: SqlStore, tmp_path: Path) -> None:
 
 
 def test_wrong_csv_header_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
-    path = write_dataset(tmp_path / "d", [numbered_case(10)], units=UNITS_CSV.replace("level", "grade"))
-    assert_refused(loaded_store, path, ["units.csv:1: level: 表头缺少此列", "units.csv:1: grade: 表头有未知列"])
+    path = write_dataset(
+        tmp_path / "d", [numbered_case(10)], units=UNITS_CSV.replace("level", "grade")
+    )
+    assert_refused(
+        loaded_store, path, ["units.csv:1: level: 表头缺少此列", "units.csv:1: grade: 表头有未知列"]
+    )
 
 
 def test_wrong_xlsx_header_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
@@ -170,10 +187,16 @@ def test_wrong_xlsx_header_is_located(loaded_store: SqlStore, tmp_path: Path) ->
     ws.append(["code", "name", "tier", "parent"])
     ws.append(["440000", "广东省人民检察院", "provincial", None])
     book.save(path / "units.xlsx")
-    assert_refused(loaded_store, path, ["units.xlsx:1: level: 表头缺少此列", "units.xlsx:1: tier: 表头有未知列"])
+    assert_refused(
+        loaded_store,
+        path,
+        ["units.xlsx:1: level: 表头缺少此列", "units.xlsx:1: tier: 表头有未知列"],
+    )
 
 
-def test_wrong_xlsx_case_sheet_value_points_at_its_sheet_row(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_wrong_xlsx_case_sheet_value_points_at_its_sheet_row(
+    loaded_store: SqlStore, tmp_path: Path
+) -> None:
     path = _xlsx_dataset(loaded_store, tmp_path)
     from openpyxl import load_workbook
 
@@ -190,8 +213,12 @@ def _xlsx_dataset(store: SqlStore, tmp_path: Path) -> Path:
 
 
 def test_many_errors_are_all_reported(loaded_store: SqlStore, tmp_path: Path) -> None:
-    lines = [json.dumps(numbered_case(i, category="bogus"), ensure_ascii=False) for i in range(10, 30)]
-    report = assert_refused(loaded_store, write_dataset(tmp_path / "d", case_lines=lines), ["cases.jsonl:20:"])
+    lines = [
+        json.dumps(numbered_case(i, category="bogus"), ensure_ascii=False) for i in range(10, 30)
+    ]
+    report = assert_refused(
+        loaded_store, write_dataset(tmp_path / "d", case_lines=lines), ["cases.jsonl:20:"]
+    )
     assert len(report.errors) == 20
 
 
@@ -203,27 +230,35 @@ def test_reimport_changes_nothing_and_says_so(loaded_store: SqlStore, tmp_path: 
     assert snapshot(loaded_store) == before  # not even an audit entry
 
 
-def test_key_order_and_layout_do_not_count_as_changes(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_key_order_and_layout_do_not_count_as_changes(
+    loaded_store: SqlStore, tmp_path: Path
+) -> None:
     lines = [json.dumps(dict(reversed(numbered_case(i).items())), indent=None) for i in range(1, 4)]
     report = run_import(loaded_store, write_dataset(tmp_path / "again", case_lines=lines))
     assert (report.cases_new, report.cases_changed) == (0, 0)
 
 
-def test_changed_record_is_updated_in_place_and_recorded(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_changed_record_is_updated_in_place_and_recorded(
+    loaded_store: SqlStore, tmp_path: Path
+) -> None:
     changed = numbered_case(2, handler="P0013", charges=["危险驾驶罪", "妨害公务罪"])
-    path = write_dataset(tmp_path / "d", [numbered_case(1), changed, numbered_case(3), numbered_case(4)])
+    path = write_dataset(
+        tmp_path / "d", [numbered_case(1), changed, numbered_case(3), numbered_case(4)]
+    )
     report = run_import(loaded_store, path)
     assert (report.cases_new, report.cases_changed, report.cases_unchanged) == (1, 1, 2)
     with loaded_store.session() as s:
         stored = s.load_cases(["440304-2025-XSSC-000002"])["440304-2025-XSSC-000002"]
-        assert stored.handler == "P0013" and stored.charges == ("危险驾驶罪", "妨害公务罪")
+        assert stored.handler == "P0013"
+        assert stored.charges == ("危险驾驶罪", "妨害公务罪")
         assert s.counts()["cases"] == 4
         from sqlalchemy import select
 
         from jianguan.adapters.store.schema import audit_log
 
         rows = s._conn.execute(select(audit_log).where(audit_log.c.action == "case_changed")).all()
-    assert len(rows) == 1 and rows[0].subject == "440304-2025-XSSC-000002"
+    assert len(rows) == 1
+    assert rows[0].subject == "440304-2025-XSSC-000002"
     assert json.loads(rows[0].detail)["fields"] == ["handler", "charges"]
     assert loaded_store.verify_audit_chain() == []
 
@@ -237,7 +272,8 @@ def test_tampering_with_the_audit_log_is_detected(loaded_store: SqlStore, tmp_pa
     with loaded_store.session() as s:
         s._conn.execute(update(audit_log).where(audit_log.c.seq == 1).values(actor="someone else"))
     problems = loaded_store.verify_audit_chain()
-    assert problems and "audit #1" in problems[0]
+    assert problems
+    assert "audit #1" in problems[0]
 
 
 def test_zip_of_a_folder_imports_like_the_folder(store_url: str, tmp_path: Path) -> None:
@@ -248,7 +284,8 @@ def test_zip_of_a_folder_imports_like_the_folder(store_url: str, tmp_path: Path)
             zf.write(f, f"set/{f.name}")
     store = SqlStore(store_url)
     report = run_import(store, archive)
-    assert report.errors == [] and report.cases_new == 3
+    assert report.errors == []
+    assert report.cases_new == 3
     store.close()
 
 
@@ -256,12 +293,17 @@ def test_xlsx_variant_round_trips(loaded_store: SqlStore, store_url: str, tmp_pa
     path = _xlsx_dataset(loaded_store, tmp_path)
     out = tmp_path / "jsonl"
     export_dataset(loaded_store, JsonlWriter(out))
-    other = SqlStore(store_url.replace("store.db", "other.db")) if store_url.startswith("sqlite") else None
+    other = (
+        SqlStore(store_url.replace("store.db", "other.db"))
+        if store_url.startswith("sqlite")
+        else None
+    )
     if other is None:  # PostgreSQL: re-import into the same schema must find everything unchanged
         report = run_import(loaded_store, path)
         assert (report.cases_new, report.cases_changed, report.cases_unchanged) == (0, 0, 3)
         return
     report = run_import(other, path)
-    assert report.errors == [] and report.cases_new == 3
+    assert report.errors == []
+    assert report.cases_new == 3
     assert snapshot(other)["cases"] == snapshot(loaded_store)["cases"]
     other.close()

@@ -24,8 +24,12 @@ def imported_modules(folder: Path) -> dict[str, set[str]]:
 
 def test_domain_uses_only_the_standard_library_and_itself() -> None:
     offenders = {
-        path: sorted(n for n in names if n.split(".")[0] not in sys.stdlib_module_names
-                     and not n.startswith(("jianguan.domain", "__future__")))
+        path: sorted(
+            n
+            for n in names
+            if n.split(".")[0] not in sys.stdlib_module_names
+            and not n.startswith(("jianguan.domain", "__future__"))
+        )
         for path, names in imported_modules(SRC / "domain").items()
     }
     assert {p: n for p, n in offenders.items() if n} == {}
@@ -33,7 +37,9 @@ def test_domain_uses_only_the_standard_library_and_itself() -> None:
 
 def test_services_do_not_import_adapters_or_entrypoints() -> None:
     offenders = {
-        path: sorted(n for n in names if n.startswith(("jianguan.adapters", "jianguan.entrypoints")))
+        path: sorted(
+            n for n in names if n.startswith(("jianguan.adapters", "jianguan.entrypoints"))
+        )
         for path, names in imported_modules(SRC / "services").items()
     }
     assert {p: n for p, n in offenders.items() if n} == {}

@@ -28,7 +28,9 @@ def test_calendar_covers_2024_to_2026() -> None:
 
 
 def test_every_day_2024_2026_agrees_with_chinese_calendar() -> None:
-    mismatches = [d for d in every_day(2024, 2026) if CAL.is_working_day(d) != chinese_calendar.is_workday(d)]
+    mismatches = [
+        d for d in every_day(2024, 2026) if CAL.is_working_day(d) != chinese_calendar.is_workday(d)
+    ]
     assert mismatches == []
 
 

@@ -27,16 +27,25 @@ def test_spec_example_decodes_and_encodes_back_exactly() -> None:
 
 def test_not_prosecute_keeps_its_ground() -> None:
     record = example_case(
-        decision={"type": "not_prosecute", "on": "2025-09-12", "by": "P0012", "approved_by": None, "ground": "discretionary"},
+        decision={
+            "type": "not_prosecute",
+            "on": "2025-09-12",
+            "by": "P0012",
+            "approved_by": None,
+            "ground": "discretionary",
+        },
         outcome=None,
     )
     case = decode(record)
-    assert case.decision is not None and case.decision.ground is not None
+    assert case.decision is not None
+    assert case.decision.ground is not None
     assert case_to_record(case)["decision"]["ground"] == "discretionary"
 
 
 def test_not_prosecute_without_ground_is_refused() -> None:
-    record = example_case(decision={"type": "not_prosecute", "on": "2025-09-12", "by": "P0012", "approved_by": None})
+    record = example_case(
+        decision={"type": "not_prosecute", "on": "2025-09-12", "by": "P0012", "approved_by": None}
+    )
     errors = decode_case_line(json.dumps(record), "cases.jsonl", 4, ORG)
     assert isinstance(errors, list)
     assert [str(e).split(":")[0:3] for e in errors] == [["cases.jsonl", "4", " decision.ground"]]
@@ -48,12 +57,15 @@ def test_nullable_keys_may_be_left_out() -> None:
         del ev["note"]
     del record["archived_on"]
     case = decode(record)
-    assert case.archived_on is None and all(e.note is None for e in case.events)
+    assert case.archived_on is None
+    assert all(e.note is None for e in case.events)
 
 
 def test_unknown_field_is_refused_not_dropped() -> None:
     errors = decode_case_line(json.dumps(example_case(priority="high")), "cases.jsonl", 1, ORG)
-    assert isinstance(errors, list) and errors[0].field == "priority" and "未知字段" in errors[0].zh
+    assert isinstance(errors, list)
+    assert errors[0].field == "priority"
+    assert "未知字段" in errors[0].zh
 
 
 def test_content_hash_ignores_layout_but_not_content() -> None:
