@@ -33,7 +33,9 @@ def example_case(**changes: Any) -> dict[str, Any]:
 
 
 def numbered_case(n: int, **changes: Any) -> dict[str, Any]:
-    return example_case(case_id=f"440304-2025-XSSC-{n:06d}", unified_no=f"440304-2025-{n:06d}", **changes)
+    return example_case(
+        case_id=f"440304-2025-XSSC-{n:06d}", unified_no=f"440304-2025-{n:06d}", **changes
+    )
 
 
 def write_dataset(
@@ -51,5 +53,7 @@ def write_dataset(
     if case_lines is None:
         records = cases if cases is not None else [numbered_case(i) for i in range(1, 4)]
         case_lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    (folder / "cases.jsonl").write_text("".join(f"{line}\n" for line in case_lines), encoding="utf-8")
+    (folder / "cases.jsonl").write_text(
+        "".join(f"{line}\n" for line in case_lines), encoding="utf-8"
+    )
     return folder
