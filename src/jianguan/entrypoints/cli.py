@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from jianguan.adapters.formats.feed import FileFeed
@@ -40,12 +41,13 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 
 @contextmanager
-def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
-    if not enabled or (not sys.stderr.isatty() and total < LARGE_INPUT_BYTES):
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for large inputs; a no-op for small ones."""
+    if total < LARGE_INPUT_BYTES:
         yield lambda done, _total: None
         return
     columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done, _total: bar.update(task, completed=done)
 
@@ -61,9 +63,7 @@ def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
         feed = FileFeed(path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    with progress_bar(
-        feed.total_bytes, c.say("导入", "importing"), feed.total_bytes >= LARGE_INPUT_BYTES
-    ) as tick:
+    with progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
         report = import_dataset(feed, store, progress=tick)
     feed.close()
     store.close()

@@ -95,7 +95,7 @@ def _run(
         report.units_new, report.units_changed = session.upsert_units(org.units)
         report.people_new, report.people_changed = session.upsert_people(org.people)
     batch: list[Case] = []
-    for done, item in feed.cases(org):
+    for index, (done, item) in enumerate(feed.cases(org)):
         if isinstance(item, list):
             report.errors += item
             batch.clear()  # nothing more will be written; keep validating only
@@ -103,7 +103,7 @@ def _run(
             batch.append(item)
             if len(batch) >= batch_size:
                 _flush(batch, feed, session, report, actor)
-        if progress is not None:
+        if progress is not None and index % 1000 == 0:
             progress(done, feed.total_bytes)
     if not report.errors:
         _flush(batch, feed, session, report, actor)
