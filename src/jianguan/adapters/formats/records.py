@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from jianguan.adapters.formats.schema import CASE_FIELDS, decode_case_json
+from jianguan.adapters.formats.schema import decode_case_json
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import (
     Case,
@@ -237,46 +238,14 @@ def _to_case(rec: Mapping[str, Any]) -> Case:
         assignment=rec["assignment"],
         major_complex=rec["major_complex"],
         charges=tuple(rec.get("charges", ())),
-        suspects=tuple(
-            Suspect(
-                s["id"],
-                s["name"],
-                s["birth_date"],
-                s["in_custody"],
-                s["minor"],
-                s.get("disability"),
-                s["has_counsel"],
-                s["plea_leniency"],
-                s["fast_track"],
-                s.get("likely_sentence_months"),
-            )
-            for s in rec.get("suspects", ())
-        ),
+        suspects=tuple(_suspect(s) for s in rec.get("suspects", ())),
         victims=tuple(Victim(v["id"], v["name"]) for v in rec.get("victims", ())),
         events=tuple(
             Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"))
             for e in rec.get("events", ())
         ),
-        decision=None
-        if not decision
-        else Decision(
-            decision["type"],
-            decision["on"],
-            decision["by"],
-            decision.get("approved_by"),
-            decision.get("ground"),
-        ),
-        outcome=None
-        if not outcome
-        else Outcome(
-            outcome["type"],
-            outcome["on"],
-            outcome.get("sentence_months"),
-            outcome.get("recommendation_months"),
-            outcome.get("recommendation_accepted"),
-            outcome["appealed"],
-            outcome["charge_changed"],
-        ),
+        decision=None if not decision else _decision(decision),
+        outcome=None if not outcome else _outcome(outcome),
         documents=tuple(
             Document(d["type"], d.get("no"), d["issued_on"], d.get("text"))
             for d in rec.get("documents", ())
@@ -286,100 +255,93 @@ def _to_case(rec: Mapping[str, Any]) -> Case:
     )
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
+def _suspect(s: Mapping[str, Any]) -> Suspect:
+    return Suspect(
+        s["id"],
+        s["name"],
+        s["birth_date"],
+        s["in_custody"],
+        s["minor"],
+        s.get("disability"),
+        s["has_counsel"],
+        s["plea_leniency"],
+        s["fast_track"],
+        s.get("likely_sentence_months"),
+    )
 
 
-def case_to_record(case: Case) -> dict[str, Any]:
-    """A `Case` as a format v1 object, keys in spec order (the inverse of `decode_case_line`)."""
-    d = case.decision
+def _decision(d: Mapping[str, Any]) -> Decision:
+    return Decision(d["type"], d["on"], d["by"], d.get("approved_by"), d.get("ground"))
+
+
+def _outcome(o: Mapping[str, Any]) -> Outcome:
+    return Outcome(
+        o["type"],
+        o["on"],
+        o.get("sentence_months"),
+        o.get("recommendation_months"),
+        o.get("recommendation_accepted"),
+        o["appealed"],
+        o["charge_changed"],
+    )
+
+
+def _case_doc(case: Case) -> dict[str, Any]:
+    """The format v1 object with enums and dates left as they are (orjson writes both natively)."""
+    d, o = case.decision, case.outcome
     decision: dict[str, Any] | None = None
     if d is not None:
-        decision = {
-            "type": d.type.value,
-            "on": d.on.isoformat(),
-            "by": d.by,
-            "approved_by": d.approved_by,
-        }
+        decision = {"type": d.type, "on": d.on, "by": d.by, "approved_by": d.approved_by}
         if d.ground is not None or d.type is DecisionType.NOT_PROSECUTE:
-            decision["ground"] = None if d.ground is None else d.ground.value
-    o = case.outcome
-    rec: dict[str, Any] = {
+            decision["ground"] = d.ground
+    return {
         "case_id": case.case_id,
         "unified_no": case.unified_no,
         "unit": case.unit,
         "department": case.department,
-        "category": case.category.value,
-        "source": case.source.value,
-        "received_on": case.received_on.isoformat(),
+        "category": case.category,
+        "source": case.source,
+        "received_on": case.received_on,
         "handler": case.handler,
-        "assigned_on": case.assigned_on.isoformat(),
-        "assignment": case.assignment.value,
+        "assigned_on": case.assigned_on,
+        "assignment": case.assignment,
         "major_complex": case.major_complex,
-        "charges": list(case.charges),
-        "suspects": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "birth_date": s.birth_date.isoformat(),
-                "in_custody": s.in_custody,
-                "minor": s.minor,
-                "disability": None if s.disability is None else s.disability.value,
-                "has_counsel": s.has_counsel,
-                "plea_leniency": s.plea_leniency,
-                "fast_track": s.fast_track,
-                "likely_sentence_months": s.likely_sentence_months,
-            }
-            for s in case.suspects
-        ],
-        "victims": [{"id": v.id, "name": v.name} for v in case.victims],
-        "events": [
-            {
-                "type": e.type.value,
-                "on": e.on.isoformat(),
-                "by": e.by,
-                "party": e.party,
-                "note": e.note,
-            }
-            for e in case.events
-        ],
+        "charges": case.charges,
+        "suspects": [s._asdict() for s in case.suspects],
+        "victims": [v._asdict() for v in case.victims],
+        "events": [e._asdict() for e in case.events],
         "decision": decision,
         "outcome": None
         if o is None
         else {
-            "type": o.type.value,
-            "on": o.on.isoformat(),
+            "type": o.type,
+            "on": o.on,
             "sentence_months": o.sentence_months,
             "recommendation_months": o.recommendation_months,
             "recommendation_accepted": o.recommendation_accepted,
             "appealed": o.appealed,
             "charge_changed": o.charge_changed,
         },
-        "documents": [
-            {
-                "type": doc.type,
-                "no": doc.no,
-                "issued_on": doc.issued_on.isoformat(),
-                "text": doc.text,
-            }
-            for doc in case.documents
-        ],
-        "closed_on": _iso(case.closed_on),
-        "archived_on": _iso(case.archived_on),
+        "documents": [doc._asdict() for doc in case.documents],
+        "closed_on": case.closed_on,
+        "archived_on": case.archived_on,
     }
-    assert tuple(rec) == CASE_FIELDS
-    return rec
 
 
 def case_to_json(case: Case) -> bytes:
-    return orjson.dumps(case_to_record(case))
+    """One cases.jsonl line (without the newline), keys in spec order."""
+    return orjson.dumps(_case_doc(case))
+
+
+def case_to_record(case: Case) -> dict[str, Any]:
+    """A `Case` as a plain format v1 object (the inverse of `decode_case_line`)."""
+    record: dict[str, Any] = orjson.loads(case_to_json(case))
+    return record
 
 
 def content_hash(case: Case) -> str:
     """A digest of the record's meaning: equal for equal cases whatever the key order or layout."""
-    import hashlib
-
-    canonical = orjson.dumps(case_to_record(case), option=orjson.OPT_SORT_KEYS)
+    canonical = orjson.dumps(_case_doc(case), option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 

@@ -36,65 +36,32 @@ def columns(table: Table) -> tuple[str, ...]:
 
 
 def case_rows(case: Case, content_hash: str) -> dict[str, list[Row]]:
-    """All rows of one case, keyed by table name."""
+    """All rows of one case, keyed by table name.
+
+    Enum members go to the drivers as they are: they are `str`, and both sqlite3 and psycopg
+    bind them as text (saves a `.value` lookup per field on the bulk path).
+    """
     d, o, cid = case.decision, case.outcome, case.case_id
     head: Row = (
-        cid,
-        case.unified_no,
-        case.unit,
-        case.department,
-        case.category.value,
-        case.source.value,
-        case.received_on,
-        case.handler,
-        case.assigned_on,
-        case.assignment.value,
-        case.major_complex,
-        d and d.type.value,
-        d and d.on,
-        d and d.by,
-        d and d.approved_by,
-        d and d.ground and d.ground.value,
-        o and o.type.value,
-        o and o.on,
-        o and o.sentence_months,
-        o and o.recommendation_months,
-        o and o.recommendation_accepted,
-        o and o.appealed,
-        o and o.charge_changed,
-        case.closed_on,
-        case.archived_on,
-        content_hash,
-    )
+        cid, case.unified_no, case.unit, case.department, case.category, case.source,
+        case.received_on, case.handler, case.assigned_on, case.assignment, case.major_complex,
+        *((d.type, d.on, d.by, d.approved_by, d.ground) if d else _NO_DECISION),
+        *((o.type, o.on, o.sentence_months, o.recommendation_months, o.recommendation_accepted,
+           o.appealed, o.charge_changed) if o else _NO_OUTCOME),
+        case.closed_on, case.archived_on, content_hash,
+    )  # fmt: skip
     return {
         "cases": [head],
         "case_charges": [(cid, i, c) for i, c in enumerate(case.charges)],
-        "suspects": [
-            (
-                cid,
-                i,
-                s.id,
-                s.name,
-                s.birth_date,
-                s.in_custody,
-                s.minor,
-                s.disability and s.disability.value,
-                s.has_counsel,
-                s.plea_leniency,
-                s.fast_track,
-                s.likely_sentence_months,
-            )
-            for i, s in enumerate(case.suspects)
-        ],
-        "victims": [(cid, i, v.id, v.name) for i, v in enumerate(case.victims)],
-        "events": [
-            (cid, i, e.type.value, e.on, e.by, e.party, e.note) for i, e in enumerate(case.events)
-        ],
-        "documents": [
-            (cid, i, doc.type, doc.no, doc.issued_on, doc.text)
-            for i, doc in enumerate(case.documents)
-        ],
+        "suspects": [(cid, i, *s) for i, s in enumerate(case.suspects)],
+        "victims": [(cid, i, *v) for i, v in enumerate(case.victims)],
+        "events": [(cid, i, *e) for i, e in enumerate(case.events)],
+        "documents": [(cid, i, *doc) for i, doc in enumerate(case.documents)],
     }
+
+
+_NO_DECISION: Row = (None,) * 5
+_NO_OUTCOME: Row = (None,) * 7
 
 
 def _date(value: Any) -> dt.date | None:

@@ -94,7 +94,6 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("case_id", "seq"),
     )
-    op.create_index("ix_events_type_case", "events", ["type", "case_id"], unique=False)
     op.create_table(
         "people",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -147,7 +146,6 @@ def downgrade() -> None:
     op.drop_table("suspects")
     op.drop_index(op.f("ix_people_unit"), table_name="people")
     op.drop_table("people")
-    op.drop_index("ix_events_type_case", table_name="events")
     op.drop_table("events")
     op.drop_table("documents")
     op.drop_index(op.f("ix_cases_unit"), table_name="cases")
