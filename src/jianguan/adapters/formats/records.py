@@ -114,19 +114,21 @@ def decode_case_line(
     return errors or _to_case(rec)
 
 
-def _semantic_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str, str, str]]:
-    return [*_reference_problems(rec, org), *_date_problems(rec), *_decision_problems(rec)]
+Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
 
 
-def _reference_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str, str, str]]:
-    out: list[tuple[str, str, str]] = []
+def _semantic_problems(rec: Mapping[str, Any], org: DataSet) -> list[Problem]:
+    return [
+        *_staff_problems(rec, org),
+        *_party_problems(rec),
+        *_date_problems(rec),
+        *_decision_problems(rec),
+    ]
 
-    def staff(path: str, value: str | None) -> None:
-        if value is not None and value not in org.person_ids:
-            out.append(
-                (path, f"人员 {value} 不在 people.csv 中", f"staff id {value} not in people.csv")
-            )
 
+def _staff_problems(rec: Mapping[str, Any], org: DataSet) -> list[Problem]:
+    """The unit and every staff id the record names must be in units.csv / people.csv."""
+    out: list[Problem] = []
     if rec["unit"] not in org.unit_codes:
         out.append(
             (
@@ -135,21 +137,37 @@ def _reference_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str,
                 f"unit {rec['unit']} not in units.csv",
             )
         )
-    staff("handler", rec["handler"])
+    decision = rec.get("decision") or {}
+    named = [
+        ("handler", rec["handler"]),
+        ("decision.by", decision.get("by")),
+        ("decision.approved_by", decision.get("approved_by")),
+    ]
+    named += [(f"events[{i}].by", ev.get("by")) for i, ev in enumerate(rec.get("events", ()))]
+    for path, person in named:
+        if person is not None and person not in org.person_ids:
+            out.append(
+                (path, f"人员 {person} 不在 people.csv 中", f"staff id {person} not in people.csv")
+            )
+    return out
+
+
+def _party_problems(rec: Mapping[str, Any]) -> list[Problem]:
+    """Suspect and victim ids are unique within the case, and events name only them."""
+    out: list[Problem] = []
     parties: set[str] = set()
     for group in ("suspects", "victims"):
-        for i, p in enumerate(rec.get("suspects" if group == "suspects" else "victims", [])):
-            if p["id"] in parties:
+        for i, party in enumerate(rec.get(group, ())):
+            if party["id"] in parties:
                 out.append(
                     (
                         f"{group}[{i}].id",
-                        f"当事人编号 {p['id']} 重复",
-                        f"duplicate party id {p['id']}",
+                        f"当事人编号 {party['id']} 重复",
+                        f"duplicate party id {party['id']}",
                     )
                 )
-            parties.add(p["id"])
-    for i, ev in enumerate(rec.get("events", [])):
-        staff(f"events[{i}].by", ev.get("by"))
+            parties.add(party["id"])
+    for i, ev in enumerate(rec.get("events", ())):
         party = ev.get("party")
         if party is not None and party not in parties:
             out.append(
@@ -159,14 +177,10 @@ def _reference_problems(rec: Mapping[str, Any], org: DataSet) -> list[tuple[str,
                     f"party {party} is not a suspect or victim of this case",
                 )
             )
-    decision = rec.get("decision")
-    if decision:
-        staff("decision.by", decision["by"])
-        staff("decision.approved_by", decision.get("approved_by"))
     return out
 
 
-def _date_problems(rec: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _date_problems(rec: Mapping[str, Any]) -> list[Problem]:
     received: dt.date = rec["received_on"]
     checks: list[tuple[str, dt.date | None, str, dt.date | None, str]] = [
         ("assigned_on", rec["assigned_on"], "received_on", received, "受理日期"),
@@ -191,7 +205,7 @@ def _date_problems(rec: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-def _decision_problems(rec: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _decision_problems(rec: Mapping[str, Any]) -> list[Problem]:
     decision = rec.get("decision")
     if not decision:
         return []
