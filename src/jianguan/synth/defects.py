@@ -1,0 +1,125 @@
+"""Planted defects: what each kind means here, exactly, and how a case is picked to carry one.
+
+The monitoring and self-check engines are measured against ``defects.jsonl``; they implement the
+same definitions. ``as_of`` is the data set's end (manifest ``as_of``): nothing after it is in the
+data, and a duty whose deadline has not passed by then is not (yet) a defect.
+
+Periods (刑事诉讼法 第105条 on counting; ``jianguan.domain.periods``):
+
+* A case is *in custody* when any of its suspects has ``in_custody`` true.
+* For a due date, ``raw`` is the end of the period and ``due`` is ``settle(raw, calendar,
+  in_custody=...)`` (a rest-day end moves to the next working day unless in custody). The
+  generator is robust to either reading of custody: clean cases act on or before ``raw``;
+  planted lateness is at least 2 days (notices: 1 day) after the end moved as if not in custody.
+* Arrest review (刑诉法 第91条, 规则 第282条): ``add_days(received_on, P)``, P = 7 if in custody,
+  else 20 if ``major_complex``, else 15.
+* Prosecution review (刑诉法 第172条, 第175条): the review *base* is ``received_on`` or the date of
+  the last ``retransferred`` event. Fast track (all suspects ``fast_track``): ``add_days(base, 10)``,
+  or 15 when any suspect's ``likely_sentence_months`` > 12. Otherwise one month
+  ``add_months(base, 1)``; with an ``extension_approved`` event on or after the base the end is
+  ``add_days(add_months(base, 1), 15)`` (15 days added to the unmoved one-month end).
+* An open case whose last ``returned_for_investigation`` has no later ``retransferred`` is with
+  the investigators: its review period is not running and it is not overdue.
+* The 3-day duties run from ``received_on`` (never restarted): ``add_days(received_on, 3)``.
+
+Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
+
+``review_overdue``
+    Arrest review or prosecution review decided after its due date, or open at ``as_of`` after
+    it. For a non-fast-track prosecution review the due date used is the one-month-plus-15-days
+    end whether or not an extension was approved (see the next kind).
+``extension_unapproved``
+    Non-fast-track prosecution review without an ``extension_approved`` event (on or after the
+    base), decided after the one-month due date but on or before the due date of
+    ``add_days(add_months(base, 1), 15)``.
+``counsel_notice_late``
+    Prosecution review with a suspect that has no ``counsel_notified`` event (party = the
+    suspect) on or before the 3-day due date, once that due date is before ``as_of``.
+``victim_notice_late``
+    Prosecution review with a victim without a ``victim_notified`` event within 3 days (same test).
+``legal_aid_missing``
+    Arrest or prosecution review with a suspect who is a minor or has a disability, has
+    ``has_counsel`` false, and has no ``legal_aid_requested`` event (party = the suspect) within
+    3 days (same test). (Suspects likely to face ≥ 10 years always have counsel here.)
+``return_limit_exceeded``
+    More than two ``returned_for_investigation`` events (刑诉法 第175条 第3款: at most twice).
+``return_outline_missing``
+    A ``returned_for_investigation`` event without an ``investigation_outline`` document issued
+    the same day (规则 第257条); outlines and returns are matched one to one by date.
+``approval_missing``
+    A decision that needs the chief's approval — ``deny_arrest``, ``not_prosecute``, ``protest``,
+    ``file_suit``, or any decision of a ``major_complex`` case (组织法 第29条; 规则 第4条) — with
+    ``approved_by`` null and no ``approval`` event. Other decisions have ``approved_by`` null.
+``plea_statement_missing``
+    Decided prosecution review with a ``plea_leniency`` suspect and no ``plea_statement`` document
+    (刑诉法 第174条). Clean cases have one per pleading suspect.
+``charge_mismatch``
+    Prosecuted case (decision ``prosecute``) whose ``indictment`` text lacks a charge on the card
+    or names a charge (from the list of offences) that is not on the card.
+``date_mismatch``
+    Decided arrest or prosecution review whose decision document (``indictment``,
+    ``non_prosecution_decision``, ``arrest_approval``, ``arrest_denial``) has ``issued_on`` other
+    than ``decision.on``.
+``document_missing``
+    Decided arrest or prosecution review (decision other than ``transfer``) without its decision
+    document (the four types above, by decision type).
+``archived_unchecked``
+    Archived case (``archived_on`` set) without a ``self_check`` or without a ``verification`` event.
+``consultation_unanswered``
+    Closed case with a ``consultation_opinion`` not followed (same day or later) by a
+    ``consultation_answered`` event.
+``family_notice_late``
+    ``approve_arrest`` case with a suspect whose ``family_notified`` event is missing or two or more
+    days after ``decision.on`` (刑诉法 第93条: within 24 hours), once ``as_of`` is two days after it.
+
+``review_due_soon`` is a warning, never planted.
+"""
+
+from __future__ import annotations
+
+from jianguan.synth.common import Ctx
+
+KINDS: tuple[str, ...] = (
+    "review_overdue",
+    "extension_unapproved",
+    "counsel_notice_late",
+    "victim_notice_late",
+    "legal_aid_missing",
+    "return_limit_exceeded",
+    "return_outline_missing",
+    "approval_missing",
+    "plea_statement_missing",
+    "charge_mismatch",
+    "date_mismatch",
+    "document_missing",
+    "archived_unchecked",
+    "consultation_unanswered",
+    "family_notice_late",
+)
+
+# Decisions reserved to the chief (default powers list); any decision of a major case too.
+NEEDS_APPROVAL = frozenset({"deny_arrest", "not_prosecute", "protest", "file_suit"})
+
+
+def needs_approval(decision: str, major: bool) -> bool:
+    return major or decision in NEEDS_APPROVAL
+
+
+def choose(ctx: Ctx, eligible: list[str]) -> str:
+    """The kind to plant in this case, or "" for none.
+
+    A case is drawn with probability ``defect_rate``; the kind is uniform among those eligible
+    for it. A drawn case with no eligible kind passes its turn on to the next eligible case of
+    the chunk, so that the share of defective cases stays close to the rate.
+    """
+    if ctx.rate <= 0.0:
+        return ""
+    drawn = ctx.rng.random() < ctx.rate
+    if not drawn and not ctx.debt:
+        return ""
+    if not eligible:
+        ctx.debt += drawn
+        return ""
+    if not drawn:
+        ctx.debt -= 1
+    return eligible[int(ctx.rng.random() * len(eligible))]

@@ -1,0 +1,248 @@
+"""Prosecution review (审查起诉): one month, +15 days extended, 10/15 days fast track, returns.
+
+刑诉法 第172条 (periods), 第175条 (returns: at most twice, one month each, the period restarts on
+retransfer), 第34、46条 (3-day notices), 第174条 (plea statement).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jianguan.synth.arrest import year_end_rush
+from jianguan.synth.common import (
+    Ctx,
+    Draft,
+    Json,
+    Slot,
+    approver,
+    archive,
+    archive_lag,
+    assign,
+    consult,
+    decide,
+    within_three_days,
+)
+from jianguan.synth.defects import choose, needs_approval
+from jianguan.synth.fastcal import cn_small
+from jianguan.synth.matter import Matter, make_matter, matter_rng, suspect_row
+from jianguan.synth.prosecution_docs import (
+    Facts,
+    documents,
+    outcome,
+    outline_doc,
+    plea_statements,
+)
+
+P_PLEA = 0.92
+P_NOT_PROSECUTE = (0.37, 0.06)  # by custody (no, yes); fast-track cases are prosecuted
+GROUNDS = (("discretionary", 0.84), ("insufficient_evidence", 0.12), ("statutory", 0.04))
+P_RETURNS = (0.875, 0.975)  # cumulative: none, one, two
+P_TRANSFER = 0.01
+
+
+@dataclass(slots=True)
+class Plan:
+    rounds: list[tuple[int, int]]  # (returned, retransferred)
+    ext_day: int  # -1 without an extension
+    decision: int
+    base: int  # start of the last review round
+
+    def raw1(self, ctx: Ctx) -> int:
+        return ctx.fc.months(self.base, 1)
+
+
+def _decision(ctx: Ctx, m: Matter, custody: bool) -> tuple[str, str | None]:
+    rng = ctx.rng
+    if rng.random() < P_TRANSFER:
+        return "transfer", None
+    if rng.random() >= P_NOT_PROSECUTE[custody]:
+        return "prosecute", None
+    r = rng.random()
+    for ground, share in GROUNDS:
+        r -= share
+        if r < 0:
+            return "not_prosecute", ground
+    return "not_prosecute", "discretionary"
+
+
+def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
+    rng = ctx.rng
+    if slot.link >= 0:
+        custody = [slot.arrested == 1] * len(m.suspects)
+        counsel = [p.counsel or (p.needs_aid and rng.random() < 0.8) or rng.random() < 0.15
+                   for p in m.suspects]
+    else:
+        custody = [rng.random() < m.charge.custody for _ in m.suspects]
+        counsel = [p.counsel for p in m.suspects]
+    dtype, ground = _decision(ctx, m, any(custody))
+    pleads = ground not in ("insufficient_evidence", "statutory")
+    plea = [pleads and rng.random() < P_PLEA for _ in m.suspects]
+    fast = (dtype == "prosecute" and all(plea) and not m.major and len(m.suspects) <= 2
+            and max(p.likely for p in m.suspects) <= 36 and rng.random() < m.charge.ft)
+    r = rng.random()
+    n_ret = 0 if fast else (0 if r < P_RETURNS[0] else 1 if r < P_RETURNS[1] else 2)
+    if ground == "insufficient_evidence":
+        n_ret = 2  # 刑诉法 第175条 第4款: after two returns
+    ext = not fast and rng.random() < 0.03 + 0.4 * m.major
+    return Facts(custody, counsel, plea, fast, dtype, ground, n_ret, ext)
+
+
+def _rounds(ctx: Ctx, received: int, n: int) -> list[tuple[int, int]]:
+    fc, rng, base, out = ctx.fc, ctx.rng, received, []
+    for _ in range(n):
+        ret = fc.pick(rng, base + 10, fc.months(base, 1) - 2)
+        back = fc.pick(rng, ret + 12, fc.months(ret, 1))
+        out.append((ret, back))
+        base = back
+    return out
+
+
+def _fast_raw(m: Matter, base: int) -> int:
+    return base + (15 if max(p.likely for p in m.suspects) > 12 else 10)
+
+
+def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int) -> Plan:
+    fc, rng = ctx.fc, ctx.rng
+    rounds = _rounds(ctx, received, n_ret)
+    base = rounds[-1][1] if rounds else received
+    if f.fast:
+        decision = fc.pick(rng, base + 3, _fast_raw(m, base), late=True)
+        return Plan(rounds, -1, year_end_rush(ctx, base + 3, decision), base)
+    raw1 = fc.months(base, 1)
+    if f.ext:
+        ext_day = fc.pick(rng, raw1 - 7, raw1 - 1)
+        return Plan(rounds, ext_day, fc.pick(rng, raw1 + 1, raw1 + 15), base)
+    decision = fc.pick(rng, base + 7, raw1, late=True)
+    return Plan(rounds, -1, year_end_rush(ctx, base + 7, decision), base)
+
+
+def _due(ctx: Ctx, m: Matter, f: Facts, plan: Plan) -> int:
+    """The moved due date beyond which a decision is review_overdue."""
+    raw = _fast_raw(m, plan.base) if f.fast else plan.raw1(ctx) + 15
+    return ctx.fc.next_working(raw)
+
+
+def _eligible(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, lag: int) -> list[str]:
+    fc, end = ctx.fc, ctx.end
+    kinds = []
+    if _due(ctx, m, f, plan) + 2 <= end:
+        kinds.append("review_overdue")
+    if not f.fast:
+        raw1 = plan.raw1(ctx)
+        if fc.next_working(raw1) + 2 <= min(raw1 + 15, end):
+            kinds.append("extension_unapproved")
+        if received + 160 <= end:
+            kinds.append("return_limit_exceeded")
+        if (plan.rounds and plan.rounds[0][0] <= end) or received + 31 <= end:
+            kinds.append("return_outline_missing")
+    if fc.next_working(received + 3) + 1 <= end:
+        kinds.append("counsel_notice_late")
+        if m.victims:
+            kinds.append("victim_notice_late")
+        if _needs_aid(m, f):
+            kinds.append("legal_aid_missing")
+    if plan.decision <= end:
+        kinds += _decided_kinds(m, f, plan.decision + lag <= end)
+    return kinds
+
+
+def _decided_kinds(m: Matter, f: Facts, archived: bool) -> list[str]:
+    kinds = ["consultation_unanswered"]
+    if f.dtype != "transfer":
+        kinds += ["date_mismatch", "document_missing"]
+    if needs_approval(f.dtype, m.major):
+        kinds.append("approval_missing")
+    if any(f.plea):
+        kinds.append("plea_statement_missing")
+    if f.dtype == "prosecute":
+        kinds.append("charge_mismatch")
+    if archived:
+        kinds.append("archived_unchecked")
+    return kinds
+
+
+def _needs_aid(m: Matter, f: Facts) -> list[str]:
+    return [p.id for p, c in zip(m.suspects, f.counsel, strict=True)
+            if (p.minor or p.disability) and not c]
+
+
+def _replan(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, kind: str) -> Plan:
+    fc, rng = ctx.fc, ctx.rng
+    if kind == "review_overdue":
+        plan.decision = _due(ctx, m, f, plan) + 2 + int(rng.random() * 4)
+    elif kind == "extension_unapproved":
+        raw1 = plan.raw1(ctx)
+        plan.ext_day = -1
+        plan.decision = fc.pick(rng, fc.next_working(raw1) + 2, min(raw1 + 15, ctx.end))
+    elif kind == "return_limit_exceeded":
+        plan = _plan(ctx, m, f, received, 3)
+    elif kind == "return_outline_missing" and not plan.rounds:
+        plan = _plan(ctx, m, f, received, 1)
+    return plan
+
+
+def prosecution_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
+    rng, received = ctx.rng, slot.day
+    if slot.link >= 0:
+        m = make_matter(ctx, matter_rng(ctx.seed, slot.link), slot, slot.link_day, arrest=True)
+    else:
+        m = make_matter(ctx, rng, slot, received, arrest=False)
+    f = _facts(ctx, m, slot)
+    plan = _plan(ctx, m, f, received, f.n_ret)
+    lag = archive_lag(rng)
+    kind = choose(ctx, _eligible(ctx, m, f, plan, received, lag))
+    plan = _replan(ctx, m, f, plan, received, kind)
+    d = Draft(ctx, slot, m.dept, "transferred")
+    d.handler, d.major, d.charges = m.handler, m.major, m.charges
+    d.assignment = "designated" if m.designated else "random"
+    d.suspects = [suspect_row(p, custody=c, counsel=h, plea=pl, fast=f.fast)
+                  for p, c, h, pl in zip(m.suspects, f.custody, f.counsel, f.plea, strict=True)]
+    d.victims = [{"id": i, "name": n} for i, n in m.victims]
+    _history(ctx, slot, d, m, f, plan, kind, lag)
+    return d.render(ctx.fc, ctx.end), kind
+
+
+def _history(ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, plan: Plan, kind: str,
+             lag: int) -> None:
+    rng, fc, end = ctx.rng, ctx.fc, ctx.end
+    unit = ctx.org.units[slot.unit]
+    first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
+    assign(d, rng, fc, unit, first_stop - 1)
+    notified = within_three_days(ctx, d, "counsel_notified", [p.id for p in m.suspects],
+                                 m.handler, planted=kind == "counsel_notice_late")
+    within_three_days(ctx, d, "victim_notified", [v[0] for v in m.victims], m.handler,
+                      planted=kind == "victim_notice_late")
+    within_three_days(ctx, d, "legal_aid_requested", _needs_aid(m, f), m.handler,
+                      planted=kind == "legal_aid_missing")
+    for p in m.suspects:
+        d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
+    _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
+    if plan.ext_day >= 0:
+        d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None,
+             "延长审查起诉期限十五日")
+    if kind != "plea_statement_missing":
+        plea_statements(ctx, slot, d, m, f, plan.base, plan.decision)
+    if kind == "consultation_unanswered" or ((m.major or rng.random() < 0.05)
+                                             and plan.decision - d.assigned >= 2):
+        consult(d, rng, fc, unit, max(d.assigned, plan.base), plan.decision,
+                answered=kind != "consultation_unanswered")
+    ok = needs_approval(f.dtype, m.major) and kind != "approval_missing"
+    decide(d, plan.decision, f.dtype, approver(rng, unit, m.handler) if ok else None, f.ground)
+    if f.dtype == "prosecute" and plan.decision <= end:
+        d.outcome = outcome(ctx, m, f, plan.decision)
+    documents(ctx, slot, d, m, f, plan.decision, kind, notified)
+    drop = ("self_check", "verification", "both")[int(rng.random() * 3)]
+    archive(d, rng, fc, unit, end, lag, drop=drop if kind == "archived_unchecked" else "")
+
+
+def _returns(ctx: Ctx, slot: Slot, d: Draft, m: Matter, plan: Plan, drop_one: bool) -> None:
+    rng = ctx.rng
+    drop = int(rng.random() * len(plan.rounds)) if drop_one else -1
+    if drop_one:
+        while plan.rounds[drop][0] > ctx.end:
+            drop -= 1
+    for i, (ret, back) in enumerate(plan.rounds):
+        d.ev(ret, "returned_for_investigation", m.handler, None, f"第{cn_small(i + 1)}次退回补充侦查")
+        if i != drop:
+            outline_doc(ctx, slot, d, m, i + 1, ret)
+        d.ev(back, "retransferred", None, None, "补充侦查完毕重新移送审查起诉")
