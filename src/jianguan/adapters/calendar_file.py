@@ -6,6 +6,7 @@ import datetime as dt
 import tomllib
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jianguan.domain.calendar import Holiday, WorkCalendar, YearSchedule
@@ -55,8 +56,69 @@ def parse_schedules(text: str, source: str = "calendar.toml") -> dict[int, YearS
     return out
 
 
+def _packaged_schedules() -> dict[int, YearSchedule]:
+    text = resources.files("jianguan").joinpath("data/calendar.toml").read_text("utf-8")
+    return parse_schedules(text)
+
+
 @cache
 def default_calendar() -> WorkCalendar:
     """The calendar shipped with the package."""
-    text = resources.files("jianguan").joinpath("data/calendar.toml").read_text("utf-8")
-    return WorkCalendar(parse_schedules(text))
+    return WorkCalendar(_packaged_schedules())
+
+
+def added_dir(data_dir: Path) -> Path:
+    """Where `jianguan calendar add` keeps the notices a case officer has added."""
+    return data_dir / "calendar.d"
+
+
+def load_calendar(data_dir: Path | None) -> WorkCalendar:
+    """The packaged calendar plus every year added under `data_dir`."""
+    schedules = _packaged_schedules()
+    if data_dir is not None and added_dir(data_dir).is_dir():
+        for path in sorted(added_dir(data_dir).glob("*.toml")):
+            schedules.update(parse_schedules(path.read_text("utf-8"), path.name))
+    return WorkCalendar(schedules)
+
+
+def check_schedule(schedule: YearSchedule, source: str) -> list[str]:
+    """What is wrong with a year's schedule as a State Council notice would give it."""
+    problems = []
+    for h in schedule.holidays:
+        if h.last < h.first:
+            problems.append(
+                f"{source}: {h.name} 的结束日 {h.last} 早于开始日 {h.first} / ends before it starts"
+            )
+    for day in sorted(schedule.workdays):
+        if day.weekday() < 5:
+            problems.append(
+                f"{source}: 调休上班日 {day} 不是周末 / a make-up working day must fall on a weekend"
+            )
+    off = schedule.days_off()
+    for day in sorted(schedule.workdays & off):
+        problems.append(f"{source}: {day} 既是放假日又是上班日 / both a day off and a working day")
+    if not schedule.holidays:
+        problems.append(f"{source}: 没有任何节假日 / no holidays listed")
+    return problems
+
+
+def add_notice(data_dir: Path, text: str, source: str) -> list[int]:
+    """Validate a notice file and keep it under `data_dir`; returns the years it adds."""
+    schedules = parse_schedules(text, source)
+    if not schedules:
+        raise CalendarFileError(f"{source}: 没有 [years.YYYY] 表 / no [years.YYYY] table")
+    present = load_calendar(data_dir).years
+    problems = [
+        f"{source}: {y} 年已收录 / year {y} is already in the calendar"
+        for y in schedules
+        if y in present
+    ]
+    for schedule in schedules.values():
+        problems += check_schedule(schedule, source)
+    if problems:
+        raise CalendarFileError("\n".join(problems))
+    target = added_dir(data_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    years = sorted(schedules)
+    (target / f"{years[0]}.toml").write_text(text, encoding="utf-8")
+    return years

@@ -75,21 +75,27 @@ class WorkCalendar:
     def covers(self, day: dt.date) -> bool:
         return day.year in self._schedules
 
-    def is_working_day(self, day: dt.date) -> bool:
+    def is_working_day(self, day: dt.date, *, provisional: bool = False) -> bool:
+        """Whether `day` is a working day; `provisional` lets an uncovered year fall back to the
+        weekday rule (Monday–Friday) instead of raising — callers must then mark the result."""
+        if provisional and day.year not in self._schedules:
+            return day.weekday() < 5
         schedule = self.schedule(day.year)
         if day in schedule.workdays:
             return True
         return day.weekday() < 5 and day not in self._off[day.year]
 
-    def holiday_name(self, day: dt.date) -> str | None:
+    def holiday_name(self, day: dt.date, *, provisional: bool = False) -> str | None:
+        if provisional and day.year not in self._schedules:
+            return None
         for h in self.schedule(day.year).holidays:
             if h.first <= day <= h.last:
                 return h.name
         return None
 
-    def next_working_day(self, day: dt.date) -> dt.date:
+    def next_working_day(self, day: dt.date, *, provisional: bool = False) -> dt.date:
         """The first working day on or after ``day``."""
-        while not self.is_working_day(day):
+        while not self.is_working_day(day, provisional=provisional):
             day += ONE_DAY
         return day
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from jianguan.domain.calendar import WorkCalendar
 
@@ -56,3 +57,205 @@ def settle(raw_end: dt.date, calendar: WorkCalendar, *, in_custody: bool) -> Due
         return DueDate(raw_end, raw_end, None)
     due = calendar.next_working_day(raw_end)
     return DueDate(raw_end, due, raw_end if due != raw_end else None)
+
+
+# ---------------------------------------------------------------- the period engine
+
+ARTICLE_105_START = "刑事诉讼法第105条第2款"
+ARTICLE_105_HOLIDAY = "刑事诉讼法第105条第4款"
+MONTH_RULE = "法释〔2012〕21号第165条"
+CONDITIONS = frozenset({"custody", "major", "fast_track", "over_one_year"})
+
+
+class LengthUnit(StrEnum):
+    DAYS = "d"
+    MONTHS = "m"
+    HOURS = "h"
+
+
+_UNIT_ZH = {LengthUnit.DAYS: "日", LengthUnit.MONTHS: "个月", LengthUnit.HOURS: "小时"}
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    amount: int
+    unit: LengthUnit
+
+    @classmethod
+    def parse(cls, text: str) -> Length:
+        """`7d`, `1m`, `24h`."""
+        number, unit = text[:-1], text[-1:]
+        if not number.isdigit() or unit not in {u.value for u in LengthUnit}:
+            raise ValueError(f"period length must look like 7d, 1m or 24h, not {text!r}")
+        return cls(int(number), LengthUnit(unit))
+
+    def after(self, start: dt.date) -> dt.date:
+        """The raw end: the start day (or hour) itself is not counted."""
+        if self.unit is LengthUnit.MONTHS:
+            return add_months(start, self.amount)
+        if self.unit is LengthUnit.HOURS:  # dates only: 24 hours from an event on day D end on D+1
+            return start + dt.timedelta(days=-(-self.amount // 24))
+        return add_days(start, self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount}{_UNIT_ZH[self.unit]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    when: frozenset[str]
+    length: Length
+    basis: tuple[str, ...]
+    extension: Length | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    length: Length
+    basis: tuple[str, ...]
+    approver: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodDefinition:
+    """One statutory period, as the rule pack describes it."""
+
+    id: str
+    title: str
+    title_en: str
+    variants: tuple[Variant, ...]
+    chain: tuple[ChainStep, ...] = ()
+    restart: str | None = None
+    max_count: int | None = None
+
+    def variant_for(self, conditions: frozenset[str]) -> Variant:
+        for variant in self.variants:
+            if variant.when <= conditions:
+                return variant
+        raise LookupError(f"period {self.id} has no variant for {sorted(conditions)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """A due date and every step that led to it (start, raw end, extensions, moves, basis)."""
+
+    period: str
+    title: str
+    start: dt.date
+    length: str
+    conditions: tuple[str, ...]
+    raw_end: dt.date
+    extensions: tuple[str, ...]
+    unmoved_end: dt.date
+    due: dt.date
+    moved_from: dt.date | None
+    in_custody: bool
+    provisional: bool
+    basis: tuple[str, ...]
+    steps: tuple[str, ...]
+
+
+def compute_due(
+    period: PeriodDefinition,
+    start: dt.date,
+    calendar: WorkCalendar,
+    *,
+    conditions: frozenset[str] = frozenset(),
+    extended: bool = False,
+    chain_steps: int = 0,
+    provisional: bool = False,
+) -> Derivation:
+    """The due date of `period` counted from `start`, with its derivation.
+
+    `extended`: an approved extension exists (added to the unmoved end). `chain_steps`: how many
+    steps of an extension chain were approved (each added to the previous expiry). `provisional`:
+    allow a move to be computed in a year the calendar does not cover, by the weekday rule only;
+    the result is then marked provisional.
+    """
+    unknown = conditions - CONDITIONS
+    if unknown:
+        raise ValueError(f"unknown period conditions: {sorted(unknown)}")
+    variant = period.variant_for(conditions)
+    in_custody = "custody" in conditions
+    raw_end = variant.length.after(start)
+    steps = [
+        f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
+        f"期间 {variant.length} → 原始期满日 {raw_end}",
+    ]
+    basis = list(variant.basis)
+    extensions, end = _extend(period, variant, raw_end, extended, chain_steps, steps, basis)
+    if variant.length.unit is LengthUnit.MONTHS:
+        basis.append(MONTH_RULE)
+    due, moved_from, guessed = _move(end, calendar, in_custody, variant, provisional, steps)
+    if moved_from is not None or in_custody:
+        basis.append(ARTICLE_105_HOLIDAY)
+    return Derivation(
+        period=period.id,
+        title=period.title,
+        start=start,
+        length=str(variant.length),
+        conditions=tuple(sorted(conditions)),
+        raw_end=raw_end,
+        extensions=tuple(extensions),
+        unmoved_end=end,
+        due=due,
+        moved_from=moved_from,
+        in_custody=in_custody,
+        provisional=guessed,
+        basis=tuple(dict.fromkeys(basis)),
+        steps=tuple(steps),
+    )
+
+
+def _extend(
+    period: PeriodDefinition,
+    variant: Variant,
+    end: dt.date,
+    extended: bool,
+    chain_steps: int,
+    steps: list[str],
+    basis: list[str],
+) -> tuple[list[str], dt.date]:
+    extensions: list[str] = []
+    if extended:
+        if variant.extension is None:
+            raise ValueError(f"{period.id} ({variant.length}) cannot be extended")
+        end = variant.extension.after(end)
+        extensions.append(str(variant.extension))
+        steps.append(f"经批准延长 {variant.extension}，自未顺延的期满日起加算 → {end}")
+    if chain_steps > len(period.chain):
+        raise ValueError(f"{period.id} has only {len(period.chain)} extension steps")
+    for step in period.chain[:chain_steps]:
+        end = step.length.after(end)
+        extensions.append(str(step.length))
+        basis.extend(step.basis)
+        steps.append(f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}")
+    return extensions, end
+
+
+def _move(
+    end: dt.date,
+    calendar: WorkCalendar,
+    in_custody: bool,
+    variant: Variant,
+    provisional: bool,
+    steps: list[str],
+) -> tuple[dt.date, dt.date | None, bool]:
+    """Apply 第105条第4款; returns (due, moved_from, provisional_used)."""
+    if in_custody:
+        steps.append(f"犯罪嫌疑人在押，期满日不因节假日顺延（{ARTICLE_105_HOLIDAY}但书）→ {end}")
+        return end, None, False
+    if variant.length.unit is LengthUnit.HOURS:
+        steps.append(f"以时计算的期间不因节假日顺延 → {end}")
+        return end, None, False
+    guessed = provisional and not calendar.covers(end)
+    due = calendar.next_working_day(end, provisional=provisional)
+    guessed = guessed or (provisional and not calendar.covers(due))
+    if due == end:
+        steps.append(f"{end} 为工作日，期满日即 {end}")
+        return end, None, guessed
+    name = calendar.holiday_name(end, provisional=provisional) or "休息日"
+    steps.append(f"{end} 为{name}，顺延至节假日后第一个工作日 {due}（{ARTICLE_105_HOLIDAY}）")
+    if guessed:
+        steps.append("该年度国务院节假日安排尚未收录，仅按周末推算：结果为临时结果")
+    return due, end, guessed

@@ -1,0 +1,54 @@
+"""Reads the statutory-period rule pack (src/jianguan/rules/periods.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jianguan.domain.periods import CONDITIONS, ChainStep, Length, PeriodDefinition, Variant
+
+
+class PeriodFileError(ValueError):
+    pass
+
+
+def _variant(period_id: str, raw: dict[str, Any]) -> Variant:
+    when = frozenset(raw.get("when", ()))
+    if not when <= CONDITIONS:
+        raise PeriodFileError(f"periods.{period_id}: unknown condition {sorted(when - CONDITIONS)}")
+    if not raw.get("basis"):
+        raise PeriodFileError(f"periods.{period_id}: every variant must cite its basis")
+    extension = raw.get("extension")
+    return Variant(
+        when,
+        Length.parse(raw["length"]),
+        tuple(raw["basis"]),
+        Length.parse(extension) if extension else None,
+    )
+
+
+def parse_periods(text: str) -> dict[str, PeriodDefinition]:
+    doc = tomllib.loads(text)
+    out = {}
+    for period_id, raw in doc.get("periods", {}).items():
+        out[period_id] = PeriodDefinition(
+            id=period_id,
+            title=raw["title"],
+            title_en=raw["title_en"],
+            variants=tuple(_variant(period_id, v) for v in raw["variants"]),
+            chain=tuple(
+                ChainStep(Length.parse(c["length"]), tuple(c["basis"]), c["approver"])
+                for c in raw.get("chain", ())
+            ),
+            restart=raw.get("restart"),
+            max_count=raw.get("max_count"),
+        )
+    return out
+
+
+@cache
+def default_periods() -> dict[str, PeriodDefinition]:
+    text = resources.files("jianguan.rules").joinpath("periods.toml").read_text("utf-8")
+    return parse_periods(text)
