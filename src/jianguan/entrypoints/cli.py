@@ -130,9 +130,9 @@ def synth_cmd(
     click.echo(
         c.say(
             f"已生成 {summary.cases} 件案件（{summary.units} 个单位，{summary.people} 名人员，"
-            f"{summary.defects} 处植入缺陷）到 {out_dir}，用时 {summary.elapsed:.1f} 秒",
+            f"{summary.defects} 处植入缺陷）到 {out_dir}，用时 {summary.elapsed_seconds:.1f} 秒",
             f"generated {summary.cases} cases ({summary.units} units, {summary.people} people, "
-            f"{summary.defects} planted defects) in {out_dir} in {summary.elapsed:.1f} s",
+            f"{summary.defects} planted defects) in {out_dir} in {summary.elapsed_seconds:.1f} s",
         )
     )
 
