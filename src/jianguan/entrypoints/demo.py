@@ -10,6 +10,7 @@ import click
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.domain.model import CaseCategory
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
+from jianguan.entrypoints.messages import pad
 from jianguan.services.importing import import_dataset
 
 CATEGORY_ZH = {
@@ -67,8 +68,10 @@ def _print_summary(
             f"{counts['suspects']} suspects, {counts['events']} events, {counts['documents']} documents.",
         )
     )
-    click.echo(c.say("案件类别          总数      在办", "category            all      open"))
+    click.echo(
+        pad(c.say("案件类别", "category"), 22) + c.say("    总数    在办", "     all    open")
+    )
     for category in CaseCategory:
         total, still_open = by_category.get(category.value, (0, 0))
         label = CATEGORY_ZH[category] if c.settings.lang == "zh" else category.value
-        click.echo(f"  {label:<14}{total:>8}{still_open:>10}")
+        click.echo(f"  {pad(label, 20)}{total:>8}{still_open:>8}")
