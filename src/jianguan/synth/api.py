@@ -39,10 +39,17 @@ class SynthSummary:
     elapsed_seconds: float
 
 
-def generate(out_dir: Path, *, cases: int, seed: int, start: dt.date = dt.date(2024, 1, 1),
-             end: dt.date = dt.date(2025, 12, 31), defect_rate: float = 0.0,
-             workers: int | None = None, progress: Callable[[int], None] | None = None,
-             ) -> SynthSummary:
+def generate(
+    out_dir: Path,
+    *,
+    cases: int,
+    seed: int,
+    start: dt.date = dt.date(2024, 1, 1),
+    end: dt.date = dt.date(2025, 12, 31),
+    defect_rate: float = 0.0,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SynthSummary:
     """Write units.csv, people.csv, cases.jsonl, defects.jsonl and manifest.json into ``out_dir``.
 
     The files depend only on the arguments other than ``workers`` and ``progress``. ``progress``
@@ -57,13 +64,16 @@ def generate(out_dir: Path, *, cases: int, seed: int, start: dt.date = dt.date(2
     first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
     fc = FastCalendar(calendar, first, last)
     sk = build_skeleton(seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal())
-    setup = Setup(seed, first.toordinal(), last.toordinal(), end.toordinal(), defect_rate,
-                  sk.totals)
+    setup = Setup(
+        seed, first.toordinal(), last.toordinal(), end.toordinal(), defect_rate, sk.totals
+    )
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     cats: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
-    with (out_dir / "cases.jsonl").open("wb") as fcases, \
-            (out_dir / "defects.jsonl").open("wb") as fdefects:
+    with (
+        (out_dir / "cases.jsonl").open("wb") as fcases,
+        (out_dir / "defects.jsonl").open("wb") as fdefects,
+    ):
         done = 0
         for result in _results(setup, sk, n_workers, org, fc):
             _write(fcases, fdefects, result)
@@ -72,13 +82,26 @@ def generate(out_dir: Path, *, cases: int, seed: int, start: dt.date = dt.date(2
             done += sum(result.by_category.values())
             if progress is not None:
                 progress(done)
-    manifest = {"generator": "jianguan.synth", "version": VERSION, "seed": seed, "cases": cases,
-                "start": start.isoformat(), "end": end.isoformat(), "as_of": end.isoformat(),
-                "defect_rate": defect_rate}
+    manifest = {
+        "generator": "jianguan.synth",
+        "version": VERSION,
+        "seed": seed,
+        "cases": cases,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "as_of": end.isoformat(),
+        "defect_rate": defect_rate,
+    }
     (out_dir / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
-    return SynthSummary(len(org.units), len(org.people), cases, sum(kinds.values()),
-                        dict(sorted(cats.items())), dict(sorted(kinds.items())),
-                        time.perf_counter() - began)
+    return SynthSummary(
+        len(org.units),
+        len(org.people),
+        cases,
+        sum(kinds.values()),
+        dict(sorted(cats.items())),
+        dict(sorted(kinds.items())),
+        time.perf_counter() - began,
+    )
 
 
 def _check(cases: int, start: dt.date, end: dt.date, rate: float) -> None:
@@ -103,8 +126,17 @@ def _write_org(out_dir: Path, org: Org) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "name", "unit", "department", "role", "in_quota", "senior"])
         for p in org.people:
-            w.writerow([p.id, p.name, p.unit, p.department, p.role,
-                        "true" if p.in_quota else "false", "true" if p.senior else "false"])
+            w.writerow(
+                [
+                    p.id,
+                    p.name,
+                    p.unit,
+                    p.department,
+                    p.role,
+                    "true" if p.in_quota else "false",
+                    "true" if p.senior else "false",
+                ]
+            )
 
 
 def _write(fcases: IO[bytes], fdefects: IO[bytes], result: ChunkResult) -> None:
@@ -117,8 +149,9 @@ def _chunks(sk: Skeleton) -> Iterator[tuple[int, int, Skeleton]]:
         yield k, lo, sk.part(lo, lo + CHUNK)
 
 
-def _results(setup: Setup, sk: Skeleton, workers: int, org: Org, fc: FastCalendar,
-             method: str | None = None) -> Iterator[ChunkResult]:
+def _results(
+    setup: Setup, sk: Skeleton, workers: int, org: Org, fc: FastCalendar, method: str | None = None
+) -> Iterator[ChunkResult]:
     """Chunk results in chunk order; in this process or in a pool of ``workers``."""
     if workers == 1 or len(sk) <= CHUNK:
         worker = Worker(setup, org, fc)

@@ -35,8 +35,9 @@ def year_end_rush(ctx: Ctx, lo: int, day: int) -> int:
     return day
 
 
-def _eligible(ctx: Ctx, m: Matter, received: int, due: int, decision: int, approve: bool,
-              lag: int) -> list[str]:
+def _eligible(
+    ctx: Ctx, m: Matter, received: int, due: int, decision: int, approve: bool, lag: int
+) -> list[str]:
     end, fc = ctx.end, ctx.fc
     kinds = []
     if due + 2 <= end:
@@ -69,17 +70,26 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     d = Draft(ctx, slot, m.dept, "transferred")
     d.handler, d.major, d.charges = m.handler, m.major, m.charges
     d.assignment = "designated" if m.designated else "random"
-    d.suspects = [suspect_row(p, custody=custody, counsel=p.counsel, plea=False, fast=False)
-                  for p in m.suspects]
+    d.suspects = [
+        suspect_row(p, custody=custody, counsel=p.counsel, plea=False, fast=False)
+        for p in m.suspects
+    ]
     unit = ctx.org.units[slot.unit]
     assign(d, rng, fc, unit, decision - 1)
-    within_three_days(ctx, d, "legal_aid_requested", [p.id for p in m.suspects if p.needs_aid],
-                      m.handler, planted=kind == "legal_aid_missing")
+    within_three_days(
+        ctx,
+        d,
+        "legal_aid_requested",
+        [p.id for p in m.suspects if p.needs_aid],
+        m.handler,
+        planted=kind == "legal_aid_missing",
+    )
     for p in m.suspects:
         if rng.random() < 0.85:
             d.ev(fc.pick(rng, d.assigned, decision), "questioned", m.handler, p.id)
-    if kind == "consultation_unanswered" or ((m.major or rng.random() < 0.04)
-                                             and decision - d.assigned >= 2):
+    if kind == "consultation_unanswered" or (
+        (m.major or rng.random() < 0.04) and decision - d.assigned >= 2
+    ):
         consult(d, rng, fc, unit, d.assigned, decision, answered=kind != "consultation_unanswered")
     dtype = "approve_arrest" if approve else "deny_arrest"
     ok = needs_approval(dtype, m.major) and kind != "approval_missing"
@@ -106,15 +116,22 @@ def _family(ctx: Ctx, d: Draft, m: Matter, decision: int, late: bool) -> None:
         d.ev(day, "family_notified", None, p.id)
 
 
-def _documents(ctx: Ctx, slot: Slot, d: Draft, m: Matter, decision: int, approve: bool,
-               kind: str) -> None:
+def _documents(
+    ctx: Ctx, slot: Slot, d: Draft, m: Matter, decision: int, approve: bool, kind: str
+) -> None:
     fc, unit = ctx.fc, ctx.org.units[slot.unit]
     names = "、".join(p.name for p in m.suspects)
     charges = "、".join(m.charges)
     police = unit.place.police
     opinion = "建议批准逮捕" if approve else "建议不批准逮捕"
-    d.doc(decision, "review_report", None, texts.review_report(
-        "审查逮捕", ctx.org.names[m.handler], names, charges, police, opinion, fc.ymd(decision)))
+    d.doc(
+        decision,
+        "review_report",
+        None,
+        texts.review_report(
+            "审查逮捕", ctx.org.names[m.handler], names, charges, police, opinion, fc.ymd(decision)
+        ),
+    )
     if kind == "document_missing":
         return
     issued = decision
@@ -122,6 +139,7 @@ def _documents(ctx: Ctx, slot: Slot, d: Draft, m: Matter, decision: int, approve
         issued = decision - 1 - int(ctx.rng.random() * 3)
     code = "刑批捕" if approve else "刑不捕"
     no = ctx.doc_no(slot, code, issued)
-    text = texts.arrest_decision(unit.place.name, no, approve, police, names, charges,
-                                 fc.ymd(d.received), fc.cn(issued))
+    text = texts.arrest_decision(
+        unit.place.name, no, approve, police, names, charges, fc.ymd(d.received), fc.cn(issued)
+    )
     d.doc(issued, "arrest_approval" if approve else "arrest_denial", no, text)

@@ -47,25 +47,51 @@ class ChunkResult:
 
 
 class Worker:
-    def __init__(self, setup: Setup, org: Org | None = None, fc: FastCalendar | None = None) -> None:
+    def __init__(
+        self, setup: Setup, org: Org | None = None, fc: FastCalendar | None = None
+    ) -> None:
         self.setup = setup
         self.org = org if org is not None else build_org(setup.seed)
-        self.fc = fc if fc is not None else FastCalendar(
-            default_calendar(), dt.date.fromordinal(setup.first), dt.date.fromordinal(setup.last))
+        self.fc = (
+            fc
+            if fc is not None
+            else FastCalendar(
+                default_calendar(),
+                dt.date.fromordinal(setup.first),
+                dt.date.fromordinal(setup.last),
+            )
+        )
         self.draw = ChargeDraw()
 
     def run(self, chunk: int, first_index: int, part: Skeleton) -> ChunkResult:
         s = self.setup
-        ctx = Ctx(fc=self.fc, org=self.org, rng=random.Random(f"{s.seed}:{chunk}"), seed=s.seed,
-                  end=s.end, rate=s.rate, totals=s.totals, draw=self.draw)
+        ctx = Ctx(
+            fc=self.fc,
+            org=self.org,
+            rng=random.Random(f"{s.seed}:{chunk}"),
+            seed=s.seed,
+            end=s.end,
+            rate=s.rate,
+            totals=s.totals,
+            draw=self.draw,
+        )
         out, bad = bytearray(), bytearray()
         cats: Counter[str] = Counter()
         kinds: Counter[str] = Counter()
         dumps = orjson.dumps
         for i in range(len(part)):
-            slot = Slot(first_index + i, part.day[i], part.unit[i], part.cat[i], part.serial[i],
-                        part.uni_year[i], part.uni_serial[i], part.link[i], part.link_day[i],
-                        part.arrested[i])
+            slot = Slot(
+                first_index + i,
+                part.day[i],
+                part.unit[i],
+                part.cat[i],
+                part.serial[i],
+                part.uni_year[i],
+                part.uni_serial[i],
+                part.link[i],
+                part.link_day[i],
+                part.arrested[i],
+            )
             case, kind = _one(ctx, slot)
             out += dumps(case)
             out += b"\n"

@@ -14,10 +14,18 @@ from jianguan.synth.skeleton import CATEGORIES, KIND_CODES
 
 Json = dict[str, Any]
 _FIRST = itemgetter(0)
-DECLINE_REASONS = ("现有证据已形成完整证据链", "量刑情节已在审查报告中充分评估", "该意见所涉事实与本案无关",
-                   "已经检察官联席会议讨论")
-OPINIONS = ("建议补强主观明知方面的证据", "建议核实被害人损失及退赔情况", "建议重点审查证据合法性",
-            "建议结合同类案件把握量刑幅度")
+DECLINE_REASONS = (
+    "现有证据已形成完整证据链",
+    "量刑情节已在审查报告中充分评估",
+    "该意见所涉事实与本案无关",
+    "已经检察官联席会议讨论",
+)
+OPINIONS = (
+    "建议补强主观明知方面的证据",
+    "建议核实被害人损失及退赔情况",
+    "建议重点审查证据合法性",
+    "建议结合同类案件把握量刑幅度",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +47,18 @@ class Slot:
 class Ctx:
     """What a worker needs to generate the cases of one chunk."""
 
-    def __init__(self, *, fc: FastCalendar, org: Org, rng: random.Random, seed: int, end: int,
-                 rate: float, totals: dict[tuple[int, int, int], int], draw: ChargeDraw) -> None:
+    def __init__(
+        self,
+        *,
+        fc: FastCalendar,
+        org: Org,
+        rng: random.Random,
+        seed: int,
+        end: int,
+        rate: float,
+        totals: dict[tuple[int, int, int], int],
+        draw: ChargeDraw,
+    ) -> None:
         self.fc, self.org, self.rng, self.seed, self.end = fc, org, rng, seed, end
         self.rate, self.totals, self.draw = rate, totals, draw
         self.debt = 0  # cases drawn for a defect that had no eligible kind
@@ -60,9 +78,28 @@ class Ctx:
 class Draft:
     """A case being built; events and documents are kept with ordinals and cut at ``end``."""
 
-    __slots__ = ("archived", "assigned", "assignment", "case_id", "category", "charges", "closed",
-                 "decision", "department", "docs", "events", "handler", "major", "outcome",
-                 "received", "source", "suspects", "unified_no", "unit", "victims")
+    __slots__ = (
+        "archived",
+        "assigned",
+        "assignment",
+        "case_id",
+        "category",
+        "charges",
+        "closed",
+        "decision",
+        "department",
+        "docs",
+        "events",
+        "handler",
+        "major",
+        "outcome",
+        "received",
+        "source",
+        "suspects",
+        "unified_no",
+        "unit",
+        "victims",
+    )
 
     def __init__(self, ctx: Ctx, slot: Slot, department: str, source: str) -> None:
         code = ctx.org.units[slot.unit].place.code
@@ -82,8 +119,14 @@ class Draft:
         self.closed: int | None = None
         self.archived: int | None = None
 
-    def ev(self, o: int, kind: str, by: str | None = None, party: str | None = None,
-           note: str | None = None) -> None:
+    def ev(
+        self,
+        o: int,
+        kind: str,
+        by: str | None = None,
+        party: str | None = None,
+        note: str | None = None,
+    ) -> None:
         self.events.append((o, kind, by, party, note))
 
     def doc(self, o: int, kind: str, no: str | None, text: str | None) -> None:
@@ -92,10 +135,16 @@ class Draft:
     def render(self, fc: FastCalendar, end: int) -> Json:
         iso, base = fc.iso, fc.base
         self.events.sort(key=_FIRST)
-        events = [{"type": t, "on": iso[o - base], "by": b, "party": p, "note": n}
-                  for o, t, b, p, n in self.events if o <= end]
-        docs = [{"type": t, "no": no, "issued_on": iso[o - base], "text": x}
-                for o, t, no, x in sorted(self.docs, key=_FIRST) if o <= end]
+        events = [
+            {"type": t, "on": iso[o - base], "by": b, "party": p, "note": n}
+            for o, t, b, p, n in self.events
+            if o <= end
+        ]
+        docs = [
+            {"type": t, "no": no, "issued_on": iso[o - base], "text": x}
+            for o, t, no, x in sorted(self.docs, key=_FIRST)
+            if o <= end
+        ]
         decision: Json | None = None
         closed: str | None = None
         if self.decision is not None and self.decision[1] <= end:
@@ -105,13 +154,24 @@ class Draft:
             if dtype == "not_prosecute":
                 decision["ground"] = ground
         return {
-            "case_id": self.case_id, "unified_no": self.unified_no, "unit": self.unit,
-            "department": self.department, "category": self.category, "source": self.source,
-            "received_on": iso[self.received - base], "handler": self.handler,
-            "assigned_on": iso[self.assigned - base], "assignment": self.assignment,
-            "major_complex": self.major, "charges": self.charges, "suspects": self.suspects,
-            "victims": self.victims, "events": events, "decision": decision,
-            "outcome": self.outcome, "documents": docs,
+            "case_id": self.case_id,
+            "unified_no": self.unified_no,
+            "unit": self.unit,
+            "department": self.department,
+            "category": self.category,
+            "source": self.source,
+            "received_on": iso[self.received - base],
+            "handler": self.handler,
+            "assigned_on": iso[self.assigned - base],
+            "assignment": self.assignment,
+            "major_complex": self.major,
+            "charges": self.charges,
+            "suspects": self.suspects,
+            "victims": self.victims,
+            "events": events,
+            "decision": decision,
+            "outcome": self.outcome,
+            "documents": docs,
             "closed_on": closed,
             "archived_on": iso[self.archived - base] if self.archived is not None else None,
         }
@@ -131,7 +191,11 @@ def choose_handler(rng: random.Random, unit: UnitStaff, dept: str, major: bool) 
 def assign(d: Draft, rng: random.Random, fc: FastCalendar, unit: UnitStaff, latest: int) -> None:
     """Handler assigned the day of receipt or the next working day (never after ``latest``)."""
     received = d.received
-    day = received if fc.is_working(received) and rng.random() < 0.7 else fc.next_working(received + 1)
+    day = (
+        received
+        if fc.is_working(received) and rng.random() < 0.7
+        else fc.next_working(received + 1)
+    )
     if day > latest:
         day = received
     d.assigned = day
@@ -157,8 +221,16 @@ def _senior_other(rng: random.Random, unit: UnitStaff, dept: str, handler: str) 
     return seniors[int(rng.random() * len(seniors))]
 
 
-def consult(d: Draft, rng: random.Random, fc: FastCalendar, unit: UnitStaff, lo: int, hi: int,
-            *, answered: bool = True) -> None:
+def consult(
+    d: Draft,
+    rng: random.Random,
+    fc: FastCalendar,
+    unit: UnitStaff,
+    lo: int,
+    hi: int,
+    *,
+    answered: bool = True,
+) -> None:
     """A senior prosecutor's opinion (线上会诊) in [lo, hi), and the handler's answer by ``hi``."""
     by = _senior_other(rng, unit, d.department, d.handler)
     if by == d.handler:
@@ -172,8 +244,15 @@ def consult(d: Draft, rng: random.Random, fc: FastCalendar, unit: UnitStaff, lo:
         d.ev(fc.pick(rng, day, hi), "consultation_answered", d.handler, None, note)
 
 
-def decide(d: Draft, on: int, dtype: str, approved_by: str | None, ground: str | None = None,
-           *, record_approval: bool = True) -> None:
+def decide(
+    d: Draft,
+    on: int,
+    dtype: str,
+    approved_by: str | None,
+    ground: str | None = None,
+    *,
+    record_approval: bool = True,
+) -> None:
     """The decision, its approval event (if approved) and the decided and closed events."""
     if approved_by is not None and record_approval:
         d.ev(on, "approval", approved_by, None, dtype)
@@ -187,8 +266,16 @@ def archive_lag(rng: random.Random) -> int:
     return 3 + int(rng.random() * 28)
 
 
-def archive(d: Draft, rng: random.Random, fc: FastCalendar, unit: UnitStaff, end: int, lag: int,
-            *, drop: str = "") -> None:
+def archive(
+    d: Draft,
+    rng: random.Random,
+    fc: FastCalendar,
+    unit: UnitStaff,
+    end: int,
+    lag: int,
+    *,
+    drop: str = "",
+) -> None:
     """Self-check, verification and archiving ``lag`` days after closing (每案必检).
 
     ``drop`` names the check to leave out ("self_check", "verification" or "both").
@@ -209,8 +296,9 @@ def archive(d: Draft, rng: random.Random, fc: FastCalendar, unit: UnitStaff, end
     d.archived = archived if archived <= end else None
 
 
-def within_three_days(ctx: Ctx, d: Draft, kind: str, parties: list[str], by: str | None,
-                      *, planted: bool) -> list[int]:
+def within_three_days(
+    ctx: Ctx, d: Draft, kind: str, parties: list[str], by: str | None, *, planted: bool
+) -> list[int]:
     """One ``kind`` event per party within 3 days of receipt (刑诉法 第34、35、46条).
 
     When ``planted``, the first party's event is missing or comes at least a day after the 3-day

@@ -70,8 +70,16 @@ def _person(rng: random.Random, i: int, received: int, ch: Charge, major: bool) 
         likely = max(ch.lo, likely * 2 // 3)
     p_counsel = 0.25 if (minor or disability) else (0.7 if major else 0.3)
     counsel = likely >= LIFE_OR_DEATH or rng.random() < p_counsel
-    return Person(f"S{i + 1}", full_name(rng, male), male, _birth(rng, received, minor), minor,
-                  disability, counsel, likely)
+    return Person(
+        f"S{i + 1}",
+        full_name(rng, male),
+        male,
+        _birth(rng, received, minor),
+        minor,
+        disability,
+        counsel,
+        likely,
+    )
 
 
 def make_matter(ctx: Ctx, rng: random.Random, slot: Slot, received: int, *, arrest: bool) -> Matter:
@@ -90,18 +98,25 @@ def make_matter(ctx: Ctx, rng: random.Random, slot: Slot, received: int, *, arre
     dept = DEPT2 if ch.dept == 2 else DEPT1
     handler, designated = choose_handler(rng, ctx.org.units[slot.unit], dept, major)
     lag = 1 + int(rng.random() * 6) if arrest else 15 + int(rng.random() * 120)
-    return Matter(ch, charges, major, dept, handler, designated, suspects, victims,
-                  received - lag)
+    return Matter(ch, charges, major, dept, handler, designated, suspects, victims, received - lag)
 
 
 def matter_rng(seed: int, arrest_slot: int) -> random.Random:
     return random.Random(f"{seed}:matter:{arrest_slot}")
 
 
-def suspect_row(p: Person, *, custody: bool, counsel: bool, plea: bool, fast: bool) -> dict[str, object]:
+def suspect_row(
+    p: Person, *, custody: bool, counsel: bool, plea: bool, fast: bool
+) -> dict[str, object]:
     return {
-        "id": p.id, "name": p.name, "birth_date": dt.date.fromordinal(p.birth).isoformat(),
-        "in_custody": custody, "minor": p.minor, "disability": p.disability,
-        "has_counsel": counsel, "plea_leniency": plea, "fast_track": fast,
+        "id": p.id,
+        "name": p.name,
+        "birth_date": dt.date.fromordinal(p.birth).isoformat(),
+        "in_custody": custody,
+        "minor": p.minor,
+        "disability": p.disability,
+        "has_counsel": counsel,
+        "plea_leniency": plea,
+        "fast_track": fast,
         "likely_sentence_months": p.likely,
     }

@@ -34,9 +34,10 @@ from jianguan.synth.prosecution_docs import (
 )
 
 P_PLEA = 0.92
-P_NOT_PROSECUTE = (0.37, 0.06)  # by custody (no, yes); fast-track cases are prosecuted
+P_NOT_PROSECUTE = (0.29, 0.07)  # by custody (no, yes); fast-track cases are prosecuted
+FRESH_CUSTODY = 0.2  # scales a charge's custody share for cases without an arrest review
 GROUNDS = (("discretionary", 0.84), ("insufficient_evidence", 0.12), ("statutory", 0.04))
-P_RETURNS = (0.875, 0.975)  # cumulative: none, one, two
+P_RETURNS = (0.895, 0.985)  # cumulative: none, one, two
 P_TRANSFER = 0.01
 
 
@@ -69,16 +70,25 @@ def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
     rng = ctx.rng
     if slot.link >= 0:
         custody = [slot.arrested == 1] * len(m.suspects)
-        counsel = [p.counsel or (p.needs_aid and rng.random() < 0.8) or rng.random() < 0.15
-                   for p in m.suspects]
+        counsel = [
+            p.counsel or (p.needs_aid and rng.random() < 0.8) or rng.random() < 0.15
+            for p in m.suspects
+        ]
     else:
-        custody = [rng.random() < m.charge.custody for _ in m.suspects]
+        # Detained but not arrested: only while the short detention lasts (刑诉法 第91条).
+        custody = [rng.random() < FRESH_CUSTODY * m.charge.custody for _ in m.suspects]
         counsel = [p.counsel for p in m.suspects]
     dtype, ground = _decision(ctx, m, any(custody))
     pleads = ground not in ("insufficient_evidence", "statutory")
     plea = [pleads and rng.random() < P_PLEA for _ in m.suspects]
-    fast = (dtype == "prosecute" and all(plea) and not m.major and len(m.suspects) <= 2
-            and max(p.likely for p in m.suspects) <= 36 and rng.random() < m.charge.ft)
+    fast = (
+        dtype == "prosecute"
+        and all(plea)
+        and not m.major
+        and len(m.suspects) <= 2
+        and max(p.likely for p in m.suspects) <= 36
+        and rng.random() < m.charge.ft
+    )
     r = rng.random()
     n_ret = 0 if fast else (0 if r < P_RETURNS[0] else 1 if r < P_RETURNS[1] else 2)
     if ground == "insufficient_evidence":
@@ -162,8 +172,11 @@ def _decided_kinds(m: Matter, f: Facts, archived: bool) -> list[str]:
 
 
 def _needs_aid(m: Matter, f: Facts) -> list[str]:
-    return [p.id for p, c in zip(m.suspects, f.counsel, strict=True)
-            if (p.minor or p.disability) and not c]
+    return [
+        p.id
+        for p, c in zip(m.suspects, f.counsel, strict=True)
+        if (p.minor or p.disability) and not c
+    ]
 
 
 def _replan(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, kind: str) -> Plan:
@@ -195,37 +208,71 @@ def prosecution_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     d = Draft(ctx, slot, m.dept, "transferred")
     d.handler, d.major, d.charges = m.handler, m.major, m.charges
     d.assignment = "designated" if m.designated else "random"
-    d.suspects = [suspect_row(p, custody=c, counsel=h, plea=pl, fast=f.fast)
-                  for p, c, h, pl in zip(m.suspects, f.custody, f.counsel, f.plea, strict=True)]
+    d.suspects = [
+        suspect_row(p, custody=c, counsel=h, plea=pl, fast=f.fast)
+        for p, c, h, pl in zip(m.suspects, f.custody, f.counsel, f.plea, strict=True)
+    ]
     d.victims = [{"id": i, "name": n} for i, n in m.victims]
     _history(ctx, slot, d, m, f, plan, kind, lag)
     return d.render(ctx.fc, ctx.end), kind
 
 
-def _history(ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, plan: Plan, kind: str,
-             lag: int) -> None:
+def _history(
+    ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, plan: Plan, kind: str, lag: int
+) -> None:
     rng, fc, end = ctx.rng, ctx.fc, ctx.end
     unit = ctx.org.units[slot.unit]
     first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
     assign(d, rng, fc, unit, first_stop - 1)
-    notified = within_three_days(ctx, d, "counsel_notified", [p.id for p in m.suspects],
-                                 m.handler, planted=kind == "counsel_notice_late")
-    within_three_days(ctx, d, "victim_notified", [v[0] for v in m.victims], m.handler,
-                      planted=kind == "victim_notice_late")
-    within_three_days(ctx, d, "legal_aid_requested", _needs_aid(m, f), m.handler,
-                      planted=kind == "legal_aid_missing")
+    notified = within_three_days(
+        ctx,
+        d,
+        "counsel_notified",
+        [p.id for p in m.suspects],
+        m.handler,
+        planted=kind == "counsel_notice_late",
+    )
+    within_three_days(
+        ctx,
+        d,
+        "victim_notified",
+        [v[0] for v in m.victims],
+        m.handler,
+        planted=kind == "victim_notice_late",
+    )
+    within_three_days(
+        ctx,
+        d,
+        "legal_aid_requested",
+        _needs_aid(m, f),
+        m.handler,
+        planted=kind == "legal_aid_missing",
+    )
     for p in m.suspects:
         d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
     _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
     if plan.ext_day >= 0:
-        d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None,
-             "延长审查起诉期限十五日")
+        d.ev(
+            plan.ext_day,
+            "extension_approved",
+            approver(rng, unit, m.handler),
+            None,
+            "延长审查起诉期限十五日",
+        )
     if kind != "plea_statement_missing":
         plea_statements(ctx, slot, d, m, f, plan.base, plan.decision)
-    if kind == "consultation_unanswered" or ((m.major or rng.random() < 0.05)
-                                             and plan.decision - d.assigned >= 2):
-        consult(d, rng, fc, unit, max(d.assigned, plan.base), plan.decision,
-                answered=kind != "consultation_unanswered")
+    if kind == "consultation_unanswered" or (
+        (m.major or rng.random() < 0.05) and plan.decision - d.assigned >= 2
+    ):
+        consult(
+            d,
+            rng,
+            fc,
+            unit,
+            max(d.assigned, plan.base),
+            plan.decision,
+            answered=kind != "consultation_unanswered",
+        )
     ok = needs_approval(f.dtype, m.major) and kind != "approval_missing"
     decide(d, plan.decision, f.dtype, approver(rng, unit, m.handler) if ok else None, f.ground)
     if f.dtype == "prosecute" and plan.decision <= end:
@@ -242,7 +289,9 @@ def _returns(ctx: Ctx, slot: Slot, d: Draft, m: Matter, plan: Plan, drop_one: bo
         while plan.rounds[drop][0] > ctx.end:
             drop -= 1
     for i, (ret, back) in enumerate(plan.rounds):
-        d.ev(ret, "returned_for_investigation", m.handler, None, f"第{cn_small(i + 1)}次退回补充侦查")
+        d.ev(
+            ret, "returned_for_investigation", m.handler, None, f"第{cn_small(i + 1)}次退回补充侦查"
+        )
         if i != drop:
             outline_doc(ctx, slot, d, m, i + 1, ret)
         d.ev(back, "retransferred", None, None, "补充侦查完毕重新移送审查起诉")

@@ -74,9 +74,16 @@ class Skeleton:
 
     def part(self, lo: int, hi: int) -> Skeleton:
         return Skeleton(
-            self.day[lo:hi], self.unit[lo:hi], self.cat[lo:hi], self.serial[lo:hi],
-            self.uni_year[lo:hi], self.uni_serial[lo:hi], self.link[lo:hi],
-            self.link_day[lo:hi], self.arrested[lo:hi], {},
+            self.day[lo:hi],
+            self.unit[lo:hi],
+            self.cat[lo:hi],
+            self.serial[lo:hi],
+            self.uni_year[lo:hi],
+            self.uni_serial[lo:hi],
+            self.link[lo:hi],
+            self.link_day[lo:hi],
+            self.arrested[lo:hi],
+            {},
         )
 
 
@@ -89,8 +96,12 @@ def _spring_festivals(calendar: WorkCalendar) -> list[tuple[int, int]]:
     return out
 
 
-def day_weights(fc: FastCalendar, calendar: WorkCalendar, start: int, end: int,
-                ) -> tuple[list[float], float]:
+def day_weights(
+    fc: FastCalendar,
+    calendar: WorkCalendar,
+    start: int,
+    end: int,
+) -> tuple[list[float], float]:
     """Per-day receipt weights, and the arrest-review share to draw on working days."""
     festivals = _spring_festivals(calendar)
     base: list[float] = []
@@ -107,8 +118,8 @@ def day_weights(fc: FastCalendar, calendar: WorkCalendar, start: int, end: int,
     f = SHARES[AR] / sum(SHARES)
     x = f * w_work / (w_work + OFF_DAY_AR * w_off * (1 - f)) if w_work else f
     weights = [
-        w if fc.is_working(o) else w * OFF_DAY_AR * x for o, w in zip(range(start, end + 1), base,
-                                                                       strict=True)
+        w if fc.is_working(o) else w * OFF_DAY_AR * x
+        for o, w in zip(range(start, end + 1), base, strict=True)
     ]
     return weights, x
 
@@ -146,8 +157,15 @@ class _Drawer:
         return min(bisect(cum, rng.random() * cum[-1]), len(cum) - 1)
 
 
-def build_skeleton(seed: int, n: int, fc: FastCalendar, calendar: WorkCalendar,
-                   places: tuple[Place, ...], start: int, end: int) -> Skeleton:
+def build_skeleton(
+    seed: int,
+    n: int,
+    fc: FastCalendar,
+    calendar: WorkCalendar,
+    places: tuple[Place, ...],
+    start: int,
+    end: int,
+) -> Skeleton:
     """Exactly ``n`` case slots in receipt order over [start, end] (ordinals)."""
     rng = random.Random(f"{seed}:skeleton")
     weights, x_ar = day_weights(fc, calendar, start, end)
@@ -178,8 +196,7 @@ class _Numbering:
         self.matters: dict[tuple[int, int], int] = {}
         self.waiting: dict[int, list[tuple[int, int]]] = {}  # unit -> heap of (ready, slot)
 
-    def add(self, sk: Skeleton, rng: random.Random, o: int, year: int, unit: int,
-            cat: int) -> None:
+    def add(self, sk: Skeleton, rng: random.Random, o: int, year: int, unit: int, cat: int) -> None:
         key = (unit, cat, year)
         serial = self.serials.get(key, 0) + 1
         self.serials[key] = serial
@@ -188,7 +205,11 @@ class _Numbering:
         if cat == PR and rng.random() < P_PAIR:
             link = self._take(unit, o)
         if link >= 0:
-            uni_year, uni_serial, arrested = sk.uni_year[link], sk.uni_serial[link], sk.arrested[link]
+            uni_year, uni_serial, arrested = (
+                sk.uni_year[link],
+                sk.uni_serial[link],
+                sk.arrested[link],
+            )
         else:
             uni_year = year
             uni_serial = self.matters.get((unit, year), 0) + 1

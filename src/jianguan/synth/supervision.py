@@ -61,15 +61,24 @@ _DOCS = {
     (PI, "file_suit"): ("public_interest_complaint", "民公诉", "公益诉讼起诉书"),
     (PI, "no_supervision"): ("no_supervision_decision", "公终", "终结案件决定书"),
 }
-DISPUTES = ("民间借贷", "买卖合同", "房屋租赁合同", "劳动争议", "机动车交通事故责任", "建设工程施工合同",
-            "物业服务合同")
+DISPUTES = (
+    "民间借贷",
+    "买卖合同",
+    "房屋租赁合同",
+    "劳动争议",
+    "机动车交通事故责任",
+    "建设工程施工合同",
+    "物业服务合同",
+)
 ADMIN_ACTS = ("行政处罚", "工伤认定", "房屋征收补偿", "行政许可", "政府信息公开")
-PI_FIELDS = (("生态环境和资源保护", "自然资源局", "非法占用林地未依法查处"),
-             ("食品药品安全", "市场监督管理局", "校园周边无证经营食品未依法监管"),
-             ("国有财产保护", "财政局", "应收未收国有土地出让金"),
-             ("安全生产", "应急管理局", "燃气经营场所安全隐患未依法整治"),
-             ("个人信息保护", "市场监督管理局", "经营者违规收集消费者个人信息未依法查处"),
-             ("城市公共安全", "城市管理和综合执法局", "窨井盖缺失破损未及时修复"))
+PI_FIELDS = (
+    ("生态环境和资源保护", "自然资源局", "非法占用林地未依法查处"),
+    ("食品药品安全", "市场监督管理局", "校园周边无证经营食品未依法监管"),
+    ("国有财产保护", "财政局", "应收未收国有土地出让金"),
+    ("安全生产", "应急管理局", "燃气经营场所安全隐患未依法整治"),
+    ("个人信息保护", "市场监督管理局", "经营者违规收集消费者个人信息未依法查处"),
+    ("城市公共安全", "城市管理和综合执法局", "窨井盖缺失破损未及时修复"),
+)
 FLAWS = ("认定的基本事实缺乏证据证明", "适用法律确有错误", "违反法律规定，剥夺当事人辩论权利")
 
 
@@ -121,18 +130,39 @@ def _documents(ctx: Ctx, slot: Slot, d: Draft, dtype: str, decision: int) -> Non
     place = ctx.org.units[slot.unit].place
     doc_type, code, title = _DOCS[(slot.cat, dtype)]
     no = ctx.doc_no(slot, code, decision)
-    addressee, body = _body(rng, slot.cat, dtype, place.court, place.place, place.code,
-                            fc.year(decision))
-    source = {"application": "当事人申请", "transferred": "有关机关移送", "self_discovered": "依职权发现"}
-    d.doc(decision, "review_report", None, texts.review_report(
-        title.removesuffix("书"), ctx.org.names[d.handler], "", "", source[d.source],
-        f"建议作出{title.removesuffix('书')}", fc.ymd(decision)))
-    d.doc(decision, doc_type, no, texts.supervision(place.name, no, title, addressee, body,
-                                                     fc.cn(decision)))
+    addressee, body = _body(
+        rng, slot.cat, dtype, place.court, place.place, place.code, fc.year(decision)
+    )
+    source = {
+        "application": "当事人申请",
+        "transferred": "有关机关移送",
+        "self_discovered": "依职权发现",
+    }
+    d.doc(
+        decision,
+        "review_report",
+        None,
+        texts.review_report(
+            title.removesuffix("书"),
+            ctx.org.names[d.handler],
+            "",
+            "",
+            source[d.source],
+            f"建议作出{title.removesuffix('书')}",
+            fc.ymd(decision),
+        ),
+    )
+    d.doc(
+        decision,
+        doc_type,
+        no,
+        texts.supervision(place.name, no, title, addressee, body, fc.cn(decision)),
+    )
 
 
-def _body(rng: random.Random, cat: int, dtype: str, court: str, place: str, code: str,
-          year: int) -> tuple[str, str]:
+def _body(
+    rng: random.Random, cat: int, dtype: str, court: str, place: str, code: str, year: int
+) -> tuple[str, str]:
     a, b = full_name(rng, rng.random() < 0.6), full_name(rng, rng.random() < 0.6)
     ref = f"（{year - 1}）粤{code[2:6] if code[4:] != '00' else code[2:4]}"
     n = 100 + int(rng.random() * 9000)
@@ -141,22 +171,38 @@ def _body(rng: random.Random, cat: int, dtype: str, court: str, place: str, code
         field, agency, issue = PI_FIELDS[int(rng.random() * len(PI_FIELDS))]
         target = f"{place}{agency}"
         if dtype == "file_suit":
-            return court, (f"公益诉讼起诉人{place}人民检察院诉被告{target}不依法履行职责一案，"
-                           f"本院在履行{field}领域公益诉讼职责中发现{issue}，经诉前检察建议后被告仍未依法"
-                           "履职，社会公共利益持续处于受侵害状态，依法提起诉讼，请求判令被告依法履行职责。")
+            return court, (
+                f"公益诉讼起诉人{place}人民检察院诉被告{target}不依法履行职责一案，"
+                f"本院在履行{field}领域公益诉讼职责中发现{issue}，经诉前检察建议后被告仍未依法"
+                "履职，社会公共利益持续处于受侵害状态，依法提起诉讼，请求判令被告依法履行职责。"
+            )
         if dtype == "no_supervision":
-            return target, f"本院对{field}领域{issue}线索立案审查，经审查，相关行政机关已依法全面履职，社会公共利益已得到有效保护，决定终结案件。"
-        return target, (f"本院在履行{field}领域公益诉讼职责中发现，你单位对{issue}，致使社会公共利益"
-                        "受到侵害。建议你单位依法履行监督管理职责，并在收到本检察建议书之日起两个月内书面回复本院。")
-    matter = {CIV: f"{DISPUTES[int(rng.random() * len(DISPUTES))]}纠纷一案",
-              ADM: f"{ADMIN_ACTS[int(rng.random() * len(ADMIN_ACTS))]}行政诉讼一案",
-              CS: "刑事一案", CP: "刑事申诉一案"}[cat]
+            return (
+                target,
+                f"本院对{field}领域{issue}线索立案审查，经审查，相关行政机关已依法全面履职，社会公共利益已得到有效保护，决定终结案件。",
+            )
+        return target, (
+            f"本院在履行{field}领域公益诉讼职责中发现，你单位对{issue}，致使社会公共利益"
+            "受到侵害。建议你单位依法履行监督管理职责，并在收到本检察建议书之日起两个月内书面回复本院。"
+        )
+    matter = {
+        CIV: f"{DISPUTES[int(rng.random() * len(DISPUTES))]}纠纷一案",
+        ADM: f"{ADMIN_ACTS[int(rng.random() * len(ADMIN_ACTS))]}行政诉讼一案",
+        CS: "刑事一案",
+        CP: "刑事申诉一案",
+    }[cat]
     judged = f"{court}作出的{ref}{'民' if cat == CIV else '行' if cat == ADM else '刑'}终{n}号判决"
     if dtype == "no_supervision":
-        return a, (f"申请人{a}与{b}{matter}，不服{judged}，向本院申请监督。本院经审查认为，原判决认定事实"
-                   "清楚，适用法律正确，审判程序合法，申请人的监督申请不符合监督条件，决定不支持其监督申请。")
+        return a, (
+            f"申请人{a}与{b}{matter}，不服{judged}，向本院申请监督。本院经审查认为，原判决认定事实"
+            "清楚，适用法律正确，审判程序合法，申请人的监督申请不符合监督条件，决定不支持其监督申请。"
+        )
     if dtype == "protest":
-        return court, (f"申请人{a}与{b}{matter}，{judged}已经发生法律效力。本院经审查认为，原判决{flaw}，"
-                       "依照法律的有关规定，特提出抗诉，请依法再审（判处）。")
-    return court, (f"本院在办理{a}与{b}{matter}的监督案件中发现，{judged}{flaw}。依照法律的有关规定，"
-                   "建议你院依法再审或者纠正，并将处理结果书面回复本院。")
+        return court, (
+            f"申请人{a}与{b}{matter}，{judged}已经发生法律效力。本院经审查认为，原判决{flaw}，"
+            "依照法律的有关规定，特提出抗诉，请依法再审（判处）。"
+        )
+    return court, (
+        f"本院在办理{a}与{b}{matter}的监督案件中发现，{judged}{flaw}。依照法律的有关规定，"
+        "建议你院依法再审或者纠正，并将处理结果书面回复本院。"
+    )
