@@ -1,0 +1,267 @@
+"""Planted defects are real and clean cases are clean, by an independent checker.
+
+The checker below re-implements each definition of ``jianguan.synth.defects`` in the simplest way,
+on the written files only, with the domain's period helpers. It must find nothing on cases not
+named in defects.jsonl (the engines are measured for precision against that file) and must find
+exactly the planted kind on each planted case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.domain.periods import add_days, add_months, settle
+from jianguan.synth import generate
+from jianguan.synth.charges import CHARGE_NAMES
+from jianguan.synth.defects import KINDS
+
+CAL = default_calendar()
+Case = dict[str, Any]
+DECISION_DOC = {
+    "approve_arrest": "arrest_approval",
+    "deny_arrest": "arrest_denial",
+    "prosecute": "indictment",
+    "not_prosecute": "non_prosecution_decision",
+}
+# 组织法 第29条; 规则 第4条: decisions the default powers list reserves to the chief.
+RESERVED = {"deny_arrest", "not_prosecute", "protest", "file_suit"}
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def after(when: dt.date, raw: dt.date, custody: bool, reading: str) -> bool:
+    """Is ``when`` past the period ending on ``raw``?
+
+    ``reading`` "law": 刑事诉讼法 第105条 第4款, a rest-day end moves to the next working day
+    except in custody; "never_moved": no end ever moves (strictest); "always_moved": every end
+    moves, custody or not (most lenient). The generator must satisfy all three.
+    """
+    if when <= raw:  # (asks the calendar only when needed: it refuses uncovered years)
+        return False
+    if reading == "never_moved":
+        return True
+    moved = custody is False or reading == "always_moved"
+    return when > settle(raw, CAL, in_custody=not moved).due
+
+
+class View:
+    """A case with its events grouped by type, and the case-level facts the rules use."""
+
+    def __init__(self, case: Case, as_of: dt.date, reading: str) -> None:
+        self.c, self.as_of, self.reading = case, as_of, reading
+        self.ev: dict[str, list[tuple[dt.date, str | None]]] = defaultdict(list)
+        for e in case["events"]:
+            self.ev[e["type"]].append((day(e["on"]), e["party"]))
+        self.docs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for d in case["documents"]:
+            self.docs[d["type"]].append(d)
+        self.received = day(case["received_on"])
+        self.custody = any(s["in_custody"] for s in case["suspects"])
+        self.decision = case["decision"]
+        self.decided = day(self.decision["on"]) if self.decision else None
+
+    def late(self, when: dt.date, raw: dt.date) -> bool:
+        return after(when, raw, self.custody, self.reading)
+
+    def days(self, kind: str, party: str | None = None) -> list[dt.date]:
+        return [d for d, p in self.ev[kind] if party is None or p == party]
+
+
+def review_period(v: View) -> set[str]:
+    """review_overdue / extension_unapproved (刑诉法 第91、172、175条; 规则 第282条)."""
+    c, when = v.c, v.decided or v.as_of
+    if c["category"] == "arrest_review":
+        period = 7 if v.custody else (20 if c["major_complex"] else 15)
+        return {"review_overdue"} if v.late(when, add_days(v.received, period)) else set()
+    if c["category"] != "prosecution_review":
+        return set()
+    returns, back = v.days("returned_for_investigation"), v.days("retransferred")
+    if v.decided is None and returns and (not back or max(returns) > max(back)):
+        return set()  # with the investigators: the review period is not running
+    base = max(back) if back else v.received
+    if all(s["fast_track"] for s in c["suspects"]):
+        longer = any((s["likely_sentence_months"] or 0) > 12 for s in c["suspects"])
+        raw = add_days(base, 15 if longer else 10)
+        return {"review_overdue"} if v.late(when, raw) else set()
+    one_month = add_months(base, 1)
+    if v.late(when, add_days(one_month, 15)):
+        return {"review_overdue"}
+    extended = any(d >= base for d in v.days("extension_approved"))
+    if v.decided and v.late(when, one_month) and not extended:
+        return {"extension_unapproved"}
+    return set()
+
+
+def three_day_duties(v: View) -> set[str]:
+    """刑诉法 第34条 (counsel), 第46条 (victims), 第35条 and 法律援助法 第25条 (legal aid)."""
+    c, found = v.c, set()
+    raw = add_days(v.received, 3)
+    if not v.late(v.as_of, raw):
+        return found  # not yet due
+
+    def late(kind: str, party: str) -> bool:
+        return not any(not v.late(d, raw) for d in v.days(kind, party))
+
+    if c["category"] == "prosecution_review":
+        if any(late("counsel_notified", s["id"]) for s in c["suspects"]):
+            found.add("counsel_notice_late")
+        if any(late("victim_notified", w["id"]) for w in c["victims"]):
+            found.add("victim_notice_late")
+    if c["category"] in ("arrest_review", "prosecution_review"):
+        needy = [
+            s for s in c["suspects"] if (s["minor"] or s["disability"]) and not s["has_counsel"]
+        ]
+        if any(late("legal_aid_requested", s["id"]) for s in needy):
+            found.add("legal_aid_missing")
+    return found
+
+
+def returns(v: View) -> set[str]:
+    """刑诉法 第175条 第3款 (at most twice); 规则 第257条 (an outline with every return)."""
+    found = set()
+    ret = Counter(v.days("returned_for_investigation"))
+    if sum(ret.values()) > 2:
+        found.add("return_limit_exceeded")
+    outlines = Counter(day(d["issued_on"]) for d in v.docs["investigation_outline"])
+    if any(outlines[d] < n for d, n in ret.items()):
+        found.add("return_outline_missing")
+    return found
+
+
+def decision_checks(v: View) -> set[str]:
+    c, dec, found = v.c, v.decision, set()
+    if dec is None:
+        return found
+    reserved = dec["type"] in RESERVED or c["major_complex"]
+    if reserved and (dec["approved_by"] is None or not v.days("approval")):
+        found.add("approval_missing")
+    pleading = [s for s in c["suspects"] if s["plea_leniency"]]
+    # 刑诉法 第174条: a signed statement for each suspect who pleads.
+    if c["category"] == "prosecution_review" and len(v.docs["plea_statement"]) < len(pleading):
+        found.add("plea_statement_missing")
+    doc_type = DECISION_DOC.get(dec["type"])
+    if doc_type and c["category"] in ("arrest_review", "prosecution_review"):
+        docs = v.docs[doc_type]
+        if not docs:
+            found.add("document_missing")
+        elif any(d["issued_on"] != dec["on"] for d in docs):
+            found.add("date_mismatch")
+        if dec["type"] == "prosecute" and docs and not indictment_agrees(c, docs[0]["text"]):
+            found.add("charge_mismatch")
+    return found
+
+
+def indictment_agrees(c: Case, text: str) -> bool:
+    named = {n for n in CHARGE_NAMES if n in text}
+    return named == set(c["charges"])
+
+
+def after_decision(v: View) -> set[str]:
+    c, found = v.c, set()
+    if c["archived_on"] and (not v.days("self_check") or not v.days("verification")):
+        found.add("archived_unchecked")
+    if c["closed_on"]:
+        opinions = sorted(v.days("consultation_opinion"))
+        answers = sorted(v.days("consultation_answered"))
+        if len(answers) < len(opinions) or any(
+            a < o for o, a in zip(opinions, answers, strict=False)
+        ):
+            found.add("consultation_unanswered")
+    dec = v.decision
+    if dec and dec["type"] == "approve_arrest" and v.as_of >= v.decided + dt.timedelta(days=2):
+        # 刑诉法 第93条: family told within 24 hours of the arrest.
+        for s in c["suspects"]:
+            if not any(
+                d <= v.decided + dt.timedelta(days=1) for d in v.days("family_notified", s["id"])
+            ):
+                found.add("family_notice_late")
+    return found
+
+
+def find_defects(case: Case, as_of: dt.date, reading: str = "law") -> set[str]:
+    v = View(case, as_of, reading)
+    return (
+        review_period(v) | three_day_duties(v) | returns(v) | decision_checks(v) | after_decision(v)
+    )
+
+
+def load(folder: Path) -> tuple[list[Case], dict[str, list[str]], dt.date]:
+    cases = [orjson.loads(line) for line in (folder / "cases.jsonl").read_bytes().splitlines()]
+    truth: dict[str, list[str]] = defaultdict(list)
+    for line in (folder / "defects.jsonl").read_bytes().splitlines():
+        row = orjson.loads(line)
+        truth[row["case_id"]].append(row["kind"])
+    as_of = day(orjson.loads((folder / "manifest.json").read_bytes())["as_of"])
+    return cases, truth, as_of
+
+
+@pytest.fixture(scope="module")
+def planted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[Case], dict[str, list[str]], dt.date]:
+    out = tmp_path_factory.mktemp("planted")
+    generate(out, cases=8000, seed=11, defect_rate=0.2, workers=1)
+    return load(out)
+
+
+@pytest.fixture(scope="module")
+def clean(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[Case], dict[str, list[str]], dt.date]:
+    out = tmp_path_factory.mktemp("clean")
+    generate(out, cases=6000, seed=5, start=dt.date(2024, 6, 1), end=dt.date(2025, 10, 8))
+    return load(out)
+
+
+def test_without_a_rate_nothing_is_planted_and_nothing_is_found(clean: Any) -> None:
+    cases, truth, as_of = clean
+    assert truth == {}
+    found = {c["case_id"]: k for c in cases if (k := find_defects(c, as_of))}
+    assert found == {}
+
+
+def test_every_kind_is_planted_at_about_the_rate(planted: Any) -> None:
+    cases, truth, _ = planted
+    kinds = Counter(k for ks in truth.values() for k in ks)
+    assert set(kinds) == set(KINDS)
+    assert "review_due_soon" not in kinds
+    assert all(len(ks) == 1 for ks in truth.values())
+    assert 0.17 <= len(truth) / len(cases) <= 0.22
+
+
+@pytest.mark.parametrize("reading", ["law", "never_moved"])
+def test_clean_cases_of_a_planted_set_are_clean(planted: Any, reading: str) -> None:
+    cases, truth, as_of = planted
+    found = {
+        c["case_id"]: k
+        for c in cases
+        if c["case_id"] not in truth and (k := find_defects(c, as_of, reading))
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize("reading", ["law", "always_moved"])
+def test_each_planted_case_shows_exactly_its_kind(planted: Any, reading: str) -> None:
+    cases, truth, as_of = planted
+    wrong = {
+        c["case_id"]: (truth[c["case_id"]], sorted(found))
+        for c in cases
+        if c["case_id"] in truth
+        and (found := find_defects(c, as_of, reading)) != set(truth[c["case_id"]])
+    }
+    assert wrong == {}
+
+
+def test_defects_file_names_only_cases_of_the_set(planted: Any) -> None:
+    cases, truth, _ = planted
+    ids = {c["case_id"] for c in cases}
+    assert set(truth) <= ids
