@@ -75,7 +75,7 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
         for p in m.suspects
     ]
     unit = ctx.org.units[slot.unit]
-    assign(d, rng, fc, unit, decision - 1)
+    assign(d, rng, fc, unit, min(decision - 1, end))
     within_three_days(
         ctx,
         d,

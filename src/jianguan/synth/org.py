@@ -91,8 +91,8 @@ class _Builder:
         staff.chief = self.add(code, LEADERS, "chief", quota=True, senior=True)
         for _ in range(2 + (rng.random() < 0.5)):
             staff.deputies.append(self.add(code, LEADERS, "deputy_chief", quota=True, senior=True))
-        for dept, share in zip(CASE_DEPTS, _DEPT_SHARE, strict=True):
-            staff.depts[dept] = self.department(code, dept, max(2, round(share * quota)))
+        for dept, n in zip(CASE_DEPTS, _split(quota), strict=True):
+            staff.depts[dept] = self.department(code, dept, n)
         head = self.add(code, CASE_MGMT, "department_head", quota=rng.random() < 0.5, senior=False)
         staff.depts[CASE_MGMT] = DeptStaff(head)
         for _ in range(2 + quota // 10):
@@ -120,6 +120,13 @@ class _Builder:
         for _ in range(max(1, round(0.4 * n))):
             self.add(code, dept, "clerk", quota=False, senior=False)
         return staff
+
+
+def _split(quota: int) -> list[int]:
+    """Quota prosecutors (other than department heads) per case department, summing to quota."""
+    counts = [max(2, int(share * quota)) for share in _DEPT_SHARE]
+    counts[0] += quota - sum(counts)
+    return counts
 
 
 def _quota(place: Place, all_places: tuple[Place, ...]) -> int:

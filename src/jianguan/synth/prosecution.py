@@ -223,7 +223,7 @@ def _history(
     rng, fc, end = ctx.rng, ctx.fc, ctx.end
     unit = ctx.org.units[slot.unit]
     first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
-    assign(d, rng, fc, unit, first_stop - 1)
+    assign(d, rng, fc, unit, min(first_stop - 1, end))
     notified = within_three_days(
         ctx,
         d,

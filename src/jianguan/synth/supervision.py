@@ -114,7 +114,7 @@ def supervision_case(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     d.major = major
     d.handler, designated = choose_handler(rng, unit, dept, major)
     d.assignment = "designated" if designated else "random"
-    assign(d, rng, fc, unit, decision - 1)
+    assign(d, rng, fc, unit, min(decision - 1, end))
     if kind == "consultation_unanswered" or (rng.random() < 0.03 and decision - d.assigned >= 2):
         consult(d, rng, fc, unit, d.assigned, decision, answered=kind != "consultation_unanswered")
     ok = needs_approval(dtype, major) and kind != "approval_missing"
