@@ -75,7 +75,7 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
         for p in m.suspects
     ]
     unit = ctx.org.units[slot.unit]
-    assign(d, rng, fc, unit, min(decision - 1, end))
+    assign(d, rng, fc, unit, min(decision - 1, end, received + 3))
     within_three_days(
         ctx,
         d,
@@ -129,7 +129,13 @@ def _documents(
         "review_report",
         None,
         texts.review_report(
-            "审查逮捕", ctx.org.names[m.handler], names, charges, police, opinion, fc.ymd(decision)
+            "审查逮捕案件",
+            ctx.org.names[m.handler],
+            names,
+            charges,
+            police,
+            opinion,
+            fc.ymd(decision),
         ),
     )
     if kind == "document_missing":

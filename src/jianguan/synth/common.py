@@ -314,7 +314,7 @@ def within_three_days(
                 continue
             day = fc.next_working(received + 3) + 1 + int(rng.random() * 3)
         else:
-            day = fc.pick(rng, received, min(received + 3, ctx.end))
+            day = fc.pick(rng, d.assigned, min(received + 3, ctx.end))
         d.ev(day, kind, by, party)
         days.append(day)
     return days

@@ -93,9 +93,10 @@ def surname(rng: random.Random) -> str:
 def given(rng: random.Random, male: bool) -> str:
     pool = _MALE if male else _FEMALE
     last = pool[int(rng.random() * len(pool))]
-    if rng.random() < 0.22:
+    middle = _MIDDLE[int(rng.random() * len(_MIDDLE))]
+    if rng.random() < 0.22 or middle == last:
         return last
-    return _MIDDLE[int(rng.random() * len(_MIDDLE))] + last
+    return middle + last
 
 
 def full_name(rng: random.Random, male: bool) -> str:

@@ -64,9 +64,15 @@ class Org:
     names: dict[str, str]
 
     by_code: dict[str, int] = field(default_factory=dict)
+    children: dict[str, list[Place]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_code = {u.place.code: i for i, u in enumerate(self.units)}
+        for u in self.units:
+            self.children.setdefault(u.place.parent, []).append(u.place)
+
+    def parent(self, place: Place) -> Place:
+        return self.units[self.by_code[place.parent]].place if place.parent else place
 
     def unit_index(self, code: str) -> int:
         return self.by_code[code]

@@ -79,7 +79,7 @@ def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
         custody = [rng.random() < FRESH_CUSTODY * m.charge.custody for _ in m.suspects]
         counsel = [p.counsel for p in m.suspects]
     dtype, ground = _decision(ctx, m, any(custody))
-    pleads = ground not in ("insufficient_evidence", "statutory")
+    pleads = dtype != "transfer" and ground not in ("insufficient_evidence", "statutory")
     plea = [pleads and rng.random() < P_PLEA for _ in m.suspects]
     fast = (
         dtype == "prosecute"
@@ -223,7 +223,7 @@ def _history(
     rng, fc, end = ctx.rng, ctx.fc, ctx.end
     unit = ctx.org.units[slot.unit]
     first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
-    assign(d, rng, fc, unit, min(first_stop - 1, end))
+    assign(d, rng, fc, unit, min(first_stop - 1, end, d.received + 3))
     notified = within_three_days(
         ctx,
         d,
@@ -260,7 +260,8 @@ def _history(
             "延长审查起诉期限十五日",
         )
     if kind != "plea_statement_missing":
-        plea_statements(ctx, slot, d, m, f, plan.base, plan.decision)
+        signed_from = min(max(plan.base, d.assigned, *notified), plan.decision)
+        plea_statements(ctx, slot, d, m, f, signed_from, plan.decision)
     if kind == "consultation_unanswered" or (
         (m.major or rng.random() < 0.05) and plan.decision - d.assigned >= 2
     ):

@@ -168,7 +168,13 @@ def documents(
         "review_report",
         None,
         texts.review_report(
-            "审查起诉", ctx.org.names[m.handler], names, charges, police, opinion, fc.ymd(decision)
+            "审查起诉案件",
+            ctx.org.names[m.handler],
+            names,
+            charges,
+            police,
+            opinion,
+            fc.ymd(decision),
         ),
     )
     if kind == "document_missing" or f.dtype == "transfer":
