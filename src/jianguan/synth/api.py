@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import IO
 
 import orjson
 
@@ -60,28 +59,10 @@ def generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     org = build_org(seed)
     _write_org(out_dir, org)
-    calendar = default_calendar()
-    first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
-    fc = FastCalendar(calendar, first, last)
-    sk = build_skeleton(seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal())
-    setup = Setup(
-        seed, first.toordinal(), last.toordinal(), end.toordinal(), defect_rate, sk.totals
-    )
+    fc, sk, setup = _prepare(seed, cases, start, end, defect_rate)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    cats: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    with (
-        (out_dir / "cases.jsonl").open("wb") as fcases,
-        (out_dir / "defects.jsonl").open("wb") as fdefects,
-    ):
-        done = 0
-        for result in _results(setup, sk, n_workers, org, fc):
-            _write(fcases, fdefects, result)
-            cats.update(result.by_category)
-            kinds.update(result.by_kind)
-            done += sum(result.by_category.values())
-            if progress is not None:
-                progress(done)
+    results = _results(setup, sk, n_workers, org, fc)
+    cats, kinds = _write_cases(out_dir, results, progress)
     manifest = {
         "generator": "jianguan.synth",
         "version": VERSION,
@@ -102,6 +83,18 @@ def generate(
         dict(sorted(kinds.items())),
         time.perf_counter() - began,
     )
+
+
+def _prepare(
+    seed: int, cases: int, start: dt.date, end: dt.date, rate: float
+) -> tuple[FastCalendar, Skeleton, Setup]:
+    """Calendar tables, the skeleton of all cases, and what workers need to fill it in."""
+    calendar = default_calendar()
+    first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
+    fc = FastCalendar(calendar, first, last)
+    sk = build_skeleton(seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal())
+    setup = Setup(seed, first.toordinal(), last.toordinal(), end.toordinal(), rate, sk.totals)
+    return fc, sk, setup
 
 
 def _check(cases: int, start: dt.date, end: dt.date, rate: float) -> None:
@@ -139,9 +132,24 @@ def _write_org(out_dir: Path, org: Org) -> None:
             )
 
 
-def _write(fcases: IO[bytes], fdefects: IO[bytes], result: ChunkResult) -> None:
-    fcases.write(result.cases)
-    fdefects.write(result.defects)
+def _write_cases(
+    out_dir: Path, results: Iterator[ChunkResult], progress: Callable[[int], None] | None
+) -> tuple[Counter[str], Counter[str]]:
+    """Stream chunk results, in order, to cases.jsonl and defects.jsonl; count them."""
+    cats: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    with (
+        (out_dir / "cases.jsonl").open("wb") as fcases,
+        (out_dir / "defects.jsonl").open("wb") as fdefects,
+    ):
+        for result in results:
+            fcases.write(result.cases)
+            fdefects.write(result.defects)
+            cats.update(result.by_category)
+            kinds.update(result.by_kind)
+            if progress is not None:
+                progress(sum(cats.values()))
+    return cats, kinds
 
 
 def _chunks(sk: Skeleton) -> Iterator[tuple[int, int, Skeleton]]:

@@ -10,12 +10,10 @@ from jianguan.synth.common import (
     Draft,
     Json,
     Slot,
-    approver,
-    archive,
     archive_lag,
     assign,
-    consult,
-    decide,
+    close_file,
+    consult_and_decide,
     within_three_days,
 )
 from jianguan.synth.defects import choose, needs_approval
@@ -67,9 +65,7 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     kind = choose(ctx, _eligible(ctx, m, received, fc.next_working(raw), decision, approve, lag))
     if kind == "review_overdue":
         decision = fc.next_working(raw) + 2 + int(rng.random() * 4)
-    d = Draft(ctx, slot, m.dept, "transferred")
-    d.handler, d.major, d.charges = m.handler, m.major, m.charges
-    d.assignment = "designated" if m.designated else "random"
+    d = criminal_draft(ctx, slot, m)
     d.suspects = [
         suspect_row(p, custody=custody, counsel=p.counsel, plea=False, fast=False)
         for p in m.suspects
@@ -87,19 +83,21 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     for p in m.suspects:
         if rng.random() < 0.85:
             d.ev(fc.pick(rng, d.assigned, decision), "questioned", m.handler, p.id)
-    if kind == "consultation_unanswered" or (
-        (m.major or rng.random() < 0.04) and decision - d.assigned >= 2
-    ):
-        consult(d, rng, fc, unit, d.assigned, decision, answered=kind != "consultation_unanswered")
     dtype = "approve_arrest" if approve else "deny_arrest"
-    ok = needs_approval(dtype, m.major) and kind != "approval_missing"
-    decide(d, decision, dtype, approver(rng, unit, m.handler) if ok else None)
+    consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.04)
     if approve:
         _family(ctx, d, m, decision, kind == "family_notice_late")
     _documents(ctx, slot, d, m, decision, approve, kind)
-    drop = ("self_check", "verification", "both")[int(rng.random() * 3)]
-    archive(d, rng, fc, unit, end, lag, drop=drop if kind == "archived_unchecked" else "")
+    close_file(ctx, d, unit, lag, kind)
     return d.render(fc, end), kind
+
+
+def criminal_draft(ctx: Ctx, slot: Slot, m: Matter) -> Draft:
+    """The card of one stage of a criminal matter, before its history."""
+    d = Draft(ctx, slot, m.dept, "transferred")
+    d.handler, d.major, d.charges = m.handler, m.major, m.charges
+    d.assignment = "designated" if m.designated else "random"
+    return d
 
 
 def _family(ctx: Ctx, d: Draft, m: Matter, decision: int, late: bool) -> None:

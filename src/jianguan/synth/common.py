@@ -8,6 +8,7 @@ from operator import itemgetter
 from typing import Any
 
 from jianguan.synth.charges import ChargeDraw
+from jianguan.synth.defects import needs_approval
 from jianguan.synth.fastcal import FastCalendar
 from jianguan.synth.org import Org, UnitStaff
 from jianguan.synth.skeleton import CATEGORIES, KIND_CODES
@@ -132,6 +133,16 @@ class Draft:
     def doc(self, o: int, kind: str, no: str | None, text: str | None) -> None:
         self.docs.append((o, kind, no, text))
 
+    def _decision(self, fc: FastCalendar, end: int) -> Json | None:
+        """The decision as written, if taken by ``end``; ``ground`` only for not_prosecute."""
+        if self.decision is None or self.decision[1] > end:
+            return None
+        dtype, on, by, approved, ground = self.decision
+        out: Json = {"type": dtype, "on": fc.iso[on - fc.base], "by": by, "approved_by": approved}
+        if dtype == "not_prosecute":
+            out["ground"] = ground
+        return out
+
     def render(self, fc: FastCalendar, end: int) -> Json:
         iso, base = fc.iso, fc.base
         self.events.sort(key=_FIRST)
@@ -145,14 +156,8 @@ class Draft:
             for o, t, no, x in sorted(self.docs, key=_FIRST)
             if o <= end
         ]
-        decision: Json | None = None
-        closed: str | None = None
-        if self.decision is not None and self.decision[1] <= end:
-            dtype, on, by, approved, ground = self.decision
-            closed = iso[on - base]
-            decision = {"type": dtype, "on": closed, "by": by, "approved_by": approved}
-            if dtype == "not_prosecute":
-                decision["ground"] = ground
+        decision = self._decision(fc, end)
+        closed = decision["on"] if decision is not None else None
         return {
             "case_id": self.case_id,
             "unified_no": self.unified_no,
@@ -318,3 +323,32 @@ def within_three_days(
         d.ev(day, kind, by, party)
         days.append(day)
     return days
+
+
+def consult_and_decide(
+    ctx: Ctx,
+    d: Draft,
+    unit: UnitStaff,
+    lo: int,
+    decision: int,
+    dtype: str,
+    kind: str,
+    p_consult: float,
+    ground: str | None = None,
+) -> None:
+    """A consultation in some cases (always when one is planted unanswered), then the decision,
+    approved by the chief or a deputy when the powers list reserves it (unless planted missing).
+    """
+    rng = ctx.rng
+    unanswered = kind == "consultation_unanswered"
+    if unanswered or ((d.major or rng.random() < p_consult) and decision - lo >= 2):
+        consult(d, rng, ctx.fc, unit, lo, decision, answered=not unanswered)
+    ok = needs_approval(dtype, d.major) and kind != "approval_missing"
+    decide(d, decision, dtype, approver(rng, unit, d.handler) if ok else None, ground)
+
+
+def close_file(ctx: Ctx, d: Draft, unit: UnitStaff, lag: int, kind: str) -> None:
+    """Self-check, verification and archiving; one or both checks left out when planted."""
+    drop = ("self_check", "verification", "both")[int(ctx.rng.random() * 3)]
+    archive(d, ctx.rng, ctx.fc, unit, ctx.end, lag,
+            drop=drop if kind == "archived_unchecked" else "")  # fmt: skip

@@ -77,7 +77,10 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
 
 from __future__ import annotations
 
-from jianguan.synth.common import Ctx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jianguan.synth.common import Ctx
 
 KINDS: tuple[str, ...] = (
     "review_overdue",

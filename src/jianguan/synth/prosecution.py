@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jianguan.synth.arrest import year_end_rush
+from jianguan.synth.arrest import criminal_draft, year_end_rush
 from jianguan.synth.common import (
     Ctx,
     Draft,
     Json,
     Slot,
     approver,
-    archive,
     archive_lag,
     assign,
-    consult,
-    decide,
+    close_file,
+    consult_and_decide,
     within_three_days,
 )
 from jianguan.synth.defects import choose, needs_approval
@@ -205,9 +204,7 @@ def prosecution_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     lag = archive_lag(rng)
     kind = choose(ctx, _eligible(ctx, m, f, plan, received, lag))
     plan = _replan(ctx, m, f, plan, received, kind)
-    d = Draft(ctx, slot, m.dept, "transferred")
-    d.handler, d.major, d.charges = m.handler, m.major, m.charges
-    d.assignment = "designated" if m.designated else "random"
+    d = criminal_draft(ctx, slot, m)
     d.suspects = [
         suspect_row(p, custody=c, counsel=h, plea=pl, fast=f.fast)
         for p, c, h, pl in zip(m.suspects, f.custody, f.counsel, f.plea, strict=True)
@@ -224,6 +221,26 @@ def _history(
     unit = ctx.org.units[slot.unit]
     first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
     assign(d, rng, fc, unit, min(first_stop - 1, end, d.received + 3))
+    notified = _notices(ctx, d, m, f, kind)
+    for p in m.suspects:
+        d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
+    _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
+    if plan.ext_day >= 0:
+        d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None,
+             "延长审查起诉期限十五日")  # fmt: skip
+    if kind != "plea_statement_missing":
+        signed_from = min(max(plan.base, d.assigned, *notified), plan.decision)
+        plea_statements(ctx, slot, d, m, f, signed_from, plan.decision)
+    lo = max(d.assigned, plan.base)
+    consult_and_decide(ctx, d, unit, lo, plan.decision, f.dtype, kind, 0.05, f.ground)
+    if f.dtype == "prosecute" and plan.decision <= end:
+        d.outcome = outcome(ctx, m, f, plan.decision)
+    documents(ctx, slot, d, m, f, plan.decision, kind, notified)
+    close_file(ctx, d, unit, lag, kind)
+
+
+def _notices(ctx: Ctx, d: Draft, m: Matter, f: Facts, kind: str) -> list[int]:
+    """3-day notices to suspects and victims, legal aid; returns the counsel notice days."""
     notified = within_three_days(
         ctx,
         d,
@@ -248,39 +265,7 @@ def _history(
         m.handler,
         planted=kind == "legal_aid_missing",
     )
-    for p in m.suspects:
-        d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
-    _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
-    if plan.ext_day >= 0:
-        d.ev(
-            plan.ext_day,
-            "extension_approved",
-            approver(rng, unit, m.handler),
-            None,
-            "延长审查起诉期限十五日",
-        )
-    if kind != "plea_statement_missing":
-        signed_from = min(max(plan.base, d.assigned, *notified), plan.decision)
-        plea_statements(ctx, slot, d, m, f, signed_from, plan.decision)
-    if kind == "consultation_unanswered" or (
-        (m.major or rng.random() < 0.05) and plan.decision - d.assigned >= 2
-    ):
-        consult(
-            d,
-            rng,
-            fc,
-            unit,
-            max(d.assigned, plan.base),
-            plan.decision,
-            answered=kind != "consultation_unanswered",
-        )
-    ok = needs_approval(f.dtype, m.major) and kind != "approval_missing"
-    decide(d, plan.decision, f.dtype, approver(rng, unit, m.handler) if ok else None, f.ground)
-    if f.dtype == "prosecute" and plan.decision <= end:
-        d.outcome = outcome(ctx, m, f, plan.decision)
-    documents(ctx, slot, d, m, f, plan.decision, kind, notified)
-    drop = ("self_check", "verification", "both")[int(rng.random() * 3)]
-    archive(d, rng, fc, unit, end, lag, drop=drop if kind == "archived_unchecked" else "")
+    return notified
 
 
 def _returns(ctx: Ctx, slot: Slot, d: Draft, m: Matter, plan: Plan, drop_one: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from jianguan.synth import texts
@@ -25,7 +26,13 @@ _COUNT = {
     "非法利用信息网络罪": (200, 5000),
     "虚开增值税专用发票、用于骗取出口退税、抵扣税款发票罪": (10, 300),
 }
-_ACQUITTED, _WITHDRAWN, _RETURNED, _EXEMPTED = 0.0005, 0.0025, 0.0045, 0.0145
+# Cumulative shares of court outcomes after prosecution (conviction rate 99.97 % in 2024).
+_OUTCOMES = (
+    ("acquitted", 0.0005),
+    ("withdrawn", 0.0025),
+    ("returned_by_court", 0.0045),
+    ("exempted", 0.0145),
+)
 
 
 @dataclass(slots=True)
@@ -133,84 +140,43 @@ def outline_doc(ctx: Ctx, slot: Slot, d: Draft, m: Matter, nth: int, day: int) -
     )
 
 
+_OPINION = {
+    "prosecute": "建议提起公诉",
+    "not_prosecute": "建议不起诉",
+    "transfer": "建议移送有管辖权的人民检察院审查起诉",
+}
+
+
 def documents(
-    ctx: Ctx,
-    slot: Slot,
-    d: Draft,
-    m: Matter,
-    f: Facts,
-    decision: int,
-    kind: str,
+    ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, decision: int, kind: str,
     notified: list[int],
-) -> None:
+) -> None:  # fmt: skip
     """Counsel notices, the review report and the decision document."""
-    fc, rng = ctx.fc, ctx.rng
-    place = ctx.org.units[slot.unit].place
-    names = "、".join(p.name for p in m.suspects)
-    charges = "、".join(m.charges)
-    police = organ(ctx, slot, m)
-    received = fc.ymd(d.received)
+    fc, place = ctx.fc, ctx.org.units[slot.unit].place
+    names, charges = "、".join(p.name for p in m.suspects), "、".join(m.charges)
+    police, received = organ(ctx, slot, m), fc.ymd(d.received)
     for p, day in zip(m.suspects, notified, strict=True):
         if day >= 0:
-            d.doc(
-                day,
-                "counsel_notice",
-                None,
-                texts.counsel_notice(place.name, p.name, charges, police, received, fc.cn(day)),
-            )
-    opinion = {
-        "prosecute": "建议提起公诉",
-        "not_prosecute": "建议不起诉",
-        "transfer": "建议移送有管辖权的人民检察院审查起诉",
-    }[f.dtype]
-    d.doc(
-        decision,
-        "review_report",
-        None,
-        texts.review_report(
-            "审查起诉案件",
-            ctx.org.names[m.handler],
-            names,
-            charges,
-            police,
-            opinion,
-            fc.ymd(decision),
-        ),
-    )
+            text = texts.counsel_notice(place.name, p.name, charges, police, received, fc.cn(day))
+            d.doc(day, "counsel_notice", None, text)
+    report = texts.review_report("审查起诉案件", ctx.org.names[m.handler], names, charges, police,
+                                 _OPINION[f.dtype], fc.ymd(decision))  # fmt: skip
+    d.doc(decision, "review_report", None, report)
     if kind == "document_missing" or f.dtype == "transfer":
         return
-    issued = decision - 1 - int(rng.random() * 3) if kind == "date_mismatch" else decision
-    intro_role = "被告人" if f.dtype == "prosecute" else "被不起诉人"
-    intro = texts.people_intro(
-        intro_role,
-        [
-            (p.name, "男" if p.male else "女", p.born(), c)
-            for p, c in zip(m.suspects, f.custody, strict=True)
-        ],
-    )
+    issued = decision - 1 - int(ctx.rng.random() * 3) if kind == "date_mismatch" else decision
+    role = "被告人" if f.dtype == "prosecute" else "被不起诉人"
+    intro = texts.people_intro(role, [(p.name, "男" if p.male else "女", p.born(), c)
+                                      for p, c in zip(m.suspects, f.custody, strict=True)])  # fmt: skip
     if f.dtype == "prosecute":
         _indictment(ctx, slot, d, m, f, issued, intro, kind == "charge_mismatch")
-    else:
-        no = ctx.doc_no(slot, "刑不诉", issued)
-        upper = ctx.org.units[ctx.org.unit_index(place.parent)].place.name if place.parent else ""
-        d.doc(
-            issued,
-            "non_prosecution_decision",
-            no,
-            texts.non_prosecution(
-                place.name,
-                no,
-                intro,
-                names,
-                charges,
-                police,
-                received,
-                f.ground or "discretionary",
-                bool(m.victims),
-                upper,
-                fc.cn(issued),
-            ),
-        )
+        return
+    no = ctx.doc_no(slot, "刑不诉", issued)
+    upper = ctx.org.parent(place).name
+    text = texts.non_prosecution(place.name, no, intro, names, charges, police, received,
+                                 f.ground or "discretionary", bool(m.victims), upper,
+                                 fc.cn(issued))  # fmt: skip
+    d.doc(issued, "non_prosecution_decision", no, text)
 
 
 def _indictment(
@@ -248,42 +214,17 @@ def _indictment(
 def outcome(ctx: Ctx, m: Matter, f: Facts, decision: int) -> Json | None:
     """The court's judgment 2 weeks to 6 months after prosecution; None if not yet by ``end``."""
     rng, fc = ctx.rng, ctx.fc
-    lag = (
-        12 + int(rng.random() * 25)
-        if f.fast
-        else (60 + int(rng.random() * 120) if m.major else 25 + int(rng.random() * 65))
-    )
+    if f.fast:
+        lag = 12 + int(rng.random() * 25)
+    else:
+        lag = 60 + int(rng.random() * 120) if m.major else 25 + int(rng.random() * 65)
     on = fc.next_working(decision + lag)
     if on > ctx.end:
         return None
     likely = m.suspects[0].likely
     rec = likely if f.plea[0] or rng.random() < 0.6 else None
-    r = rng.random()
-    kind = (
-        "acquitted"
-        if r < _ACQUITTED
-        else "withdrawn"
-        if r < _WITHDRAWN
-        else "returned_by_court"
-        if r < _RETURNED
-        else "exempted"
-        if r < _EXEMPTED
-        else "convicted"
-    )
-    sentence: int | None = None
-    accepted: bool | None = None
-    if kind == "convicted":
-        accepted = rec is not None and rng.random() < 0.95
-        base = rec if rec is not None else likely
-        sentence = (
-            base
-            if accepted
-            else max(1, base + (1 + int(rng.random() * 4)) * (1 if rng.random() < 0.5 else -1))
-        )
-        if rec is None:
-            accepted = None
-    elif kind == "exempted" and rec is not None:
-        accepted = False
+    kind = _outcome_kind(rng.random())
+    sentence, accepted = _sentence(rng, kind, rec, likely)
     p_appeal = 0.03 if f.plea[0] else 0.18
     return {
         "type": kind,
@@ -294,3 +235,26 @@ def outcome(ctx: Ctx, m: Matter, f: Facts, decision: int) -> Json | None:
         "appealed": kind == "convicted" and rng.random() < p_appeal,
         "charge_changed": kind == "convicted" and rng.random() < 0.01,
     }
+
+
+def _outcome_kind(r: float) -> str:
+    for kind, upto in _OUTCOMES:
+        if r < upto:
+            return kind
+    return "convicted"
+
+
+def _sentence(
+    rng: random.Random, kind: str, rec: int | None, likely: int
+) -> tuple[int | None, bool | None]:
+    """(sentence in months, recommendation accepted): the court follows about 95 % of them."""
+    if kind == "exempted":
+        return None, False if rec is not None else None
+    if kind != "convicted":
+        return None, None
+    if rec is None:
+        return likely, None
+    if rng.random() < 0.95:
+        return rec, True
+    shift = (1 + int(rng.random() * 4)) * (1 if rng.random() < 0.5 else -1)
+    return max(1, rec + shift), False

@@ -14,13 +14,11 @@ from jianguan.synth.common import (
     Draft,
     Json,
     Slot,
-    approver,
-    archive,
     archive_lag,
     assign,
     choose_handler,
-    consult,
-    decide,
+    close_file,
+    consult_and_decide,
 )
 from jianguan.synth.defects import choose, needs_approval
 from jianguan.synth.org import DEPT2, DEPT3, DEPT4, DEPT5
@@ -106,13 +104,9 @@ def supervision_case(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     d.handler, designated = choose_handler(rng, unit, dept, major)
     d.assignment = "designated" if designated else "random"
     assign(d, rng, fc, unit, min(decision - 1, end))
-    if kind == "consultation_unanswered" or (rng.random() < 0.03 and decision - d.assigned >= 2):
-        consult(d, rng, fc, unit, d.assigned, decision, answered=kind != "consultation_unanswered")
-    ok = needs_approval(dtype, major) and kind != "approval_missing"
-    decide(d, decision, dtype, approver(rng, unit, d.handler) if ok else None)
+    consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.03)
     _documents(ctx, slot, d, dtype, decision)
-    drop = ("self_check", "verification", "both")[int(rng.random() * 3)]
-    archive(d, rng, fc, unit, end, lag, drop=drop if kind == "archived_unchecked" else "")
+    close_file(ctx, d, unit, lag, kind)
     return d.render(fc, end), kind
 
 
