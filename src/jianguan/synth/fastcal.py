@@ -43,6 +43,7 @@ class FastCalendar:
         self.top = last.toordinal()
         n = self.top - self.base + 1
         self.iso: list[str] = []
+        self.years: list[int] = []
         self.working = bytearray(n)
         self.rank: list[int] = [0] * n  # working days on or before the day, within the span
         self.by_rank: list[int] = []  # the working days, in order
@@ -50,6 +51,7 @@ class FastCalendar:
         for i in range(n):
             day = dt.date.fromordinal(self.base + i)
             self.iso.append(day.isoformat())
+            self.years.append(day.year)
             wd = calendar.is_working_day(day) if day.year in covered else day.weekday() < 5
             if wd:
                 self.working[i] = 1
@@ -82,7 +84,8 @@ class FastCalendar:
         """Number of working days in [lo, hi]."""
         if hi < lo:
             return 0
-        return self.rank[hi - self.base] - self.rank[lo - 1 - self.base]
+        below = self.rank[lo - 1 - self.base] if lo > self.base else 0
+        return self.rank[hi - self.base] - below
 
     def months(self, o: int, m: int) -> int:
         """Raw end of an m-month period started on ``o`` (month rule, via domain.periods)."""
@@ -100,7 +103,7 @@ class FastCalendar:
         r = rng.random()
         if late:
             r = max(r, rng.random())
-        below = self.rank[lo - 1 - self.base]
+        below = self.rank[lo - 1 - self.base] if lo > self.base else 0
         count = self.rank[hi - self.base] - below
         if count > 0:
             return self.by_rank[below + int(r * count)]
@@ -121,4 +124,4 @@ class FastCalendar:
         return got
 
     def year(self, o: int) -> int:
-        return int(self.iso[o - self.base][:4])
+        return self.years[o - self.base]
