@@ -73,6 +73,21 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     days after ``decision.on`` (刑诉法 第93条: within 24 hours), once ``as_of`` is two days after it.
 
 ``review_due_soon`` is a warning, never planted.
+
+How a planted case looks (one kind per case, everything else about it clean): ``review_overdue``
+decided 2–5 days after the moved due date (open at ``as_of`` when that is later);
+``extension_unapproved`` decided between the moved one-month due date + 2 and the unmoved
+one-month end + 15, with no extension; the three notice kinds leave out the first party's event
+or put it 1–3 days after the moved 3-day end; ``return_limit_exceeded`` has three returns, each
+with its outline; ``return_outline_missing`` leaves out one outline (adding a return if there was
+none); ``approval_missing`` leaves out both ``approved_by`` and the event; ``plea_statement_missing``
+leaves out every statement; ``charge_mismatch`` names another offence in the indictment in place
+of one on the card; ``date_mismatch`` dates the decision document 1–3 days before
+``decision.on``; ``document_missing`` leaves it out; ``archived_unchecked`` leaves out the
+self-check, the verification or both; ``consultation_unanswered`` has an opinion and no answer;
+``family_notice_late`` leaves out the first suspect's notice or puts it 2–4 calendar days after
+the decision. The list of offences is ``jianguan.synth.charges.CHARGE_NAMES``; no name in it
+contains another.
 """
 
 from __future__ import annotations
