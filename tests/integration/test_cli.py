@@ -19,7 +19,9 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
-def test_import_then_reimport_says_nothing_changed(runner: CliRunner, tmp_path: Path, store_url: str) -> None:
+def test_import_then_reimport_says_nothing_changed(
+    runner: CliRunner, tmp_path: Path, store_url: str
+) -> None:
     data = write_dataset(tmp_path / "d")
     first = runner.invoke(cli, ["import", str(data), "--db", store_url])
     assert first.exit_code == 0, first.output
@@ -46,7 +48,9 @@ def test_english_messages_on_request(runner: CliRunner, tmp_path: Path) -> None:
     assert "import refused: 1 error(s)" in result.output
 
 
-def test_database_url_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_url_from_environment(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "env.db"
     monkeypatch.setenv("JIANGUAN_DATABASE_URL", f"sqlite:///{db}")
     result = runner.invoke(cli, ["import", str(write_dataset(tmp_path / "d"))])
