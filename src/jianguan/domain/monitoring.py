@@ -1,0 +1,339 @@
+"""Flow monitoring (流程监控): rules as data, and their evaluation on one case (pure).
+
+A rule names a generic *check* with parameters (``condition`` in ``rules/monitoring.toml``); the
+same check types are compiled to set-based SQL for batch runs (``adapters.store.monitor_sql``),
+and both read due dates from one ``DueBook`` built on the period engine, so the two agree.
+
+Definitions (the same as ``jianguan.synth.defects``, which plants the defects we are measured on):
+
+* A case is *in custody* when any suspect has ``in_custody``; *fast track* when all suspects
+  are ``fast_track``; *over one year* when fast track and any ``likely_sentence_months`` > 12.
+* The prosecution-review *base* is ``received_on`` or the last ``retransferred`` date; an
+  ``extension_approved`` counts only if dated on or after the base. An undecided prosecution
+  review whose last return has no later retransfer is with the investigators: its period is not
+  running.
+* ``when`` of a review is its decision date, or ``as_of`` while undecided.
+* A notice duty is judged once ``as_of`` is past its due date: each party needs the event on or
+  before the due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+
+from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.model import Case, EventType
+from jianguan.domain.periods import PeriodDefinition, compute_due
+
+SEVERITIES = ("情节轻微", "情节较重", "情节严重", "涉嫌违法违纪")
+CHECKS = frozenset(
+    {
+        "period_overdue",
+        "period_due_soon",
+        "extension_unapproved",
+        "notice_within",
+        "event_count_max",
+        "event_with_document",
+    }
+)
+# Which case facts choose a period's variant; other facts are fixed false for it.
+PERIOD_FACTS: dict[str, tuple[str, ...]] = {
+    "arrest_review": ("custody", "major"),
+    "prosecution_review": ("custody", "fast_track", "over_one_year"),
+}
+Param = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    kind: str
+    severity: str
+    basis: tuple[str, ...]
+    scope: frozenset[str]
+    check: str
+    params: Mapping[str, Param]
+    explain: str  # zh template; {due} is the due date
+    warning: bool = False
+
+    def param(self, name: str) -> str:
+        return str(self.params[name])
+
+    def explanation(self, due: dt.date | None) -> str:
+        return self.explain.format(due=due.isoformat() if due else "")
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTimes:
+    """Warning lead times in working days: per category, overridable per province."""
+
+    default: Mapping[str, int]
+    province: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def days(self, category: str, province: str | None) -> int:
+        local = self.province.get(province or "", {})
+        return int(local.get(category, self.default.get(category, 0)))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    lead: LeadTimes
+
+    def by_id(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    case_id: str
+    rule: str
+    kind: str
+    severity: str
+    due: dt.date | None
+    basis: tuple[str, ...]
+    explanation: str
+    unit: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.case_id, self.rule)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "case_id": self.case_id,
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "due": self.due.isoformat() if self.due else None,
+            "basis": list(self.basis),
+            "explanation": self.explanation,
+            "unit": self.unit,
+        }
+
+
+def finding(rule: Rule, case_id: str, unit: str, due: dt.date | None) -> Finding:
+    return Finding(
+        case_id, rule.id, rule.kind, rule.severity, due, rule.basis, rule.explanation(due), unit
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueKey:
+    """One period variant as the lookup table stores it (irrelevant facts are False)."""
+
+    period: str
+    custody: bool = False
+    major: bool = False
+    fast_track: bool = False
+    over_one_year: bool = False
+    extended: bool = False
+
+
+class DueBook:
+    """Due dates from the period engine (刑事诉讼法 第105条), memoised: the one truth for both
+    the per-case evaluation and the SQL lookup table."""
+
+    def __init__(self, periods: Mapping[str, PeriodDefinition], calendar: WorkCalendar) -> None:
+        self.periods, self.calendar = periods, calendar
+        self.provisional = False
+        self._due = cache(self._compute)
+
+    def key(self, period: str, facts: Mapping[str, bool], extended: bool = False) -> DueKey:
+        used = PERIOD_FACTS.get(period, ("custody",))
+        flags = {name: bool(facts.get(name, False)) for name in used}
+        return DueKey(period, extended=extended, **flags)
+
+    def due(self, key: DueKey, start: dt.date) -> dt.date:
+        return self._due(key, start)
+
+    def _compute(self, key: DueKey, start: dt.date) -> dt.date:
+        names = ("custody", "major", "fast_track", "over_one_year")
+        conditions = frozenset(n for n in names if getattr(key, n))
+        derivation = compute_due(
+            self.periods[key.period],
+            start,
+            self.calendar,
+            conditions=conditions,
+            extended=key.extended,
+            provisional=True,
+        )
+        self.provisional = self.provisional or derivation.provisional
+        return derivation.due
+
+    def keys_for(self, period: str) -> list[DueKey]:
+        """Every variant key of a period the rules may ask for."""
+        used = PERIOD_FACTS.get(period, ("custody",))
+        out = []
+        for bits in range(1 << len(used)):
+            flags = {n: bool(bits >> i & 1) for i, n in enumerate(used)}
+            if flags.get("over_one_year") and not flags.get("fast_track"):
+                continue
+            out.append(DueKey(period, **flags))
+            if period == "prosecution_review" and not flags.get("fast_track"):
+                out.append(DueKey(period, extended=True, **flags))
+        return out
+
+
+# ---------------------------------------------------------------- per-case facts
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    custody: bool
+    major: bool
+    fast_track: bool
+    over_one_year: bool
+    base: dt.date
+    extended: bool
+    with_investigators: bool
+    when: dt.date
+
+    def flags(self) -> dict[str, bool]:
+        return {
+            "custody": self.custody,
+            "major": self.major,
+            "fast_track": self.fast_track,
+            "over_one_year": self.over_one_year,
+        }
+
+
+def _dates(case: Case, kind: EventType) -> list[dt.date]:
+    return [e.on for e in case.events if e.type is kind]
+
+
+def facts_of(case: Case, as_of: dt.date) -> Facts:
+    fast = all(s.fast_track for s in case.suspects)
+    over = fast and any((s.likely_sentence_months or 0) > 12 for s in case.suspects)
+    back = _dates(case, EventType.RETRANSFERRED)
+    returns = _dates(case, EventType.RETURNED_FOR_INVESTIGATION)
+    base = max(back) if back else case.received_on
+    away = bool(returns) and (not back or max(returns) > max(back))
+    return Facts(
+        custody=any(s.in_custody for s in case.suspects),
+        major=case.major_complex,
+        fast_track=fast,
+        over_one_year=over,
+        base=base,
+        extended=any(d >= base for d in _dates(case, EventType.EXTENSION_APPROVED)),
+        with_investigators=case.decision is None and away,
+        when=case.decision.on if case.decision else as_of,
+    )
+
+
+# ---------------------------------------------------------------- evaluation of one case
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What one monitoring run needs besides the rules: the date, due dates, and lead limits."""
+
+    as_of: dt.date
+    book: DueBook
+    warn_until: Callable[[str, str], dt.date]  # (unit, category) -> last day inside lead time
+
+
+Check = Callable[[Rule, Case, Facts, Run], tuple[bool, dt.date | None]]
+
+
+def review_dues(rule: Rule, f: Facts, run: Run, case: Case) -> tuple[dt.date, dt.date]:
+    """(due for overdue: extended end outside fast track; due as the case stands now)."""
+    period = str(rule.params.get("period", case.category.value))  # the category's own period
+    start = f.base if period == "prosecution_review" else case.received_on
+    book, flags = run.book, f.flags()
+    can_extend = period == "prosecution_review" and not f.fast_track
+    limit = book.due(book.key(period, flags, extended=can_extend), start)
+    now = book.due(book.key(period, flags, extended=can_extend and f.extended), start)
+    return limit, now
+
+
+def check_overdue(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    if f.with_investigators:
+        return False, None
+    limit, _ = review_dues(rule, f, run, case)
+    return f.when > limit, limit
+
+
+def check_due_soon(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    if case.decision is not None or case.closed_on is not None or f.with_investigators:
+        return False, None
+    limit, now = review_dues(rule, f, run, case)
+    inside = now <= run.warn_until(case.unit, case.category.value)
+    return run.as_of <= limit and inside, now
+
+
+def check_extension(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    if case.decision is None or f.fast_track or f.extended:
+        return False, None
+    limit, now = review_dues(rule, f, run, case)
+    return now < case.decision.on <= limit, now
+
+
+def _parties(case: Case, which: str) -> list[str]:
+    if which == "victims":
+        return [v.id for v in case.victims]
+    if which == "needy_suspects":
+        return [
+            s.id
+            for s in case.suspects
+            if (s.minor or s.disability is not None) and not s.has_counsel
+        ]
+    return [s.id for s in case.suspects]
+
+
+def check_notice(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    decision = rule.params.get("decision")
+    if decision is not None:
+        if case.decision is None or case.decision.type.value != decision:
+            return False, None
+        start = case.decision.on
+    else:
+        start = case.received_on
+    book = run.book
+    due = book.due(book.key(rule.param("period"), f.flags()), start)
+    if run.as_of <= due:
+        return False, due
+    kind = EventType(rule.param("event"))
+    told = {e.party for e in case.events if e.type is kind and e.on <= due}
+    return any(p not in told for p in _parties(case, rule.param("parties"))), due
+
+
+def check_count(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    kind = EventType(rule.param("event"))
+    return sum(e.type is kind for e in case.events) > int(rule.params["max"]), None
+
+
+def check_with_document(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    kind, doc = EventType(rule.param("event")), rule.param("document")
+    events = Counter(e.on for e in case.events if e.type is kind)
+    docs = Counter(d.issued_on for d in case.documents if d.type == doc)
+    return any(docs[day] < n for day, n in events.items()), None
+
+
+CHECK_FUNCTIONS: dict[str, Check] = {
+    "period_overdue": check_overdue,
+    "period_due_soon": check_due_soon,
+    "extension_unapproved": check_extension,
+    "notice_within": check_notice,
+    "event_count_max": check_count,
+    "event_with_document": check_with_document,
+}
+
+
+def evaluate_case(case: Case, rules: RuleSet, run: Run) -> list[Finding]:
+    """Every finding of every rule on one case (the one-click self-check uses this)."""
+    f = facts_of(case, run.as_of)
+    out = []
+    for rule in rules.rules:
+        if case.category.value not in rule.scope:
+            continue
+        hit, due = CHECK_FUNCTIONS[rule.check](rule, case, f, run)
+        if hit:
+            out.append(finding(rule, case.case_id, case.unit, due))
+    return out
