@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import Case, EventType
 from jianguan.domain.periods import PeriodDefinition, compute_due
