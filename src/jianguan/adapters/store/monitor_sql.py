@@ -1,0 +1,394 @@
+"""Monitoring rules compiled to set-based SQL (SQLAlchemy Core; SQLite and PostgreSQL).
+
+One run: (1) the case facts every check needs (custody, fast track, review base, extension,
+with-the-investigators) go into a temporary table in one grouped pass over suspects and events;
+(2) due dates come from the period engine through a temporary lookup table (period variant ×
+start date → due), filled from ``DueBook`` for every start date present, so SQL never does date
+arithmetic and agrees with the per-case evaluation by construction; (3) each rule is one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Date,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection
+
+from jianguan.adapters.store import schema
+from jianguan.domain.monitoring import DueBook, DueKey, Finding, Rule, RuleSet, finding
+
+_meta = MetaData()
+DUE = Table(
+    "mon_due",
+    _meta,
+    Column("period", String(48), primary_key=True),
+    Column("start", Date, primary_key=True),
+    Column("custody", Integer, primary_key=True),
+    Column("major", Integer, primary_key=True),
+    Column("fast", Integer, primary_key=True),
+    Column("over1y", Integer, primary_key=True),
+    Column("ext", Integer, primary_key=True),
+    Column("due", Date, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+FACTS = Table(
+    "mon_facts",
+    _meta,
+    Column("case_id", String(64), primary_key=True),
+    Column("unit", String(16), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("decision_type", String(32)),
+    Column("decision_on", Date),
+    Column("closed_on", Date),
+    Column("custody", Integer, nullable=False),
+    Column("major", Integer, nullable=False),
+    Column("fast", Integer, nullable=False),
+    Column("over1y", Integer, nullable=False),
+    Column("base", Date, nullable=False),
+    Column("extended", Integer, nullable=False),
+    Column("away", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+WARN = Table(
+    "mon_warn",
+    _meta,
+    Column("unit", String(16), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("until", Date, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+SCOPE = Table(
+    "mon_units", _meta, Column("unit", String(16), primary_key=True), prefixes=["TEMPORARY"]
+)
+KEY_COLUMNS = {
+    "custody": "custody",
+    "major": "major",
+    "fast_track": "fast",
+    "over_one_year": "over1y",
+}
+F = FACTS.c
+Rows = Iterable[tuple[str, str, dt.date | None]]
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+class SqlMonitor:
+    """Evaluates a rule set over every case of the store (or of some units) in one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def evaluate(
+        self,
+        rules: RuleSet,
+        book: DueBook,
+        as_of: dt.date,
+        warn: Mapping[tuple[str, str], dt.date],
+        units: Collection[str] | None = None,
+    ) -> list[Finding]:
+        categories = sorted(set().union(*(r.scope for r in rules.rules)))
+        for table in (DUE, FACTS, WARN, SCOPE):
+            table.drop(self.conn, checkfirst=True)
+            table.create(self.conn)
+        try:
+            self._fill_scope(units)
+            self._fill_facts(categories, as_of, units is not None)
+            self._fill_dues(rules, book)
+            self._fill_warn(warn)
+            out: list[Finding] = []
+            for rule in rules.rules:
+                rows = COMPILERS[rule.check](self, rule, as_of)
+                out.extend(finding(rule, cid, unit, due) for cid, unit, due in rows)
+            return out
+        finally:
+            for table in (DUE, FACTS, WARN, SCOPE):
+                table.drop(self.conn, checkfirst=True)
+
+    # ------------------------------------------------------------ temporary tables
+
+    def _fill_scope(self, units: Collection[str] | None) -> None:
+        if units:
+            self.conn.execute(SCOPE.insert(), [{"unit": u} for u in units])
+
+    def _fill_warn(self, warn: Mapping[tuple[str, str], dt.date]) -> None:
+        rows = [{"unit": u, "category": c, "until": d} for (u, c), d in warn.items()]
+        if rows:
+            self.conn.execute(WARN.insert(), rows)
+
+    def _fill_facts(self, categories: list[str], as_of: dt.date, scoped: bool) -> None:
+        c, s, e = schema.cases.c, schema.suspects.c, schema.events.c
+        sus = (
+            select(
+                s.case_id,
+                func.max(_flag(s.in_custody)).label("custody"),
+                func.min(_flag(s.fast_track)).label("fast"),
+                func.max(_flag(s.likely_sentence_months > 12)).label("long"),
+            )
+            .group_by(s.case_id)
+            .subquery()
+        )
+
+        def last(kind: str) -> ColumnElement[dt.date]:
+            return func.max(case((e.type == kind, e.on_date))).label(kind)
+
+        kinds = ("retransferred", "returned_for_investigation", "extension_approved")
+        ev = (
+            select(e.case_id, *(last(k) for k in kinds))
+            .where(e.type.in_(kinds))
+            .group_by(e.case_id)
+            .subquery()
+        )
+        back, ret, ext = (
+            ev.c.retransferred,
+            ev.c.returned_for_investigation,
+            ev.c.extension_approved,
+        )
+        base = func.coalesce(back, c.received_on)
+        fast = func.coalesce(sus.c.fast, 1)
+        away = and_(c.decision_type.is_(None), ret.isnot(None), or_(back.is_(None), ret > back))
+        query = (
+            select(
+                c.case_id,
+                c.unit,
+                c.category,
+                c.received_on,
+                c.decision_type,
+                c.decision_on,
+                c.closed_on,
+                func.coalesce(sus.c.custody, 0),
+                _flag(c.major_complex),
+                fast,
+                case((fast == 1, func.coalesce(sus.c.long, 0)), else_=0),
+                base,
+                _flag(and_(ext.isnot(None), ext >= base)),
+                _flag(away),
+            )
+            .select_from(
+                schema.cases.outerjoin(sus, sus.c.case_id == c.case_id).outerjoin(
+                    ev, ev.c.case_id == c.case_id
+                )
+            )
+            .where(c.category.in_(categories))
+        )
+        if scoped:
+            query = query.where(c.unit.in_(select(SCOPE.c.unit)))
+        self.conn.execute(FACTS.insert().from_select([col.name for col in FACTS.c], query))
+
+    def _start_dates(self) -> list[dt.date]:
+        dates: set[dt.date] = set()
+        for column in (F.received_on, F.base, F.decision_on):
+            dates.update(d for d in self.conn.scalars(select(column).distinct()) if d)
+        return sorted(dates)
+
+    def _fill_dues(self, rules: RuleSet, book: DueBook) -> None:
+        periods = {str(r.params["period"]) for r in rules.rules if "period" in r.params}
+        if any(r.check.startswith(("period_", "extension")) for r in rules.rules):
+            periods |= {"arrest_review", "prosecution_review"}
+        keys = [k for p in sorted(periods) for k in book.keys_for(p)]
+        rows = [
+            _due_row(k, start, book.due(k, start)) for start in self._start_dates() for k in keys
+        ]
+        for i in range(0, len(rows), 20_000):
+            self.conn.execute(DUE.insert(), rows[i : i + 20_000])
+
+    # ------------------------------------------------------------ due-date lookups
+
+    def due(
+        self, period: str, start: ColumnElement[dt.date], ext: ColumnElement[int] | int = 0
+    ) -> ColumnElement[dt.date]:
+        """The due date of ``period`` from ``start`` for the fact row in hand (scalar subquery)."""
+        used = {
+            "arrest_review": ("custody", "major"),
+            "prosecution_review": ("custody", "fast", "over1y"),
+        }
+        names = used.get(period, ("custody",))
+        conds = [DUE.c.period == period, DUE.c.start == start, DUE.c.ext == ext]
+        for name in ("custody", "major", "fast", "over1y"):
+            conds.append(DUE.c[name] == (F[name] if name in names else 0))
+        return select(DUE.c.due).where(*conds).scalar_subquery()
+
+    def review_dues(self) -> tuple[ColumnElement[dt.date], ColumnElement[dt.date]]:
+        """(the overdue limit, the due date as the case stands now), per the fact row's category."""
+        limit = case(
+            (F.category == "arrest_review", self.due("arrest_review", F.received_on)),
+            else_=self.due("prosecution_review", F.base, 1 - F.fast),
+        )
+        now = case(
+            (F.category == "arrest_review", self.due("arrest_review", F.received_on)),
+            else_=self.due("prosecution_review", F.base, (1 - F.fast) * F.extended),
+        )
+        return limit, now
+
+    def run(self, query: Select[Any]) -> Rows:
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(query)]
+
+
+def _due_row(key: DueKey, start: dt.date, due: dt.date) -> dict[str, object]:
+    return {
+        "period": key.period,
+        "start": start,
+        "custody": int(key.custody),
+        "major": int(key.major),
+        "fast": int(key.fast_track),
+        "over1y": int(key.over_one_year),
+        "ext": int(key.extended),
+        "due": due,
+    }
+
+
+def _in_scope(rule: Rule) -> ColumnElement[bool]:
+    return F.category.in_(sorted(rule.scope))
+
+
+# ---------------------------------------------------------------- one compiler per check type
+
+
+def sql_overdue(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    limit, _ = m.review_dues()
+    inner = select(F.case_id, F.unit, F.decision_on, limit.label("due")).where(
+        _in_scope(rule), F.away == 0
+    )
+    sub = inner.subquery()
+    when = func.coalesce(sub.c.decision_on, literal(as_of, Date))
+    return m.run(select(sub.c.case_id, sub.c.unit, sub.c.due).where(when > sub.c.due))
+
+
+def sql_due_soon(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    limit, now = m.review_dues()
+    inner = select(
+        F.case_id, F.unit, limit.label("limit"), now.label("due"), WARN.c.until
+    ).select_from(FACTS.join(WARN, and_(WARN.c.unit == F.unit, WARN.c.category == F.category)))
+    inner = inner.where(
+        _in_scope(rule), F.away == 0, F.decision_type.is_(None), F.closed_on.is_(None)
+    )
+    sub = inner.subquery()
+    day = literal(as_of, Date)
+    query = select(sub.c.case_id, sub.c.unit, sub.c.due).where(
+        day <= sub.c.limit, sub.c.due <= sub.c.until
+    )
+    return m.run(query)
+
+
+def sql_extension(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    limit, now = m.review_dues()
+    inner = select(F.case_id, F.unit, F.decision_on, limit.label("limit"), now.label("due")).where(
+        _in_scope(rule), F.decision_type.isnot(None), F.fast == 0, F.extended == 0
+    )
+    sub = inner.subquery()
+    query = select(sub.c.case_id, sub.c.unit, sub.c.due).where(
+        sub.c.due < sub.c.decision_on, sub.c.decision_on <= sub.c.limit
+    )
+    return m.run(query)
+
+
+def _parties(which: str) -> tuple[Table, list[ColumnElement[bool]]]:
+    if which == "victims":
+        return schema.victims, []
+    s = schema.suspects.c
+    if which == "needy_suspects":
+        return schema.suspects, [or_(s.minor, s.disability.isnot(None)), not_(s.has_counsel)]
+    return schema.suspects, []
+
+
+def sql_notice(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    decision = rule.params.get("decision")
+    start = F.received_on if decision is None else F.decision_on
+    inner = select(F.case_id, F.unit, m.due(rule.param("period"), start).label("due")).where(
+        _in_scope(rule)
+    )
+    if decision is not None:
+        inner = inner.where(F.decision_type == str(decision))
+    sub = inner.subquery()
+    parties, extra = _parties(rule.param("parties"))
+    e = schema.events.c
+    told = exists().where(
+        e.case_id == sub.c.case_id,
+        e.type == rule.param("event"),
+        e.party == parties.c.id,
+        e.on_date <= sub.c.due,
+    ).correlate_except(schema.events)
+    missing = (
+        exists()
+        .where(parties.c.case_id == sub.c.case_id, *extra, not_(told))
+        .correlate_except(parties)
+    )
+    query = select(sub.c.case_id, sub.c.unit, sub.c.due).where(
+        literal(as_of, Date) > sub.c.due, missing
+    )
+    return m.run(query)
+
+
+def sql_count(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    e = schema.events.c
+    counts = (
+        select(e.case_id)
+        .where(e.type == rule.param("event"))
+        .group_by(e.case_id)
+        .having(func.count() > int(rule.params["max"]))
+        .subquery()
+    )
+    query = select(F.case_id, F.unit, literal(None, Date)).where(
+        _in_scope(rule), F.case_id.in_(select(counts.c.case_id))
+    )
+    return m.run(query)
+
+
+def sql_with_document(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    e, d = schema.events.c, schema.documents.c
+    ev = (
+        select(e.case_id, e.on_date, func.count().label("n"))
+        .where(e.type == rule.param("event"))
+        .group_by(e.case_id, e.on_date)
+        .subquery()
+    )
+    docs = (
+        select(d.case_id, d.issued_on, func.count().label("n"))
+        .where(d.type == rule.param("document"))
+        .group_by(d.case_id, d.issued_on)
+        .subquery()
+    )
+    short = (
+        select(ev.c.case_id)
+        .select_from(
+            ev.outerjoin(
+                docs, and_(docs.c.case_id == ev.c.case_id, docs.c.issued_on == ev.c.on_date)
+            )
+        )
+        .where(func.coalesce(docs.c.n, 0) < ev.c.n)
+    )
+    query = select(F.case_id, F.unit, literal(None, Date)).where(
+        _in_scope(rule), F.case_id.in_(short)
+    )
+    return m.run(query)
+
+
+COMPILERS: dict[str, Callable[[SqlMonitor, Rule, dt.date], Rows]] = {
+    "period_overdue": sql_overdue,
+    "period_due_soon": sql_due_soon,
+    "extension_unapproved": sql_extension,
+    "notice_within": sql_notice,
+    "event_count_max": sql_count,
+    "event_with_document": sql_with_document,
+}

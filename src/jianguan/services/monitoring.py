@@ -1,0 +1,100 @@
+"""Flow monitoring (流程监控): run the rules over the store (batch, SQL) or over one case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol
+
+from jianguan.domain.model import Case, Unit, UnitLevel
+from jianguan.domain.monitoring import DueBook, Finding, RuleSet, Run, evaluate_case
+from jianguan.services.ports import StoreSession
+
+Warn = dict[tuple[str, str], dt.date]
+
+
+class BatchMonitor(Protocol):
+    def evaluate(
+        self,
+        rules: RuleSet,
+        book: DueBook,
+        as_of: dt.date,
+        warn: Mapping[tuple[str, str], dt.date],
+        units: Collection[str] | None = None,
+    ) -> list[Finding]:
+        """Every finding of every rule over the stored cases (of ``units`` when given)."""
+        ...
+
+
+class UnknownUnit(LookupError):
+    pass
+
+
+def units_below(units: Sequence[Unit], code: str) -> set[str]:
+    """``code`` and every unit under it in the tree."""
+    if code not in {u.code for u in units}:
+        raise UnknownUnit(code)
+    children: dict[str | None, list[str]] = {}
+    for u in units:
+        children.setdefault(u.parent, []).append(u.code)
+    out, todo = set(), [code]
+    while todo:
+        here = todo.pop()
+        out.add(here)
+        todo.extend(children.get(here, ()))
+    return out
+
+
+def province_of(units: Sequence[Unit]) -> dict[str, str | None]:
+    """Each unit's provincial procuratorate (its code keys the lead-time overrides)."""
+    by_code = {u.code: u for u in units}
+
+    def walk(code: str | None) -> str | None:
+        seen = 0
+        while code is not None and code in by_code and seen < 16:
+            if by_code[code].level is UnitLevel.PROVINCIAL:
+                return code
+            code, seen = by_code[code].parent, seen + 1
+        return None
+
+    return {u.code: walk(u.code) for u in units}
+
+
+def warn_limits(units: Sequence[Unit], rules: RuleSet, book: DueBook, as_of: dt.date) -> Warn:
+    """(unit, category) → the last day inside the warning lead time, counted in working days."""
+    provinces = province_of(units)
+    cal = book.calendar
+    out: Warn = {}
+    for unit in units:
+        for category in rules.lead.default:
+            days = rules.lead.days(category, provinces[unit.code])
+            out[(unit.code, category)] = cal.add_working_days(as_of, days)
+    return out
+
+
+def make_run(warn: Warn, book: DueBook, as_of: dt.date) -> Run:
+    return Run(as_of, book, lambda unit, category: warn.get((unit, category), as_of))
+
+
+def monitor(
+    session: StoreSession,
+    batch: BatchMonitor,
+    rules: RuleSet,
+    book: DueBook,
+    as_of: dt.date,
+    unit: str | None = None,
+) -> list[Finding]:
+    """All findings as of ``as_of``, set-based, sorted by case and rule."""
+    units = session.units()
+    scope = units_below(units, unit) if unit else None
+    warn = warn_limits(units, rules, book, as_of)
+    found = batch.evaluate(rules, book, as_of, warn, scope)
+    return sorted(found, key=lambda f: f.key)
+
+
+def check_case(
+    case: Case, units: Sequence[Unit], rules: RuleSet, book: DueBook, as_of: dt.date
+) -> list[Finding]:
+    """The same findings for one case, in Python (the one-click self-check)."""
+    run = make_run(warn_limits(units, rules, book, as_of), book, as_of)
+    return sorted(evaluate_case(case, rules, run), key=lambda f: f.key)
