@@ -323,12 +323,16 @@ def sql_notice(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     sub = inner.subquery()
     parties, extra = _parties(rule.param("parties"))
     e = schema.events.c
-    told = exists().where(
-        e.case_id == sub.c.case_id,
-        e.type == rule.param("event"),
-        e.party == parties.c.id,
-        e.on_date <= sub.c.due,
-    ).correlate_except(schema.events)
+    told = (
+        exists()
+        .where(
+            e.case_id == sub.c.case_id,
+            e.type == rule.param("event"),
+            e.party == parties.c.id,
+            e.on_date <= sub.c.due,
+        )
+        .correlate_except(schema.events)
+    )
     missing = (
         exists()
         .where(parties.c.case_id == sub.c.case_id, *extra, not_(told))
