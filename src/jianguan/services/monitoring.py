@@ -98,3 +98,28 @@ def check_case(
     """The same findings for one case, in Python (the one-click self-check)."""
     run = make_run(warn_limits(units, rules, book, as_of), book, as_of)
     return sorted(evaluate_case(case, rules, run), key=lambda f: f.key)
+
+
+Score = dict[str, tuple[int, int, int, float, float]]
+
+
+def score(found: set[tuple[str, str]], truth: set[tuple[str, str]], kinds: Sequence[str]) -> Score:
+    """kind → (planted, found, both, recall, precision) of (case_id, kind) pairs."""
+    out: Score = {}
+    for kind in kinds:
+        t = {x for x in truth if x[1] == kind}
+        f = {x for x in found if x[1] == kind}
+        both = len(t & f)
+        out[kind] = (len(t), len(f), both, both / len(t) if t else 1.0, both / len(f) if f else 1.0)
+    return out
+
+
+def score_table(table: Score) -> str:
+    """A Markdown table of a score."""
+    lines = [
+        "| kind | planted | found | both | recall | precision |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, (t, f, b, r, p) in table.items():
+        lines.append(f"| `{kind}` | {t} | {f} | {b} | {r:.2%} | {p:.2%} |")
+    return "\n".join(lines)
