@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -13,12 +14,14 @@ from click.testing import CliRunner
 
 from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.formats.records import content_hash
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
 from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.model import Document
 from jianguan.domain.monitoring import DueBook, Finding
 from jianguan.entrypoints.cli import cli
-from jianguan.entrypoints.monitor_cli import run_monitor
+from jianguan.entrypoints.monitor_cli import ledger_summary, monitor_and_record, run_monitor
 from jianguan.services.importing import import_dataset
 from jianguan.services.monitoring import check_case, units_below
 from jianguan.synth import generate
@@ -90,3 +93,33 @@ def test_monitor_refuses_an_unknown_unit(store_url: str) -> None:
     result = CliRunner().invoke(cli, ["monitor", "--unit", "999999", "--db", store_url])
     assert result.exit_code != 0
     assert "未知单位" in result.output
+
+
+def test_ledger_is_idempotent_escalates_and_closes_what_is_put_right(
+    store_url: str, generated: tuple[Path, dt.date]
+) -> None:
+    folder, as_of = generated
+    store = load(store_url, folder)
+    findings, changes = monitor_and_record(store, as_of)
+    assert changes == Counter({"ledger.open": len(findings)})
+    assert monitor_and_record(store, as_of)[1] == Counter()  # 再次运行：台账不变
+    later = as_of + dt.timedelta(days=30)
+    _, changes = monitor_and_record(store, later)
+    assert changes["ledger.escalate"] >= len(findings) - changes["ledger.close"]
+    # 规则第257条: add the missing outline to one case; its entry is then corrected.
+    wrong = next(f for f in findings if f.rule == "return_outline_missing")
+    with store.session() as s:
+        case = s.load_cases([wrong.case_id])[wrong.case_id]
+        days = [e.on for e in case.events if e.type == "returned_for_investigation"]
+        outlines = tuple(Document("investigation_outline", None, d, None) for d in days)
+        fixed = replace(case, documents=case.documents + outlines)
+        s.delete_cases([case.case_id])
+        s.insert_cases([(fixed, content_hash(fixed))])
+    _, changes = monitor_and_record(store, later)
+    assert changes == Counter({"ledger.correct": 1})
+    summary = ledger_summary(store)
+    assert summary[("corrected", "通报")] == 1
+    assert store.verify_audit_chain() == []
+    with store.session() as s:
+        assert s.counts()["audit_log"] >= len(findings) + 1
+    store.close()

@@ -17,7 +17,7 @@ from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.xlsx import XlsxWriter
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
-from jianguan.entrypoints.monitor_cli import monitor_cmd
+from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
 from jianguan.services.exporting import DataSetWriter, export_dataset
 from jianguan.services.importing import import_dataset
@@ -171,6 +171,7 @@ cli.add_command(demo_cmd)
 cli.add_command(deadline_cmd)
 cli.add_command(calendar_group)
 cli.add_command(monitor_cmd)
+cli.add_command(ledger_cmd)
 
 
 def main() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
+from jianguan.domain.ledger import Entry, sync
 from jianguan.domain.model import Case, Unit, UnitLevel
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, Run, evaluate_case
 from jianguan.services.ports import StoreSession
@@ -123,3 +125,39 @@ def score_table(table: Score) -> str:
     for kind, (t, f, b, r, p) in table.items():
         lines.append(f"| `{kind}` | {t} | {f} | {b} | {r:.2%} | {p:.2%} |")
     return "\n".join(lines)
+
+
+class Ledger(Protocol):
+    def entries(self) -> dict[tuple[str, str], Entry]: ...
+
+    def save(self, entries: Sequence[Entry]) -> None: ...
+
+    def summary(self) -> dict[tuple[str, str], int]:
+        """(status, escalation) → number of entries."""
+        ...
+
+
+def record(
+    session: StoreSession,
+    ledger: Ledger,
+    findings: Sequence[Finding],
+    book: DueBook,
+    as_of: dt.date,
+    scope: Collection[str] | None = None,
+) -> Counter[str]:
+    """Bring the ledger up to this run; every status or escalation change goes to the audit log."""
+    cal = book.calendar
+    changes = sync(
+        ledger.entries(),
+        findings,
+        as_of,
+        lambda first: cal.working_days_between(first, as_of),
+        (lambda unit: unit in scope) if scope is not None else (lambda unit: True),
+    )
+    ledger.save([c.entry for c in changes])
+    for c in changes:
+        if c.action != "ledger.update":
+            e = c.entry
+            detail = {"rule": e.rule, "status": e.status, "escalation": e.escalation}
+            session.append_audit("monitor", c.action, e.case_id, {**detail, "as_of": str(as_of)})
+    return Counter(c.action for c in changes)

@@ -147,6 +147,25 @@ audit_log = Table(
     Column("hash", String(64), nullable=False, unique=True),
 )
 
+# 流程监控台账: one entry per (case, rule) found by monitoring (jianguan.domain.ledger).
+monitoring_ledger = Table(
+    "monitoring_ledger",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("rule", String(48), primary_key=True),
+    Column("kind", String(48), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("unit", String(16), nullable=False, index=True),
+    Column("due", Date),
+    Column("explanation", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("escalation", String(8), nullable=False),
+    Column("first_found", Date, nullable=False),
+    Column("last_found", Date, nullable=False),
+    Column("notified_on", Date),
+    Column("resolved_on", Date),
+)
+
 # No (type, case_id) index on events: it halved PostgreSQL's bulk-load rate (measured: 215k vs
 # 508k event rows/s), and monitoring reads events by type in bulk, where a scan is right anyway;
 # per-case reads use the primary key.

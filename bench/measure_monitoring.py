@@ -1,0 +1,87 @@
+"""Recall and precision of flow monitoring on `jianguan synth --cases 100000 --defect-rate 0.05
+--seed 1`, written into docs/monitoring.md (between the `measured` markers).
+
+    .venv/bin/python bench/measure_monitoring.py [--cases 100000] [--no-write]
+
+Reuses bench/out/synth-<cases> when its manifest matches (bench_import.py makes the same set),
+imports it into a fresh SQLite file, runs `monitor` as of the manifest's `as_of`, and compares the
+(case, kind) pairs found with defects.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.monitoring_file import default_rules
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.entrypoints.monitor_cli import run_monitor
+from jianguan.services.importing import import_dataset
+from jianguan.services.monitoring import score, score_table
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+DOC = ROOT / "docs" / "monitoring.md"
+BEGIN, END = "<!-- measured:begin -->", "<!-- measured:end -->"
+
+
+def dataset(cases: int) -> Path:
+    folder = OUT / f"synth-{cases}"
+    manifest = folder / "manifest.json"
+    if manifest.is_file() and json.loads(manifest.read_text())["cases"] == cases:
+        return folder
+    args = ["--out", str(folder), "--cases", str(cases), "--seed", "1", "--defect-rate", "0.05"]
+    subprocess.run([sys.executable, "-m", "jianguan", "synth", *args], check=True)
+    return folder
+
+
+def fresh_store(cases: int) -> SqlStore:
+    db = OUT / f"monitor-{cases}.db"
+    db.unlink(missing_ok=True)
+    return SqlStore(f"sqlite:///{db}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    folder = dataset(args.cases)
+    store = fresh_store(args.cases)
+    feed = FileFeed(folder)
+    if import_dataset(feed, store).errors:
+        raise SystemExit("import refused")
+    feed.close()
+    as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
+    start = time.perf_counter()
+    findings = run_monitor(store, as_of)
+    seconds = time.perf_counter() - start
+    store.close()
+    truth = {
+        (r["case_id"], r["kind"])
+        for r in map(orjson.loads, (folder / "defects.jsonl").read_bytes().splitlines())
+    }
+    kinds = [r.kind for r in default_rules().rules if not r.warning]
+    table = score_table(score({(f.case_id, f.kind) for f in findings}, truth, kinds))
+    head = (
+        f"`jianguan synth --cases {args.cases} --defect-rate 0.05 --seed 1`, as of {as_of}, "
+        f"SQLite; monitoring took {seconds:.1f} s for {len(findings)} findings."
+    )
+    print(head + "\n\n" + table)
+    if not args.no_write:
+        text = DOC.read_text("utf-8")
+        before, rest = text.split(BEGIN, 1)
+        _, after = rest.split(END, 1)
+        DOC.write_text(f"{before}{BEGIN}\n{head}\n\n{table}\n{END}{after}", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

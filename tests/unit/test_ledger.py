@@ -1,0 +1,52 @@
+"""The monitoring ledger's transitions (jianguan.domain.ledger), on hand-made findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jianguan.domain.ledger import REMIND, REPORT, URGE, Change, Entry, sync
+from jianguan.domain.monitoring import Finding
+
+DAY = dt.date(2025, 6, 2)
+F = Finding(
+    "C1", "review_overdue", "review_overdue", "情节较重", DAY, ("刑事诉讼法第172条",), "超期"
+)
+
+
+def apply(ledger: dict[tuple[str, str], Entry], changes: list[Change]) -> None:
+    for c in changes:
+        ledger[c.entry.key] = c.entry
+
+
+def test_found_then_urged_then_reported_then_corrected() -> None:
+    ledger: dict[tuple[str, str], Entry] = {}
+    apply(ledger, sync(ledger, [F], DAY, lambda first: 0))
+    assert ledger[F.key].status == "open"
+    assert ledger[F.key].escalation == REMIND
+    assert sync(ledger, [F], DAY, lambda first: 0) == []  # the same run again changes nothing
+    apply(ledger, sync(ledger, [F], DAY + dt.timedelta(days=3), lambda first: 3))
+    assert (ledger[F.key].status, ledger[F.key].escalation) == ("notified", URGE)
+    changes = sync(ledger, [F], DAY + dt.timedelta(days=14), lambda first: 10)
+    assert [c.action for c in changes] == ["ledger.escalate"]
+    apply(ledger, changes)
+    assert ledger[F.key].escalation == REPORT
+    changes = sync(ledger, [], DAY + dt.timedelta(days=15), lambda first: 11)
+    assert [c.action for c in changes] == ["ledger.correct"]
+    apply(ledger, changes)
+    assert ledger[F.key].status == "corrected"
+    assert ledger[F.key].resolved_on == DAY + dt.timedelta(days=15)
+
+
+def test_put_right_before_any_notice_is_closed_and_can_reopen() -> None:
+    ledger: dict[tuple[str, str], Entry] = {}
+    apply(ledger, sync(ledger, [F], DAY, lambda first: 0))
+    apply(ledger, sync(ledger, [], DAY + dt.timedelta(days=1), lambda first: 1))
+    assert ledger[F.key].status == "closed"
+    changes = sync(ledger, [F], DAY + dt.timedelta(days=2), lambda first: 0)
+    assert [c.action for c in changes] == ["ledger.reopen"]
+
+
+def test_entries_outside_the_run_scope_are_left_alone() -> None:
+    ledger: dict[tuple[str, str], Entry] = {}
+    apply(ledger, sync(ledger, [F], DAY, lambda first: 0))
+    assert sync(ledger, [], DAY, lambda first: 0, in_scope=lambda unit: False) == []
