@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.model import CaseCategory
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.messages import pad
+from jianguan.entrypoints.monitor_cli import (
+    ledger_summary,
+    monitor_and_record,
+    print_changes,
+    print_ledger,
+)
 from jianguan.services.importing import import_dataset
 
 CATEGORY_ZH = {
@@ -53,8 +62,23 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
     feed.close()
     with store.session() as s:
         counts, by_category = s.counts(), s.cases_by_category()
-    store.close()
     _print_summary(c, counts, by_category)
+    _monitor(c, store, data_dir)
+    store.close()
+
+
+def _monitor(c: Context, store: SqlStore, data_dir: Path) -> None:
+    """Flow monitoring as of the demo data's end, into the ledger (台账), and its summary."""
+    as_of = dt.date.fromisoformat(json.loads((data_dir / "manifest.json").read_text())["as_of"])
+    click.echo(c.say(f"\n流程监控（截至 {as_of}）…", f"\nflow monitoring (as of {as_of})…"))
+    findings, changes = monitor_and_record(store, as_of)
+    by_rule = Counter(f.rule for f in findings)
+    summary = "，".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) or "无"
+    click.echo(
+        c.say(f"监控结果 {len(findings)} 条：{summary}", f"{len(findings)} findings: {summary}")
+    )
+    print_changes(c, changes)
+    print_ledger(c, ledger_summary(store))
 
 
 def _print_summary(

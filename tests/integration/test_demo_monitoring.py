@@ -1,0 +1,24 @@
+"""`jianguan demo` ends with flow monitoring and the ledger summary; a second run changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jianguan.entrypoints.cli import cli
+
+
+def test_demo_runs_monitoring_and_prints_the_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIANGUAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("JIANGUAN_DATABASE_URL", raising=False)
+    first = CliRunner().invoke(cli, ["demo", "--cases", "600"])
+    assert first.exit_code == 0, first.output
+    assert "流程监控（截至" in first.output
+    assert "台账变动：open" in first.output
+    assert "流程监控台账：" in first.output
+    again = CliRunner().invoke(cli, ["demo", "--cases", "600"])
+    assert "台账变动：无" in again.output
