@@ -1,0 +1,139 @@
+"""Flow-monitoring time on a large store, and the ratio to one hand-written DuckDB query.
+
+    .venv/bin/python bench/bench_monitor.py [--cases 1000000] [--db URL]
+
+Uses bench/out/synth-<cases> (made by bench_import.py, or generated here: seed 1, defect rate
+0.05), imports it into bench/out/monitor-<cases>.db (SQLite) unless that store already holds
+it (or uses --db), then times `monitor` (all rules, no ledger) as of the manifest's as-of.
+
+Baseline: the review_overdue rule alone as one hand-written DuckDB query. DuckDB loads the
+needed columns from cases.jsonl (read_json, built in) and the same period-engine due lookup our
+run uses; only the query is timed. Its result must equal our review_overdue findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import duckdb
+from measure_monitoring import dataset
+from sqlalchemy import func, select
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.store import schema
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.monitoring import DueBook
+from jianguan.entrypoints.monitor_cli import run_monitor
+from jianguan.services.importing import import_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+
+LOAD = """
+CREATE TABLE raw AS SELECT * FROM read_json('{path}', format='newline_delimited',
+    maximum_object_size=16777216);
+CREATE TABLE cases AS SELECT case_id, category, CAST(received_on AS DATE) AS received_on,
+    CAST(decision."on" AS DATE) AS decision_on, CAST(major_complex AS INT) AS major FROM raw
+    WHERE category IN ('arrest_review', 'prosecution_review');
+CREATE TABLE suspects AS SELECT case_id, s.in_custody, s.fast_track, s.likely_sentence_months
+    FROM (SELECT case_id, unnest(suspects) AS s FROM raw);
+CREATE TABLE events AS SELECT case_id, e.type AS type, CAST(e."on" AS DATE) AS on_date
+    FROM (SELECT case_id, unnest(events) AS e FROM raw);
+DROP TABLE raw;
+"""
+
+QUERY = """
+WITH sus AS (
+    SELECT case_id, max(in_custody::INT) AS custody, min(fast_track::INT) AS fast,
+           max((likely_sentence_months > 12)::INT) AS long
+    FROM suspects GROUP BY case_id),
+ev AS (
+    SELECT case_id,
+           max(CASE WHEN type = 'retransferred' THEN on_date END) AS back,
+           max(CASE WHEN type = 'returned_for_investigation' THEN on_date END) AS ret
+    FROM events WHERE type IN ('retransferred', 'returned_for_investigation')
+    GROUP BY case_id),
+f AS (
+    SELECT c.*, coalesce(sus.custody, 0) AS custody, coalesce(sus.fast, 1) AS fast,
+           coalesce(sus.long, 0) AS long, coalesce(ev.back, c.received_on) AS base,
+           (c.decision_on IS NULL AND ev.ret IS NOT NULL
+            AND (ev.back IS NULL OR ev.ret > ev.back)) AS away
+    FROM cases c LEFT JOIN sus USING (case_id) LEFT JOIN ev USING (case_id))
+SELECT f.case_id, d.due FROM f JOIN due d
+  ON d.period = f.category AND d.custody = f.custody
+ AND d.start = CASE WHEN f.category = 'arrest_review' THEN f.received_on ELSE f.base END
+ AND d.major = CASE WHEN f.category = 'arrest_review' THEN f.major ELSE 0 END
+ AND d.fast = CASE WHEN f.category = 'arrest_review' THEN 0 ELSE f.fast END
+ AND d.over1y = CASE WHEN f.category = 'arrest_review' OR f.fast = 0 THEN 0 ELSE f.long END
+ AND d.ext = CASE WHEN f.category = 'arrest_review' THEN 0 ELSE 1 - f.fast END
+WHERE NOT f.away AND coalesce(f.decision_on, ?) > d.due
+"""
+
+
+def store_for(folder: Path, cases: int, url: str | None) -> SqlStore:
+    store = SqlStore(url or f"sqlite:///{OUT / f'monitor-{cases}.db'}")
+    with store.session() as s:
+        have = s._conn.scalar(select(func.count()).select_from(schema.cases))
+    if have != cases:
+        start = time.perf_counter()
+        feed = FileFeed(folder)
+        if import_dataset(feed, store).errors:
+            raise SystemExit("import refused")
+        feed.close()
+        print(f"import: {time.perf_counter() - start:.1f} s (not part of the timing)")
+    return store
+
+
+def duckdb_overdue(folder: Path, as_of: dt.date) -> tuple[float, set[str]]:
+    con = duckdb.connect()
+    con.execute(LOAD.format(path=folder / "cases.jsonl"))
+    book = DueBook(default_periods(), default_calendar())
+    starts = [r[0] for r in con.execute(
+        "SELECT DISTINCT received_on FROM cases UNION SELECT DISTINCT on_date FROM events "
+        "WHERE type = 'retransferred'").fetchall()]  # fmt: skip
+    keys = book.keys_for("arrest_review") + book.keys_for("prosecution_review")
+    rows = [
+        (k.period, s, int(k.custody), int(k.major), int(k.fast_track), int(k.over_one_year),
+         int(k.extended), book.due(k, s))
+        for s in starts for k in keys
+    ]  # fmt: skip
+    con.execute(
+        "CREATE TABLE due (period VARCHAR, start DATE, custody INT, major INT, fast INT, "
+        "over1y INT, ext INT, due DATE)"
+    )
+    con.executemany("INSERT INTO due VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    start = time.perf_counter()
+    found = {r[0] for r in con.execute(QUERY, [as_of]).fetchall()}
+    return time.perf_counter() - start, found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--db", default=None)
+    args = ap.parse_args()
+    folder = dataset(args.cases)
+    as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
+    store = store_for(folder, args.cases, args.db)
+    start = time.perf_counter()
+    findings = run_monitor(store, as_of)
+    ours = time.perf_counter() - start
+    store.close()
+    base, duck = duckdb_overdue(folder, as_of)
+    mine = {f.case_id for f in findings if f.rule == "review_overdue"}
+    print(f"cases: {args.cases}; as of {as_of}; backend {store.url.split(':')[0]}")
+    print(f"monitoring, all {len({f.rule for f in findings})} rules with findings: {ours:.1f} s")
+    print(f"findings: {len(findings)}; review_overdue: {len(mine)} (DuckDB: {len(duck)})")
+    print(f"DuckDB review_overdue query: {base:.2f} s; ratio ours/DuckDB: {ours / base:.0f}×")
+    if mine != duck:
+        raise SystemExit("DuckDB and monitor disagree on review_overdue")
+
+
+if __name__ == "__main__":
+    main()
