@@ -34,7 +34,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from jianguan.adapters.store import schema
-from jianguan.domain.monitoring import DueBook, DueKey, Finding, Rule, RuleSet, finding
+from jianguan.domain.monitoring import (
+    PERIOD_FACTS,
+    DueBook,
+    DueKey,
+    Finding,
+    Rule,
+    RuleSet,
+    finding,
+)
 
 _meta = MetaData()
 DUE = Table(
@@ -219,11 +227,7 @@ class SqlMonitor:
         self, period: str, start: ColumnElement[dt.date], ext: ColumnElement[int] | int = 0
     ) -> ColumnElement[dt.date]:
         """The due date of ``period`` from ``start`` for the fact row in hand (scalar subquery)."""
-        used = {
-            "arrest_review": ("custody", "major"),
-            "prosecution_review": ("custody", "fast", "over1y"),
-        }
-        names = used.get(period, ("custody",))
+        names = {KEY_COLUMNS[n] for n in PERIOD_FACTS.get(period, ("custody",))}
         conds = [DUE.c.period == period, DUE.c.start == start, DUE.c.ext == ext]
         for name in ("custody", "major", "fast", "over1y"):
             conds.append(DUE.c[name] == (F[name] if name in names else 0))
