@@ -144,3 +144,13 @@ def test_lead_time_province_override() -> None:
 def test_clean_base_case_has_no_findings() -> None:
     # 刑诉法 第34条: told of counsel on day 1 of 3; undecided and well inside its month.
     assert evaluate_case(build_case({}), default_rules(), run_for(dt.date(2025, 9, 10))) == []
+
+
+def test_what_happens_after_as_of_is_not_seen() -> None:
+    # 刑诉法 第172条: one month from 2025-09-01 ends 10-01 (holiday → 10-09). Decided 10-13
+    # without extension; seen as of 10-10 the case is still open and only due soon.
+    case = build_case({"decision": {"type": "not_prosecute", "on": "2025-10-13"}})
+    early = {f.rule for f in evaluate_case(case, default_rules(), run_for(dt.date(2025, 10, 10)))}
+    late = {f.rule for f in evaluate_case(case, default_rules(), run_for(dt.date(2025, 11, 1)))}
+    assert early == {"review_due_soon"}
+    assert late == {"extension_unapproved"}

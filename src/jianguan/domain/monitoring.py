@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from jianguan.domain.calendar import WorkCalendar
@@ -325,8 +325,26 @@ CHECK_FUNCTIONS: dict[str, Check] = {
 }
 
 
+def as_of_view(case: Case, as_of: dt.date) -> Case:
+    """The case as it stood at the end of ``as_of``: later events, documents and dates left out."""
+    dates = [e.on for e in case.events] + [d.issued_on for d in case.documents]
+    dates += [d for d in (case.decision and case.decision.on, case.closed_on) if d]
+    if max(dates, default=as_of) <= as_of:
+        return case
+    decided = case.decision is not None and case.decision.on <= as_of
+    closed = case.closed_on is not None and case.closed_on <= as_of
+    return replace(
+        case,
+        events=tuple(e for e in case.events if e.on <= as_of),
+        documents=tuple(d for d in case.documents if d.issued_on <= as_of),
+        decision=case.decision if decided else None,
+        closed_on=case.closed_on if closed else None,
+    )
+
+
 def evaluate_case(case: Case, rules: RuleSet, run: Run) -> list[Finding]:
     """Every finding of every rule on one case (the one-click self-check uses this)."""
+    case = as_of_view(case, run.as_of)
     f = facts_of(case, run.as_of)
     out = []
     for rule in rules.rules:

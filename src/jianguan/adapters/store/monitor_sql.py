@@ -146,6 +146,7 @@ class SqlMonitor:
             self.conn.execute(WARN.insert(), rows)
 
     def _fill_facts(self, categories: list[str], as_of: dt.date, scoped: bool) -> None:
+        day = literal(as_of, Date)
         c, s, e = schema.cases.c, schema.suspects.c, schema.events.c
         sus = (
             select(
@@ -164,7 +165,7 @@ class SqlMonitor:
         kinds = ("retransferred", "returned_for_investigation", "extension_approved")
         ev = (
             select(e.case_id, *(last(k) for k in kinds))
-            .where(e.type.in_(kinds))
+            .where(e.type.in_(kinds), e.on_date <= day)
             .group_by(e.case_id)
             .subquery()
         )
@@ -175,16 +176,17 @@ class SqlMonitor:
         )
         base = func.coalesce(back, c.received_on)
         fast = func.coalesce(sus.c.fast, 1)
-        away = and_(c.decision_type.is_(None), ret.isnot(None), or_(back.is_(None), ret > back))
+        decided = and_(c.decision_on.isnot(None), c.decision_on <= day)  # not after as_of
+        away = and_(not_(decided), ret.isnot(None), or_(back.is_(None), ret > back))
         query = (
             select(
                 c.case_id,
                 c.unit,
                 c.category,
                 c.received_on,
-                c.decision_type,
-                c.decision_on,
-                c.closed_on,
+                case((decided, c.decision_type)),
+                case((decided, c.decision_on)),
+                case((c.closed_on <= day, c.closed_on)),
                 func.coalesce(sus.c.custody, 0),
                 _flag(c.major_complex),
                 fast,
@@ -352,7 +354,7 @@ def sql_count(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     e = schema.events.c
     counts = (
         select(e.case_id)
-        .where(e.type == rule.param("event"))
+        .where(e.type == rule.param("event"), e.on_date <= literal(as_of, Date))
         .group_by(e.case_id)
         .having(func.count() > int(rule.params["max"]))
         .subquery()
@@ -367,13 +369,13 @@ def sql_with_document(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     e, d = schema.events.c, schema.documents.c
     ev = (
         select(e.case_id, e.on_date, func.count().label("n"))
-        .where(e.type == rule.param("event"))
+        .where(e.type == rule.param("event"), e.on_date <= literal(as_of, Date))
         .group_by(e.case_id, e.on_date)
         .subquery()
     )
     docs = (
         select(d.case_id, d.issued_on, func.count().label("n"))
-        .where(d.type == rule.param("document"))
+        .where(d.type == rule.param("document"), d.issued_on <= literal(as_of, Date))
         .group_by(d.case_id, d.issued_on)
         .subquery()
     )
