@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     Select,
     String,
+    Subquery,
     Table,
     and_,
     case,
@@ -102,6 +103,34 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
+def _suspect_facts() -> Subquery:
+    """Per case: any suspect in custody, all fast track, any likely sentence over 12 months."""
+    s = schema.suspects.c
+    return (
+        select(
+            s.case_id,
+            func.max(_flag(s.in_custody)).label("custody"),
+            func.min(_flag(s.fast_track)).label("fast"),
+            func.max(_flag(s.likely_sentence_months > 12)).label("long"),
+        )
+        .group_by(s.case_id)
+        .subquery()
+    )
+
+
+def _event_facts(day: ColumnElement[dt.date]) -> Subquery:
+    """Per case: the last retransfer, return and extension on or before as-of."""
+    e = schema.events.c
+    kinds = ("retransferred", "returned_for_investigation", "extension_approved")
+    lasts = (func.max(case((e.type == k, e.on_date))).label(k) for k in kinds)
+    return (
+        select(e.case_id, *lasts)
+        .where(e.type.in_(kinds), e.on_date <= day)
+        .group_by(e.case_id)
+        .subquery()
+    )
+
+
 class SqlMonitor:
     """Evaluates a rule set over every case of the store (or of some units) in one transaction."""
 
@@ -147,28 +176,8 @@ class SqlMonitor:
 
     def _fill_facts(self, categories: list[str], as_of: dt.date, scoped: bool) -> None:
         day = literal(as_of, Date)
-        c, s, e = schema.cases.c, schema.suspects.c, schema.events.c
-        sus = (
-            select(
-                s.case_id,
-                func.max(_flag(s.in_custody)).label("custody"),
-                func.min(_flag(s.fast_track)).label("fast"),
-                func.max(_flag(s.likely_sentence_months > 12)).label("long"),
-            )
-            .group_by(s.case_id)
-            .subquery()
-        )
-
-        def last(kind: str) -> ColumnElement[dt.date]:
-            return func.max(case((e.type == kind, e.on_date))).label(kind)
-
-        kinds = ("retransferred", "returned_for_investigation", "extension_approved")
-        ev = (
-            select(e.case_id, *(last(k) for k in kinds))
-            .where(e.type.in_(kinds), e.on_date <= day)
-            .group_by(e.case_id)
-            .subquery()
-        )
+        c = schema.cases.c
+        sus, ev = _suspect_facts(), _event_facts(day)
         back, ret, ext = (
             ev.c.retransferred,
             ev.c.returned_for_investigation,
