@@ -50,3 +50,17 @@ def test_entries_outside_the_run_scope_are_left_alone() -> None:
     ledger: dict[tuple[str, str], Entry] = {}
     apply(ledger, sync(ledger, [F], DAY, lambda first: 0))
     assert sync(ledger, [], DAY, lambda first: 0, in_scope=lambda unit: False) == []
+
+
+def test_working_days_reach_past_the_calendar_by_the_weekday_rule() -> None:
+    from jianguan.adapters.calendar_file import default_calendar
+    from jianguan.domain.monitoring import working_day_after, working_days_between
+
+    cal = default_calendar()
+    last = max(cal.years)
+    eve = dt.date(last, 12, 30)
+    # the 5th working day after 30 December of the last covered year lies in an uncovered year
+    assert working_day_after(cal, eve, 5).year == last + 1
+    assert working_days_between(cal, eve, working_day_after(cal, eve, 5)) == 5
+    # 2025 National Day: 10-01…10-08 off; 09-30 → the first working day after is 10-09
+    assert working_day_after(cal, dt.date(2025, 9, 30), 1) == dt.date(2025, 10, 9)

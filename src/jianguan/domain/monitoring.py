@@ -354,3 +354,24 @@ def evaluate_case(case: Case, rules: RuleSet, run: Run) -> list[Finding]:
         if hit:
             out.append(finding(rule, case.case_id, case.unit, due))
     return out
+
+
+# ---------------------------------------------------------------- working days (lead, ledger)
+
+
+def working_day_after(cal: WorkCalendar, day: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``day``; a year the calendar lacks falls back to weekdays
+    (a warning limit near a year's end must not fail for want of next year's notice)."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        n -= cal.is_working_day(day, provisional=True)
+    return day
+
+
+def working_days_between(cal: WorkCalendar, start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end], weekday rule for uncovered years; 0 if end ≤ start."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += cal.is_working_day(day, provisional=True)
+    return count

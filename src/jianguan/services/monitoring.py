@@ -9,7 +9,15 @@ from typing import Protocol
 
 from jianguan.domain.ledger import Entry, sync
 from jianguan.domain.model import Case, Unit, UnitLevel
-from jianguan.domain.monitoring import DueBook, Finding, RuleSet, Run, evaluate_case
+from jianguan.domain.monitoring import (
+    DueBook,
+    Finding,
+    RuleSet,
+    Run,
+    evaluate_case,
+    working_day_after,
+    working_days_between,
+)
 from jianguan.services.ports import StoreSession
 
 Warn = dict[tuple[str, str], dt.date]
@@ -70,7 +78,7 @@ def warn_limits(units: Sequence[Unit], rules: RuleSet, book: DueBook, as_of: dt.
     for unit in units:
         for category in rules.lead.default:
             days = rules.lead.days(category, provinces[unit.code])
-            out[(unit.code, category)] = cal.add_working_days(as_of, days)
+            out[(unit.code, category)] = working_day_after(cal, as_of, days)
     return out
 
 
@@ -151,7 +159,7 @@ def record(
         ledger.entries(),
         findings,
         as_of,
-        lambda first: cal.working_days_between(first, as_of),
+        lambda first: working_days_between(cal, first, as_of),
         (lambda unit: unit in scope) if scope is not None else (lambda unit: True),
     )
     ledger.save([c.entry for c in changes])
