@@ -42,6 +42,7 @@ def ledger_summary(store: SqlStore) -> dict[tuple[str, str], int]:
         return SqlLedger(s._conn).summary()
 
 
+LEVEL_EN = {"提醒": "reminder", "督促": "urging", "通报": "notice (通报)"}
 STATUS_ZH = {"open": "待处理", "notified": "已通知", "corrected": "已纠正", "closed": "已关闭"}
 
 
@@ -50,13 +51,19 @@ def print_ledger(c: Context, summary: dict[tuple[str, str], int]) -> None:
     if not summary:
         click.echo(c.say("  （空）", "  (empty)"))
     for (status, level), n in sorted(summary.items()):
-        label = c.say(f"{STATUS_ZH.get(status, status)}·{level}", f"{status} / {level}")
+        label = c.say(
+            f"{STATUS_ZH.get(status, status)}·{level}", f"{status} / {LEVEL_EN.get(level, level)}"
+        )
         click.echo(f"  {label}  {n}")
 
 
 def print_changes(c: Context, changes: Counter[str]) -> None:
-    parts = "，".join(f"{a.removeprefix('ledger.')} {n}" for a, n in sorted(changes.items()))
-    click.echo(c.say(f"台账变动：{parts or '无'}", f"ledger changes: {parts or 'none'}"))
+    parts = [f"{a.removeprefix('ledger.')} {n}" for a, n in sorted(changes.items())]
+    click.echo(
+        c.say(
+            f"台账变动：{'，'.join(parts) or '无'}", f"ledger changes: {', '.join(parts) or 'none'}"
+        )
+    )
 
 
 def print_findings(c: Context, findings: list[Finding]) -> None:
@@ -64,11 +71,11 @@ def print_findings(c: Context, findings: list[Finding]) -> None:
         due = f.due.isoformat() if f.due else "—"
         click.echo(f"{f.case_id}  {f.rule}  {f.severity}  {due}  {f.explanation}")
     counts = Counter(f.rule for f in findings)
-    summary = "，".join(f"{rule} {n}" for rule, n in sorted(counts.items())) or "无"
+    parts = [f"{rule} {n}" for rule, n in sorted(counts.items())]
     click.echo(
         c.say(
-            f"共 {len(findings)} 条监控结果：{summary}",
-            f"{len(findings)} finding(s): {summary}",
+            f"共 {len(findings)} 条监控结果：{'，'.join(parts) or '无'}",
+            f"{len(findings)} finding(s): {', '.join(parts) or 'none'}",
         )
     )
 
