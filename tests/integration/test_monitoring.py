@@ -123,3 +123,19 @@ def test_ledger_is_idempotent_escalates_and_closes_what_is_put_right(
     with store.session() as s:
         assert s.counts()["audit_log"] >= len(findings) + 1
     store.close()
+
+
+def test_monitor_text_then_ledger_in_english(
+    store_url: str, generated: tuple[Path, dt.date]
+) -> None:
+    folder, as_of = generated
+    load(store_url, folder).close()
+    runner = CliRunner()
+    args = ["monitor", "--as-of", as_of.isoformat(), "--db", store_url]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "条监控结果" in first.output
+    assert "台账变动：open" in first.output
+    ledger = runner.invoke(cli, ["--lang", "en", "ledger", "--db", store_url])
+    assert "monitoring ledger:" in ledger.output
+    assert "open / reminder" in ledger.output
