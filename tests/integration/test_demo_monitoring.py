@@ -18,7 +18,7 @@ def test_demo_runs_monitoring_and_prints_the_ledger(
     first = CliRunner().invoke(cli, ["demo", "--cases", "600"])
     assert first.exit_code == 0, first.output
     assert "流程监控（截至" in first.output
-    assert "台账变动：open" in first.output
+    assert "台账变动：新增" in first.output
     assert "流程监控台账：" in first.output
     again = CliRunner().invoke(cli, ["demo", "--cases", "600"])
     assert "台账变动：无" in again.output

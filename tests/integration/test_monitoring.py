@@ -135,7 +135,8 @@ def test_monitor_text_then_ledger_in_english(
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.output
     assert "条监控结果" in first.output
-    assert "台账变动：open" in first.output
+    assert "台账变动：新增" in first.output
+    assert "审查期限超期" in first.output
     ledger = runner.invoke(cli, ["--lang", "en", "ledger", "--db", store_url])
     assert "monitoring ledger:" in ledger.output
     assert "open / reminder" in ledger.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from jianguan.domain.model import CaseCategory
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.messages import pad
 from jianguan.entrypoints.monitor_cli import (
+    finding_counts,
     ledger_summary,
     monitor_and_record,
     print_changes,
@@ -72,8 +72,7 @@ def _monitor(c: Context, store: SqlStore, data_dir: Path) -> None:
     as_of = dt.date.fromisoformat(json.loads((data_dir / "manifest.json").read_text())["as_of"])
     click.echo(c.say(f"\n流程监控（截至 {as_of}）…", f"\nflow monitoring (as of {as_of})…"))
     findings, changes = monitor_and_record(store, as_of)
-    by_rule = Counter(f.rule for f in findings)
-    summary = "，".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) or "无"
+    summary = finding_counts(c, findings)
     click.echo(
         c.say(f"监控结果 {len(findings)} 条：{summary}", f"{len(findings)} findings: {summary}")
     )

@@ -57,26 +57,38 @@ def print_ledger(c: Context, summary: dict[tuple[str, str], int]) -> None:
         click.echo(f"  {label}  {n}")
 
 
+_CHANGE_ZH = {
+    "open": "新增",
+    "reopen": "重新打开",
+    "escalate": "升级",
+    "correct": "已纠正",
+    "close": "关闭",
+}
+
+
 def print_changes(c: Context, changes: Counter[str]) -> None:
-    parts = [f"{a.removeprefix('ledger.')} {n}" for a, n in sorted(changes.items())]
-    click.echo(
-        c.say(
-            f"台账变动：{'，'.join(parts) or '无'}", f"ledger changes: {', '.join(parts) or 'none'}"
-        )
-    )
+    names = [(a.removeprefix("ledger."), n) for a, n in sorted(changes.items())]
+    zh = "，".join(f"{_CHANGE_ZH.get(a, a)} {n}" for a, n in names) or "无"
+    en = ", ".join(f"{a} {n}" for a, n in names) or "none"
+    click.echo(c.say(f"台账变动：{zh}", f"ledger changes: {en}"))
+
+
+def finding_counts(c: Context, findings: list[Finding]) -> str:
+    """Findings per rule: the rule's Chinese title for zh, its id for en."""
+    counts = sorted(Counter(f.rule for f in findings).items())
+    if c.settings.lang == "en":
+        return ", ".join(f"{rule} {n}" for rule, n in counts) or "none"
+    rules = default_rules()
+    return "，".join(f"{rules.by_id(rule).title} {n}" for rule, n in counts) or "无"
 
 
 def print_findings(c: Context, findings: list[Finding]) -> None:
     for f in findings:
         due = f.due.isoformat() if f.due else "—"
         click.echo(f"{f.case_id}  {f.rule}  {f.severity}  {due}  {f.explanation}")
-    counts = Counter(f.rule for f in findings)
-    parts = [f"{rule} {n}" for rule, n in sorted(counts.items())]
+    summary = finding_counts(c, findings)
     click.echo(
-        c.say(
-            f"共 {len(findings)} 条监控结果：{'，'.join(parts) or '无'}",
-            f"{len(findings)} finding(s): {', '.join(parts) or 'none'}",
-        )
+        c.say(f"共 {len(findings)} 条监控结果：{summary}", f"{len(findings)} finding(s): {summary}")
     )
 
 
