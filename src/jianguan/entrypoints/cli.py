@@ -15,6 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.xlsx import XlsxWriter
+from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
@@ -172,6 +173,7 @@ cli.add_command(deadline_cmd)
 cli.add_command(calendar_group)
 cli.add_command(monitor_cmd)
 cli.add_command(ledger_cmd)
+cli.add_command(check_cmd)
 
 
 def main() -> None:

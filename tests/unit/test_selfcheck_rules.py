@@ -1,0 +1,128 @@
+"""Every self-check rule's own examples (rules/selfcheck.toml): positives found, negatives not.
+
+The rule each check rests on is quoted beside its examples in the rule file and below.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import orjson
+import pytest
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.adapters.formats.records import _to_case, decode_case_json
+from jianguan.adapters.monitoring_file import default_rules
+from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.selfcheck_file import (
+    default_selfcheck_rules,
+    parse_selfcheck_rules,
+    selfcheck_examples,
+    selfcheck_text,
+)
+from jianguan.domain.model import Case
+from jianguan.domain.monitoring import DueBook
+from jianguan.domain.selfcheck import evaluate_selfcheck
+from jianguan.services.selfcheck import self_check
+from tests.unit.test_monitoring_rules import BASE
+
+KINDS = {
+    "charge_mismatch",
+    "date_mismatch",
+    "document_missing",
+    "plea_statement_missing",
+    "archived_unchecked",
+    "consultation_unanswered",
+}
+
+
+def build_case(over: dict[str, Any]) -> Case:
+    rec = copy.deepcopy(BASE)
+    for key, value in over.items():
+        if key == "suspects":
+            rec["suspects"] = [{**BASE["suspects"][0], **s} for s in value]
+        else:
+            rec[key] = value
+    rec["events"] = [
+        {"type": t, "on": on, "by": None, "party": p or None, "note": None}
+        for t, on, p in rec["events"]
+    ]
+    rec["documents"] = [
+        {"type": d[0], "no": None, "issued_on": d[1], "text": d[2] if len(d) > 2 else None}
+        for d in rec["documents"]
+    ]
+    if rec["decision"]:
+        rec["decision"] = {"by": "P0012", "approved_by": None, **rec["decision"]}
+        rec["closed_on"] = rec["decision"]["on"]
+    return _to_case(decode_case_json(orjson.dumps(rec)))
+
+
+EXAMPLES = selfcheck_examples(selfcheck_text())
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "example"), EXAMPLES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(EXAMPLES)]
+)
+def test_rule_example(rule_id: str, example: dict[str, Any]) -> None:
+    found = {
+        f.rule for f in evaluate_selfcheck(build_case(example["case"]), default_selfcheck_rules())
+    }
+    assert (rule_id in found) is example["expect"]
+
+
+def test_every_rule_has_a_positive_and_a_negative_example() -> None:
+    rules = default_selfcheck_rules().rules
+    by_rule = {r.id: {ex["expect"] for rid, ex in EXAMPLES if rid == r.id} for r in rules}
+    assert all(v == {True, False} for v in by_rule.values())
+    assert {r.kind for r in rules} == KINDS
+    assert all(r.title and r.basis and r.scope for r in rules)
+
+
+def test_an_unknown_check_is_refused() -> None:
+    bad = selfcheck_text().replace('check = "archived_checked"', 'check = "nonsense"')
+    with pytest.raises(ValueError, match="nonsense"):
+        parse_selfcheck_rules(bad)
+
+
+def test_explanations_name_what_differs() -> None:
+    # 案卡填录规范: the card's charge 盗窃罪 is not in the indictment, which names 诈骗罪 instead.
+    case = build_case(EXAMPLES[0][1]["case"])
+    (f,) = evaluate_selfcheck(case, default_selfcheck_rules())
+    assert f.kind == "charge_mismatch"
+    assert "案卡罪名“盗窃罪”未见于起诉书" in f.explanation
+    assert "“诈骗罪”未见于案卡" in f.explanation
+    assert f.unit == case.unit
+    assert f.due == dt.date(2025, 9, 20)
+
+
+def test_a_second_card_charge_missing_from_the_indictment() -> None:
+    # 案卡填录规范: every charge on the card must be in the indictment.
+    text = "被告人李某以非法占有为目的，秘密窃取他人财物，应当以盗窃罪追究其刑事责任。"
+    case = build_case(
+        {
+            "charges": ["盗窃罪", "故意伤害罪"],
+            "decision": {"type": "prosecute", "on": "2025-09-20"},
+            "documents": [["indictment", "2025-09-20", text]],
+        }
+    )
+    (f,) = evaluate_selfcheck(case, default_selfcheck_rules())
+    assert "故意伤害罪" in f.explanation
+    assert "盗窃罪”" not in f.explanation
+
+
+def test_self_check_includes_monitoring_findings() -> None:
+    # 刑诉法 第172条: decided 2025-11-20, long after one month (+15 days) from 2025-09-01;
+    # and no indictment (流程监控规定).
+    case = build_case({"decision": {"type": "prosecute", "on": "2025-11-20"}})
+    book = DueBook(default_periods(), default_calendar())
+    found = self_check(
+        case, [], default_selfcheck_rules(), default_rules(), book, dt.date(2025, 12, 1)
+    )
+    assert {f.kind for f in found} == {"document_missing", "review_overdue"}
+    assert found == sorted(found, key=lambda f: f.key)
+
+
+def test_clean_base_case_has_no_findings() -> None:
+    assert evaluate_selfcheck(build_case({}), default_selfcheck_rules()) == []
