@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from jianguan.domain.monitoring import CHECKS, SEVERITIES, LeadTimes, Rule, RuleSet
+from jianguan.adapters.rule_pack import RuleFileError, common_fields, examples, pack_text
+from jianguan.domain.monitoring import CHECKS, LeadTimes, Rule, RuleSet
 
-
-class RuleFileError(ValueError):
-    pass
+__all__ = ["RuleFileError", "default_rules", "parse_rules", "rule_examples", "rules_text"]
 
 
 def _rule(rule_id: str, raw: dict[str, Any]) -> Rule:
-    condition = dict(raw["condition"])
-    check = condition.pop("check")
-    if check not in CHECKS:
-        raise RuleFileError(f"rule {rule_id}: unknown check {check!r}")
-    if raw["severity"] not in SEVERITIES:
-        raise RuleFileError(f"rule {rule_id}: unknown severity {raw['severity']!r}")
-    return Rule(
-        id=rule_id,
-        title=raw["title"],
-        kind=raw["kind"],
-        severity=raw["severity"],
-        basis=tuple(raw["basis"]),
-        scope=frozenset(raw["scope"]),
-        check=check,
-        params=condition,
-        explain=raw["explain"],
-        warning=bool(raw.get("warning", False)),
-    )
+    fields = common_fields(rule_id, raw, CHECKS)
+    return Rule(**fields, explain=raw["explain"], warning=bool(raw.get("warning", False)))
 
 
 def _lead(raw: dict[str, Any]) -> LeadTimes:
@@ -50,14 +32,11 @@ def parse_rules(text: str) -> RuleSet:
     return RuleSet(rules, _lead(data.get("lead_time", {})))
 
 
-def rule_examples(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """(rule id, example) for every example case of the pack."""
-    data = tomllib.loads(text)
-    return [(rid, ex) for rid, raw in data["rules"].items() for ex in raw.get("examples", [])]
+rule_examples = examples
 
 
 def rules_text() -> str:
-    return resources.files("jianguan.rules").joinpath("monitoring.toml").read_text("utf-8")
+    return pack_text("monitoring.toml")
 
 
 @cache

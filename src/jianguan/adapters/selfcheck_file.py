@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from jianguan.adapters.monitoring_file import RuleFileError
-from jianguan.domain.monitoring import SEVERITIES
+from jianguan.adapters.rule_pack import common_fields, examples, pack_text
 from jianguan.domain.selfcheck import CHECKS, CheckRule, CheckRuleSet
 
 
 def _rule(rule_id: str, raw: dict[str, Any]) -> CheckRule:
-    condition = dict(raw["condition"])
-    check = condition.pop("check")
-    if check not in CHECKS:
-        raise RuleFileError(f"rule {rule_id}: unknown check {check!r}")
-    if raw["severity"] not in SEVERITIES:
-        raise RuleFileError(f"rule {rule_id}: unknown severity {raw['severity']!r}")
-    return CheckRule(
-        id=rule_id,
-        title=raw["title"],
-        kind=raw["kind"],
-        severity=raw["severity"],
-        basis=tuple(raw["basis"]),
-        scope=frozenset(raw["scope"]),
-        check=check,
-        params=condition,
-    )
+    return CheckRule(**common_fields(rule_id, raw, CHECKS))
 
 
 def parse_selfcheck_rules(text: str) -> CheckRuleSet:
@@ -36,14 +19,11 @@ def parse_selfcheck_rules(text: str) -> CheckRuleSet:
     return CheckRuleSet(tuple(_rule(rule_id, raw) for rule_id, raw in data["rules"].items()))
 
 
-def selfcheck_examples(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """(rule id, example) for every example case of the pack."""
-    data = tomllib.loads(text)
-    return [(rid, ex) for rid, raw in data["rules"].items() for ex in raw.get("examples", [])]
+selfcheck_examples = examples
 
 
 def selfcheck_text() -> str:
-    return resources.files("jianguan.rules").joinpath("selfcheck.toml").read_text("utf-8")
+    return pack_text("selfcheck.toml")
 
 
 @cache
