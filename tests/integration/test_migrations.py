@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from jianguan.adapters.store.engine import current_revision, head_revision
-from jianguan.adapters.store.schema import metadata
+from jianguan.adapters.store.tables import metadata
 from jianguan.adapters.store.sql_store import SqlStore
 
 

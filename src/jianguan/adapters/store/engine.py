@@ -56,21 +56,27 @@ def _alembic_config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store's schema up to `revision` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the store's schema up to `revision` (idempotent).
+
+    ``heads``: areas of the platform (case work, review, web accounts) add their tables in
+    migrations of their own, which may branch from the same parent; every branch is applied.
+    """
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine) -> frozenset[str]:
+    """The revisions the store is at (one per applied branch head)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+def head_revision() -> frozenset[str]:
+    """The heads of the code's migrations."""
+    return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from jianguan.adapters.store.schema import metadata
+from jianguan.adapters.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reached if alembic is run by hand

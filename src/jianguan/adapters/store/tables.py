@@ -1,0 +1,15 @@
+"""Every table of the store, on one ``MetaData``: the migrations and their test compare against it.
+
+Each area of the platform declares its tables in a module of its own (``schema`` for cases and
+the audit log, ``schema_casework`` for assignment and the quality gates, …) on the shared
+``schema.metadata``; importing this module registers them all.
+"""
+
+from __future__ import annotations
+
+from jianguan.adapters.store import schema
+from jianguan.adapters.store import schema_casework as schema_casework
+
+metadata = schema.metadata
+
+__all__ = ["metadata"]
