@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from jianguan.adapters.store.engine import current_revision, head_revision
-from jianguan.adapters.store.tables import metadata
 from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.tables import metadata
 
 
 def test_migrated_schema_matches_the_code(store_url: str) -> None:
