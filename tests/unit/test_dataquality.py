@@ -1,0 +1,109 @@
+"""Data-quality checks: impossible date order, missing card fields, duplicates, split cases."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from jianguan.domain.dataquality import check_all, date_order, missing_fields
+from jianguan.domain.model import (
+    AssignmentMode,
+    Case,
+    CaseCategory,
+    CaseSource,
+    Decision,
+    DecisionType,
+    Event,
+    EventType,
+    Suspect,
+)
+
+D = dt.date(2025, 3, 3)
+
+
+def _suspect(sid: str, name: str, born: dt.date = dt.date(1990, 1, 1)) -> Suspect:
+    return Suspect(sid, name, born, False, False, None, False, False, False, None)
+
+
+def make_case(case_id: str = "C1", **over: object) -> Case:
+    base = Case(
+        case_id=case_id,
+        unified_no="U-1",
+        unit="440304",
+        department="第一检察部",
+        category=CaseCategory.PROSECUTION_REVIEW,
+        source=CaseSource.TRANSFERRED,
+        received_on=D,
+        handler="P1",
+        assigned_on=D,
+        assignment=AssignmentMode.RANDOM,
+        major_complex=False,
+        charges=("盗窃罪",),
+        suspects=(_suspect("S1", "李某"),),
+        events=(Event(EventType.RECEIVED, D, None, None, None),),
+        decision=Decision(DecisionType.PROSECUTE, D + dt.timedelta(days=10), "P1", None),
+        closed_on=D + dt.timedelta(days=10),
+    )
+    return dataclasses.replace(base, **over)  # type: ignore[arg-type]
+
+
+def test_clean_case_has_no_issue() -> None:
+    assert check_all([make_case()]) == []
+
+
+def test_impossible_date_orders_are_named() -> None:
+    case = make_case(
+        closed_on=D + dt.timedelta(days=5),
+        events=(Event(EventType.QUESTIONED, D - dt.timedelta(days=2), "P1", "S1", None),),
+        suspects=(_suspect("S1", "李某", D + dt.timedelta(days=1)),),
+    )
+    checks = sorted(i.check for i in date_order(case))
+    assert checks == ["birth_after_receipt", "closed_before_decided", "event_before_receipt"]
+    assert all(i.case_id == "C1" and i.explanation for i in date_order(case))
+
+
+def test_missing_card_fields_for_criminal_cases() -> None:
+    case = make_case(charges=(), suspects=(), decision=None)
+    checks = sorted(i.check for i in missing_fields(case))
+    assert checks == ["missing_charges", "missing_decision", "missing_suspects"]
+    civil = make_case(
+        category=CaseCategory.CIVIL_SUPERVISION,
+        charges=(),
+        suspects=(),
+        decision=None,
+        closed_on=None,
+    )
+    assert list(missing_fields(civil)) == []
+
+
+def test_duplicate_under_one_unified_number() -> None:
+    issues = check_all([make_case("C1"), make_case("C2")])
+    assert {(i.case_id, i.kind) for i in issues} == {("C1", "duplicate"), ("C2", "duplicate")}
+    assert issues[0].related == ("C2",)
+
+
+def test_duplicate_under_another_unified_number_same_day_same_people() -> None:
+    issues = check_all([make_case("C1"), make_case("C2", unified_no="U-9")])
+    assert {(i.case_id, i.check) for i in issues} == {
+        ("C1", "same_people_same_day"),
+        ("C2", "same_people_same_day"),
+    }
+
+
+def test_split_matter_is_told_from_a_duplicate() -> None:
+    a = make_case("C1")
+    b = make_case(
+        "C2", suspects=(_suspect("S1", "王某"),), received_on=D + dt.timedelta(days=2), events=()
+    )
+    issues = check_all([a, b])
+    assert {(i.case_id, i.kind) for i in issues} == {("C1", "split"), ("C2", "split")}
+    far = make_case(
+        "C3", suspects=(_suspect("S1", "王某"),), received_on=D + dt.timedelta(days=90), events=()
+    )
+    assert check_all([a, far]) == []
+
+
+def test_other_stage_of_the_same_matter_is_no_duplicate() -> None:
+    arrest = make_case("A1", category=CaseCategory.ARREST_REVIEW,
+                       decision=Decision(DecisionType.APPROVE_ARREST, D, "P1", None), closed_on=D)  # fmt: skip
+    assert check_all([arrest, make_case("C1")]) == []
