@@ -14,9 +14,11 @@ from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.powers_file import default_powers
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.monitoring import DueBook
+from jianguan.domain.selfcheck import CheckEnv
 from jianguan.services.importing import import_dataset
 from jianguan.services.monitoring import score, score_table
 from jianguan.services.selfcheck import self_check
@@ -35,10 +37,11 @@ def test_recall_and_precision_on_a_generated_set(tmp_path: Path) -> None:
     checks, monitoring = default_selfcheck_rules(), default_rules()
     with store.session() as s:
         units = s.units()
+        env = CheckEnv({p.id: p for p in s.people()}, default_powers())
         found = {
             (f.case_id, f.kind)
             for case in s.iter_cases()
-            for f in self_check(case, units, checks, monitoring, book, as_of)
+            for f in self_check(case, units, checks, monitoring, book, as_of, env)
         }
     store.close()
     truth = {

@@ -16,15 +16,16 @@ from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.formats.records import _to_case, decode_case_json
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.powers_file import default_powers
 from jianguan.adapters.selfcheck_file import (
     default_selfcheck_rules,
     parse_selfcheck_rules,
     selfcheck_examples,
     selfcheck_text,
 )
-from jianguan.domain.model import Case
+from jianguan.domain.model import Case, Person, Role
 from jianguan.domain.monitoring import DueBook
-from jianguan.domain.selfcheck import evaluate_selfcheck
+from jianguan.domain.selfcheck import CheckEnv, evaluate_selfcheck
 from jianguan.services.selfcheck import self_check
 from tests.unit.test_monitoring_rules import BASE
 
@@ -35,7 +36,28 @@ KINDS = {
     "plea_statement_missing",
     "archived_unchecked",
     "consultation_unanswered",
+    "approval_missing",
+    "name_mismatch",
+    "document_no_invalid",
+    "card_incomplete",
 }
+
+
+def _at(items: list[Any], i: int) -> Any:
+    return items[i] if len(items) > i else None
+
+
+# The staff the examples name (rules/selfcheck.toml header).
+STAFF = {
+    pid: Person(pid, name, "440304", dept, role, in_quota=True, senior=False)
+    for pid, name, dept, role in (
+        ("P0012", "王检察官", "第一检察部", Role.PROSECUTOR),
+        ("P0001", "陈检察长", "院领导", Role.CHIEF),
+        ("P0002", "刘副检察长", "院领导", Role.DEPUTY_CHIEF),
+        ("P0003", "赵主任", "第一检察部", Role.DEPARTMENT_HEAD),
+    )
+}
+ENV = CheckEnv(STAFF, default_powers())
 
 
 def build_case(over: dict[str, Any]) -> Case:
@@ -46,13 +68,15 @@ def build_case(over: dict[str, Any]) -> Case:
         else:
             rec[key] = value
     rec["events"] = [
-        {"type": t, "on": on, "by": None, "party": p or None, "note": None}
-        for t, on, p in rec["events"]
+        {"type": e[0], "on": e[1], "by": _at(e, 3), "party": e[2] or None, "note": None}
+        for e in rec["events"]
     ]
     rec["documents"] = [
-        {"type": d[0], "no": None, "issued_on": d[1], "text": d[2] if len(d) > 2 else None}
+        {"type": d[0], "no": _at(d, 3), "issued_on": d[1], "text": _at(d, 2)}
         for d in rec["documents"]
     ]
+    if rec["outcome"]:
+        rec["outcome"] = {"sentence_months": None, **rec["outcome"]}
     if rec["decision"]:
         rec["decision"] = {"by": "P0012", "approved_by": None, **rec["decision"]}
         rec["closed_on"] = rec["decision"]["on"]
@@ -66,9 +90,8 @@ EXAMPLES = selfcheck_examples(selfcheck_text())
     ("rule_id", "example"), EXAMPLES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(EXAMPLES)]
 )
 def test_rule_example(rule_id: str, example: dict[str, Any]) -> None:
-    found = {
-        f.rule for f in evaluate_selfcheck(build_case(example["case"]), default_selfcheck_rules())
-    }
+    case = build_case(example["case"])
+    found = {f.rule for f in evaluate_selfcheck(case, default_selfcheck_rules(), ENV)}
     assert (rule_id in found) is example["expect"]
 
 
@@ -125,4 +148,4 @@ def test_self_check_includes_monitoring_findings() -> None:
 
 
 def test_clean_base_case_has_no_findings() -> None:
-    assert evaluate_selfcheck(build_case({}), default_selfcheck_rules()) == []
+    assert evaluate_selfcheck(build_case({}), default_selfcheck_rules(), ENV) == []

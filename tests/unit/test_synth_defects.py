@@ -9,6 +9,7 @@ exactly the planted kind on each planted case.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ DECISION_DOC = {
     "prosecute": "indictment",
     "not_prosecute": "non_prosecution_decision",
 }
+# 文号: 院简称 + 检 + 代字 + 〔year of issue〕 + serial + 号.
+DOC_NO = re.compile(r"^\w+?检\w+〔(\d{4})〕\d+号$")
+DOC_NO_IN_TEXT = re.compile(r"\w{1,4}检\w{1,6}?[〔(（]\d{4}[〕)）]\d+号")
 # 组织法 第29条; 规则 第4条: decisions the default powers list reserves to the chief.
 RESERVED = {"deny_arrest", "not_prosecute", "protest", "file_suit"}
 
@@ -160,6 +164,29 @@ def decision_checks(v: View) -> set[str]:
     return found
 
 
+def record_checks(v: View) -> set[str]:
+    """The kinds planted on the finished record (jianguan.synth.card_defects)."""
+    c, dec, found = v.c, v.decision, set()
+    if c["category"] in ("arrest_review", "prosecution_review") and not c["charges"]:
+        found.add("card_incomplete")
+    doc_type = DECISION_DOC.get(dec["type"]) if dec else None
+    docs = v.docs[doc_type] if doc_type else []
+    if docs and docs[0]["text"]:
+        doc = docs[0]
+        if any(s["name"] not in doc["text"] for s in c["suspects"]):
+            found.add("name_mismatch")
+        form = DOC_NO.match(doc["no"] or "")
+        first_no = DOC_NO_IN_TEXT.search(doc["text"])
+        if (
+            form is None
+            or form.group(1) != doc["issued_on"][:4]
+            or first_no is None
+            or first_no.group(0) != doc["no"]
+        ):
+            found.add("document_no_invalid")
+    return found
+
+
 def indictment_agrees(c: Case, text: str) -> bool:
     named = {n for n in CHARGE_NAMES if n in text}
     return named == set(c["charges"])
@@ -190,7 +217,12 @@ def after_decision(v: View) -> set[str]:
 def find_defects(case: Case, as_of: dt.date, reading: str = "law") -> set[str]:
     v = View(case, as_of, reading)
     return (
-        review_period(v) | three_day_duties(v) | returns(v) | decision_checks(v) | after_decision(v)
+        review_period(v)
+        | three_day_duties(v)
+        | returns(v)
+        | decision_checks(v)
+        | after_decision(v)
+        | record_checks(v)
     )
 
 

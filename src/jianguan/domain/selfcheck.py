@@ -11,6 +11,15 @@ are those of ``jianguan.synth.defects`` (which plants the defects we are measure
   statement (刑事诉讼法 第174条).
 * ``archived_unchecked``: archived without a self-check or without a verification (每案必检).
 * ``consultation_unanswered``: closed with a consultation opinion not answered on or after it.
+* ``approval_missing``: a decision the powers list (职权清单, ``domain.powers``) reserves, without
+  an approval by someone the list allows (组织法 第29条; 规则 第4条).
+* ``name_mismatch``: the decision document does not name a suspect on the card, or names a
+  defendant who is not on it.
+* ``document_no_invalid``: the decision document's number (文号) is not of the form
+  ``深福检刑诉〔2025〕123号`` (院简称 + 检 + 代字 + 〔issue year〕 + serial + 号), or its text
+  gives another number.
+* ``card_incomplete``: the card lacks what its category needs (charges and suspects of a
+  criminal case; the decision of a closed case; the sentence of a convicted defendant).
 """
 
 from __future__ import annotations
@@ -19,11 +28,18 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from jianguan.domain.doctext import document_date, find_charges
-from jianguan.domain.model import Case, Document, EventType
+from jianguan.domain.doctext import (
+    document_date,
+    find_charges,
+    find_defendant_names,
+    find_document_nos,
+    parse_document_no,
+)
+from jianguan.domain.model import Case, Document, EventType, OutcomeType, Person
 from jianguan.domain.monitoring import Finding
+from jianguan.domain.powers import PowersBook, approval_problem, recorded_approver
 
-Param = str | int | Mapping[str, str]
+Param = str | int | Mapping[str, str] | Mapping[str, list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +55,17 @@ class CheckRule:
 
     def mapping(self, name: str) -> Mapping[str, str]:
         value = self.params.get(name, {})
-        return value if isinstance(value, Mapping) else {}
+        return (
+            {k: v for k, v in value.items() if isinstance(v, str)}
+            if isinstance(value, Mapping)
+            else {}
+        )
+
+    def lists(self, name: str) -> Mapping[str, list[str]]:
+        value = self.params.get(name, {})
+        if not isinstance(value, Mapping):
+            return {}
+        return {k: v for k, v in value.items() if isinstance(v, list)}
 
     def text(self, name: str) -> str:
         return str(self.params[name])
@@ -53,9 +79,21 @@ class CheckRuleSet:
         return next(r for r in self.rules if r.id == rule_id)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckEnv:
+    """What some checks need beyond the case: the staff (for roles) and the powers lists."""
+
+    people: Mapping[str, Person]
+    powers: PowersBook | None
+
+    @classmethod
+    def bare(cls) -> CheckEnv:
+        return cls({}, None)
+
+
 # A check gives the findings' (due date, explanation) pairs for one case.
 Hit = tuple[dt.date | None, str]
-Check = Callable[[Case, CheckRule], list[Hit]]
+Check = Callable[[Case, CheckRule, CheckEnv], list[Hit]]
 
 
 def _decision_documents(case: Case, rule: CheckRule) -> tuple[str, list[Document]] | None:
@@ -72,7 +110,7 @@ def _doc_zh(rule: CheckRule, doc_type: str) -> str:
     return rule.mapping("names").get(doc_type, doc_type)
 
 
-def check_charges(case: Case, rule: CheckRule) -> list[Hit]:
+def check_charges(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.decision is None or case.decision.type.value != rule.text("decision"):
         return []
     texts = [d.text for d in case.documents if d.type == rule.text("document") and d.text]
@@ -102,7 +140,7 @@ def _text_date_differs(doc: Document, on: dt.date) -> bool:
     return written is not None and written != on
 
 
-def check_decision_date(case: Case, rule: CheckRule) -> list[Hit]:
+def check_decision_date(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     found = _decision_documents(case, rule)
     if found is None or not found[1] or case.decision is None:
         return []
@@ -114,14 +152,14 @@ def check_decision_date(case: Case, rule: CheckRule) -> list[Hit]:
     return [(on, f"案卡决定日期 {on.isoformat()} 与{_doc_zh(rule, doc_type)}日期 {dates} 不一致")]
 
 
-def check_decision_document(case: Case, rule: CheckRule) -> list[Hit]:
+def check_decision_document(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     found = _decision_documents(case, rule)
     if found is None or found[1] or case.decision is None:
         return []
     return [(case.decision.on, f"已作出决定，缺少{_doc_zh(rule, found[0])}")]
 
 
-def check_plea_statement(case: Case, rule: CheckRule) -> list[Hit]:
+def check_plea_statement(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.decision is None or not any(s.plea_leniency for s in case.suspects):
         return []
     if any(d.type == rule.text("document") for d in case.documents):
@@ -130,7 +168,7 @@ def check_plea_statement(case: Case, rule: CheckRule) -> list[Hit]:
     return [(case.decision.on, f"犯罪嫌疑人{names}认罪认罚，缺少签署的认罪认罚具结书")]
 
 
-def check_archived(case: Case, rule: CheckRule) -> list[Hit]:
+def check_archived(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.archived_on is None:
         return []
     lacking = [
@@ -143,7 +181,7 @@ def check_archived(case: Case, rule: CheckRule) -> list[Hit]:
     return [(case.archived_on, f"案件已归档，但无{'、'.join(lacking)}记录（每案必检）")]
 
 
-def check_consultation(case: Case, rule: CheckRule) -> list[Hit]:
+def check_consultation(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.closed_on is None:
         return []
     opinions = sorted(e.on for e in case.events_of(EventType.CONSULTATION_OPINION))
@@ -161,7 +199,90 @@ def check_consultation(case: Case, rule: CheckRule) -> list[Hit]:
     return [(case.closed_on, f"案件已办结，{days} 的会诊意见未作采纳或不采纳的答复")]
 
 
+def check_approval(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    if case.decision is None or env.powers is None:
+        return []
+    powers = env.powers.for_unit(case.unit)
+    why = approval_problem(
+        case.decision, recorded_approver(case), case.major_complex, powers, env.people
+    )
+    return [] if why is None else [(case.decision.on, why)]
+
+
+def _decision_document(case: Case, rule: CheckRule) -> Document | None:
+    found = _decision_documents(case, rule)
+    if found is None or not found[1]:
+        return None
+    return found[1][0]
+
+
+def check_names(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    doc = _decision_document(case, rule)
+    if doc is None or not doc.text or case.decision is None:
+        return []
+    card = [s.name for s in case.suspects]
+    missing = [n for n in card if n not in doc.text]
+    extra = [n for n in find_defendant_names(doc.text) if n not in card]
+    problems = []
+    zh = _doc_zh(rule, doc.type)
+    if missing:
+        problems.append(f"案卡犯罪嫌疑人{'、'.join(missing)}未见于{zh}")
+    if extra:
+        problems.append(f"{zh}所列{'、'.join(extra)}不是案卡上的犯罪嫌疑人")
+    return [(case.decision.on, "；".join(problems))] if problems else []
+
+
+def _number_problem(doc: Document, code: str | None) -> str | None:
+    if doc.no is None:
+        return None  # format v1 allows a document known only by its type and date
+    parsed = parse_document_no(doc.no)
+    if parsed is None or str(parsed) != doc.no.strip():
+        return f"文号“{doc.no}”格式不规范（应为“院简称检代字〔年份〕序号号”）"
+    if parsed.year != doc.issued_on.year:
+        return f"文号“{doc.no}”的年份 {parsed.year} 与签发日期 {doc.issued_on.isoformat()} 不符"
+    if code is not None and parsed.kind != code:
+        return f"文号“{doc.no}”的代字“{parsed.kind}”应为“{code}”"
+    in_text = find_document_nos(doc.text) if doc.text else []
+    if in_text and str(in_text[0]) != doc.no:
+        return f"文书正文所载文号“{in_text[0]}”与文号“{doc.no}”不一致"
+    return None
+
+
+def check_document_no(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    doc = _decision_document(case, rule)
+    if doc is None or case.decision is None:
+        return []
+    why = _number_problem(doc, rule.mapping("codes").get(doc.type))
+    return [] if why is None else [(case.decision.on, f"{_doc_zh(rule, doc.type)}{why}")]
+
+
+def check_card(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    lacking = []
+    for item in rule.lists("required").get(case.category.value, []):
+        if item == "charges" and not case.charges:
+            lacking.append("罪名")
+        elif item == "suspects" and not case.suspects:
+            lacking.append("犯罪嫌疑人")
+        elif item == "decision" and case.closed_on is not None and case.decision is None:
+            lacking.append("审查结论（已办结）")
+        elif item == "sentence" and _convicted_without_sentence(case):
+            lacking.append("判处刑期（已有罪判决）")
+    if not lacking:
+        return []
+    day = case.decision.on if case.decision else case.received_on
+    return [(day, f"案卡缺少必填项：{'、'.join(lacking)}")]
+
+
+def _convicted_without_sentence(case: Case) -> bool:
+    o = case.outcome
+    return o is not None and o.type is OutcomeType.CONVICTED and o.sentence_months is None
+
+
 CHECKS: dict[str, Check] = {
+    "approval_present": check_approval,
+    "names_match_document": check_names,
+    "document_no_well_formed": check_document_no,
+    "card_complete": check_card,
     "charges_match_document": check_charges,
     "decision_date_matches_document": check_decision_date,
     "decision_has_document": check_decision_document,
@@ -171,13 +292,16 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def evaluate_selfcheck(case: Case, rules: CheckRuleSet) -> list[Finding]:
-    """Every self-check finding for one case."""
+def evaluate_selfcheck(
+    case: Case, rules: CheckRuleSet, env: CheckEnv | None = None
+) -> list[Finding]:
+    """Every self-check finding for one case (``env`` gives staff roles and the powers lists)."""
+    env = env or CheckEnv.bare()
     out: list[Finding] = []
     for rule in rules.rules:
         if case.category.value not in rule.scope:
             continue
-        for due, why in CHECKS[rule.check](case, rule):
+        for due, why in CHECKS[rule.check](case, rule, env):
             out.append(
                 Finding(
                     case.case_id, rule.id, rule.kind, rule.severity, due, rule.basis, why, case.unit

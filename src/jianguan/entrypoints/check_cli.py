@@ -11,9 +11,12 @@ import click
 from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.powers_file import load_powers
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.monitoring import DueBook, Finding
+from jianguan.domain.powers import PowersBook
+from jianguan.domain.selfcheck import CheckEnv
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.selfcheck import self_check
 
@@ -22,20 +25,23 @@ class UnknownCase(LookupError):
     pass
 
 
-def check_cases(store: SqlStore, case_id: str | None, as_of: dt.date) -> Iterator[Finding]:
+def check_cases(
+    store: SqlStore, case_id: str | None, as_of: dt.date, powers: PowersBook
+) -> Iterator[Finding]:
     """Findings of one case (``case_id``) or, streamed, of every stored case."""
     book = DueBook(default_periods(), default_calendar())
     checks, monitoring = default_selfcheck_rules(), default_rules()
     with store.session() as s:
         units = s.units()
+        env = CheckEnv({p.id: p for p in s.people()}, powers)
         if case_id is not None:
             case = s.load_cases([case_id]).get(case_id)
             if case is None:
                 raise UnknownCase(case_id)
-            yield from self_check(case, units, checks, monitoring, book, as_of)
+            yield from self_check(case, units, checks, monitoring, book, as_of, env)
             return
         for case in s.iter_cases():
-            yield from self_check(case, units, checks, monitoring, book, as_of)
+            yield from self_check(case, units, checks, monitoring, book, as_of, env)
 
 
 def title_of(rule_id: str) -> str:
@@ -71,7 +77,7 @@ def check_cmd(
     try:
         if as_json:
             click.echo("[", nl=False)
-        for n, f in enumerate(check_cases(store, case_id, day)):
+        for n, f in enumerate(check_cases(store, case_id, day, load_powers(c.settings.data_dir))):
             if as_json:
                 text = json.dumps(f.as_json(), ensure_ascii=False, indent=1)
                 click.echo(("," if n else "") + "\n" + text, nl=False)

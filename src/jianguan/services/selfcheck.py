@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from jianguan.domain.model import Case, Unit
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet
-from jianguan.domain.selfcheck import CheckRuleSet, evaluate_selfcheck
+from jianguan.domain.selfcheck import CheckEnv, CheckRuleSet, evaluate_selfcheck
 from jianguan.services.monitoring import check_case
 
 
@@ -18,7 +18,8 @@ def self_check(
     monitoring: RuleSet,
     book: DueBook,
     as_of: dt.date,
+    env: CheckEnv | None = None,
 ) -> list[Finding]:
     """Every finding of the self-check rules and of the monitoring rules, by rule id."""
-    found = evaluate_selfcheck(case, checks) + check_case(case, units, monitoring, book, as_of)
+    found = evaluate_selfcheck(case, checks, env) + check_case(case, units, monitoring, book, as_of)
     return sorted(found, key=lambda f: f.key)

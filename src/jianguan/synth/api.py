@@ -20,6 +20,7 @@ from jianguan.synth.chunk import ChunkResult, Setup, Worker, init_process, run_i
 from jianguan.synth.fastcal import FastCalendar
 from jianguan.synth.geo import places
 from jianguan.synth.org import Org, build_org
+from jianguan.synth.patterns import Plan, Rewriter, make_plan, reassigner, volume_truth
 from jianguan.synth.skeleton import Skeleton, build_skeleton
 
 CHUNK = 5000
@@ -36,6 +37,7 @@ class SynthSummary:
     by_category: Mapping[str, int]
     defects_by_kind: Mapping[str, int]
     elapsed_seconds: float
+    anomalies: int = 0  # planted patterns (anomalies.jsonl), when asked for
 
 
 def generate(
@@ -48,21 +50,27 @@ def generate(
     defect_rate: float = 0.0,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    plant: bool = False,
 ) -> SynthSummary:
     """Write units.csv, people.csv, cases.jsonl, defects.jsonl and manifest.json into ``out_dir``.
 
     The files depend only on the arguments other than ``workers`` and ``progress``. ``progress``
-    is called with the number of cases written so far, after each chunk.
+    is called with the number of cases written so far, after each chunk. ``plant`` adds the
+    patterns of ``synth.patterns`` and writes their truth to anomalies.jsonl.
     """
     began = time.perf_counter()
     _check(cases, start, end, defect_rate)
     out_dir.mkdir(parents=True, exist_ok=True)
     org = build_org(seed)
     _write_org(out_dir, org)
-    fc, sk, setup = _prepare(seed, cases, start, end, defect_rate)
+    plan = make_plan(seed, places(), start, end) if plant else None
+    fc, sk, setup = _prepare(seed, cases, start, end, defect_rate, plan)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     results = _results(setup, sk, n_workers, org, fc)
     cats, kinds = _write_cases(out_dir, results, progress)
+    truth = volume_truth(plan, sk, places()) if plan is not None else []
+    if plan is not None:
+        Rewriter(plan, seed, default_calendar()).run(out_dir, truth)
     manifest = {
         "generator": "jianguan.synth",
         "version": VERSION,
@@ -73,6 +81,8 @@ def generate(
         "as_of": end.isoformat(),
         "defect_rate": defect_rate,
     }
+    if plan is not None:
+        manifest["plant_anomalies"] = True
     (out_dir / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return SynthSummary(
         len(org.units),
@@ -82,17 +92,21 @@ def generate(
         dict(sorted(cats.items())),
         dict(sorted(kinds.items())),
         time.perf_counter() - began,
+        len(truth),
     )
 
 
 def _prepare(
-    seed: int, cases: int, start: dt.date, end: dt.date, rate: float
+    seed: int, cases: int, start: dt.date, end: dt.date, rate: float, plan: Plan | None = None
 ) -> tuple[FastCalendar, Skeleton, Setup]:
     """Calendar tables, the skeleton of all cases, and what workers need to fill it in."""
     calendar = default_calendar()
     first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
     fc = FastCalendar(calendar, first, last)
-    sk = build_skeleton(seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal())
+    hook = reassigner(plan, seed, places()) if plan is not None else None
+    sk = build_skeleton(
+        seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal(), hook
+    )
     setup = Setup(seed, first.toordinal(), last.toordinal(), end.toordinal(), rate, sk.totals)
     return fc, sk, setup
 

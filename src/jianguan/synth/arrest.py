@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jianguan.synth import texts
+from jianguan.synth.card_defects import plant, record_kinds
 from jianguan.synth.common import (
     Ctx,
     Draft,
@@ -50,6 +51,7 @@ def _eligible(
             kinds.append("family_notice_late")
         if decision + lag <= end:
             kinds.append("archived_unchecked")
+        kinds += record_kinds(decided_with_document=True, prosecuted=False)
     return kinds
 
 
@@ -89,7 +91,9 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
         _family(ctx, d, m, decision, kind == "family_notice_late")
     _documents(ctx, slot, d, m, decision, approve, kind)
     close_file(ctx, d, unit, lag, kind)
-    return d.render(fc, end), kind
+    rec = d.render(fc, end)
+    plant(rng, rec, kind)
+    return rec, kind
 
 
 def criminal_draft(ctx: Ctx, slot: Slot, m: Matter) -> Draft:

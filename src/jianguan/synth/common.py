@@ -344,7 +344,9 @@ def consult_and_decide(
     if unanswered or ((d.major or rng.random() < p_consult) and decision - lo >= 2):
         consult(d, rng, ctx.fc, unit, lo, decision, answered=not unanswered)
     ok = needs_approval(dtype, d.major) and kind != "approval_missing"
-    decide(d, decision, dtype, approver(rng, unit, d.handler) if ok else None, ground)
+    # 组织法 第29条: a major case's decision is the chief's own, not delegated to a deputy.
+    by = (unit.chief if d.major else approver(rng, unit, d.handler)) if ok else None
+    decide(d, decision, dtype, by, ground)
 
 
 def close_file(ctx: Ctx, d: Draft, unit: UnitStaff, lag: int, kind: str) -> None:

@@ -72,6 +72,23 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     ``approve_arrest`` case with a suspect whose ``family_notified`` event is missing or two or more
     days after ``decision.on`` (刑诉法 第93条: within 24 hours), once ``as_of`` is two days after it.
 
+``name_mismatch``
+    Decided arrest or prosecution review whose decision document (the four types above) lacks
+    the name of a suspect on the card, or names (after 被告人 / 犯罪嫌疑人 / 被不起诉人) someone
+    who is not on it. Planted: one suspect's name replaced by another throughout that document.
+``document_no_invalid``
+    The decision document's number (文号) is not ``<院简称>检<代字>〔<year of issue>〕<serial>号``
+    with the type's 代字 (刑诉, 刑不诉, 刑批捕, 刑不捕), or the first number printed in its text
+    differs from it. Planted: （） brackets, last year's number, or another serial in the text.
+``card_incomplete``
+    Arrest or prosecution review without charges or without suspects; a closed case without a
+    decision; a convicted defendant without a sentence. Planted: the charges of a decided arrest
+    review, or of a prosecution review not prosecuted, left out.
+``approval_missing`` (as judged by the default powers list, ``rules/powers.toml``)
+    Besides the card's ``approved_by`` and the ``approval`` event, the approver's role counts:
+    the chief, or a deputy chief where the list lets the chief delegate; a major case's decision
+    is the chief's own (the generator has the chief approve every major case).
+
 ``review_due_soon`` is a warning, never planted.
 
 How a planted case looks (one kind per case, everything else about it clean): ``review_overdue``
@@ -113,6 +130,9 @@ KINDS: tuple[str, ...] = (
     "archived_unchecked",
     "consultation_unanswered",
     "family_notice_late",
+    "name_mismatch",
+    "document_no_invalid",
+    "card_incomplete",
 )
 
 # Decisions reserved to the chief (default powers list); any decision of a major case too.

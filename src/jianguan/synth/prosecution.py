@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jianguan.synth.arrest import criminal_draft, year_end_rush
+from jianguan.synth.card_defects import plant, record_kinds
 from jianguan.synth.common import (
     Ctx,
     Draft,
@@ -167,6 +168,7 @@ def _decided_kinds(m: Matter, f: Facts, archived: bool) -> list[str]:
         kinds.append("charge_mismatch")
     if archived:
         kinds.append("archived_unchecked")
+    kinds += record_kinds(f.dtype != "transfer", prosecuted=f.dtype == "prosecute")
     return kinds
 
 
@@ -211,7 +213,9 @@ def prosecution_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     ]
     d.victims = [{"id": i, "name": n} for i, n in m.victims]
     _history(ctx, slot, d, m, f, plan, kind, lag)
-    return d.render(ctx.fc, ctx.end), kind
+    rec = d.render(ctx.fc, ctx.end)
+    plant(rng, rec, kind)
+    return rec, kind
 
 
 def _history(

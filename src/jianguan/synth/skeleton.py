@@ -16,6 +16,7 @@ import heapq
 import random
 from array import array
 from bisect import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -165,8 +166,12 @@ def build_skeleton(
     places: tuple[Place, ...],
     start: int,
     end: int,
+    plant: Callable[[int, int, int], int] | None = None,
 ) -> Skeleton:
-    """Exactly ``n`` case slots in receipt order over [start, end] (ordinals)."""
+    """Exactly ``n`` case slots in receipt order over [start, end] (ordinals).
+
+    ``plant`` (synth.patterns) may send a case to another unit; it draws from its own stream.
+    """
     rng = random.Random(f"{seed}:skeleton")
     weights, x_ar = day_weights(fc, calendar, start, end)
     drawer = _Drawer(places, x_ar)
@@ -182,7 +187,10 @@ def build_skeleton(
         year = fc.year(o)
         for _ in range(upto - done):
             cat = drawer.cat(rng) if working else AR
-            state.add(sk, rng, o, year, drawer.unit(rng, cat), cat)
+            unit = drawer.unit(rng, cat)
+            if plant is not None:
+                unit = plant(o, unit, cat)
+            state.add(sk, rng, o, year, unit, cat)
         done = upto
     sk.totals = state.serials
     return sk
