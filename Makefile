@@ -1,4 +1,4 @@
-# The two commands: `make demo` (platform with demo data, embedded store) and `make test`.
+# The two commands: `make demo` (platform with demo data, embedded store, then the web server) and `make test`.
 # Both create .venv and install what they need from pyproject.toml on first use.
 PYTHON ?= python3
 VENV   := .venv
@@ -8,16 +8,19 @@ PYTEST_ARGS ?=
 
 .PHONY: install demo test check lint typecheck format bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error  # htmx and ECharts for the pages (no CDN)
+	$(BIN)/python tools/vendor_static.py
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: install
 	$(BIN)/jianguan demo
+	$(BIN)/jianguan serve --demo
 
 test: install
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -51,3 +51,14 @@ def test_adapters_do_not_import_entrypoints() -> None:
         for path, names in imported_modules(SRC / "adapters").items()
     }
     assert {p: n for p, n in offenders.items() if n} == {}
+
+
+def test_only_entrypoints_import_the_web_layer() -> None:
+    """jianguan.web is an entrypoint layer: domain, services and adapters never import it."""
+    offenders = {
+        path: sorted(n for n in names if n.startswith("jianguan.web"))
+        for folder in ("domain", "services", "adapters")
+        for path, names in imported_modules(SRC / folder).items()
+    }
+    assert {p: n for p, n in offenders.items() if n} == {}
+

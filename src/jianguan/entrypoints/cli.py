@@ -22,6 +22,7 @@ from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
 from jianguan.services.exporting import DataSetWriter, export_dataset
 from jianguan.services.importing import import_dataset
+from jianguan.web.serve_cli import serve_cmd
 
 LARGE_INPUT_BYTES = 8 * 1024 * 1024  # show a progress bar above this
 DB_OPTION = click.option(
@@ -174,6 +175,7 @@ cli.add_command(calendar_group)
 cli.add_command(monitor_cmd)
 cli.add_command(ledger_cmd)
 cli.add_command(check_cmd)
+cli.add_command(serve_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,51 @@
+"""Tables of the web application: accounts, login sessions, and the log of case reads.
+
+Passwords are stored only as argon2 hashes; a session row stores the sha256 of its cookie token,
+so a copy of the database does not let anyone log in. ``case_reads`` answers "who looked at this
+case, and when" (issue 7: every read of a case is logged); it is kept apart from the hash-chained
+audit log because reads are many and must not serialise on the chain's lock.
+
+The extra indexes on ``cases`` serve the web case list (keyset pagination by case_id within a
+unit or a handler) and the dashboard's count of open cases, which must stay fast at 1M cases.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table, Text
+
+from jianguan.adapters.store.schema import cases, metadata
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("person_id", String(32), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+case_reads = Table(
+    "case_reads",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(64), nullable=False),
+    Column("person", String(32), nullable=False),
+    Column("via", String(16), nullable=False),  # page | api | selfcheck
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_reads_case", "case_id"),
+)
+
+Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
+Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id)
+Index("ix_cases_open_unit", cases.c.closed_on, cases.c.unit)

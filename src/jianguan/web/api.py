@@ -1,0 +1,194 @@
+"""The JSON API under /api: everything the pages show, for the user's scope only.
+
+401 without a login; 404 for a case that does not exist or lies outside the user's units (the
+same answer, so a probe learns nothing); 403 for a missing CSRF header on a change or a role that
+may not make it; 422 for bad parameters, with a zh/en message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.services import access
+from jianguan.services.accounts import LoginFailed, log_in, log_out
+from jianguan.web import views
+from jianguan.web.auth import (
+    SESSION_COOKIE,
+    User,
+    api_csrf,
+    api_user,
+    now,
+    set_session_cookie,
+    web_of,
+)
+from jianguan.web.models import (
+    CaseDetail,
+    CasePage,
+    DashboardOut,
+    LedgerOut,
+    LedgerPage,
+    LoginIn,
+    Me,
+    ReadOut,
+    SelfCheckOut,
+)
+from jianguan.web.xlsx import ledger_xlsx
+
+router = APIRouter(prefix="/api", tags=["api"])
+CurrentUser = Annotated[User, Depends(api_user)]
+Limit = Annotated[int, Query(ge=1, le=access.PAGE_MAX)]
+Status = Literal["open", "notified", "corrected", "closed", "active"]
+Level = Literal["提醒", "督促", "通报"]
+Responses = dict[int | str, dict[str, Any]]
+NOT_LOGGED_IN: Responses = {401: {"description": "未登录 / not logged in"}}
+NOT_FOUND: Responses = {404: {"description": "无此案件或不在范围内 / no such case in your scope"}}
+
+
+def _me(user: User) -> Me:
+    p = user.principal
+    return Me(
+        username=p.username,
+        person_id=p.person.id,
+        name=p.person.name,
+        role=p.person.role.value,
+        unit=p.person.unit,
+        units_in_scope=len(p.units),
+        own_cases_by_default=p.own_cases_by_default,
+        csrf=user.csrf,
+    )
+
+
+@router.post("/login", responses={401: {"description": "登录失败 / login failed"}})
+def api_login(body: LoginIn, request: Request, response: Response) -> Me:
+    web = web_of(request)
+    with web.store.session() as s:
+        sql = SqlWeb(s)
+        try:
+            token, _ = log_in(sql, web.hasher, body.username, body.password, now())
+        except LoginFailed:
+            raise HTTPException(401, "用户名或密码错误 / wrong user name or password") from None
+    set_session_cookie(request, response, token)
+    request.cookies[SESSION_COOKIE] = token
+    return _me(api_user(request))
+
+
+@router.post("/logout", responses=NOT_LOGGED_IN)
+def api_logout(request: Request, response: Response, user: CurrentUser) -> dict[str, bool]:
+    api_csrf(request, user)
+    with web_of(request).store.session() as s:
+        log_out(SqlWeb(s), request.cookies.get(SESSION_COOKIE))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/me", responses=NOT_LOGGED_IN)
+def me(user: CurrentUser) -> Me:
+    return _me(user)
+
+
+@router.get("/dashboard", responses=NOT_LOGGED_IN)
+def dashboard(request: Request, user: CurrentUser, mine: bool | None = None) -> DashboardOut:
+    own = user.principal.own_cases_by_default if mine is None else mine
+    return views.dashboard(web_of(request), user, own)
+
+
+@router.get("/cases", responses=NOT_LOGGED_IN)
+def cases(
+    request: Request,
+    user: CurrentUser,
+    mine: bool | None = None,
+    open_only: bool = False,
+    category: Annotated[str | None, Query(max_length=32)] = None,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 50,
+) -> CasePage:
+    """Cases in the user's scope by case number, 50 a page; ``next`` is the cursor."""
+    own = user.principal.own_cases_by_default if mine is None else mine
+    q = access.CaseQuery(own, open_only, category, after, limit)
+    return views.case_page(web_of(request), user, q)
+
+
+@router.get("/cases/{case_id}", responses={**NOT_LOGGED_IN, **NOT_FOUND})
+def case(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
+    """One case: card, timeline, periods with derivation, findings. The read is logged."""
+    return views.case_detail(web_of(request), user, case_id, "api")
+
+
+@router.get("/cases/{case_id}/reads", responses={**NOT_LOGGED_IN, **NOT_FOUND})
+def case_reads(request: Request, user: CurrentUser, case_id: str) -> list[ReadOut]:
+    return views.reads(web_of(request), user, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/selfcheck",
+    responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF"}},
+)
+def selfcheck(request: Request, user: CurrentUser, case_id: str) -> SelfCheckOut:
+    """一键自检. Send the session's CSRF token (``/api/me``'s ``csrf``) as X-CSRF-Token."""
+    api_csrf(request, user)
+    return views.run_selfcheck(web_of(request), user, case_id)
+
+
+@router.get("/alerts", responses=NOT_LOGGED_IN)
+def alerts(
+    request: Request, user: CurrentUser, mine: bool | None = None, limit: Limit = 100
+) -> list[LedgerOut]:
+    own = user.principal.own_cases_by_default if mine is None else mine
+    return views.alerts(web_of(request), user, own, limit)
+
+
+def ledger_query(
+    mine: bool = False,
+    status: Status | None = None,
+    escalation: Level | None = None,
+    severity: Annotated[str | None, Query(max_length=16)] = None,
+    rule: Annotated[str | None, Query(max_length=48)] = None,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+    after: Annotated[str | None, Query(max_length=120, pattern=r"^[^|]*\|[^|]*$")] = None,
+    limit: Limit = 50,
+) -> access.LedgerQuery:
+    cursor = tuple(after.split("|", 1)) if after else None
+    return access.LedgerQuery(
+        mine,
+        status,
+        escalation,
+        severity,
+        rule,
+        case_id,
+        (cursor[0], cursor[1]) if cursor else None,
+        False,
+        limit,
+    )
+
+
+LedgerFilter = Annotated[access.LedgerQuery, Depends(ledger_query)]
+
+
+@router.get("/ledger", responses=NOT_LOGGED_IN)
+def ledger(request: Request, user: CurrentUser, query: LedgerFilter) -> LedgerPage:
+    return views.ledger_page(web_of(request), user, query)
+
+
+@router.get(
+    "/ledger.xlsx",
+    responses={**NOT_LOGGED_IN, 200: {"content": {"application/vnd.ms-excel": {}}}},
+    response_class=Response,
+)
+def ledger_export(request: Request, user: CurrentUser, query: LedgerFilter) -> Response:
+    """The filtered ledger as an Excel workbook (at most 50,000 rows)."""
+    return ledger_xlsx(web_of(request), user, query)
+
+
+@router.post(
+    "/ledger/{case_id}/{rule}/escalate",
+    responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF or role"}, 409: {}},
+)
+def escalate(request: Request, user: CurrentUser, case_id: str, rule: str) -> LedgerOut:
+    api_csrf(request, user)
+    try:
+        return views.escalate(web_of(request), user, case_id, rule)
+    except ValueError as exc:
+        raise HTTPException(409, str(exc)) from None

@@ -1,0 +1,122 @@
+"""The application factory: one store, the rule packs, the pages and the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.adapters.monitoring_file import default_rules
+from jianguan.adapters.passwords import Argon2Hasher
+from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.selfcheck_file import default_selfcheck_rules
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.monitoring import DueBook
+from jianguan.services.access import NotAllowed, NotInScope
+from jianguan.services.accounts import PasswordHasher
+from jianguan.web import api, pages
+from jianguan.web.auth import NeedLogin
+from jianguan.web.render import render_error
+
+STATIC = Path(__file__).parent / "static"
+VENDOR = STATIC / "vendor"
+
+
+@dataclass
+class WebConfig:
+    store_url: str
+    secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
+    as_of: dt.date | None = None  # the day countdowns count from; today when None
+    hasher: PasswordHasher = field(default_factory=Argon2Hasher)
+
+
+class Web:
+    """What every request shares (``app.state.web``)."""
+
+    def __init__(self, config: WebConfig) -> None:
+        self.config = config
+        self.store = SqlStore(config.store_url)
+        self.periods = default_periods()
+        self.calendar = default_calendar()
+        self.monitoring = default_rules()
+        self.checks = default_selfcheck_rules()
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        return self.config.hasher
+
+    def today(self) -> dt.date:
+        return self.config.as_of or dt.date.today()
+
+    def book(self) -> DueBook:
+        return DueBook(self.periods, self.calendar)
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    web = Web(config)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        web.store.close()
+
+    app = FastAPI(
+        title="检管 jianguan",
+        version="0.1.0",
+        description="检察业务管理平台 JSON API；登录后按本院及下级院范围返回 / "
+        "the JSON API; every answer is limited to the user's units.",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    if not VENDOR.is_dir():
+        # The pages work without charts or htmx, but say how to get them.
+        print(
+            "注意：缺少前端库，请运行 make install / note: run `make install` for htmx and ECharts"
+        )
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(NeedLogin)
+    async def need_login(request: Request, exc: NeedLogin) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(NotInScope)
+    async def not_in_scope(request: Request, exc: NotInScope) -> Response:
+        return _error(request, 404, "not_found")
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return _error(request, 403, "forbidden")
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        return JSONResponse(
+            {"detail": "请求参数有误 / invalid request parameters", "errors": detail},
+            status_code=422,
+        )
+
+    return app
+
+
+def _error(request: Request, status: int, key: str) -> Response:
+    if request.url.path.startswith("/api"):
+        from jianguan.web.i18n import WORDS
+
+        zh, en = WORDS[key]
+        return JSONResponse({"detail": f"{zh} / {en}"}, status_code=status)
+    return render_error(request, status, key)

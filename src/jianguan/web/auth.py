@@ -1,0 +1,118 @@
+"""Who is asking: the session cookie, the user's scope, and CSRF checks.
+
+The session cookie is HttpOnly and SameSite=Lax, Secure unless the server is told it runs on
+plain http on localhost. Every state-changing request (forms and htmx posts) must carry the
+session's CSRF token, as the form field ``csrf`` or the header ``X-CSRF-Token``; the login form,
+which has no session yet, uses a double-submit cookie instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request, Response
+
+from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.services.access import Principal, principal_for
+from jianguan.services.accounts import SESSION_LIFETIME, current_session
+
+if TYPE_CHECKING:
+    from jianguan.web.app import Web
+
+SESSION_COOKIE = "jg_session"
+PRELOGIN_COOKIE = "jg_prelogin"
+LANG_COOKIE = "jg_lang"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class NeedLogin(Exception):
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    principal: Principal
+    csrf: str
+
+    @property
+    def person_id(self) -> str:
+        return self.principal.person.id
+
+
+def web_of(request: Request) -> Web:
+    return cast("Web", request.app.state.web)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def resolve(request: Request) -> User | None:
+    web = web_of(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with web.store.session() as s:
+        sql = SqlWeb(s)
+        found = current_session(sql, token, now())
+        if found is None:
+            return None
+        session, account = found
+        person = sql.person(account.person_id)
+        if person is None:  # the person left the staff list since the account was made
+            return None
+        return User(principal_for(account.username, person, sql.units()), session.csrf)
+
+
+def api_user(request: Request) -> User:
+    user = resolve(request)
+    if user is None:
+        raise HTTPException(401, "请先登录 / log in first")
+    return user
+
+
+def page_user(request: Request) -> User:
+    user = resolve(request)
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise NeedLogin(quote(target, safe=""))
+    return user
+
+
+def check_csrf(user: User, supplied: str | None) -> None:
+    if not supplied or not secrets.compare_digest(supplied, user.csrf):
+        raise HTTPException(403, "表单已失效，请刷新页面后重试 / missing or wrong CSRF token")
+
+
+def api_csrf(request: Request, user: User) -> None:
+    check_csrf(user, request.headers.get(CSRF_HEADER))
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=web_of(request).config.secure_cookies,
+        path="/",
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no //host): an open redirect is refused."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def lang_of(request: Request) -> str:
+    value = request.cookies.get(LANG_COOKIE, "zh")
+    return value if value in ("zh", "en") else "zh"

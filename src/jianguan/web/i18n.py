@@ -1,0 +1,112 @@
+"""Words on the pages: Simplified Chinese first, English on request (the ``lang`` cookie)."""
+
+from __future__ import annotations
+
+from jianguan.domain.model import CaseCategory
+
+LANGS = ("zh", "en")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("检管 · 检察业务管理平台", "jianguan · procuratorate management"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "bad_login": ("用户名或密码错误", "wrong user name or password"),
+    "home": ("我的案件与提醒", "My cases and alerts"),
+    "cases": ("案件", "Cases"),
+    "ledger": ("流程监控台账", "Monitoring ledger"),
+    "alerts": ("提醒", "Alerts"),
+    "open_cases": ("在办案件", "Open cases"),
+    "due_soon": ("三日内到期或已超期", "Due within 3 days or overdue"),
+    "mine": ("我承办的", "Mine"),
+    "unit_cases": ("本院及下级院", "My unit and below"),
+    "case_id": ("案件编号", "Case"),
+    "unified_no": ("统一受案号", "Unified no."),
+    "unit": ("单位", "Unit"),
+    "department": ("部门", "Department"),
+    "category": ("案件类别", "Category"),
+    "received_on": ("受理日期", "Received"),
+    "handler": ("承办人", "Handler"),
+    "decision": ("决定", "Decision"),
+    "closed_on": ("办结日期", "Closed"),
+    "status": ("状态", "Status"),
+    "rule": ("规则", "Rule"),
+    "severity": ("严重程度", "Severity"),
+    "escalation": ("处置级别", "Escalation"),
+    "due": ("期满日", "Due"),
+    "days_left": ("剩余天数", "Days left"),
+    "overdue": ("已超期", "overdue"),
+    "explanation": ("说明", "Explanation"),
+    "basis": ("法律依据", "Law basis"),
+    "more": ("加载更多", "More"),
+    "none": ("无", "none"),
+    "timeline": ("办案经过", "Timeline"),
+    "periods": ("法定期限及推算", "Statutory periods and their derivation"),
+    "findings": ("监控发现", "Findings"),
+    "documents": ("法律文书", "Documents"),
+    "selfcheck": ("一键自检", "Self-check"),
+    "selfcheck_none": ("自检未发现问题", "the self-check found nothing"),
+    "reads": ("查阅记录", "Who read this case"),
+    "filter": ("筛选", "Filter"),
+    "all": ("全部", "all"),
+    "escalate": ("升级", "Escalate"),
+    "export_xlsx": ("导出 Excel", "Export to Excel"),
+    "start": ("起算日", "Start"),
+    "length": ("期间", "Length"),
+    "steps": ("推算过程", "Steps"),
+    "provisional": ("临时结果", "provisional"),
+    "suspects": ("犯罪嫌疑人", "Suspects"),
+    "charges": ("罪名", "Charges"),
+    "as_of": ("截至", "As of"),
+    "not_found": ("未找到该案件，或不在您的查看范围内", "no such case, or not in your scope"),
+    "forbidden": ("您的角色无权执行此操作", "your role may not do this"),
+    "csrf": ("表单已失效，请刷新页面后重试", "the form expired; reload the page and try again"),
+    "by_severity": ("按严重程度", "By severity"),
+    "by_level": ("按处置级别", "By escalation"),
+    "language": ("English", "中文"),
+}
+
+STATUS: dict[str, tuple[str, str]] = {
+    "open": ("待处理", "open"),
+    "notified": ("已通知", "notified"),
+    "corrected": ("已纠正", "corrected"),
+    "closed": ("已关闭", "closed"),
+    "active": ("未办结（待处理+已通知）", "active (open + notified)"),
+}
+
+LEVEL_EN = {"提醒": "reminder", "督促": "urging", "通报": "notice"}
+
+CATEGORY: dict[str, tuple[str, str]] = {
+    CaseCategory.ARREST_REVIEW: ("审查逮捕", "arrest review"),
+    CaseCategory.PROSECUTION_REVIEW: ("审查起诉", "prosecution review"),
+    CaseCategory.CIVIL_SUPERVISION: ("民事诉讼监督", "civil supervision"),
+    CaseCategory.ADMIN_SUPERVISION: ("行政诉讼监督", "administrative supervision"),
+    CaseCategory.PUBLIC_INTEREST: ("公益诉讼", "public interest"),
+    CaseCategory.CRIMINAL_SUPERVISION: ("刑事诉讼监督", "criminal supervision"),
+    CaseCategory.COMPLAINT: ("控告申诉", "complaint"),
+}
+
+
+class Words:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGS else "zh"
+        self._i = 1 if self.lang == "en" else 0
+
+    def __call__(self, key: str) -> str:
+        pair = WORDS.get(key)
+        return pair[self._i] if pair else key
+
+    def status(self, value: str) -> str:
+        pair = STATUS.get(value)
+        return pair[self._i] if pair else value
+
+    def level(self, value: str) -> str:
+        return LEVEL_EN.get(value, value) if self._i else value
+
+    def category(self, value: str) -> str:
+        pair = CATEGORY.get(value)
+        return pair[self._i] if pair else value
+
+    def say(self, zh: str, en: str) -> str:
+        return en if self._i else zh

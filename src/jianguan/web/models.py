@@ -1,0 +1,143 @@
+"""The JSON API's shapes (pydantic): the OpenAPI document and schemathesis are built on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+
+class Me(BaseModel):
+    username: str
+    person_id: str
+    name: str
+    role: str
+    unit: str
+    units_in_scope: int
+    own_cases_by_default: bool
+    csrf: str
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    unified_no: str
+    unit: str
+    department: str
+    category: str
+    received_on: dt.date
+    handler: str
+    decision_type: str | None
+    closed_on: dt.date | None
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    next: str | None  # pass as ?after= for the next page
+
+
+class EventOut(BaseModel):
+    type: str
+    on: dt.date
+    by: str | None
+    party: str | None
+    note: str | None
+
+
+class DocumentOut(BaseModel):
+    type: str
+    no: str | None
+    issued_on: dt.date
+    excerpt: str | None
+
+
+class SuspectOut(BaseModel):
+    id: str
+    name: str
+    in_custody: bool
+    minor: bool
+    has_counsel: bool
+    plea_leniency: bool
+    fast_track: bool
+
+
+class PeriodOut(BaseModel):
+    period: str
+    title: str
+    start: dt.date
+    length: str
+    conditions: list[str]
+    raw_end: dt.date
+    due: dt.date
+    moved_from: dt.date | None
+    in_custody: bool
+    provisional: bool
+    days_left: int
+    basis: list[str]
+    steps: list[str]
+
+
+class FindingOut(BaseModel):
+    case_id: str
+    rule: str
+    title: str
+    kind: str
+    severity: str
+    due: dt.date | None
+    days_left: int | None
+    basis: list[str]
+    explanation: str
+    unit: str
+
+
+class LedgerOut(FindingOut):
+    status: str
+    escalation: str
+    first_found: dt.date
+    last_found: dt.date
+    notified_on: dt.date | None
+    resolved_on: dt.date | None
+
+
+class LedgerPage(BaseModel):
+    items: list[LedgerOut]
+    next: str | None  # pass as ?after= (case_id|rule) for the next page
+
+
+class ReadOut(BaseModel):
+    person: str
+    via: str
+    at: dt.datetime
+
+
+class CaseDetail(BaseModel):
+    case: CaseOut
+    source: str
+    assigned_on: dt.date
+    major_complex: bool
+    charges: list[str]
+    suspects: list[SuspectOut]
+    events: list[EventOut]
+    documents: list[DocumentOut]
+    periods: list[PeriodOut]
+    findings: list[LedgerOut]
+    as_of: dt.date
+
+
+class SelfCheckOut(BaseModel):
+    case_id: str
+    as_of: dt.date
+    findings: list[FindingOut]
+
+
+class DashboardOut(BaseModel):
+    as_of: dt.date
+    mine: bool
+    open_cases: int
+    alerts_by_severity: dict[str, int]
+    alerts_by_escalation: dict[str, int]
+    due_soon: int

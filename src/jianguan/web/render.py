@@ -1,0 +1,31 @@
+"""Jinja2 templates with the page's words, the user and the CSRF token at hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from jianguan.domain.monitoring import SEVERITIES
+from jianguan.web.auth import lang_of
+from jianguan.web.i18n import Words
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def severity_class(severity: str) -> str:
+    """sev-0 (情节轻微) … sev-3 (涉嫌违法违纪): the page colours by it."""
+    return f"sev-{SEVERITIES.index(severity)}" if severity in SEVERITIES else "sev-0"
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    words = Words(lang_of(request))
+    base = {"t": words, "lang": words.lang, "sev": severity_class, "path": request.url.path}
+    return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)
+
+
+def render_error(request: Request, status: int, key: str) -> HTMLResponse:
+    return render(request, "error.html", {"status": status, "key": key, "user": None}, status)

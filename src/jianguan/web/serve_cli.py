@@ -1,0 +1,129 @@
+"""`jianguan serve`: the web application (uvicorn), and the demo accounts for `make demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from pathlib import Path
+
+import click
+
+from jianguan.adapters.passwords import Argon2Hasher
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.domain.model import Person, Role, UnitLevel
+from jianguan.entrypoints.context import Context, pass_ctx
+from jianguan.services.accounts import UnknownPerson, set_password
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def demo_people(store: SqlStore) -> list[Person]:
+    """A prosecutor with many alerts, and the case officer, head and chief above them."""
+    with store.session() as s:
+        sql = SqlWeb(s)
+        people = {p.id: p for p in s.people()}
+        levels = {u.code: u.level for u in s.units()}
+        busiest = [people[h] for h, _ in sql.handlers_by_alerts(50) if h in people]
+    prosecutor = next((p for p in busiest if p.role is Role.PROSECUTOR), None)
+    if prosecutor is None:
+        return []
+    chosen = [prosecutor]
+    for role, same_unit in ((Role.CASE_OFFICER, True), (Role.DEPARTMENT_HEAD, True)):
+        chosen += [
+            p
+            for p in people.values()
+            if p.role is role
+            and p.unit == prosecutor.unit
+            and (
+                not same_unit
+                or role is not Role.DEPARTMENT_HEAD
+                or p.department == prosecutor.department
+            )
+        ][:1]
+    chosen += [
+        p
+        for p in people.values()
+        if p.role is Role.CASE_OFFICER and levels.get(p.unit) is UnitLevel.PROVINCIAL
+    ][:1]
+    return chosen
+
+
+def make_demo_accounts(store: SqlStore) -> list[tuple[Person, str]]:
+    """Accounts (user name = staff id) with fresh random passwords, printed once by the caller."""
+    hasher = Argon2Hasher()
+    out = []
+    for person in demo_people(store):
+        password = secrets.token_urlsafe(9)
+        with store.session() as s:
+            set_password(SqlWeb(s), hasher, person.id, person.id, password)
+        out.append((person, password))
+    return out
+
+
+def demo_as_of(data_dir: Path) -> dt.date | None:
+    manifest = data_dir / "demo-data" / "manifest.json"
+    if not manifest.is_file():
+        return None
+    return dt.date.fromisoformat(json.loads(manifest.read_text("utf-8"))["as_of"])
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="倒计时的基准日（默认今天）/ the day countdowns count from (default today)")  # fmt: skip
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Cookie 仅经 HTTPS 发送（默认：非本机地址时开启）/ Secure cookies (default: on unless loopback)")  # fmt: skip
+@click.option("--demo", is_flag=True,
+              help="为演示人员创建账号并打印密码；以演示数据日期为基准日 / demo accounts and the demo data's date")  # fmt: skip
+@pass_ctx
+def serve_cmd(
+    c: Context,
+    host: str,
+    port: int,
+    db_url: str | None,
+    as_of: dt.datetime | None,
+    secure_cookies: bool | None,
+    demo: bool,
+) -> None:
+    """启动网页服务 / serve the web application."""
+    import uvicorn
+
+    from jianguan.web.app import WebConfig, create_app
+
+    url = c.settings.store_url(db_url)
+    day = as_of.date() if as_of else None
+    if demo:
+        store = c.store(db_url)
+        try:
+            accounts = make_demo_accounts(store)
+        except UnknownPerson as exc:  # pragma: no cover - the people were just read
+            raise click.ClickException(str(exc)) from None
+        finally:
+            store.close()
+        if not accounts:
+            raise click.ClickException(
+                c.say(
+                    "库中没有演示数据，请先运行 jianguan demo",
+                    "no demo data: run `jianguan demo` first",
+                )
+            )
+        day = day or demo_as_of(c.settings.data_dir)
+        click.echo(c.say("演示账号（用户名 / 密码）：", "demo accounts (user name / password):"))
+        for person, password in accounts:
+            click.echo(
+                f"  {person.id:<12} {password:<14} {person.name} · {person.role.value} · {person.unit}"
+            )
+    secure = host not in LOOPBACK if secure_cookies is None else secure_cookies
+    app = create_app(WebConfig(url, secure_cookies=secure, as_of=day))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        c.say(
+            f"网页服务：http://{shown}:{port}/  （Ctrl+C 停止）",
+            f"serving at http://{shown}:{port}/  (Ctrl+C stops)",
+        )
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
