@@ -1,0 +1,305 @@
+"""Indicator definitions compiled to SQL: one statement for any set of indicators, and drill-down.
+
+The same SQL runs on DuckDB (over a Parquet snapshot), SQLite and PostgreSQL (over the store's
+tables); only dates differ by dialect. Rows are read through three relations built as CTEs:
+
+  case_facts    one row per case: the card, its main charge (the first listed), derived flags
+  person_facts  one row per suspect, with the fields of its case
+  event_facts   one row per event, with the fields of its case
+
+The compiler includes only the columns and joins that the asked terms and dimensions use, so a
+query for the 不捕率 does not aggregate the events table. All counted terms of one (row kind,
+cohort date) share one GROUP BY; the groups are glued with UNION ALL into one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from jianguan.domain.indicators import Condition, DrillRow, Scalar, Term
+from jianguan.domain.model import Unit, UnitLevel
+from jianguan.services.indicators import CountQuery, Scope, TermCount
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+
+    def ym(self, col: str) -> str:
+        """year * 100 + month of a date column."""
+        if self.name == "sqlite":
+            return f"CAST(strftime('%Y%m', {col}) AS INTEGER)"
+        if self.name == "postgresql":
+            return f"CAST(EXTRACT(YEAR FROM {col}) * 100 + EXTRACT(MONTH FROM {col}) AS INTEGER)"
+        return f"(year({col}) * 100 + month({col}))"
+
+    def days(self, start: str, end: str) -> str:
+        """Whole days from ``start`` to ``end``."""
+        if self.name == "sqlite":
+            return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+        if self.name == "postgresql":
+            return f"({end} - {start})"
+        return f"date_diff('day', {start}, {end})"
+
+    def date(self, day: dt.date) -> str:
+        # SQLite stores dates as ISO text (SQLAlchemy's Date), so it compares with a string
+        return f"'{day.isoformat()}'" if self.name == "sqlite" else f"DATE '{day.isoformat()}'"
+
+
+DUCKDB = Dialect("duckdb")
+SQLITE = Dialect("sqlite")
+POSTGRESQL = Dialect("postgresql")
+
+
+def literal(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + value.replace("'", "''") + "'"
+
+
+# -- the fact relations ----------------------------------------------------------------------
+
+# Case columns taken from `cases` as they are (fact name → column).
+PLAIN = {
+    "unit": "unit",
+    "department": "department",
+    "handler": "handler",
+    "category": "category",
+    "source": "source",
+    "decision_type": "decision_type",
+    "decision_ground": "decision_ground",
+    "outcome_type": "outcome_type",
+    "major_complex": "major_complex",
+    "recommendation_months": "recommendation_months",
+    "recommendation_accepted": "recommendation_accepted",
+    "appealed": "appealed",
+    "charge_changed": "charge_changed",
+    "received_on": "received_on",
+    "decision_on": "decision_on",
+    "closed_on": "closed_on",
+    "outcome_on": "outcome_on",
+}
+PERSON_COLUMNS = ("in_custody", "minor", "has_counsel", "plea_leniency", "fast_track")
+EVENT_TYPES = ("returned_for_investigation", "extension_approved", "retransferred")
+
+
+def _derived(d: Dialect) -> dict[str, tuple[str, frozenset[str]]]:
+    """Derived case facts: fact name → (SQL expression, helper relations it needs)."""
+    on_time = (
+        "CASE WHEN c.decision_on IS NULL THEN NULL "
+        f"WHEN c.category = 'arrest_review' THEN {d.days('c.received_on', 'c.decision_on')} <= "
+        "CASE WHEN COALESCE(cu.n_custody, 0) > 0 THEN 7 WHEN c.major_complex THEN 20 ELSE 15 END "
+        "WHEN c.category = 'prosecution_review' THEN "
+        f"{d.days('COALESCE(ev.last_retransferred, c.received_on)', 'c.decision_on')} <= "
+        "31 + CASE WHEN COALESCE(ev.n_extensions, 0) > 0 THEN 15 ELSE 0 END "
+        "ELSE NULL END"
+    )
+    return {
+        "charge": ("ch.charge", frozenset({"ch"})),
+        "arrested_before": ("(ar.unified_no IS NOT NULL)", frozenset({"ar"})),
+        "returned": ("(COALESCE(ev.n_returns, 0) > 0)", frozenset({"ev"})),
+        "extended": ("(COALESCE(ev.n_extensions, 0) > 0)", frozenset({"ev"})),
+        "any_in_custody": ("(COALESCE(cu.n_custody, 0) > 0)", frozenset({"cu"})),
+        "decided": ("(c.decision_type IS NOT NULL)", frozenset()),
+        "on_time": (on_time, frozenset({"ev", "cu"})),
+    }
+
+
+HELPERS = {
+    "ar": (
+        "ar AS (SELECT DISTINCT unified_no FROM cases "
+        "WHERE category = 'arrest_review' AND decision_type = 'approve_arrest')",
+        "LEFT JOIN ar ON ar.unified_no = c.unified_no",
+    ),
+    "ev": (
+        "ev AS (SELECT case_id, "
+        "SUM(CASE WHEN type = 'returned_for_investigation' THEN 1 ELSE 0 END) AS n_returns, "
+        "SUM(CASE WHEN type = 'extension_approved' THEN 1 ELSE 0 END) AS n_extensions, "
+        "MAX(CASE WHEN type = 'retransferred' THEN on_date END) AS last_retransferred "
+        f"FROM events WHERE type IN ({', '.join(literal(t) for t in EVENT_TYPES)}) GROUP BY case_id)",
+        "LEFT JOIN ev ON ev.case_id = c.case_id",
+    ),
+    "cu": (
+        "cu AS (SELECT case_id, SUM(CASE WHEN in_custody THEN 1 ELSE 0 END) AS n_custody "
+        "FROM suspects GROUP BY case_id)",
+        "LEFT JOIN cu ON cu.case_id = c.case_id",
+    ),
+    "ch": (
+        "ch AS (SELECT case_id, charge FROM case_charges WHERE seq = 0)",
+        "LEFT JOIN ch ON ch.case_id = c.case_id",
+    ),
+}
+
+
+def facts_sql(d: Dialect, kinds: set[str], columns: set[str]) -> str:
+    """``WITH …`` defining the fact relations of ``kinds`` with (at least) ``columns``."""
+    derived = _derived(d)
+    case_cols = sorted(c for c in columns if c in PLAIN or c in derived)
+    helpers: set[str] = set()
+    select = ["c.case_id AS case_id"]
+    for col in case_cols:
+        if col in PLAIN:
+            select.append(f"c.{PLAIN[col]} AS {col}")
+        else:
+            expr, needs = derived[col]
+            helpers |= needs
+            select.append(f"{expr} AS {col}")
+    ctes = [HELPERS[h][0] for h in sorted(helpers)]
+    joins = " ".join(HELPERS[h][1] for h in sorted(helpers))
+    ctes.append(f"case_facts AS (SELECT {', '.join(select)} FROM cases c {joins})")
+    fact_cols = ", ".join(f"f.{c}" for c in case_cols)
+    lead = f"f.case_id{', ' + fact_cols if fact_cols else ''}"
+    if "persons" in kinds:
+        person = ", ".join(f"s.{c}" for c in PERSON_COLUMNS if c in columns)
+        ctes.append(
+            f"person_facts AS (SELECT {lead}, s.id AS suspect_id{', ' + person if person else ''} "
+            "FROM suspects s JOIN case_facts f ON f.case_id = s.case_id)"
+        )
+    if "events" in kinds:
+        ctes.append(
+            f"event_facts AS (SELECT {lead}, e.seq AS event_seq, e.type AS event_type, "
+            "e.on_date AS event_on FROM events e JOIN case_facts f ON f.case_id = e.case_id)"
+        )
+    return "WITH " + ",\n".join(ctes)
+
+
+RELATION = {"persons": "person_facts", "cases": "case_facts", "events": "event_facts"}
+
+
+def condition_sql(c: Condition) -> str:
+    if c.present is not None:
+        return f"{c.field} IS {'NOT ' if c.present else ''}NULL"
+    if len(c.values) == 1:
+        return f"{c.field} = {literal(c.values[0])}"
+    return f"{c.field} IN ({', '.join(literal(v) for v in c.values)})"
+
+
+def term_sql(t: Term) -> str:
+    return " AND ".join(condition_sql(c) for c in t.where) or "TRUE"
+
+
+def scope_sql(d: Dialect, cohort: str, scope: Scope) -> list[str]:
+    out = [f"{cohort} IS NOT NULL"]  # a row without its cohort date is in no period
+    if scope.date_from:
+        out.append(f"{cohort} >= {d.date(scope.date_from)}")
+    if scope.date_to:
+        out.append(f"{cohort} <= {d.date(scope.date_to)}")
+    if scope.units is not None:
+        out.append(f"unit IN ({', '.join(literal(u) for u in sorted(scope.units)) or 'NULL'})")
+    return out
+
+
+def _columns(terms: Iterable[Term], extra: Iterable[str]) -> set[str]:
+    cols = set(extra)
+    for t in terms:
+        cols.add(t.cohort)
+        cols.update(c.field for c in t.where)
+    return cols
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    sql: str
+    groups: tuple[tuple[int, ...], ...]  # per UNION branch: the term indexes of its count columns
+
+
+def compile_count(d: Dialect, query: CountQuery) -> Compiled:
+    """One statement: per (row kind, cohort) a GROUP BY with one filtered count per term."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for i, t in enumerate(query.terms):
+        grouped.setdefault((t.count, t.cohort), []).append(i)
+    width = max((len(v) for v in grouped.values()), default=0)
+    dims = [g for g in query.group_by if g != "ym"]
+    needed = _columns(query.terms, [*dims, "unit"])
+    kinds = {t.count for t in query.terms}
+    branches, groups = [], []
+    for g, ((count, cohort), idxs) in enumerate(grouped.items()):
+        keys = [*dims, *([d.ym(cohort)] if "ym" in query.group_by else [])]
+        counts = [f"COUNT(*) FILTER (WHERE {term_sql(query.terms[i])})" for i in idxs]
+        counts += ["0"] * (width - len(idxs))
+        any_term = " OR ".join(f"({term_sql(query.terms[i])})" for i in idxs)
+        where = " AND ".join([*scope_sql(d, cohort, query.scope), f"({any_term})"])
+        select = ", ".join([str(g), *keys, *(f"{c} AS n{j}" for j, c in enumerate(counts))])
+        group = f" GROUP BY {', '.join(str(k + 2) for k in range(len(keys)))}" if keys else ""
+        branches.append(f"SELECT {select} FROM {RELATION[count]} WHERE {where}{group}")
+        groups.append(tuple(idxs))
+    sql = facts_sql(d, kinds, needed) + "\n" + "\nUNION ALL\n".join(branches)
+    return Compiled(sql, tuple(groups))
+
+
+def unpack(compiled: Compiled, rows: Iterable[Sequence[object]], n_keys: int) -> list[TermCount]:
+    out: list[TermCount] = []
+    for row in rows:
+        idxs = compiled.groups[int(row[0])]  # type: ignore[call-overload]
+        key = tuple(row[1 : 1 + n_keys])
+        for j, term in enumerate(idxs):
+            n = int(row[1 + n_keys + j])  # type: ignore[call-overload]
+            if n:
+                out.append((term, key, n))  # type: ignore[arg-type]
+    return out
+
+
+def compile_drill(d: Dialect, terms: Sequence[Term], scope: Scope) -> str:
+    """The counted rows of ``terms``: (case id, suspect id or NULL), one per counted row."""
+    needed = _columns(terms, ["unit"])
+    kinds = {t.count for t in terms}
+    branches = []
+    for t in terms:
+        who = "suspect_id" if t.count == "persons" else "NULL"
+        where = " AND ".join([*scope_sql(d, t.cohort, scope), f"({term_sql(t)})"])
+        order = "event_seq" if t.count == "events" else "NULL"
+        branches.append(
+            f"SELECT case_id, {who} AS suspect_id, {order} AS seq FROM {RELATION[t.count]} WHERE {where}"
+        )
+    return (
+        facts_sql(d, kinds, needed) + "\n" + "\nUNION ALL\n".join(branches) + "\nORDER BY 1, 2, 3"
+    )
+
+
+def drill_rows(rows: Iterable[Sequence[object]]) -> list[DrillRow]:
+    return [(str(r[0]), None if r[1] is None else str(r[1])) for r in rows]
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def _unit(row: Sequence[object]) -> Unit:
+    return Unit(
+        str(row[0]), str(row[1]), UnitLevel(str(row[2])), None if row[3] is None else str(row[3])
+    )
+
+
+UNITS_SQL = "SELECT code, name, level, parent FROM units ORDER BY code"
+
+
+class StoreIndicators:
+    """Indicators counted in the store itself (SQLite or PostgreSQL), through SQLAlchemy."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = POSTGRESQL if engine.dialect.name == "postgresql" else SQLITE
+        self._units: list[Unit] | None = None
+
+    def _run(self, sql: str) -> list[Sequence[object]]:
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+
+    def units(self) -> Sequence[Unit]:
+        if self._units is None:
+            self._units = [_unit(r) for r in self._run(UNITS_SQL)]
+        return self._units
+
+    def count(self, query: CountQuery) -> list[TermCount]:
+        if not query.terms:
+            return []
+        compiled = compile_count(self.dialect, query)
+        return unpack(compiled, self._run(compiled.sql), len(query.group_by))
+
+    def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
+        return drill_rows(self._run(compile_drill(self.dialect, terms, scope))) if terms else []
