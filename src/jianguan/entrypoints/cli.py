@@ -18,6 +18,7 @@ from jianguan.adapters.formats.xlsx import XlsxWriter
 from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
+from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
 from jianguan.services.exporting import DataSetWriter, export_dataset
@@ -175,6 +176,9 @@ cli.add_command(calendar_group)
 cli.add_command(monitor_cmd)
 cli.add_command(ledger_cmd)
 cli.add_command(check_cmd)
+cli.add_command(indicators_cmd)
+cli.add_command(drill_cmd)
+cli.add_command(snapshot_cmd)
 cli.add_command(serve_cmd)
 
 
