@@ -35,7 +35,7 @@ from jianguan.web.models import (
     ReadOut,
     SelfCheckOut,
 )
-from jianguan.web.xlsx import ledger_xlsx
+from jianguan.web.xlsx import XLSX, ledger_xlsx
 
 router = APIRouter(prefix="/api", tags=["api"])
 CurrentUser = Annotated[User, Depends(api_user)]
@@ -174,7 +174,7 @@ def ledger(request: Request, user: CurrentUser, query: LedgerFilter) -> LedgerPa
 
 @router.get(
     "/ledger.xlsx",
-    responses={**NOT_LOGGED_IN, 200: {"content": {"application/vnd.ms-excel": {}}}},
+    responses={**NOT_LOGGED_IN, 200: {"content": {XLSX: {}}}},
     response_class=Response,
 )
 def ledger_export(request: Request, user: CurrentUser, query: LedgerFilter) -> Response:
