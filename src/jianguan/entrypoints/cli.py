@@ -15,6 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.xlsx import XlsxWriter
+from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
@@ -104,6 +105,11 @@ def export_cmd(c: Context, out_dir: Path, fmt: str, db_url: str | None) -> None:
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2025-12-31", show_default=True)
 @click.option("--defect-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option(
+    "--plant-anomalies",
+    is_flag=True,
+    help="植入业务异常与数据质量问题（真值写入 anomalies.jsonl）/ plant anomalies and data-quality problems",
+)
+@click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="进程数 / worker processes"
 )
 @pass_ctx
@@ -116,6 +122,7 @@ def synth_cmd(
     end: dt.datetime,
     defect_rate: float,
     workers: int | None,
+    plant_anomalies: bool,
 ) -> None:
     """生成仿真数据集 / generate a realistic synthetic data set."""
     from jianguan.synth import generate
@@ -130,6 +137,7 @@ def synth_cmd(
         end=end.date(),
         defect_rate=defect_rate,
         workers=workers,
+        plant=plant_anomalies,
     )
     click.echo(
         c.say(
@@ -180,6 +188,9 @@ cli.add_command(indicators_cmd)
 cli.add_command(drill_cmd)
 cli.add_command(snapshot_cmd)
 cli.add_command(serve_cmd)
+cli.add_command(compare_cmd)
+cli.add_command(anomalies_cmd)
+cli.add_command(dq_cmd)
 
 
 def main() -> None:

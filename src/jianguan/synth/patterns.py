@@ -12,7 +12,7 @@ With ``generate(..., plant=True)`` (``jianguan synth --plant-anomalies``) the da
     ``case_ids``: the unit's (few) cases received from that month on.
 ``padding`` (注水, end-of-period concentration)
     In a chosen unit and month (never December, which has the province-wide year-end rush
-    already), clean criminal cases decided in the first 15 days of the next month are decided in
+    already), clean criminal cases decided in the first 20 days of the next month are decided in
     the last 3 working days of the month instead, when none of their earlier steps is later than
     that. Decision-day events and documents move with the decision; a family notice keeps its
     distance from it. ``case_ids``: every case of the unit decided in the window.
@@ -46,7 +46,7 @@ from jianguan.synth.skeleton import KIND_CODES, Skeleton
 SHIFT_UP = 0.6
 DROP_SHARE = 0.75
 PAD_WINDOW = 3  # working days
-PAD_PULL_DAYS = 15
+PAD_PULL_DAYS = 20
 PAD_PROB = 0.9
 N_SHIFTS, N_DROPS, N_PADDING, N_DUPLICATES, N_SPLITS = 2, 2, 4, 10, 10
 MIN_WEIGHT = 3.0  # only units with enough cases a month are planted with volume patterns

@@ -1,0 +1,171 @@
+"""`jianguan compare`, `jianguan anomalies`, `jianguan dq`: business-management analysis (研判)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+import click
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.adapters.indicator_file import default_catalogue
+from jianguan.adapters.indicator_sql import StoreIndicators
+from jianguan.domain.comparison import MIN_DENOMINATOR, Flag, Funnel
+from jianguan.domain.dataquality import KIND_ZH
+from jianguan.domain.indicators import IndicatorError, month_end, parse_month
+from jianguan.entrypoints.context import Context, pass_ctx
+from jianguan.services.anomalies import anomalies_in_store
+from jianguan.services.comparison import compare, funnel_json
+from jianguan.services.dataquality import check_store
+from jianguan.services.monitoring import UnknownUnit
+
+DB = click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
+JSON = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
+UNIT = click.option(
+    "--unit", default=None, help="单位编码（含下级院）/ unit code (with units below)"
+)
+FROM = click.option(
+    "--from", "date_from", default=None, metavar="YYYY-MM", help="起始月份 / first month"
+)
+TO = click.option("--to", "date_to", default=None, metavar="YYYY-MM", help="截止月份 / last month")
+
+
+def _months(
+    c: Context, date_from: str | None, date_to: str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    try:
+        first = parse_month(date_from) if date_from else None
+        last = month_end(parse_month(date_to)) if date_to else None
+    except IndicatorError as exc:
+        raise click.ClickException(c.say(exc.zh, exc.en)) from None
+    if first and last and last < first:
+        raise click.ClickException(c.say("截止月份早于起始月份", "--to is before --from"))
+    return first, last
+
+
+def _unknown(c: Context, unit: str | None) -> click.ClickException:
+    return click.ClickException(c.say(f"未知单位：{unit}", f"unknown unit: {unit}"))
+
+
+@click.command("compare")
+@click.argument("indicator")
+@click.option("--by", type=click.Choice(["unit", "handler"]), default="unit", show_default=True)
+@FROM
+@TO
+@UNIT
+@click.option("--min-n", "min_n", type=click.IntRange(min=1), default=MIN_DENOMINATOR, show_default=True,
+              help="分母低于此值不作判断 / denominators below this are marked, not judged")  # fmt: skip
+@click.option(
+    "--no-overdispersion", is_flag=True, help="不做过度离散校正 / no overdispersion adjustment"
+)
+@JSON
+@DB
+@pass_ctx
+def compare_cmd(
+    c: Context,
+    indicator: str,
+    by: str,
+    date_from: str | None,
+    date_to: str | None,
+    unit: str | None,
+    min_n: int,
+    no_overdispersion: bool,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """漏斗图比较（不排名）/ compare units or prosecutors on a funnel plot, never ranked."""
+    first, last = _months(c, date_from, date_to)
+    store = c.store(db_url)
+    try:
+        source = StoreIndicators(store.engine)
+        names = {u.code: u.name for u in source.units()}
+        f = compare(source, default_catalogue(), indicator, by=by, date_from=first, date_to=last,
+                    unit=unit, min_denominator=min_n, adjust_overdispersion=not no_overdispersion)  # fmt: skip
+    except IndicatorError as exc:
+        raise click.ClickException(c.say(exc.zh, exc.en)) from None
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(funnel_json(f, indicator, by, names), ensure_ascii=False, indent=1))
+        return
+    _print_funnel(c, f, indicator, names)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1%}"
+
+
+def _print_funnel(c: Context, f: Funnel, indicator: str, names: dict[str, str]) -> None:
+    click.echo(c.say(
+        f"{indicator}：总体 {_pct(f.overall)}，过度离散系数 φ = {f.phi:.2f}（按编码排列，不排名）",
+        f"{indicator}: overall {_pct(f.overall)}, overdispersion φ = {f.phi:.2f} (by code, not ranked)",
+    ))  # fmt: skip
+    for p in f.points:
+        interval = f"[{_pct(p.wilson_low)}, {_pct(p.wilson_high)}]"
+        flag = c.say(p.flag.zh, p.flag.value)
+        mark = "" if p.flag in (Flag.WITHIN, Flag.TOO_FEW) else " ◆"
+        click.echo(f"  {p.key} {names.get(p.key, '')}  {p.numerator}/{p.denominator}  "
+                   f"{_pct(p.value)} {interval}  {flag}{mark}")  # fmt: skip
+    unusual = sum(p.flag not in (Flag.WITHIN, Flag.TOO_FEW) for p in f.points)
+    click.echo(c.say(f"超出控制限：{unusual} 个", f"outside the limits: {unusual}"))
+
+
+@click.command("anomalies")
+@FROM
+@TO
+@UNIT
+@JSON
+@DB
+@pass_ctx
+def anomalies_cmd(
+    c: Context, date_from: str | None, date_to: str | None, unit: str | None, as_json: bool,
+    db_url: str | None,
+) -> None:  # fmt: skip
+    """异常研判：水平突变、骤降（躺平）、期末集中结案（注水）/ level shifts, sudden drops, padding."""
+    first, last = _months(c, date_from, date_to)
+    store = c.store(db_url)
+    try:
+        with store.session() as s:
+            found = anomalies_in_store(
+                s, default_calendar(), date_from=first, date_to=last, unit=unit
+            )
+    except UnknownUnit:
+        raise _unknown(c, unit) from None
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([a.as_json() for a in found], ensure_ascii=False, indent=1))
+        return
+    for a in found:
+        click.echo(f"[{a.unit}] {c.say(a.explanation, a.explanation_en)}  "
+                   + c.say(f"（{len(a.case_ids)} 件案件）", f"({len(a.case_ids)} cases)"))  # fmt: skip
+    click.echo(c.say(f"共 {len(found)} 项异常", f"{len(found)} anomalies"))
+
+
+@click.command("dq")
+@UNIT
+@JSON
+@DB
+@pass_ctx
+def dq_cmd(c: Context, unit: str | None, as_json: bool, db_url: str | None) -> None:
+    """数据质量检查：日期顺序、案卡必填项、重复、拆案 / data-quality checks."""
+    store = c.store(db_url)
+    try:
+        with store.session() as s:
+            issues = check_store(s, unit)
+    except UnknownUnit:
+        raise _unknown(c, unit) from None
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([i.as_json() for i in issues], ensure_ascii=False, indent=1))
+        return
+    for i in issues:
+        click.echo(
+            f"{i.case_id}  {c.say(KIND_ZH[i.kind], i.kind)}  {c.say(i.explanation, i.explanation_en)}"
+        )
+    counts = Counter(i.kind for i in issues)
+    summary = c.say("，".join(f"{KIND_ZH[k]} {n}" for k, n in sorted(counts.items())),
+                    ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))  # fmt: skip
+    click.echo(c.say(f"共 {len(issues)} 个问题：{summary}", f"{len(issues)} issue(s): {summary}"))

@@ -1,0 +1,303 @@
+"""Anomalies (异常研判) over the cases: monthly series per unit, tested by ``domain.anomalies``.
+
+Three series per unit are watched: cases received per month, cases decided per month, and the
+day each decision was taken (for end-of-period concentration). Expected shapes come from the
+whole province in the same month, so a Spring Festival dip, a lighter year or the usual year-end
+rush (年底结案) shared by everyone is never one unit's anomaly. Each anomaly lists its cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from jianguan.domain.anomalies import concentration, level_shifts, sudden_drops
+from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.model import Case
+from jianguan.services.monitoring import units_below
+from jianguan.services.ports import StoreSession
+
+Month = tuple[int, int]
+SERIES_ZH = {"received": "受理案件数", "decided": "审结案件数"}
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    window_days: int = 3  # last working days of a month that count as its "end"
+    shift_threshold: float = 20.0
+    min_monthly: float = 5.0  # units with fewer cases a month on average are not judged
+    drop_alpha: float = 1e-4
+    padding_alpha: float = 1e-4
+
+
+@dataclass(frozen=True, slots=True)
+class Anomaly:
+    kind: str  # level_shift | sudden_drop | padding
+    unit: str
+    series: str  # received | decided
+    period: str  # YYYY-MM: the first month of the new level, the month of the drop or pile-up
+    direction: str  # up | down
+    explanation: str
+    explanation_en: str
+    statistic: float  # the shift's statistic or the test's p-value (see ``kind``)
+    case_ids: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "series": self.series,
+            "period": self.period,
+            "direction": self.direction,
+            "explanation": self.explanation,
+            "explanation_en": self.explanation_en,
+            "statistic": self.statistic,
+            "case_ids": list(self.case_ids),
+        }
+
+
+class _Series:
+    """Case ids by unit and month (received, decided) and by unit and decision day."""
+
+    def __init__(self) -> None:
+        self.received: dict[str, dict[Month, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.decided: dict[str, dict[Month, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.days: dict[str, dict[dt.date, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.last_day = dt.date.min
+
+    def add(self, case: Case) -> None:
+        r = case.received_on
+        self.received[case.unit][(r.year, r.month)].append(case.case_id)
+        self.last_day = max(self.last_day, r)
+        if case.decision is not None:
+            d = case.decision.on
+            self.decided[case.unit][(d.year, d.month)].append(case.case_id)
+            self.days[case.unit][d].append(case.case_id)
+            self.last_day = max(self.last_day, d)
+
+
+def _month_list(first: dt.date, last: dt.date) -> list[Month]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _complete_months(s: _Series, date_from: dt.date | None, date_to: dt.date | None) -> list[Month]:
+    """Months to judge: within the range asked, and not the data's last month unless complete
+    (a month the export cut short would look like a drop)."""
+    firsts = [min(m) for m in s.received.values() if m]
+    if not firsts:
+        return []
+    first = dt.date(*min(firsts), 1)
+    last = s.last_day
+    nxt = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    if (nxt - last).days > 1:
+        last = dt.date(last.year, last.month, 1) - dt.timedelta(days=1)
+    if date_from is not None:
+        first = max(first, date_from)
+    if date_to is not None:
+        last = min(last, date_to)
+    return _month_list(first, last) if first <= last else []
+
+
+def _label(m: Month) -> str:
+    return f"{m[0]}-{m[1]:02d}"
+
+
+def _volume(
+    name: str, by_unit: dict[str, dict[Month, list[str]]], months: list[Month], p: Params
+) -> list[Anomaly]:
+    """Level shifts and sudden drops of one count series, for every unit."""
+    shape = [float(sum(len(u.get(m, ())) for u in by_unit.values())) for m in months]
+    mean = sum(shape) / len(shape) if shape else 0.0
+    if mean <= 0:
+        return []
+    exposure = [x / mean for x in shape]
+    out: list[Anomaly] = []
+    for unit in sorted(by_unit):
+        counts = [len(by_unit[unit].get(m, ())) for m in months]
+        if sum(counts) / len(counts) < p.min_monthly:
+            continue
+        out += _shifts(name, unit, counts, exposure, months, by_unit[unit], p)
+        out += _drops(name, unit, counts, shape, months, by_unit[unit], p)
+    return out
+
+
+def _ids(cases: dict[Month, list[str]], months: Sequence[Month]) -> tuple[str, ...]:
+    return tuple(sorted(cid for m in months for cid in cases.get(m, ())))
+
+
+def _shifts(
+    name: str,
+    unit: str,
+    counts: list[int],
+    exposure: list[float],
+    months: list[Month],
+    cases: dict[Month, list[str]],
+    p: Params,
+) -> list[Anomaly]:
+    shifts = level_shifts(counts, exposure, binomial=False, threshold=p.shift_threshold)
+    out = []
+    for j, s in enumerate(shifts):
+        until = shifts[j + 1].at if j + 1 < len(shifts) else len(months)
+        up = s.after > s.before
+        label = _label(months[s.at])
+        out.append(
+            Anomaly(
+                "level_shift",
+                unit,
+                name,
+                label,
+                "up" if up else "down",
+                f"{SERIES_ZH[name]}自 {label} 起{'上升' if up else '下降'}：按全省同期折算，"
+                f"月均由 {s.before:.1f} 变为 {s.after:.1f}（统计量 {s.statistic:.1f}）",
+                f"{name} cases per month {'rose' if up else 'fell'} from {label}: "
+                f"{s.before:.1f} → {s.after:.1f} at province-adjusted level (statistic {s.statistic:.1f})",
+                s.statistic,
+                _ids(cases, months[s.at : until]),
+            )
+        )
+    return out
+
+
+def _drops(
+    name: str,
+    unit: str,
+    counts: list[int],
+    shape: list[float],
+    months: list[Month],
+    cases: dict[Month, list[str]],
+    p: Params,
+) -> list[Anomaly]:
+    out = []
+    for d in sudden_drops(counts, shape, alpha=p.drop_alpha):
+        label = _label(months[d.at])
+        out.append(
+            Anomaly(
+                "sudden_drop",
+                unit,
+                name,
+                label,
+                "down",
+                f"{label} {SERIES_ZH[name]}骤降：实际 {d.observed} 件，按本单位前 6 个月与全省同期"
+                f"应约 {d.expected:.0f} 件（p = {d.p_value:.1e}）",
+                f"{name} cases fell abruptly in {label}: {d.observed} against about "
+                f"{d.expected:.0f} expected from the unit's last 6 months and the province (p = {d.p_value:.1e})",
+                d.p_value,
+                _ids(cases, [months[d.at]]),
+            )
+        )
+    return out
+
+
+def period_end(calendar: WorkCalendar, month: Month, n: int) -> list[dt.date]:
+    """The last ``n`` working days of the month (fewer if the calendar does not cover it)."""
+    y, m = month
+    day = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    out: list[dt.date] = []
+    while len(out) < n and day.month == m:
+        if not calendar.covers(day) or calendar.is_working_day(day):
+            out.append(day)
+        day -= dt.timedelta(days=1)
+    return sorted(out)
+
+
+PERIOD_ZH = {3: "季末", 6: "半年末", 9: "季末", 12: "年末"}
+
+
+def _padding(s: _Series, months: list[Month], calendar: WorkCalendar, p: Params) -> list[Anomaly]:
+    """End-of-period concentration of decisions, unit by unit and month by month."""
+    windows = {m: set(period_end(calendar, m, p.window_days)) for m in months}
+    # counts[unit][month] = (in window, in month)
+    counts: dict[str, dict[Month, tuple[int, int]]] = {}
+    for unit, days in s.days.items():
+        per: dict[Month, list[int]] = defaultdict(lambda: [0, 0])
+        for day, ids in days.items():
+            m = (day.year, day.month)
+            if m in windows:
+                per[m][1] += len(ids)
+                per[m][0] += len(ids) if day in windows[m] else 0
+        counts[unit] = {m: (k, n) for m, (k, n) in per.items()}
+    prov = {m: [sum(c.get(m, (0, 0))[i] for c in counts.values()) for i in (0, 1)] for m in months}
+    out = []
+    for unit in sorted(counts):
+        own_k = sum(k for k, _ in counts[unit].values())
+        own_n = sum(n for _, n in counts[unit].values())
+        for m, (k, n) in sorted(counts[unit].items()):
+            base = (own_k - k) / (own_n - n) if own_n > n else 0.0
+            pk, pn = prov[m][0] - k, prov[m][1] - n
+            c = concentration(k, n, base, pk / pn if pn else 0.0, alpha=p.padding_alpha)
+            if c is not None:
+                out.append(
+                    _padding_anomaly(unit, m, c.share, c.baseline, k, n, c.p_value, s, windows[m])
+                )
+    return out
+
+
+def _padding_anomaly(
+    unit: str, m: Month, share: float, base: float, k: int, n: int, pv: float,
+    s: _Series, window: set[dt.date],
+) -> Anomaly:  # fmt: skip
+    label, kind = _label(m), PERIOD_ZH.get(m[1], "月末")
+    ids = tuple(sorted(cid for d in window for cid in s.days[unit].get(d, ())))
+    return Anomaly("padding", unit, "decided", label, "up",
+                   f"{label} {kind}集中结案：最后 {len(window)} 个工作日审结 {k}/{n} 件（{share:.0%}），"
+                   f"本单位其他月份与全省同月仅约 {base:.0%}（p = {pv:.1e}），疑似注水",
+                   f"decisions piled into the last {len(window)} working days of {label}: {k}/{n} "
+                   f"({share:.0%}) against about {base:.0%} in the unit's other months and the province (p = {pv:.1e})",
+                   pv, ids)  # fmt: skip
+
+
+def find_anomalies(
+    cases: Iterable[Case],
+    calendar: WorkCalendar,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    units: set[str] | None = None,
+    params: Params | None = None,
+) -> list[Anomaly]:
+    """Every anomaly of every unit (of ``units`` when given), sorted by unit, period and kind.
+
+    The province-wide shapes are taken from all cases even when ``units`` narrows the report.
+    """
+    p = params or Params()
+    s = _Series()
+    for case in cases:
+        s.add(case)
+    months = _complete_months(s, date_from, date_to)
+    if len(months) < 2:
+        return []
+    found = [
+        *_volume("received", s.received, months, p),
+        *_volume("decided", s.decided, months, p),
+        *_padding(s, months, calendar, p),
+    ]
+    if units is not None:
+        found = [a for a in found if a.unit in units]
+    return sorted(found, key=lambda a: (a.unit, a.period, a.kind, a.series))
+
+
+def anomalies_in_store(
+    session: StoreSession,
+    calendar: WorkCalendar,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    unit: str | None = None,
+    params: Params | None = None,
+) -> list[Anomaly]:
+    """``find_anomalies`` over every stored case; ``unit`` narrows to it and the units below."""
+    scope = units_below(session.units(), unit) if unit else None
+    return find_anomalies(
+        session.iter_cases(),
+        calendar,
+        date_from=date_from,
+        date_to=date_to,
+        units=scope,
+        params=params,
+    )
