@@ -251,9 +251,10 @@ def compile_drill(d: Dialect, terms: Sequence[Term], scope: Scope) -> str:
     kinds = {t.count for t in terms}
     branches = []
     for t in terms:
-        who = "suspect_id" if t.count == "persons" else "NULL"
+        # typed NULLs: PostgreSQL will not unite an untyped NULL column with a typed one
+        who = "suspect_id" if t.count == "persons" else "CAST(NULL AS VARCHAR)"
         where = " AND ".join([*scope_sql(d, t.cohort, scope), f"({term_sql(t)})"])
-        order = "event_seq" if t.count == "events" else "NULL"
+        order = "event_seq" if t.count == "events" else "CAST(NULL AS INTEGER)"
         branches.append(
             f"SELECT case_id, {who} AS suspect_id, {order} AS seq FROM {RELATION[t.count]} WHERE {where}"
         )

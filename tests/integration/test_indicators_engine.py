@@ -1,0 +1,237 @@
+"""The indicator engine on generated data: DuckDB over a snapshot, SQLite and PostgreSQL agree;
+every number drills down to exactly as many rows; units roll up; the CLI reports clearly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.indicator_file import default_catalogue
+from jianguan.adapters.indicator_sql import StoreIndicators
+from jianguan.adapters.snapshot import (
+    SnapshotIndicators,
+    snapshot_from_dataset,
+    snapshot_from_store,
+)
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.entrypoints.cli import cli
+from jianguan.services.importing import import_dataset
+from jianguan.services.indicators import IndicatorSource, compute, drill
+from jianguan.synth import generate
+
+CAT = default_catalogue()
+SCOPES = [
+    (None, None, None),
+    (dt.date(2025, 1, 1), dt.date(2025, 6, 30), "440100"),  # a city and its districts, half a year
+]
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ind") / "set"
+    generate(out, cases=2500, seed=11, defect_rate=0.05, workers=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def snapshot(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ind") / "snap"
+    snapshot_from_dataset(dataset, out)
+    return out
+
+
+@pytest.fixture
+def duck(snapshot: Path) -> Iterator[SnapshotIndicators]:
+    src = SnapshotIndicators(snapshot)
+    yield src
+    src.close()
+
+
+def assert_drill_matches(source: IndicatorSource) -> None:
+    """For every indicator, both parts, two scopes: len(drill) == the computed number."""
+    for ind in CAT.indicators:
+        for start, end, unit in SCOPES:
+            rows = compute(source, CAT, [ind.id], (), start, end, unit)
+            num = rows[0].numerator if rows else 0
+            den = rows[0].denominator if rows else 0
+            got_num = drill(source, CAT, ind.id, "numerator", start, end, unit)
+            got_den = drill(source, CAT, ind.id, "denominator", start, end, unit)
+            assert (len(got_num), len(got_den)) == (num, den), (ind.id, unit)
+            persons = ind.count == "persons"
+            assert all((who is not None) == persons for _, who in got_den), ind.id
+    # the data must exercise the indicators, or the equalities above prove little
+    totals = {r.indicator: r.denominator for r in compute(source, CAT, None, ())}
+    assert sum(1 for n in totals.values() if n > 0) >= 25
+
+
+def test_every_number_drills_to_as_many_rows_on_duckdb(duck: SnapshotIndicators) -> None:
+    assert_drill_matches(duck)
+
+
+def test_store_backends_agree_with_duckdb_and_drill_exactly(
+    store_url: str, dataset: Path, duck: SnapshotIndicators, tmp_path: Path
+) -> None:
+    store = SqlStore(store_url)
+    feed = FileFeed(dataset)
+    report = import_dataset(feed, store)
+    feed.close()
+    assert not report.errors
+    try:
+        sql = StoreIndicators(store.engine)
+        assert_drill_matches(sql)
+        by = ("unit", "month", "category")
+        assert compute(sql, CAT, None, by) == compute(duck, CAT, None, by)
+        # a snapshot written from the store counts the same as one written from the data set
+        snapshot_from_store(store.engine, tmp_path / "from-store", origin="test")
+        again = SnapshotIndicators(tmp_path / "from-store")
+        assert compute(again, CAT, None, ("unit", "quarter")) == compute(
+            duck, CAT, None, ("unit", "quarter")
+        )
+        again.close()
+    finally:
+        store.close()
+
+
+def test_units_roll_up_the_tree(duck: SnapshotIndicators) -> None:
+    """A provincial figure includes every unit below it; a city's includes its districts."""
+    by_unit = {(r.indicator, r.dims["unit"]): r for r in compute(duck, CAT, None, ("unit",))}
+    for code in ("440000", "440100", "440300"):
+        whole = {r.indicator: r for r in compute(duck, CAT, None, (), unit=code)}
+        for ind_id, row in whole.items():
+            mine = by_unit[(ind_id, code)]
+            assert (mine.numerator, mine.denominator) == (row.numerator, row.denominator)
+    everything = {r.indicator: r for r in compute(duck, CAT, None, ())}
+    province = {k[0]: r for k, r in by_unit.items() if k[1] == "440000"}
+    assert {k: (r.numerator, r.denominator) for k, r in province.items()} == {
+        k: (r.numerator, r.denominator) for k, r in everything.items()
+    }
+    # the province is strictly more than its capital city
+    assert (
+        by_unit[("non_arrest_rate", "440000")].denominator
+        > by_unit[("non_arrest_rate", "440100")].denominator
+    )
+
+
+def test_months_fold_into_quarters_and_years(duck: SnapshotIndicators) -> None:
+    months = compute(duck, CAT, ["non_prosecution_rate"], ("month",))
+    years = compute(duck, CAT, ["non_prosecution_rate"], ("year",))
+    quarters = compute(duck, CAT, ["non_prosecution_rate"], ("quarter",))
+    for y in years:
+        in_year = [m for m in months if str(m.dims["month"]).startswith(f"{y.dims['year']}-")]
+        assert sum(m.denominator for m in in_year) == y.denominator
+        assert (
+            sum(
+                q.numerator
+                for q in quarters
+                if str(q.dims["quarter"]).startswith(str(y.dims["year"]))
+            )
+            == y.numerator
+        )
+
+
+def _jsonl(folder: Path) -> list[dict[str, object]]:
+    return [orjson.loads(line) for line in (folder / "cases.jsonl").read_bytes().splitlines()]
+
+
+def test_figures_match_an_independent_count_over_the_raw_records(
+    dataset: Path, duck: SnapshotIndicators
+) -> None:
+    """Counted in plain Python from cases.jsonl, not through the engine's definitions."""
+    cases = _jsonl(dataset)
+
+    def decision(c: dict[str, object]) -> str | None:
+        d = c["decision"]
+        return d["type"] if isinstance(d, dict) else None
+
+    def persons(c: dict[str, object]) -> int:
+        s = c["suspects"]
+        return len(s) if isinstance(s, list) else 0
+
+    arrest = [c for c in cases if c["category"] == "arrest_review"]
+    denied = sum(persons(c) for c in arrest if decision(c) == "deny_arrest")
+    decided = sum(persons(c) for c in arrest if decision(c) in ("approve_arrest", "deny_arrest"))
+    pros = [c for c in cases if c["category"] == "prosecution_review" and decision(c) is not None]
+    plea = sum(1 for c in pros for s in c["suspects"] if s["plea_leniency"])  # type: ignore[attr-defined, index]
+    arrested_matters = {c["unified_no"] for c in arrest if decision(c) == "approve_arrest"}
+    after_arrest = [c for c in pros if c["unified_no"] in arrested_matters]
+    ans = len(arrest) + sum(
+        1
+        for c in cases
+        if c["category"] == "prosecution_review" and c["unified_no"] not in arrested_matters
+    )
+    got = {r.indicator: (r.numerator, r.denominator) for r in compute(duck, CAT, None, ())}
+    assert got["non_arrest_rate"] == (denied, decided)
+    assert got["plea_leniency_rate"] == (plea, sum(persons(c) for c in pros))
+    assert got["non_prosecution_after_arrest_rate"] == (
+        sum(persons(c) for c in after_arrest if decision(c) == "not_prosecute"),
+        sum(persons(c) for c in after_arrest),
+    )
+    assert got["case_proceeding_ratio"][1] == ans
+    assert got["line_structure.civil"] == (
+        sum(1 for c in cases if c["category"] == "civil_supervision"),
+        len(cases),
+    )
+
+
+def test_cli_json_and_errors(snapshot: Path) -> None:
+    run = CliRunner().invoke
+    res = run(
+        cli,
+        [
+            "indicators",
+            "--snapshot",
+            str(snapshot),
+            "--by",
+            "unit,year",
+            "--unit",
+            "440300",
+            "--indicator",
+            "non_arrest_rate",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert rows
+    assert {"indicator", "unit", "year", "numerator", "denominator", "value"} <= set(rows[0])
+    assert {r["unit"] for r in rows} >= {"440300"}
+    res = run(
+        cli,
+        [
+            "drill",
+            "non_arrest_rate",
+            "--part",
+            "numerator",
+            "--snapshot",
+            str(snapshot),
+            "--unit",
+            "440300",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    whole = [r for r in rows if r["unit"] == "440300"]
+    assert out["count"] == sum(r["numerator"] for r in whole) == len(out["rows"])
+    for args, message in [
+        (["indicators", "--indicator", "nope"], "未知指标"),
+        (["indicators", "--by", "unit,week"], "未知维度"),
+        (["indicators", "--from", "2025-13"], "YYYY-MM"),
+        (["indicators", "--from", "2025-06", "--to", "2025-01"], "早于"),
+        (["indicators", "--unit", "999999"], "未知单位"),
+        (["drill", "non_arrest_rate", "--part", "numerator", "--unit", "999999"], "未知单位"),
+    ]:
+        res = run(cli, [*args, "--snapshot", str(snapshot)])
+        assert res.exit_code != 0, args
+        assert message in res.output, (args, res.output)
+        assert "Traceback" not in res.output
+    res = run(cli, ["indicators", "--snapshot", str(snapshot.parent / "missing")])
+    assert res.exit_code != 0
+    assert "snapshot" in res.output
