@@ -16,6 +16,7 @@ from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.xlsx import XlsxWriter
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
+from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
 from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
@@ -187,6 +188,9 @@ cli.add_command(check_cmd)
 cli.add_command(indicators_cmd)
 cli.add_command(drill_cmd)
 cli.add_command(snapshot_cmd)
+cli.add_command(case_group)
+cli.add_command(assign_cmd)
+cli.add_command(recuse_cmd)
 cli.add_command(serve_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(anomalies_cmd)

@@ -62,6 +62,12 @@ class SqlSession:
         self._writer = ThreadPoolExecutor(max_workers=1) if self._pg else None
         self._pending: Future[None] | None = None
 
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for the SQL of other areas (case work, review …)."""
+        self.drain()
+        return self._conn
+
     def drain(self) -> None:
         """Wait for the batch being written (and re-raise its error, if any)."""
         if self._pending is not None:

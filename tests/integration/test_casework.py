@@ -1,0 +1,365 @@
+"""Case work through the service layer: the powers list, the 每案必检 and consultation gates,
+assignment and recusal — on every configured backend. A refusal must change nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jianguan.adapters.assignment_file import default_policy
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.monitoring_file import default_rules
+from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.powers_file import default_powers
+from jianguan.adapters.selfcheck_file import default_selfcheck_rules
+from jianguan.adapters.store.casework_sql import CaseworkSql
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.gates import GateRefused
+from jianguan.domain.model import (
+    AssignmentMode,
+    Case,
+    DecisionType,
+    Document,
+    EventType,
+    NonProsecutionGround,
+    Person,
+)
+from jianguan.domain.monitoring import DueBook, Finding
+from jianguan.domain.selfcheck import CheckEnv
+from jianguan.services import casework
+from jianguan.services.importing import import_dataset
+from jianguan.services.selfcheck import self_check
+from tests.factories import numbered_case, write_dataset
+
+PEOPLE = """id,name,unit,department,role,in_quota,senior
+P0001,王建国,440304,院领导,chief,true,true
+P0002,刘副,440304,院领导,deputy_chief,true,true
+P0011,陈敏,440304,第一检察部,department_head,true,true
+P0012,李华,440304,第一检察部,prosecutor,true,false
+P0013,张伟,440304,第一检察部,prosecutor,true,false
+P0014,周强,440304,第一检察部,prosecutor,true,true
+P0015,吴静,440304,第一检察部,assistant,false,false
+P0021,郑新,440304,第二检察部,prosecutor,true,false
+P0090,赵丽,440304,案件管理部,case_officer,false,false
+"""
+NOW = dt.datetime(2025, 9, 20, 10, tzinfo=dt.UTC)
+OPEN = 1  # an open prosecution review, received 2025-09-05, counsel notified, nothing decided
+CONSULTED = 2  # the same, with a consultation opinion on 2025-09-10
+MAJOR = 3  # the same, a major or complex case
+INDICTMENT = "深福检刑诉〔2025〕{n}号"
+
+
+def _open_case(n: int, **changes: Any) -> dict[str, Any]:
+    events = [
+        {"type": "received", "on": "2025-09-05", "by": None, "party": None, "note": None},
+        {
+            "type": "counsel_notified",
+            "on": "2025-09-06",
+            "by": "P0012",
+            "party": "S1",
+            "note": None,
+        },
+    ]
+    rec = numbered_case(
+        n,
+        decision=None,
+        outcome=None,
+        closed_on=None,
+        archived_on=None,
+        events=events,
+        documents=[],
+    )
+    rec["suspects"][0]["plea_leniency"] = False
+    rec["suspects"][0]["fast_track"] = False
+    rec.update(changes)
+    return rec
+
+
+@pytest.fixture
+def store(store_url: str, tmp_path: Path) -> Iterator[SqlStore]:
+    consulted = _open_case(CONSULTED)
+    consulted["events"].append(
+        {
+            "type": "consultation_opinion",
+            "on": "2025-09-10",
+            "by": "P0014",
+            "party": None,
+            "note": "建议补充调取监控录像",
+        }
+    )
+    cases = [_open_case(OPEN), consulted, _open_case(MAJOR, major_complex=True)]
+    folder = write_dataset(tmp_path / "set", cases, people=PEOPLE)
+    s = SqlStore(store_url)
+    feed = FileFeed(folder)
+    assert import_dataset(feed, s).errors == []
+    feed.close()
+    yield s
+    s.close()
+
+
+def cid(n: int) -> str:
+    return f"440304-2025-XSSC-{n:06d}"
+
+
+def checker(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
+    book = DueBook(default_periods(), default_calendar())
+    env = CheckEnv(people, default_powers())
+    checks, monitoring = default_selfcheck_rules(), default_rules()
+    return self_check(case, [], checks, monitoring, book, day, env)
+
+
+def run(store: SqlStore, act: Any) -> Any:
+    with store.session() as s:
+        return act(CaseworkSql(s))
+
+
+def refused(store: SqlStore, act: Any) -> list[str]:
+    """The refusal's missing codes; asserts that nothing at all was written."""
+    with store.session() as s:
+        before = s.counts()
+    with pytest.raises(GateRefused) as info:
+        run(store, act)
+    with store.session() as s:
+        assert s.counts() == before
+    return [m.code for m in info.value.missing]
+
+
+def load(store: SqlStore, n: int) -> Case:
+    return run(store, lambda w: w.load_case(cid(n)))
+
+
+def decide_prosecute(store: SqlStore, n: int, approved_by: str | None = None) -> None:
+    day = NOW.date()
+    run(
+        store,
+        lambda w: casework.record_decision(
+            w, cid(n), DecisionType.PROSECUTE, day, approved_by, default_powers()
+        ),
+    )
+
+
+def add_indictment(store: SqlStore, n: int) -> None:
+    """The decision document, as an import of the national system would bring it."""
+    case = load(store, n)
+    text = f"深圳市福田区人民检察院\n起诉书\n{INDICTMENT.format(n=n)}\n被告人李某，男。被告人李某涉嫌危险驾驶罪。"
+    doc = Document("indictment", INDICTMENT.format(n=n), NOW.date(), text)
+    run(store, lambda w: w.save_case(dataclasses.replace(case, documents=(doc,))))
+
+
+# --- the powers list ---------------------------------------------------------------------------
+
+
+def test_a_reserved_decision_cannot_be_recorded_without_its_approval(store: SqlStore) -> None:
+    # 规则 第4条 and the default powers list: a non-prosecution is decided by the chief (or a
+    # deputy chief on delegation), not by the prosecutor alone nor by the department head.
+    def decide(by: str | None) -> Any:
+        return lambda w: casework.record_decision(
+            w,
+            cid(OPEN),
+            DecisionType.NOT_PROSECUTE,
+            NOW.date(),
+            by,
+            default_powers(),
+            NonProsecutionGround.DISCRETIONARY,
+        )
+
+    assert refused(store, decide(None)) == ["approval"]
+    assert refused(store, decide("P0011")) == ["approval"]
+    run(store, decide("P0002"))
+    case = load(store, OPEN)
+    assert case.decision is not None
+    assert case.decision.approved_by == "P0002"
+    assert [e.by for e in case.events_of(EventType.APPROVAL)] == ["P0002"]
+
+
+def test_a_major_case_decision_is_the_chiefs_own(store: SqlStore) -> None:
+    # 组织法 第29条: 重大办案事项由检察长决定 — not delegable to a deputy chief.
+    assert refused(
+        store,
+        lambda w: casework.record_decision(
+            w, cid(MAJOR), DecisionType.PROSECUTE, NOW.date(), "P0002", default_powers()
+        ),
+    ) == ["approval"]
+    decide_prosecute(store, MAJOR, approved_by="P0001")
+    assert load(store, MAJOR).decision is not None
+
+
+# --- the 每案必检 gate ----------------------------------------------------------------------------
+
+
+def test_closing_names_everything_missing_and_writes_nothing(store: SqlStore) -> None:
+    codes = refused(store, lambda w: casework.close(w, cid(OPEN), "P0012", NOW, checker))
+    assert codes == ["decision", "self_check", "verification"]
+
+
+def test_the_whole_gate_self_check_verification_close_archive(store: SqlStore) -> None:
+    # 案件质量检查与评查工作规定 (每案必检): the handler's self-check with nothing serious left,
+    # then a verification by a department head or senior prosecutor, then close and archive.
+    decide_prosecute(store, OPEN)
+    record = run(store, lambda w: casework.record_self_check(w, cid(OPEN), "P0012", NOW, checker))
+    assert {f.kind for f in record.findings} == {"document_missing"}  # no indictment yet
+    codes = refused(store, lambda w: casework.close(w, cid(OPEN), "P0012", NOW, checker))
+    assert codes == ["finding:document_missing", "verification"]
+
+    add_indictment(store, OPEN)  # corrected …
+    run(store, lambda w: casework.record_self_check(w, cid(OPEN), "P0012", NOW, checker))
+    # … and verified: not by the handler, not by a prosecutor who is not senior.
+    for who in ("P0012", "P0013"):
+        assert refused(store, lambda w, who=who: casework.verify(w, cid(OPEN), who, NOW)) == [
+            "verifier"
+        ]
+    run(store, lambda w: casework.verify(w, cid(OPEN), "P0014", NOW))
+    run(store, lambda w: casework.close(w, cid(OPEN), "P0012", NOW, checker))
+    run(store, lambda w: casework.archive(w, cid(OPEN), "P0012", NOW, checker))
+    case = load(store, OPEN)
+    assert case.closed_on == case.archived_on == NOW.date()
+    with store.session() as s:
+        actions = [
+            r[0] for r in s.connection.exec_driver_sql("select action from audit_log order by seq")
+        ]
+    assert actions[-6:] == ["decide", "self_check", "self_check", "verify", "close", "archive"]
+    assert list(store.verify_audit_chain()) == []
+
+
+def test_an_explained_finding_no_longer_blocks(store: SqlStore) -> None:
+    decide_prosecute(store, OPEN)
+    run(
+        store,
+        lambda w: casework.record_self_check(
+            w, cid(OPEN), "P0012", NOW, checker, {"document_missing": "起诉书已线下送达，待补录"}
+        ),
+    )
+    run(store, lambda w: casework.verify(w, cid(OPEN), "P0011", NOW))
+    run(store, lambda w: casework.close(w, cid(OPEN), "P0012", NOW, checker))
+    check = run(store, lambda w: w.last_self_check(cid(OPEN)))
+    assert check.explained == {"document_missing": "起诉书已线下送达，待补录"}
+
+
+def test_a_verification_before_the_last_self_check_does_not_count(store: SqlStore) -> None:
+    decide_prosecute(store, OPEN)
+    add_indictment(store, OPEN)
+    run(store, lambda w: casework.record_self_check(w, cid(OPEN), "P0012", NOW, checker))
+    run(store, lambda w: casework.verify(w, cid(OPEN), "P0011", NOW))
+    run(store, lambda w: casework.record_self_check(w, cid(OPEN), "P0012", NOW, checker))
+    codes = refused(store, lambda w: casework.close(w, cid(OPEN), "P0012", NOW, checker))
+    assert codes == ["verification"]
+
+
+def test_only_the_handler_self_checks(store: SqlStore) -> None:
+    assert refused(
+        store, lambda w: casework.record_self_check(w, cid(OPEN), "P0013", NOW, checker)
+    ) == ["handler"]
+
+
+def test_an_imported_closed_case_that_skipped_the_gate_cannot_be_archived(
+    store: SqlStore,
+) -> None:
+    decide_prosecute(store, OPEN)
+    case = load(store, OPEN)
+    run(store, lambda w: w.save_case(dataclasses.replace(case, closed_on=NOW.date())))
+    codes = refused(store, lambda w: casework.archive(w, cid(OPEN), "P0012", NOW, checker))
+    assert codes == ["self_check", "verification"]
+
+
+# --- the consultation gate --------------------------------------------------------------------
+
+
+def test_each_consultation_opinion_is_accepted_or_declined_with_a_reason(store: SqlStore) -> None:
+    # 线上会诊 (Shenzhen): the handler answers each opinion before the case closes.
+    decide_prosecute(store, CONSULTED)
+    add_indictment(store, CONSULTED)
+    run(store, lambda w: casework.record_self_check(w, cid(CONSULTED), "P0012", NOW, checker))
+    run(store, lambda w: casework.verify(w, cid(CONSULTED), "P0011", NOW))
+    codes = refused(store, lambda w: casework.close(w, cid(CONSULTED), "P0012", NOW, checker))
+    assert codes == ["consultation:2025-09-10"]
+    assert refused(
+        store, lambda w: casework.answer_consultation(w, cid(CONSULTED), "P0012", NOW, "  ")
+    ) == ["reason"]
+    run(
+        store,
+        lambda w: casework.answer_consultation(
+            w, cid(CONSULTED), "P0012", NOW, "监控录像已灭失，无法调取"
+        ),
+    )
+    answers = load(store, CONSULTED).events_of(EventType.CONSULTATION_ANSWERED)
+    assert [e.note for e in answers] == ["declined: 监控录像已灭失，无法调取"]
+    run(store, lambda w: casework.close(w, cid(CONSULTED), "P0012", NOW, checker))
+
+
+# --- assignment and recusal -------------------------------------------------------------------
+
+
+def test_random_assignment_is_among_the_departments_prosecutors_and_can_be_redrawn(
+    store: SqlStore,
+) -> None:
+    seen = set()
+    for seed in map(str, range(40)):
+        record = run(
+            store,
+            lambda w, seed=seed: casework.assign(
+                w, cid(OPEN), "P0090", NOW, default_policy(), seed=seed
+            ),
+        )
+        assert record.mode is AssignmentMode.RANDOM
+        assert {c.person for c in record.candidates} == {"P0011", "P0012", "P0013", "P0014"}
+        assert casework.redraw(record) == record.person
+        seen.add(record.person)
+    assert len(seen) >= 3  # the draw really varies with the seed
+    stored = run(store, lambda w: w.assignments(cid(OPEN)))
+    assert len(stored) == 40
+    assert all(casework.redraw(r) == r.person for r in stored)
+    assert load(store, OPEN).handler == stored[-1].person
+
+
+def test_recused_prosecutors_are_never_drawn_or_designated(store: SqlStore) -> None:
+    # 刑事诉讼法 第29条: a prosecutor with a conflict withdraws (回避).
+    run(store, lambda w: casework.recuse(w, cid(OPEN), "P0013", "与被害人系近亲属", "P0090", NOW))
+    for seed in map(str, range(20)):
+        record = run(
+            store,
+            lambda w, seed=seed: casework.assign(
+                w, cid(OPEN), "P0090", NOW, default_policy(), seed=seed
+            ),
+        )
+        assert record.person != "P0013"
+        assert "P0013" not in {c.person for c in record.candidates}
+    assert refused(
+        store,
+        lambda w: casework.assign(
+            w, cid(OPEN), "P0090", NOW, default_policy(), "P0013", "熟悉此类案件"
+        ),
+    ) == ["recused"]
+
+
+def test_a_designation_needs_a_reason_and_is_recorded(store: SqlStore) -> None:
+    assert refused(
+        store, lambda w: casework.assign(w, cid(OPEN), "P0090", NOW, default_policy(), "P0014", "")
+    ) == ["reason"]
+    record = run(
+        store,
+        lambda w: casework.assign(
+            w, cid(OPEN), "P0090", NOW, default_policy(), "P0014", "系列案件并案办理"
+        ),
+    )
+    assert (record.mode, record.seed, record.reason) == (
+        AssignmentMode.DESIGNATED,
+        None,
+        "系列案件并案办理",
+    )
+    case = load(store, OPEN)
+    assert (case.handler, case.assignment) == ("P0014", AssignmentMode.DESIGNATED)
+    assert case.events_of(EventType.ASSIGNED)[-1].note == "系列案件并案办理"
+
+
+def test_a_major_case_goes_to_a_senior_prosecutor(store: SqlStore) -> None:
+    record = run(
+        store, lambda w: casework.assign(w, cid(MAJOR), "P0090", NOW, default_policy(), seed="1")
+    )
+    assert {c.person for c in record.candidates} == {"P0011", "P0014"}
