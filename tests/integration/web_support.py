@@ -79,7 +79,10 @@ def build(folder: Path, cases: int = 1500) -> WebData:
         )
 
     users = {
-        "prosecutor_a": first(Role.PROSECUTOR, a.code, with_cases=True),
+        "prosecutor_a": max(
+            (p for p in people if p.role is Role.PROSECUTOR and p.unit == a.code),
+            key=lambda p: (sum(heads[f.case_id][1] == p.id for f in findings), p.id),
+        ),  # the prosecutor of unit A with most findings on their cases: they have alerts
         "officer_a": first(Role.CASE_OFFICER, a.code),
         "head_a": first(Role.DEPARTMENT_HEAD, a.code),
         "prosecutor_b": first(Role.PROSECUTOR, b.code, with_cases=True),

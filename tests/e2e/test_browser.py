@@ -1,0 +1,131 @@
+"""In a real browser (Debian's chromium, headless, driven by Playwright): log in, see an alert,
+open the case, run the self-check, use the ledger. Each page's screenshot goes to
+var/test-artefacts/browser/ for a person to look at."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.integration.web_support import PASSWORD, WebData, app, web_data
+
+__all__ = ["app", "web_data"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTEFACTS = Path(__file__).parents[2] / "var" / "test-artefacts" / "browser"
+# The machines have no outside network: without these, chromium keeps trying to reach Google.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def server(app: FastAPI) -> Iterator[str]:
+    """uvicorn in a thread on a free loopback port (the socket is bound before it starts)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    started = threading.Event()
+    while not started.wait(0.02):  # wait for the server's own flag, not a fixed sleep
+        if srv.started:
+            started.set()
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Page, base: str, person_id: str) -> None:
+    page.goto(f"{base}/")
+    expect(page.locator("#login-submit")).to_be_visible()
+    shot(page, "01-login")
+    page.fill("input[name=username]", person_id)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+
+
+def test_log_in_see_an_alert_open_the_case_and_self_check(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    log_in(page, server, web_data.users["prosecutor_a"].id)
+    alert = page.locator("#alerts tr.alert").first
+    expect(alert).to_be_visible()
+    expect(page.locator("#chart-severity[data-ready='1']")).to_have_count(1)  # ECharts drew
+    shot(page, "02-home-alerts")
+    case_id = alert.locator("a").first.inner_text()
+    alert.locator("a").first.click()
+    expect(page.locator("#case-title")).to_contain_text(case_id)
+    expect(page.locator("#periods details").first).to_be_visible()
+    expect(page.locator("#findings tbody tr").first).to_be_visible()
+    shot(page, "03-case")
+    page.click("#selfcheck-button")
+    result = page.locator("#selfcheck-findings")
+    expect(result).to_be_visible()
+    assert int(result.get_attribute("data-count") or "0") >= 1  # its alert is among them
+    shot(page, "04-selfcheck")
+    page.close()
+
+
+def test_case_officer_filters_escalates_and_switches_language(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    log_in(page, server, web_data.users["officer_a"].id)
+    expect(page.locator("#open-cases")).to_be_visible()
+    page.goto(f"{server}/ledger?status=active")
+    rows = page.locator("#ledger tbody tr")
+    expect(rows.first).to_be_visible()
+    shot(page, "05-ledger")
+    button = page.locator("#ledger button.escalate").first
+    row_id = button.locator("xpath=ancestor::tr").get_attribute("id")
+    button.click()
+    expect(page.locator(f"[id='{row_id}']")).to_contain_text("督促")
+    page.goto(f"{server}/cases")
+    expect(page.locator("#cases tbody tr").first).to_be_visible()
+    more = page.locator("#more-row button")
+    if more.count():
+        before = page.locator("#cases tbody tr").count()
+        more.click()
+        expect(page.locator("#cases tbody tr")).not_to_have_count(before)
+    shot(page, "06-cases")
+    page.click("header .lang")
+    expect(page.locator("h1")).to_have_text("Cases")
+    shot(page, "07-cases-en")
+    page.close()
