@@ -1,0 +1,71 @@
+"""`jianguan compare`, `anomalies`, `dq` and `synth --plant-anomalies` end to end on a small store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jianguan.entrypoints.cli import cli
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("analysis")
+    runner = CliRunner()
+    data = tmp / "data"
+    args = ["synth", "--out", str(data), "--cases", "4000", "--seed", "11", "--workers", "1"]
+    made = runner.invoke(cli, [*args, "--defect-rate", "0.05", "--plant-anomalies"])
+    assert made.exit_code == 0, made.output
+    assert (data / "anomalies.jsonl").exists()
+    url = f"sqlite:///{tmp / 'a.db'}"
+    done = runner.invoke(cli, ["import", str(data), "--db", url])
+    assert done.exit_code == 0, done.output
+    return url
+
+
+def test_compare_json_is_sorted_by_code_with_limits(store: str) -> None:
+    out = CliRunner().invoke(cli, ["compare", "non_arrest_rate", "--json", "--db", store])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    keys = [p["unit"] for p in doc["points"]]
+    assert keys == sorted(keys)
+    assert doc["curve"]
+    for p in doc["points"]:
+        assert {"numerator", "denominator", "value", "wilson_low", "limit998_high", "flag"} <= set(
+            p
+        )
+        if p["denominator"] < 20:
+            assert p["flag"] == "too_few"
+
+
+def test_compare_unknown_indicator_is_a_clear_error(store: str) -> None:
+    out = CliRunner().invoke(cli, ["--lang", "en", "compare", "nope", "--db", store])
+    assert out.exit_code == 1
+    assert "Traceback" not in out.output
+
+
+def test_dq_finds_the_planted_duplicates_and_splits(store: str, tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["dq", "--json", "--db", store])
+    assert out.exit_code == 0, out.output
+    issues = json.loads(out.output)
+    kinds = {i["kind"] for i in issues}
+    assert {"duplicate", "split"} <= kinds
+    assert all(i["case_id"] and i["explanation"] for i in issues)
+
+
+def test_anomalies_json_and_text(store: str) -> None:
+    out = CliRunner().invoke(cli, ["anomalies", "--json", "--db", store])
+    assert out.exit_code == 0, out.output
+    for a in json.loads(out.output):
+        assert a["case_ids"]
+    text = CliRunner().invoke(
+        cli, ["--lang", "en", "anomalies", "--from", "2024-03", "--db", store]
+    )
+    assert text.exit_code == 0
+    assert "anomalies" in text.output
+    bad = CliRunner().invoke(cli, ["anomalies", "--unit", "000000", "--db", store])
+    assert bad.exit_code == 1
+    assert "未知单位" in bad.output

@@ -1,0 +1,107 @@
+"""Anomalies over cases: a planted drop and a planted month-end pile-up are found, with their cases;
+the steady units are not flagged."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from jianguan.adapters.calendar_file import default_calendar
+from jianguan.domain.model import (
+    AssignmentMode,
+    Case,
+    CaseCategory,
+    CaseSource,
+    Decision,
+    DecisionType,
+)
+from jianguan.services.anomalies import find_anomalies, period_end
+
+CAL = default_calendar()
+BASE = Case(
+    case_id="",
+    unified_no="",
+    unit="",
+    department="第一检察部",
+    category=CaseCategory.ARREST_REVIEW,
+    source=CaseSource.TRANSFERRED,
+    received_on=dt.date(2024, 1, 1),
+    handler="P1",
+    assigned_on=dt.date(2024, 1, 1),
+    assignment=AssignmentMode.RANDOM,
+    major_complex=False,
+)
+
+
+def _working_days(y: int, m: int) -> list[dt.date]:
+    day, out = dt.date(y, m, 1), []
+    while day.month == m:
+        if CAL.is_working_day(day):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _cases(
+    unit: str, y: int, m: int, n: int, decided_on: list[dt.date] | None = None
+) -> list[Case]:
+    days = _working_days(y, m)
+    out = []
+    for i in range(n):
+        received = days[(i * 7) % len(days)]
+        on = decided_on[i] if decided_on else received
+        case_id = f"{unit}-{y}{m:02d}-{i:03d}"
+        out.append(dataclasses.replace(
+            BASE, case_id=case_id, unified_no=case_id, unit=unit, received_on=received,
+            assigned_on=received, closed_on=on,
+            decision=Decision(DecisionType.APPROVE_ARREST, on, "P1", None),
+        ))  # fmt: skip
+    return out
+
+
+def _province() -> list[Case]:
+    cases: list[Case] = []
+    for u in range(8):
+        unit = f"U{u}"
+        for k in range(24):
+            y, m = 2024 + k // 12, k % 12 + 1
+            n = 12 if (unit == "U5" and k >= 15) else 40
+            decided = None
+            if unit == "U2" and (y, m) == (2024, 6):
+                window = period_end(CAL, (y, m), 3)
+                decided = [
+                    window[i % 3] if i < 24 else _working_days(y, m)[i % 5] for i in range(n)
+                ]
+            cases += _cases(unit, y, m, n, decided)
+    return cases
+
+
+def test_planted_drop_and_padding_are_found_and_nothing_else() -> None:
+    found = find_anomalies(_province(), CAL)
+    keys = {(a.kind, a.unit, a.series, a.period) for a in found}
+    assert ("sudden_drop", "U5", "received", "2025-04") in keys
+    assert ("level_shift", "U5", "received", "2025-04") in keys
+    assert ("padding", "U2", "decided", "2024-06") in keys
+    assert {a.unit for a in found} == {"U2", "U5"}
+
+
+def test_each_anomaly_lists_its_cases() -> None:
+    found = find_anomalies(_province(), CAL)
+    pad = next(a for a in found if a.kind == "padding")
+    assert len(pad.case_ids) == 24 + sum(
+        1 for i in range(24, 40) if _working_days(2024, 6)[i % 5] in period_end(CAL, (2024, 6), 3)
+    )
+    drop = next(a for a in found if a.kind == "sudden_drop")
+    assert len(drop.case_ids) == 12
+    assert all(cid.startswith("U5-202504") for cid in drop.case_ids)
+
+
+def test_units_filter_and_period_filter() -> None:
+    assert {a.unit for a in find_anomalies(_province(), CAL, units={"U2"})} == {"U2"}
+    late = find_anomalies(_province(), CAL, date_from=dt.date(2024, 9, 1))
+    assert all(a.period >= "2024-09" for a in late)
+
+
+def test_too_little_data_gives_nothing() -> None:
+    assert find_anomalies([], CAL) == []
+    assert find_anomalies(_cases("U1", 2024, 3, 5), CAL) == []
