@@ -68,7 +68,7 @@ def build_case(over: dict[str, Any]) -> Case:
         else:
             rec[key] = value
     rec["events"] = [
-        {"type": e[0], "on": e[1], "by": _at(e, 3), "party": e[2] or None, "note": None}
+        {"type": e[0], "on": e[1], "by": _at(e, 3), "party": e[2] or None, "note": _at(e, 4)}
         for e in rec["events"]
     ]
     rec["documents"] = [

@@ -10,7 +10,8 @@ are those of ``jianguan.synth.defects`` (which plants the defects we are measure
 * ``plea_statement_missing``: a decided prosecution review with a 认罪认罚 suspect and no signed
   statement (刑事诉讼法 第174条).
 * ``archived_unchecked``: archived without a self-check or without a verification (每案必检).
-* ``consultation_unanswered``: closed with a consultation opinion not answered on or after it.
+* ``consultation_unanswered``: closed with a consultation opinion not answered on or after it
+  (``accepted``, or ``declined: <reason>`` — a decline without its reason answers nothing).
 * ``approval_missing``: a decision the powers list (职权清单, ``domain.powers``) reserves, without
   an approval by someone the list allows (组织法 第29条; 规则 第4条).
 * ``name_mismatch``: the decision document does not name a suspect on the card, or names a
@@ -35,6 +36,7 @@ from jianguan.domain.doctext import (
     find_document_nos,
     parse_document_no,
 )
+from jianguan.domain.gates import unanswered_opinions
 from jianguan.domain.model import Case, Document, EventType, OutcomeType, Person
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.powers import PowersBook, approval_problem, recorded_approver
@@ -184,19 +186,11 @@ def check_archived(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
 def check_consultation(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.closed_on is None:
         return []
-    opinions = sorted(e.on for e in case.events_of(EventType.CONSULTATION_OPINION))
-    answers = sorted(e.on for e in case.events_of(EventType.CONSULTATION_ANSWERED))
-    open_ = []
-    for day in opinions:  # each answer settles one opinion given on or before it
-        match = next((a for a in answers if a >= day), None)
-        if match is None:
-            open_.append(day)
-        else:
-            answers.remove(match)
+    open_ = unanswered_opinions(case)
     if not open_:
         return []
     days = "、".join(d.isoformat() for d in open_)
-    return [(case.closed_on, f"案件已办结，{days} 的会诊意见未作采纳或不采纳的答复")]
+    return [(case.closed_on, f"案件已办结，{days} 的会诊意见未作采纳或不采纳（附理由）的答复")]
 
 
 def check_approval(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:

@@ -67,7 +67,7 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     Archived case (``archived_on`` set) without a ``self_check`` or without a ``verification`` event.
 ``consultation_unanswered``
     Closed case with a ``consultation_opinion`` not followed (same day or later) by a
-    ``consultation_answered`` event.
+    ``consultation_answered`` event (note ``accepted`` or ``declined: <reason>``).
 ``family_notice_late``
     ``approve_arrest`` case with a suspect whose ``family_notified`` event is missing or two or more
     days after ``decision.on`` (刑诉法 第93条: within 24 hours), once ``as_of`` is two days after it.
