@@ -105,3 +105,29 @@ def test_units_filter_and_period_filter() -> None:
 def test_too_little_data_gives_nothing() -> None:
     assert find_anomalies([], CAL) == []
     assert find_anomalies(_cases("U1", 2024, 3, 5), CAL) == []
+
+
+def test_rate_shift_on_own_counts_not_on_the_rolled_up_city() -> None:
+    from jianguan.domain.indicators import IndicatorRow
+    from jianguan.domain.model import Unit, UnitLevel
+    from jianguan.services.anomalies import rate_shifts
+
+    units = [
+        Unit("C", "市院", UnitLevel.MUNICIPAL, None),
+        Unit("D1", "甲区院", UnitLevel.BASIC, "C"),
+        Unit("D2", "乙区院", UnitLevel.BASIC, "C"),
+    ]
+    rows = []
+    for k in range(18):
+        month = f"2024-{k + 1:02d}" if k < 12 else f"2025-{k - 11:02d}"
+        d1 = (12 if k < 9 else 30, 60)  # 20 % → 50 % from the tenth month
+        d2 = (12, 60)
+        city_own = (5, 25)
+        for code, (num, den) in (("D1", d1), ("D2", d2)):
+            rows.append(IndicatorRow("x_rate", {"unit": code, "month": month}, num, den, num / den))
+        total = (d1[0] + d2[0] + city_own[0], d1[1] + d2[1] + city_own[1])
+        rows.append(
+            IndicatorRow("x_rate", {"unit": "C", "month": month}, *total, total[0] / total[1])
+        )
+    found = rate_shifts(rows, units)
+    assert [(a.unit, a.period, a.direction) for a in found] == [("D1", "2024-10", "up")]

@@ -15,7 +15,7 @@ from jianguan.domain.comparison import MIN_DENOMINATOR, Flag, Funnel
 from jianguan.domain.dataquality import KIND_ZH
 from jianguan.domain.indicators import IndicatorError, month_end, parse_month
 from jianguan.entrypoints.context import Context, pass_ctx
-from jianguan.services.anomalies import anomalies_in_store
+from jianguan.services.anomalies import anomalies_in_store, indicator_shifts
 from jianguan.services.comparison import compare, funnel_json
 from jianguan.services.dataquality import check_store
 from jianguan.services.monitoring import UnknownUnit
@@ -115,12 +115,14 @@ def _print_funnel(c: Context, f: Funnel, indicator: str, names: dict[str, str]) 
 @FROM
 @TO
 @UNIT
+@click.option("--indicator", "indicators", multiple=True, metavar="ID",
+              help="另查该指标比率的水平突变（可重复）/ also look for level shifts of this rate (repeatable)")  # fmt: skip
 @JSON
 @DB
 @pass_ctx
 def anomalies_cmd(
-    c: Context, date_from: str | None, date_to: str | None, unit: str | None, as_json: bool,
-    db_url: str | None,
+    c: Context, date_from: str | None, date_to: str | None, unit: str | None,
+    indicators: tuple[str, ...], as_json: bool, db_url: str | None,
 ) -> None:  # fmt: skip
     """异常研判：水平突变、骤降（躺平）、期末集中结案（注水）/ level shifts, sudden drops, padding."""
     first, last = _months(c, date_from, date_to)
@@ -130,8 +132,14 @@ def anomalies_cmd(
             found = anomalies_in_store(
                 s, default_calendar(), date_from=first, date_to=last, unit=unit
             )
+        if indicators:
+            source = StoreIndicators(store.engine)
+            found += indicator_shifts(source, default_catalogue(), indicators, date_from=first,
+                                      date_to=last, unit=unit)  # fmt: skip
     except UnknownUnit:
         raise _unknown(c, unit) from None
+    except IndicatorError as exc:
+        raise click.ClickException(c.say(exc.zh, exc.en)) from None
     finally:
         store.close()
     if as_json:

@@ -13,9 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from jianguan.domain.anomalies import concentration, level_shifts, sudden_drops
+from jianguan.domain.anomalies import Shift, concentration, level_shifts, sudden_drops
 from jianguan.domain.calendar import WorkCalendar
-from jianguan.domain.model import Case
+from jianguan.domain.indicators import Catalogue, IndicatorRow
+from jianguan.domain.model import Case, Unit
+from jianguan.services.comparison import own_counts
+from jianguan.services.indicators import IndicatorSource, compute
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import StoreSession
 
@@ -301,3 +304,62 @@ def anomalies_in_store(
         units=scope,
         params=params,
     )
+
+
+def rate_shifts(
+    rows: Sequence[IndicatorRow],
+    units: Sequence[Unit],
+    *,
+    threshold: float = 20.0,
+    min_change: float = 0.10,
+    min_denominator: float = 10.0,
+) -> list[Anomaly]:
+    """Level shifts of indicator rates (binomial), per unit on its own cases, month by month.
+
+    ``rows`` come from the indicator engine by ("unit", "month"); cities' figures include their
+    districts, so each unit's own counts are its figure minus its children's. The cases behind a
+    shift are found with ``jianguan drill``; this function lists none (``case_ids`` empty).
+    """
+    by_month: dict[tuple[str, str], list[IndicatorRow]] = defaultdict(list)
+    for r in rows:
+        by_month[(r.indicator, str(r.dims["month"]))].append(r)
+    series: dict[tuple[str, str], dict[str, tuple[int, int]]] = defaultdict(dict)
+    for (indicator, month), month_rows in by_month.items():
+        for o in own_counts(month_rows, units):
+            series[(indicator, o.key)][month] = (o.numerator, o.denominator)
+    out: list[Anomaly] = []
+    for (indicator, unit), per in sorted(series.items()):
+        months = sorted(per)
+        ks = [per[m][0] for m in months]
+        ns = [per[m][1] for m in months]
+        if sum(ns) / len(ns) < min_denominator:
+            continue
+        found = level_shifts(ks, ns, binomial=True, threshold=threshold, min_change=min_change)
+        out += [_rate_anomaly(indicator, unit, months[s.at], s) for s in found]
+    return out
+
+
+def _rate_anomaly(indicator: str, unit: str, month: str, s: Shift) -> Anomaly:
+    up = s.after > s.before
+    return Anomaly(
+        "rate_shift", unit, indicator, month[:7], "up" if up else "down",
+        f"{indicator} 自 {month[:7]} 起{'上升' if up else '下降'}：由 {s.before:.1%} 变为 "
+        f"{s.after:.1%}（统计量 {s.statistic:.1f}；案件见 jianguan drill）",
+        f"{indicator} {'rose' if up else 'fell'} from {month[:7]}: {s.before:.1%} → {s.after:.1%} "
+        f"(statistic {s.statistic:.1f}; cases: jianguan drill)",
+        s.statistic,
+    )  # fmt: skip
+
+
+def indicator_shifts(
+    source: IndicatorSource,
+    catalogue: Catalogue,
+    indicator_ids: Sequence[str],
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    unit: str | None = None,
+) -> list[Anomaly]:
+    """``rate_shifts`` of the given indicators, computed by unit and month by the engine."""
+    rows = compute(source, catalogue, indicator_ids, ("unit", "month"), date_from, date_to, unit)
+    return rate_shifts(rows, source.units())
