@@ -25,6 +25,7 @@ from jianguan.web.auth import (
     web_of,
 )
 from jianguan.web.models import (
+    AnswerIn,
     CaseDetail,
     CasePage,
     DashboardOut,
@@ -130,6 +131,18 @@ def selfcheck(request: Request, user: CurrentUser, case_id: str) -> SelfCheckOut
     """一键自检. Send the session's CSRF token (``/api/me``'s ``csrf``) as X-CSRF-Token."""
     api_csrf(request, user)
     return views.run_selfcheck(web_of(request), user, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/consultation",
+    responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF"}, 409: {}},
+)
+def consultation(request: Request, user: CurrentUser, case_id: str, body: AnswerIn) -> CaseDetail:
+    """Answer the oldest open consultation opinion (accept, or decline with a reason)."""
+    api_csrf(request, user)
+    web = web_of(request)
+    views.answer(web, user, case_id, body.accept, body.reason)
+    return views.case_detail(web, user, case_id, "api")
 
 
 @router.get("/alerts", responses=NOT_LOGGED_IN)

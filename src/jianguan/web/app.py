@@ -17,14 +17,16 @@ from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.passwords import Argon2Hasher
 from jianguan.adapters.period_file import default_periods
+from jianguan.adapters.powers_file import load_powers
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.gates import GateRefused
 from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import PasswordHasher
 from jianguan.web import api, pages
 from jianguan.web.auth import NeedLogin
-from jianguan.web.render import render_error
+from jianguan.web.render import render, render_error
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
@@ -36,6 +38,7 @@ class WebConfig:
     secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
     as_of: dt.date | None = None  # the day countdowns count from; today when None
     hasher: PasswordHasher = field(default_factory=Argon2Hasher)
+    data_dir: Path | None = None  # for the province's powers lists (<data_dir>/powers.d)
 
 
 class Web:
@@ -48,6 +51,7 @@ class Web:
         self.calendar = default_calendar()
         self.monitoring = default_rules()
         self.checks = default_selfcheck_rules()
+        self.powers = load_powers(config.data_dir)
 
     @property
     def hasher(self) -> PasswordHasher:
@@ -99,6 +103,13 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, exc: NotAllowed) -> Response:
         return _error(request, 403, "forbidden")
+
+    @app.exception_handler(GateRefused)
+    async def refused(request: Request, exc: GateRefused) -> Response:
+        missing = [{"code": m.code, "zh": m.zh, "en": m.en} for m in exc.missing]
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": "操作被拒绝 / refused", "missing": missing}, 409)
+        return render(request, "refused.html", {"missing": exc.missing, "user": None}, 409)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:

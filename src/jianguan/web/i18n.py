@@ -65,6 +65,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "by_severity": ("按严重程度", "By severity"),
     "by_level": ("按处置级别", "By escalation"),
     "language": ("English", "中文"),
+    "refused": ("操作被拒绝，尚缺：", "Refused; still missing:"),
+    "gate_close": ("每案必检：办结前须满足", "Every case checked: before closing"),
+    "gate_archive": ("每案必检：归档前须满足", "Every case checked: before archiving"),
+    "gate_ok": ("已满足，可以办结/归档", "all met: the case may close / archive"),
+    "gate_done": ("已归档", "archived"),
+    "last_selfcheck": ("最近一次自检", "Last recorded self-check"),
+    "recorded": ("已记录（每案必检）", "recorded (every case checked)"),
+    "preview": ("仅预览，未记录（非承办人）", "preview only, not recorded (not the handler)"),
+    "consultation": ("会诊意见答复", "Consultation opinions"),
+    "opinion_of": ("会诊意见日期", "Opinion of"),
+    "accept": ("采纳", "Accept"),
+    "decline": ("不采纳（须说明理由）", "Decline (give the reason)"),
+    "reason": ("理由", "Reason"),
+    "no_opinions": ("没有待答复的会诊意见", "no open consultation opinion"),
 }
 
 STATUS: dict[str, tuple[str, str]] = {

@@ -114,6 +114,26 @@ class ReadOut(BaseModel):
     at: dt.datetime
 
 
+class MissingOut(BaseModel):
+    """One thing a gate still needs (每案必检, consultation answers, approvals)."""
+
+    code: str
+    zh: str
+    en: str
+
+
+class SelfCheckRecordOut(BaseModel):
+    by: str
+    at: dt.datetime
+    findings: int
+    explained: list[str]
+
+
+class AnswerIn(BaseModel):
+    accept: bool
+    reason: str | None = None  # required when declining
+
+
 class CaseDetail(BaseModel):
     case: CaseOut
     source: str
@@ -125,12 +145,17 @@ class CaseDetail(BaseModel):
     documents: list[DocumentOut]
     periods: list[PeriodOut]
     findings: list[LedgerOut]
+    gate: str  # close | archive | done: which gate the case stands before
+    gate_missing: list[MissingOut]  # empty: the case may pass it
+    last_self_check: SelfCheckRecordOut | None
+    unanswered_opinions: list[dt.date]  # 会诊意见 without an answer
     as_of: dt.date
 
 
 class SelfCheckOut(BaseModel):
     case_id: str
     as_of: dt.date
+    recorded: bool  # the handler's own check is recorded (每案必检); anyone else's is a preview
     findings: list[FindingOut]
 
 

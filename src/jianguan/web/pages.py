@@ -136,6 +136,20 @@ def case_selfcheck(
     return render(request, "selfcheck.html", {"user": user, "result": result})
 
 
+@router.post("/cases/{case_id}/answer")
+def case_answer(
+    request: Request,
+    user: PageUser,
+    case_id: str,
+    csrf: Annotated[str, Form()] = "",
+    accept: Annotated[str, Form(max_length=8)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(user, csrf)
+    views.answer(web_of(request), user, case_id, accept == "yes", reason)
+    return RedirectResponse(f"/cases/{case_id}#consultation", status_code=303)
+
+
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request, user: PageUser, query: LedgerFilter, rows: bool = False) -> Response:
     page = views.ledger_page(web_of(request), user, query)

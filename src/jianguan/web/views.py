@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from jianguan.adapters.store.casework_sql import CaseworkSql
 from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.domain.gates import unanswered_opinions
 from jianguan.domain.ledger import Entry
-from jianguan.domain.model import Case
+from jianguan.domain.model import Case, Person, Unit
 from jianguan.domain.monitoring import Finding
-from jianguan.services import access
+from jianguan.domain.selfcheck import CheckEnv
+from jianguan.services import access, casework
 from jianguan.services.casefile import case_periods
 from jianguan.services.selfcheck import self_check
 from jianguan.web.auth import User, now
@@ -23,9 +27,11 @@ from jianguan.web.models import (
     FindingOut,
     LedgerOut,
     LedgerPage,
+    MissingOut,
     PeriodOut,
     ReadOut,
     SelfCheckOut,
+    SelfCheckRecordOut,
     SuspectOut,
 )
 
@@ -42,6 +48,17 @@ def rule_info(web: Web, rule_id: str) -> tuple[str, list[str]]:
             if rule.id == rule_id:
                 return rule.title, list(rule.basis)
     return rule_id, []
+
+
+def checker(web: Web, units: list[Unit]) -> casework.Checker:
+    """The one-click self-check as the case-work gates call it (with staff and powers lists)."""
+    book = web.book()
+
+    def check(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
+        env = CheckEnv(people, web.powers)
+        return self_check(case, units, web.checks, web.monitoring, book, day, env)
+
+    return check
 
 
 def _days(due: dt.date | None, today: dt.date) -> int | None:
@@ -128,6 +145,16 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
         sql = SqlWeb(s)
         case = access.read_case(sql, user.principal, case_id, via, now())
         entries = sql.ledger_page(None, None, access.LedgerQuery(case_id=case_id, limit=100))
+        work = CaseworkSql(s)
+        gate = "done" if case.archived_on else ("archive" if case.closed_on else "close")
+        missing = (
+            casework.gate_status(
+                work, case_id, _at(today), checker(web, sql.units()), archive=gate == "archive"
+            )
+            if gate != "done"
+            else []
+        )
+        last = work.last_self_check(case_id)
     periods = [
         PeriodOut(
             period=d.period,
@@ -181,18 +208,58 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
         ],
         periods=periods,
         findings=[ledger_out(web, e) for e in entries],
+        gate=gate,
+        gate_missing=[MissingOut(code=m.code, zh=m.zh, en=m.en) for m in missing],
+        last_self_check=SelfCheckRecordOut(
+            by=last.by, at=last.at, findings=len(last.findings), explained=sorted(last.explained)
+        )
+        if last
+        else None,
+        unanswered_opinions=unanswered_opinions(case),
         as_of=today,
     )
 
 
+def _at(day: dt.date) -> dt.datetime:
+    """The moment an action is dated: now, or noon of the configured as-of day (demo, tests)."""
+    current = now()
+    return current if current.date() == day else dt.datetime.combine(day, dt.time(12), dt.UTC)
+
+
 def run_selfcheck(web: Web, user: User, case_id: str) -> SelfCheckOut:
+    """一键自检. The handler's own check is recorded through case work (每案必检 counts it);
+    anyone else in scope sees the same findings without a record."""
     today = web.today()
     with web.store.session() as s:
         sql = SqlWeb(s)
         case = access.read_case(sql, user.principal, case_id, "selfcheck", now())
-        units = sql.units()
-    found = self_check(case, units, web.checks, web.monitoring, web.book(), today)
-    return SelfCheckOut(case_id=case_id, as_of=today, findings=[finding_out(web, f) for f in found])
+        check = checker(web, sql.units())
+        if case.handler == user.person_id:
+            record = casework.record_self_check(
+                CaseworkSql(s), case_id, user.person_id, _at(today), check
+            )
+            found, recorded = list(record.findings), True
+        else:
+            found, recorded = check(case, {p.id: p for p in s.people()}, today), False
+    return SelfCheckOut(
+        case_id=case_id,
+        as_of=today,
+        recorded=recorded,
+        findings=[finding_out(web, f) for f in found],
+    )
+
+
+def answer(web: Web, user: User, case_id: str, accept: bool, reason: str | None) -> None:
+    """Answer the oldest open consultation opinion (only the handler may: case work refuses)."""
+    with web.store.session() as s:
+        access.read_case(SqlWeb(s), user.principal, case_id, "answer", now())
+        casework.answer_consultation(
+            CaseworkSql(s),
+            case_id,
+            user.person_id,
+            _at(web.today()),
+            None if accept else reason or "",
+        )
 
 
 def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
