@@ -23,6 +23,7 @@ from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
+from jianguan.entrypoints.review_cli import review_group
 from jianguan.services.exporting import DataSetWriter, export_dataset
 from jianguan.services.importing import import_dataset
 from jianguan.web.serve_cli import serve_cmd
@@ -195,6 +196,7 @@ cli.add_command(serve_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(anomalies_cmd)
 cli.add_command(dq_cmd)
+cli.add_command(review_group)
 
 
 def main() -> None:

@@ -1,0 +1,263 @@
+"""SQL for case quality review (implements services.review.ReviewSession on one transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, insert, select
+
+from jianguan.adapters.store import schema
+from jianguan.adapters.store.schema_review import (
+    review_events,
+    review_forms,
+    review_outcomes,
+    review_plan_cases,
+    review_plans,
+)
+from jianguan.adapters.store.sql_store import SqlSession
+from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.review import Mark, PlanEntry, ReviewMode, ReviewReason
+from jianguan.services.review import Form, ReviewOutcome, StoredPlan
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite gives naive datetimes back; the store writes UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _entry(row: Any) -> PlanEntry:
+    d = orjson.loads(row.detail)
+    return PlanEntry(
+        row.case_id,
+        ReviewReason(row.reason),
+        tuple(ReviewReason(r) for r in d["reasons"]),
+        tuple(d["triggers"]),
+        tuple(d["specials"]),
+        row.handler,
+        row.unit,
+    )
+
+
+def _form(row: Any) -> Form:
+    return Form(
+        row.year,
+        row.case_id,
+        ReviewMode(row.mode),
+        row.reviewer,
+        row.status,
+        tuple(orjson.loads(row.findings)),
+        tuple(Mark(m["item"], m["note"], m["source"]) for m in orjson.loads(row.marks)),
+        _utc(row.updated_at),
+        row.score,
+        row.suggested,
+        row.grade,
+        row.objection,
+        row.final_grade,
+        row.final_by,
+    )
+
+
+def _form_values(f: Form) -> dict[str, Any]:
+    return {
+        "year": f.year,
+        "case_id": f.case_id,
+        "mode": f.mode.value,
+        "reviewer": f.reviewer,
+        "status": f.status,
+        "findings": _json(list(f.findings)),
+        "marks": _json([m.as_json() for m in f.marks]),
+        "score": f.score,
+        "suggested": f.suggested,
+        "grade": f.grade,
+        "objection": f.objection,
+        "final_grade": f.final_grade,
+        "final_by": f.final_by,
+        "updated_at": f.updated_at,
+    }
+
+
+class ReviewSql:
+    """Review on an open ``SqlSession`` (the same transaction)."""
+
+    def __init__(self, session: SqlSession) -> None:
+        self._s = session
+        self._conn = session.connection
+
+    # -- what the store already has -------------------------------------------------------------
+
+    def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
+        return self._s.iter_cases(batch_size)
+
+    def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
+        return self._s.load_cases(case_ids)
+
+    def units(self) -> list[Unit]:
+        return self._s.units()
+
+    def people(self) -> list[Person]:
+        return self._s.people()
+
+    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
+        self._s.append_audit(actor, action, subject, detail)
+
+    def arrested_matters(self) -> frozenset[str]:
+        c = schema.cases.c
+        rows = self._conn.scalars(
+            select(c.unified_no).where(c.decision_type == "approve_arrest").distinct()
+        )
+        return frozenset(rows)
+
+    # -- plans ----------------------------------------------------------------------------------
+
+    def plan(self, year: int) -> StoredPlan | None:
+        row = self._conn.execute(select(review_plans).where(review_plans.c.year == year)).first()
+        if row is None:
+            return None
+        pc = review_plan_cases.c
+        rows = self._conn.execute(
+            select(review_plan_cases).where(pc.year == year).order_by(pc.case_id)
+        ).all()
+        return StoredPlan(
+            year,
+            row.seed,
+            orjson.loads(row.params),
+            orjson.loads(row.candidates),
+            row.by_person,
+            _utc(row.at),
+            tuple(_entry(r) for r in rows),
+        )
+
+    def save_plan(self, plan: StoredPlan) -> None:
+        self._conn.execute(
+            insert(review_plans).values(
+                year=plan.year,
+                seed=plan.seed,
+                params=_json(plan.params),
+                candidates=_json(plan.candidates),
+                by_person=plan.by,
+                at=plan.at,
+            )
+        )
+        rows = [
+            {
+                "year": plan.year,
+                "case_id": e.case_id,
+                "reason": e.reason.value,
+                "trigger": e.trigger,
+                "detail": _json(
+                    {
+                        "reasons": [r.value for r in e.reasons],
+                        "triggers": list(e.triggers),
+                        "specials": list(e.specials),
+                    }
+                ),
+                "handler": e.handler,
+                "unit": e.unit,
+            }
+            for e in plan.entries
+        ]
+        if rows:
+            self._conn.execute(insert(review_plan_cases), rows)
+
+    def delete_plan(self, year: int) -> None:
+        self._conn.execute(delete(review_plan_cases).where(review_plan_cases.c.year == year))
+        self._conn.execute(delete(review_plans).where(review_plans.c.year == year))
+
+    def plan_years(self, case_id: str) -> list[int]:
+        pc = review_plan_cases.c
+        return list(self._conn.scalars(select(pc.year).where(pc.case_id == case_id)))
+
+    # -- forms ----------------------------------------------------------------------------------
+
+    def forms(self, year: int) -> list[Form]:
+        f = review_forms.c
+        rows = self._conn.execute(
+            select(review_forms).where(f.year == year).order_by(f.case_id)
+        ).all()
+        return [_form(r) for r in rows]
+
+    def form(self, year: int, case_id: str) -> Form | None:
+        f = review_forms.c
+        row = self._conn.execute(
+            select(review_forms).where(f.year == year, f.case_id == case_id)
+        ).first()
+        return _form(row) if row is not None else None
+
+    def save_form(self, form: Form) -> None:
+        f = review_forms.c
+        self._conn.execute(
+            delete(review_forms).where(f.year == form.year, f.case_id == form.case_id)
+        )
+        self._conn.execute(insert(review_forms).values(**_form_values(form)))
+
+    def add_event(
+        self, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
+    ) -> None:
+        self._conn.execute(
+            insert(review_events).values(
+                year=year, case_id=case_id, step=step, by_person=by, at=at, detail=_json(detail)
+            )
+        )
+
+    def events(self, year: int, case_id: str) -> list[dict[str, Any]]:
+        e = review_events.c
+        rows = self._conn.execute(
+            select(review_events).where(e.year == year, e.case_id == case_id).order_by(e.seq)
+        ).all()
+        return [
+            {
+                "step": r.step,
+                "by": r.by_person,
+                "at": _utc(r.at).isoformat(),
+                "detail": orjson.loads(r.detail),
+            }
+            for r in rows
+        ]
+
+    # -- outcomes -------------------------------------------------------------------------------
+
+    def add_outcome(self, outcome: ReviewOutcome) -> None:
+        self._conn.execute(
+            insert(review_outcomes).values(
+                year=outcome.year,
+                case_id=outcome.case_id,
+                kind=outcome.kind,
+                person=outcome.person,
+                unit=outcome.unit,
+                grade=outcome.grade,
+                due_on=outcome.due_on,
+                status=outcome.status,
+                evidence=_json(outcome.evidence),
+                at=outcome.at,
+            )
+        )
+
+    def outcomes(self, year: int | None, kind: str | None) -> list[ReviewOutcome]:
+        o = review_outcomes.c
+        query = select(review_outcomes).order_by(o.seq)
+        if year is not None:
+            query = query.where(o.year == year)
+        if kind is not None:
+            query = query.where(o.kind == kind)
+        return [
+            ReviewOutcome(
+                r.year,
+                r.case_id,
+                r.kind,
+                r.person,
+                r.unit,
+                r.grade,
+                r.due_on,
+                r.status,
+                orjson.loads(r.evidence),
+                _utc(r.at),
+            )
+            for r in self._conn.execute(query).all()
+        ]

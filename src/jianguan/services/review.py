@@ -1,0 +1,671 @@
+"""Case quality review (案件质量评查) use cases: plan, assign, record, object, decide, outcomes.
+
+Each step loads what it needs through a ``ReviewSession`` (one store transaction), applies the
+pure rules of ``domain.review``, and writes its rows, a ``review_events`` row and an audit entry
+together — or refuses with a ``ReviewError`` naming the problem in Chinese and English and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.monitoring import Finding
+from jianguan.domain.review import (
+    REASON_ZH,
+    GradeDef,
+    Mark,
+    Org,
+    PlanBuilder,
+    PlanEntry,
+    PolicyError,
+    ReviewerChoice,
+    ReviewMode,
+    ReviewPolicy,
+    ReviewReason,
+    Sampling,
+    SpecialCriteria,
+    TriggerEnv,
+    assign_reviewers,
+    conflicted,
+    draw_routine,
+    grade_allowed,
+    reverse_reason,
+    routine_candidates,
+    units_under,
+)
+
+
+class ReviewError(Exception):
+    """A review step refused; nothing was written."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPlan:
+    year: int
+    seed: str
+    params: Mapping[str, Any]  # sampling, specials and triggers in force
+    candidates: Mapping[str, Sequence[str]]  # handler → closed case ids, sorted
+    by: str
+    at: dt.datetime
+    entries: tuple[PlanEntry, ...] = ()
+
+    @property
+    def sampling(self) -> Sampling:
+        s = self.params["sampling"]
+        return Sampling(s["share"], s["count"], s["minimum"])
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A review form (评查表) of one case in one year's plan."""
+
+    year: int
+    case_id: str
+    mode: ReviewMode
+    reviewer: str
+    status: str  # assigned | recorded | objected | decided
+    findings: tuple[Mapping[str, Any], ...]  # the automatic findings it was pre-filled with
+    marks: tuple[Mark, ...]
+    updated_at: dt.datetime
+    score: float | None = None
+    suggested: str | None = None
+    grade: str | None = None
+    objection: str | None = None
+    final_grade: str | None = None
+    final_by: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "case_id": self.case_id,
+            "mode": self.mode.value,
+            "reviewer": self.reviewer,
+            "status": self.status,
+            "findings": list(self.findings),
+            "marks": [m.as_json() for m in self.marks],
+            "score": self.score,
+            "suggested": self.suggested,
+            "grade": self.grade,
+            "objection": self.objection,
+            "final_grade": self.final_grade,
+            "final_by": self.final_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutcome:
+    year: int
+    case_id: str
+    kind: str  # accountability_referral | rectification | positive_candidate
+    person: str
+    unit: str
+    grade: str
+    due_on: dt.date | None
+    status: str
+    evidence: Mapping[str, Any]
+    at: dt.datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "person": self.person,
+            "unit": self.unit,
+            "grade": self.grade,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
+            "status": self.status,
+            "evidence": dict(self.evidence),
+        }
+
+
+class ReviewSession(Protocol):
+    """What the review needs from one store transaction."""
+
+    def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]: ...
+
+    def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]: ...
+
+    def units(self) -> list[Unit]: ...
+
+    def people(self) -> list[Person]: ...
+
+    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None: ...
+
+    def arrested_matters(self) -> frozenset[str]:
+        """The unified numbers (统一受案号) of matters whose arrest was approved."""
+        ...
+
+    def plan(self, year: int) -> StoredPlan | None: ...
+
+    def save_plan(self, plan: StoredPlan) -> None: ...
+
+    def delete_plan(self, year: int) -> None: ...
+
+    def plan_years(self, case_id: str) -> list[int]: ...
+
+    def forms(self, year: int) -> list[Form]: ...
+
+    def form(self, year: int, case_id: str) -> Form | None: ...
+
+    def save_form(self, form: Form) -> None:
+        """Insert or replace the form of (year, case_id)."""
+        ...
+
+    def add_event(
+        self, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
+    ) -> None: ...
+
+    def events(self, year: int, case_id: str) -> list[dict[str, Any]]: ...
+
+    def add_outcome(self, outcome: ReviewOutcome) -> None: ...
+
+    def outcomes(self, year: int | None, kind: str | None) -> list[ReviewOutcome]: ...
+
+
+FindingsOf = Callable[[Case], Sequence[Finding]]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _step(
+    rs: ReviewSession, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
+) -> None:
+    """Every review step is a review event and an audit entry (全程留痕)."""
+    rs.add_event(year, case_id, step, by, at, detail)
+    rs.append_audit(by, f"review.{step}", case_id, {"year": year, **detail})
+
+
+# -- plan ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanBuilderArgs:
+    specials: tuple[SpecialCriteria, ...]
+    scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _specials(policy: ReviewPolicy, ids: Sequence[str], units: Sequence[Unit]) -> PlanBuilderArgs:
+    chosen = []
+    for sid in ids:
+        sp = policy.special(sid)
+        if sp is None:
+            known = ", ".join(s.id for s in policy.specials)
+            raise ReviewError(
+                f"未定义的专项评查：{sid}（可选：{known}）",
+                f"no such special review: {sid} (known: {known})",
+            )
+        chosen.append(sp)
+    scopes = {sp.id: units_under(units, sp.units) for sp in chosen if sp.units}
+    return PlanBuilderArgs(tuple(chosen), scopes)
+
+
+def build_plan(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    year: int,
+    sampling: Sampling,
+    seed: str,
+    specials: Sequence[str] = (),
+    findings_of: FindingsOf | None = None,
+) -> tuple[list[PlanEntry], dict[str, list[str]]]:
+    """The plan's entries and the routine candidates, from the stored cases (writes nothing)."""
+    args = _specials(policy, specials, rs.units())
+    builder = PlanBuilder(
+        year, policy.triggers, args.specials, TriggerEnv(rs.arrested_matters()), args.scopes
+    )
+    closed: list[Case] = []
+    for case in rs.iter_cases():
+        builder.add(case, _kinds_of(case, findings_of))
+        if case.closed_on is not None and case.closed_on.year == year:
+            closed.append(case)
+    candidates = routine_candidates(closed, year)
+    return builder.entries(draw_routine(candidates, sampling, seed)), candidates
+
+
+def _kinds_of(case: Case, findings_of: FindingsOf | None) -> Callable[[], Collection[str]]:
+    def kinds() -> Collection[str]:
+        return {f.kind for f in findings_of(case)} if findings_of is not None else ()
+
+    return kinds
+
+
+def make_plan(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    year: int,
+    *,
+    sampling: Sampling,
+    seed: str | None = None,
+    specials: Sequence[str] = (),
+    findings_of: FindingsOf | None = None,
+    by: str = "system",
+    replace_existing: bool = False,
+) -> StoredPlan:
+    """Draw and store the year's plan; refuses a second plan once reviewers are assigned."""
+    old = rs.plan(year)
+    if old is not None:
+        if not replace_existing:
+            raise ReviewError(
+                f"{year} 年度评查计划已存在（使用 --replace 重新制定）",
+                f"a review plan for {year} exists already (use --replace to redo it)",
+            )
+        if rs.forms(year):
+            raise ReviewError(
+                f"{year} 年度评查已分配评查人，计划不能重新制定",
+                f"reviewers are assigned for {year}: the plan can no longer be redone",
+            )
+        rs.delete_plan(year)
+    seed = seed if seed is not None else secrets.token_hex(8)
+    entries, candidates = build_plan(rs, policy, year, sampling, seed, specials, findings_of)
+    params = {
+        "sampling": {"share": sampling.share, "count": sampling.count, "minimum": sampling.minimum},
+        "specials": list(specials),
+        "triggers": [t.id for t in policy.triggers if t.enabled],
+    }
+    plan = StoredPlan(year, seed, params, candidates, by, _now(), tuple(entries))
+    rs.save_plan(plan)
+    rs.append_audit(
+        by,
+        "review.plan",
+        str(year),
+        {
+            "seed": seed,
+            **params,
+            "cases": len(entries),
+            "by_reason": dict(Counter(e.reason.value for e in entries)),
+        },
+    )
+    return plan
+
+
+def verify_plan(rs: ReviewSession, year: int) -> list[str]:
+    """Redraw the routine sample from the recorded seed and candidates; the differences, if any."""
+    plan = _plan(rs, year)
+    redrawn = draw_routine(plan.candidates, plan.sampling, plan.seed)
+    stored: dict[str, set[str]] = {}
+    for e in plan.entries:
+        if ReviewReason.ROUTINE in e.reasons:
+            stored.setdefault(e.handler, set()).add(e.case_id)
+    problems = []
+    for handler in sorted(set(redrawn) | set(stored)):
+        want, have = set(redrawn.get(handler, ())), stored.get(handler, set())
+        if want != have:
+            problems.append(f"{handler}: redraw {sorted(want)} but plan has {sorted(have)}")
+    return problems
+
+
+def _plan(rs: ReviewSession, year: int) -> StoredPlan:
+    plan = rs.plan(year)
+    if plan is None:
+        raise ReviewError(
+            f"没有 {year} 年度评查计划（先运行 jianguan review plan --year {year}）",
+            f"no review plan for {year} (run jianguan review plan --year {year} first)",
+        )
+    return plan
+
+
+# -- reviewers ----------------------------------------------------------------------------------
+
+
+def assign(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    year: int,
+    mode: ReviewMode,
+    *,
+    findings_of: FindingsOf | None = None,
+    by: str = "system",
+) -> list[ReviewerChoice]:
+    """Give every planned case without a form a reviewer, and open its pre-filled form."""
+    plan = _plan(rs, year)
+    existing = {f.case_id: f for f in rs.forms(year)}
+    todo = [e.case_id for e in plan.entries if e.case_id not in existing]
+    cases = rs.load_cases(todo)
+    org = Org.of(rs.units(), rs.people())
+    load = Counter(f.reviewer for f in existing.values())
+    choices = assign_reviewers(list(cases.values()), mode, org, policy.reviewer_roles, load)
+    now = _now()
+    for ch in choices:
+        if ch.reviewer is not None:
+            _open_form(rs, policy, year, cases[ch.case_id], ch, findings_of, by, now)
+    return choices
+
+
+def _open_form(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    year: int,
+    case: Case,
+    ch: ReviewerChoice,
+    findings_of: FindingsOf | None,
+    by: str,
+    now: dt.datetime,
+) -> None:
+    assert ch.reviewer is not None
+    found = list(findings_of(case)) if findings_of is not None else []
+    marks = policy.standards.prefill((f.rule, f.kind, f.explanation) for f in found)
+    assessed = policy.standards.assess(marks)
+    form = Form(
+        year,
+        case.case_id,
+        ch.mode,
+        ch.reviewer,
+        "assigned",
+        tuple(f.as_json() for f in found),
+        tuple(marks),
+        now,
+        assessed.score,
+        assessed.suggested.code,
+    )
+    rs.save_form(form)
+    _step(
+        rs,
+        year,
+        case.case_id,
+        "assigned",
+        by,
+        now,
+        {
+            "reviewer": ch.reviewer,
+            "mode": ch.mode.value,
+            "pool": ch.pool_size,
+            "prefilled": [m.item for m in marks],
+        },
+    )
+
+
+# -- forms --------------------------------------------------------------------------------------
+
+
+def find_form(rs: ReviewSession, case_id: str, year: int | None) -> Form:
+    """The case's form in ``year``, or in the latest plan year that has one."""
+    years = [year] if year is not None else sorted(rs.plan_years(case_id), reverse=True)
+    for y in years:
+        form = rs.form(y, case_id)
+        if form is not None:
+            return form
+    raise ReviewError(
+        f"案件 {case_id} 没有评查表（不在评查计划中或尚未分配评查人）",
+        f"case {case_id} has no review form (not planned, or no reviewer assigned yet)",
+    )
+
+
+def _grade(policy: ReviewPolicy, text: str) -> GradeDef:
+    g = policy.standards.scale.parse(text)
+    if g is None:
+        names = policy.standards.scale.names()
+        raise ReviewError(
+            f"未知的评查等次：{text}（可选：{names}）", f"unknown grade: {text} ({names})"
+        )
+    return g
+
+
+def _check_grade(policy: ReviewPolicy, marks: Sequence[Mark], grade: GradeDef) -> Any:
+    try:
+        assessed = policy.standards.assess(marks)
+    except PolicyError as exc:
+        raise ReviewError(f"评查项目有误：{exc}", str(exc)) from None
+    if not grade_allowed(assessed, grade, policy.standards.scale):
+        why = ", ".join(assessed.reasons) or f"score {assessed.score:g}"
+        raise ReviewError(
+            f"等次“{grade.zh}”高于评查项目允许的最高等次“{assessed.best.zh}”（{why}）",
+            f"grade {grade.en!r} is better than the items allow ({assessed.best.en}: {why})",
+        )
+    return assessed
+
+
+def record(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    case_id: str,
+    grade_text: str,
+    *,
+    marks: Sequence[Mark] | None = None,
+    year: int | None = None,
+    by: str | None = None,
+) -> Form:
+    """The reviewer records the items and a grade; without ``marks`` the pre-filled ones stand."""
+    form = find_form(rs, case_id, year)
+    if form.status not in ("assigned", "recorded"):
+        raise ReviewError(
+            f"案件 {case_id} 的评查表已{_STATUS_ZH[form.status]}，不能再登记等次",
+            f"the form of {case_id} is {form.status}: its grade can no longer be recorded",
+        )
+    who = by or form.reviewer
+    if who != form.reviewer:
+        raise ReviewError(
+            f"只有指定的评查人 {form.reviewer} 可以登记评查结果（不是 {who}）",
+            f"only the assigned reviewer {form.reviewer} may record the review (not {who})",
+        )
+    grade = _grade(policy, grade_text)
+    kept = tuple(marks) if marks is not None else form.marks
+    assessed = _check_grade(policy, kept, grade)
+    now = _now()
+    done = replace(
+        form,
+        status="recorded",
+        marks=kept,
+        score=assessed.score,
+        suggested=assessed.suggested.code,
+        grade=grade.code,
+        updated_at=now,
+    )
+    rs.save_form(done)
+    detail = {"grade": grade.code, "score": assessed.score, "items": [m.item for m in kept]}
+    _step(rs, form.year, case_id, "recorded", who, now, detail)
+    return done
+
+
+_STATUS_ZH = {"assigned": "分配", "recorded": "登记", "objected": "提出异议", "decided": "决定"}
+
+
+def object_to(
+    rs: ReviewSession, case_id: str, reason: str, *, year: int | None = None, by: str | None = None
+) -> Form:
+    """The handler objects (异议) to the recorded grade; the final decision then weighs it."""
+    form = find_form(rs, case_id, year)
+    case = rs.load_cases([case_id])[case_id]
+    who = by or case.handler
+    if who != case.handler:
+        raise ReviewError(
+            f"只有承办检察官 {case.handler} 可以提出异议（不是 {who}）",
+            f"only the handler {case.handler} may object (not {who})",
+        )
+    if form.status != "recorded":
+        raise ReviewError(
+            f"案件 {case_id} 的评查表状态为“{_STATUS_ZH[form.status]}”，只能对已登记的等次提出异议",
+            f"the form of {case_id} is {form.status}: only a recorded grade can be objected to",
+        )
+    if not reason.strip():
+        raise ReviewError("异议须写明理由", "an objection needs a reason")
+    now = _now()
+    done = replace(form, status="objected", objection=reason.strip(), updated_at=now)
+    rs.save_form(done)
+    _step(rs, form.year, case_id, "objected", who, now, {"reason": reason.strip()})
+    return done
+
+
+def decide(
+    rs: ReviewSession,
+    policy: ReviewPolicy,
+    case_id: str,
+    *,
+    grade_text: str | None = None,
+    year: int | None = None,
+    by: str | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> tuple[Form, list[ReviewOutcome]]:
+    """Decide the final grade (by default the recorded one) and open the outcomes it calls for."""
+    form = find_form(rs, case_id, year)
+    if form.status not in ("recorded", "objected"):
+        raise ReviewError(
+            f"案件 {case_id} 的评查表状态为“{_STATUS_ZH[form.status]}”，不能作出最终决定",
+            f"the form of {case_id} is {form.status}: it cannot be decided",
+        )
+    case = rs.load_cases([case_id])[case_id]
+    who = by or form.reviewer
+    if who in conflicted(case):
+        raise ReviewError(
+            f"{who} 参与办理、核查或审批了案件 {case_id}，应当回避",
+            f"{who} took part in handling, verifying or approving {case_id} and must recuse",
+        )
+    grade = _grade(policy, grade_text or form.grade or "")
+    _check_grade(policy, form.marks, grade)
+    now = _now()
+    done = replace(form, status="decided", final_grade=grade.code, final_by=who, updated_at=now)
+    rs.save_form(done)
+    detail = {
+        "grade": grade.code,
+        "recorded": form.grade,
+        "objection": form.objection,
+        "note": note,
+    }
+    _step(rs, form.year, case_id, "decided", who, now, detail)
+    opened = _open_outcome(rs, done, case, grade, today or now.date(), who, now)
+    return done, opened
+
+
+def _open_outcome(
+    rs: ReviewSession,
+    form: Form,
+    case: Case,
+    grade: GradeDef,
+    today: dt.date,
+    by: str,
+    now: dt.datetime,
+) -> list[ReviewOutcome]:
+    if grade.outcome is None:
+        return []
+    due = today + dt.timedelta(days=grade.deadline_days) if grade.deadline_days else None
+    evidence = {
+        "form": f"review:{form.year}:{form.case_id}",
+        "grade": grade.code,
+        "score": form.score,
+        "items": [m.as_json() for m in form.marks],
+        "findings": [f["rule"] for f in form.findings],
+        "reviewer": form.reviewer,
+        "decided_by": by,
+    }
+    out = ReviewOutcome(
+        form.year,
+        case.case_id,
+        grade.outcome,
+        case.handler,
+        case.unit,
+        grade.code,
+        due,
+        "open",
+        evidence,
+        now,
+    )
+    rs.add_outcome(out)
+    _step(
+        rs,
+        form.year,
+        case.case_id,
+        "outcome",
+        by,
+        now,
+        {"kind": grade.outcome, "due_on": due.isoformat() if due else None},
+    )
+    return [out]
+
+
+def parse_marks(raw: Any, policy: ReviewPolicy) -> list[Mark]:
+    """Marks from an items file: a JSON list of ``{"item": "procedure.overdue", "note": "…"}``."""
+    known = policy.standards.items()
+    if not isinstance(raw, list):
+        raise ReviewError("评查项目文件应为 JSON 数组", "the items file must hold a JSON array")
+    marks = []
+    for n, entry in enumerate(raw, 1):
+        item = entry.get("item") if isinstance(entry, dict) else None
+        if not isinstance(item, str) or item not in known:
+            raise ReviewError(
+                f"评查项目文件第 {n} 项：未知的评查项目 {item!r}",
+                f"items file, entry {n}: unknown review item {item!r}",
+            )
+        marks.append(Mark(item, str(entry.get("note") or ""), "reviewer"))
+    return marks
+
+
+# -- reverse review, commentary -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReverseItem:
+    case_id: str
+    reason: str  # acquitted | withdrawn | complaint
+    handler: str
+    unit: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "case_id": self.case_id,
+            "reason": self.reason,
+            "handler": self.handler,
+            "unit": self.unit,
+        }
+
+
+def reverse_queue(rs: ReviewSession, policy: ReviewPolicy, year: int) -> list[ReverseItem]:
+    """反向审视: the year's acquittals, withdrawals and complaints, to look back at their handling."""
+    out = []
+    for case in rs.iter_cases():
+        why = reverse_reason(case, policy, year)
+        if why is not None:
+            out.append(ReverseItem(case.case_id, why, case.handler, case.unit))
+    return out
+
+
+def commentary(rs: ReviewSession, policy: ReviewPolicy, year: int) -> dict[str, Any]:
+    """The data of the periodic review commentary (讲评): grades, common problems, objections."""
+    plan = _plan(rs, year)
+    forms = rs.forms(year)
+    items = policy.standards.items()
+    graded = [f for f in forms if f.status == "decided"]
+    problems: dict[str, list[str]] = {}
+    for f in forms:
+        if f.status in ("recorded", "objected", "decided"):
+            for item in sorted({m.item for m in f.marks}):
+                problems.setdefault(item, []).append(f.case_id)
+    by_standard: Counter[str] = Counter()
+    for item, ids in problems.items():
+        by_standard[items[item].standard] += len(ids)
+    kinds = Counter(str(x["kind"]) for f in forms for x in f.findings)
+    return {
+        "year": year,
+        "planned": len(plan.entries),
+        "by_reason": {REASON_ZH[r]: n for r, n in _reasons(plan.entries).items()},
+        "assigned": len(forms),
+        "decided": len(graded),
+        "grades": dict(Counter(f.final_grade for f in graded)),
+        "grade_names": {g.code: g.zh for g in policy.standards.scale.grades},
+        "objections": sum(1 for f in forms if f.objection),
+        "changed_on_objection": sum(1 for f in graded if f.objection and f.final_grade != f.grade),
+        "by_standard": dict(by_standard.most_common()),
+        "common_problems": [
+            {"item": i, "title": items[i].title, "cases": len(ids), "case_ids": ids}
+            for i, ids in sorted(problems.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ],
+        "finding_kinds": dict(kinds.most_common()),
+    }
+
+
+def _reasons(entries: Sequence[PlanEntry]) -> Counter[ReviewReason]:
+    return Counter(e.reason for e in entries)
