@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 
 from jianguan.domain.indicators import Condition, DrillRow, Scalar, Term
 from jianguan.domain.model import Unit, UnitLevel
-from jianguan.services.indicators import CountQuery, Scope, TermCount
+from jianguan.services.indicators import CountQuery, CountRow, Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,46 +203,65 @@ def _columns(terms: Iterable[Term], extra: Iterable[str]) -> set[str]:
     return cols
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    sql: str
-    groups: tuple[tuple[int, ...], ...]  # per UNION branch: the term indexes of its count columns
+def ancestors_sql() -> str:
+    """``ua(unit, anc)``: every unit with itself and each unit above it (depth-guarded: bad data
+    with a cycle in ``parent`` must not loop)."""
+    return (
+        "ua(unit, anc, depth) AS (SELECT code, code, 0 FROM units UNION ALL "
+        "SELECT ua.unit, u.parent, ua.depth + 1 FROM ua JOIN units u ON u.code = ua.anc "
+        "WHERE u.parent IS NOT NULL AND ua.depth < 16)"
+    )
 
 
-def compile_count(d: Dialect, query: CountQuery) -> Compiled:
-    """One statement: per (row kind, cohort) a GROUP BY with one filtered count per term."""
+def compile_count(d: Dialect, query: CountQuery) -> str:
+    """One statement: per (row kind, cohort date) a GROUP BY with a filtered count per term of
+    that kind, glued with UNION ALL (other terms' columns 0) and summed per group, units rolled
+    up the tree when ``unit`` is a dimension. Columns: the group_by values, then t0 … tN."""
     grouped: dict[tuple[str, str], list[int]] = {}
     for i, t in enumerate(query.terms):
         grouped.setdefault((t.count, t.cohort), []).append(i)
-    width = max((len(v) for v in grouped.values()), default=0)
     dims = [g for g in query.group_by if g != "ym"]
+    has_ym = "ym" in query.group_by
     needed = _columns(query.terms, [*dims, "unit"])
     kinds = {t.count for t in query.terms}
-    branches, groups = [], []
-    for g, ((count, cohort), idxs) in enumerate(grouped.items()):
-        keys = [*dims, *([d.ym(cohort)] if "ym" in query.group_by else [])]
-        counts = [f"COUNT(*) FILTER (WHERE {term_sql(query.terms[i])})" for i in idxs]
-        counts += ["0"] * (width - len(idxs))
+    n_terms = len(query.terms)
+    branches = []
+    for (count, cohort), idxs in grouped.items():
+        keys = [*dims, *([f"{d.ym(cohort)} AS ym"] if has_ym else [])]
+        cols = ["0"] * n_terms
+        for i in idxs:
+            cols[i] = f"COUNT(*) FILTER (WHERE {term_sql(query.terms[i])})"
         any_term = " OR ".join(f"({term_sql(query.terms[i])})" for i in idxs)
         where = " AND ".join([*scope_sql(d, cohort, query.scope), f"({any_term})"])
-        select = ", ".join([str(g), *keys, *(f"{c} AS n{j}" for j, c in enumerate(counts))])
-        group = f" GROUP BY {', '.join(str(k + 2) for k in range(len(keys)))}" if keys else ""
+        select = ", ".join([*keys, *(f"{c} AS t{j}" for j, c in enumerate(cols))])
+        group = f" GROUP BY {', '.join(str(k + 1) for k in range(len(keys)))}" if keys else ""
         branches.append(f"SELECT {select} FROM {RELATION[count]} WHERE {where}{group}")
-        groups.append(tuple(idxs))
-    sql = facts_sql(d, kinds, needed) + "\n" + "\nUNION ALL\n".join(branches)
-    return Compiled(sql, tuple(groups))
+    leaf = "leaf AS (" + "\nUNION ALL\n".join(branches) + ")"
+    sums = ", ".join(f"SUM(t{j}) AS t{j}" for j in range(n_terms))
+    outer = [f"leaf.{g}" for g in query.group_by]
+    head = facts_sql(d, kinds, needed)
+    if "unit" in query.group_by:
+        head = head.replace("WITH ", "WITH RECURSIVE " + ancestors_sql() + ",\n", 1)
+        outer[query.group_by.index("unit")] = "COALESCE(ua.anc, leaf.unit)"
+        source = "leaf LEFT JOIN ua ON ua.unit = leaf.unit"
+        if query.scope.units is not None:  # never a partial figure for a unit above the scope
+            inside = ", ".join(literal(u) for u in sorted(query.scope.units)) or "NULL"
+            source += f" WHERE COALESCE(ua.anc, leaf.unit) IN ({inside})"
+    else:
+        source = "leaf"
+    group = f" GROUP BY {', '.join(outer)}" if outer else ""
+    select = ", ".join([*outer, sums])
+    return f"{head},\n{leaf}\nSELECT {select} FROM {source}{group}"
 
 
-def unpack(compiled: Compiled, rows: Iterable[Sequence[object]], n_keys: int) -> list[TermCount]:
-    out: list[TermCount] = []
-    for row in rows:
-        idxs = compiled.groups[int(row[0])]  # type: ignore[call-overload]
-        key = tuple(row[1 : 1 + n_keys])
-        for j, term in enumerate(idxs):
-            n = int(row[1 + n_keys + j])  # type: ignore[call-overload]
-            if n:
-                out.append((term, key, n))  # type: ignore[arg-type]
-    return out
+def unpack(rows: Iterable[Sequence[object]], n_keys: int) -> list[CountRow]:
+    return [
+        (
+            tuple(row[:n_keys]),  # type: ignore[arg-type]
+            tuple(int(n or 0) for n in row[n_keys:]),  # type: ignore[call-overload]
+        )
+        for row in rows
+    ]
 
 
 def compile_drill(d: Dialect, terms: Sequence[Term], scope: Scope) -> str:
@@ -296,11 +315,10 @@ class StoreIndicators:
             self._units = [_unit(r) for r in self._run(UNITS_SQL)]
         return self._units
 
-    def count(self, query: CountQuery) -> list[TermCount]:
+    def count(self, query: CountQuery) -> list[CountRow]:
         if not query.terms:
             return []
-        compiled = compile_count(self.dialect, query)
-        return unpack(compiled, self._run(compiled.sql), len(query.group_by))
+        return unpack(self._run(compile_count(self.dialect, query)), len(query.group_by))
 
     def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
         return drill_rows(self._run(compile_drill(self.dialect, terms, scope))) if terms else []

@@ -32,7 +32,7 @@ from jianguan.adapters.indicator_sql import (
 from jianguan.adapters.store import schema
 from jianguan.domain.indicators import DrillRow, Term
 from jianguan.domain.model import Unit
-from jianguan.services.indicators import CountQuery, Scope, TermCount
+from jianguan.services.indicators import CountQuery, CountRow, Scope
 
 TABLES: tuple[Table, ...] = (
     schema.units,
@@ -271,6 +271,7 @@ class SnapshotIndicators:
                 f"{snapshot_dir}: not a snapshot (no {MANIFEST}); see `jianguan snapshot`"
             )
         self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")  # it would write into our output
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         for table in TABLES:
@@ -287,11 +288,11 @@ class SnapshotIndicators:
             self._units = [_unit(r) for r in self.con.execute(UNITS_SQL).fetchall()]
         return self._units
 
-    def count(self, query: CountQuery) -> list[TermCount]:
+    def count(self, query: CountQuery) -> list[CountRow]:
         if not query.terms:
             return []
-        compiled = compile_count(DUCKDB, query)
-        return unpack(compiled, self.con.execute(compiled.sql).fetchall(), len(query.group_by))
+        rows = self.con.execute(compile_count(DUCKDB, query)).fetchall()
+        return unpack(rows, len(query.group_by))
 
     def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
         if not terms:

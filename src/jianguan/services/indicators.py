@@ -1,18 +1,18 @@
 """Business-management indicators (业务管理): compute them by dimension, and drill to the cases.
 
 The source (an adapter: DuckDB over a Parquet snapshot, or the SQL store itself) counts the
-rows each *term* of the asked indicators matches, grouped by leaf unit and month; this module
-then rolls leaf units up the unit tree (a provincial figure includes every unit below it),
-folds months into quarters or years, and divides. Counts are additive, so rolling up counted
-rows gives exactly what counting the whole subtree would — and keeps the SQL small.
+rows each *term* of the asked indicators matches, grouped by the asked dimensions and month,
+with units rolled up the unit tree when ``unit`` is a dimension (a provincial figure includes
+every unit below it). This module folds months into quarters or years and divides. Counts are
+additive, so the source may roll up counted leaf rows rather than rows themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Protocol
 
 from jianguan.domain.indicators import (
@@ -45,13 +45,16 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class CountQuery:
+    """Count each term, grouped by ``group_by``; with ``unit`` among them, a row's count goes to
+    its unit and to every unit above it (only units in ``scope.units`` when that is given)."""
+
     terms: tuple[Term, ...]
     group_by: tuple[str, ...]  # a subset of SOURCE_DIMS, in that order
     scope: Scope
 
 
-# (index of the term in CountQuery.terms, values of group_by in order, rows counted)
-TermCount = tuple[int, tuple[str | int | None, ...], int]
+# (values of group_by in order, one count per term of the query in order)
+CountRow = tuple[tuple[str | int | None, ...], tuple[int, ...]]
 
 
 class IndicatorSource(Protocol):
@@ -59,8 +62,8 @@ class IndicatorSource(Protocol):
 
     def units(self) -> Sequence[Unit]: ...
 
-    def count(self, query: CountQuery) -> Iterable[TermCount]:
-        """Rows matched by each term, grouped; groups with no row may be left out."""
+    def count(self, query: CountQuery) -> Iterable[CountRow]:
+        """Rows matched by each term, grouped, units rolled up; empty groups may be left out."""
         ...
 
     def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
@@ -109,7 +112,7 @@ def compute(
         for d in SOURCE_DIMS
         if d in dims or (d == "ym" and any(t in dims for t in TIME_DIMENSIONS))
     )
-    counts = _fold(source, CountQuery(terms, group_by, scope), dims, scope)
+    counts = _fold(source, CountQuery(terms, group_by, scope), dims)
     return _rows(indicators, slots, counts, dims)
 
 
@@ -153,67 +156,49 @@ def _terms(
     return tuple(terms), slots
 
 
-def _ancestors(units: Sequence[Unit], allowed: frozenset[str] | None) -> dict[str, list[str]]:
-    """Each unit with itself and every unit above it (within ``allowed`` when given)."""
-    parent = {u.code: u.parent for u in units}
-    out: dict[str, list[str]] = {}
-    for code in parent:
-        chain: list[str] = []
-        here: str | None = code
-        seen = 0
-        while here is not None and seen < 32:  # guards against a cycle in bad data
-            if allowed is None or here in allowed:
-                chain.append(here)
-            here, seen = parent.get(here), seen + 1
-        out[code] = chain
-    return out
-
-
-def _fold(
-    source: IndicatorSource, query: CountQuery, dims: Sequence[str], scope: Scope
-) -> dict[int, dict[Key, int]]:
-    """term index → dims key (in the order of ``dims``) → count, units rolled up, months folded."""
-    ups = _ancestors(source.units(), scope.units) if "unit" in dims else {}
-    out: dict[int, dict[Key, int]] = defaultdict(lambda: defaultdict(int))
+def _fold(source: IndicatorSource, query: CountQuery, dims: Sequence[str]) -> dict[Key, list[int]]:
+    """dims key (in the order of ``dims``) → count per term; months folded into the asked periods."""
     pos = {d: i for i, d in enumerate(query.group_by)}
     time_dims = [d for d in dims if d in TIME_DIMENSIONS]
-    for term, values, n in source.count(query):
-        base: dict[str, str | int] = {
-            d: ("" if values[pos[d]] is None else values[pos[d]])  # type: ignore[misc]
-            for d in dims
-            if d in pos
-        }
+    periods: dict[int, dict[str, str | int]] = {}
+    out: dict[Key, list[int]] = {}
+    for values, counts in source.count(query):
+        here: dict[str, str | int] = {}
         if time_dims:
-            ym = values[pos["ym"]]
-            if ym is None:
-                continue  # no cohort date: not in any period
-            base.update(period_dims(int(ym), time_dims))
-        unit_values = ups.get(str(base["unit"]), [str(base["unit"])]) if "unit" in dims else [None]
-        for u in unit_values:
-            if u is not None:
-                base["unit"] = u
-            out[term][tuple(base[d] for d in dims)] += n
+            ym = int(values[pos["ym"]])  # type: ignore[arg-type]  # the cohort date is never NULL
+            if ym not in periods:
+                periods[ym] = period_dims(ym, time_dims)
+            here = periods[ym]
+        key = tuple(here[d] if d in here else _text(values[pos[d]]) for d in dims)
+        total = out.get(key)
+        if total is None:
+            out[key] = list(counts)
+        else:
+            for i, n in enumerate(counts):
+                total[i] += n
     return out
+
+
+def _text(value: str | int | None) -> str | int:
+    return "" if value is None else value
 
 
 def _rows(
     indicators: Sequence[Indicator],
     slots: Mapping[str, tuple[list[int], list[int]]],
-    counts: Mapping[int, Mapping[Key, int]],
+    counts: Mapping[Key, list[int]],
     dims: Sequence[str],
 ) -> list[IndicatorRow]:
     rows: list[IndicatorRow] = []
+    # one read-only dims mapping per key, shared by the rows of every indicator for that key
+    ordered = [
+        (MappingProxyType(dict(zip(dims, k, strict=True))), n) for k, n in sorted(counts.items())
+    ]
     for ind in indicators:
         num_terms, den_terms = slots[ind.id]
-        keys: set[Key] = set()
-        for t in (*num_terms, *den_terms):
-            keys.update(k for k, n in counts.get(t, {}).items() if n)
-        for key in sorted(keys, key=lambda k: tuple(str(v) for v in k)):
-            num = sum(counts.get(t, {}).get(key, 0) for t in num_terms)
-            den = sum(counts.get(t, {}).get(key, 0) for t in den_terms)
-            rows.append(
-                IndicatorRow(
-                    ind.id, dict(zip(dims, key, strict=True)), num, den, ind.value(num, den)
-                )
-            )
+        for key_dims, n in ordered:
+            num = sum([n[t] for t in num_terms])
+            den = sum([n[t] for t in den_terms])
+            if num or den:
+                rows.append(IndicatorRow(ind.id, key_dims, num, den, ind.value(num, den)))
     return rows
