@@ -129,3 +129,28 @@ def test_case_officer_filters_escalates_and_switches_language(
     expect(page.locator("h1")).to_have_text("Cases")
     shot(page, "07-cases-en")
     page.close()
+
+
+def test_drill_from_an_indicator_to_its_cases(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    log_in(page, server, web_data.users["chief_city_a"].id)
+    expect(page.locator("#open-cases")).to_be_visible()
+    page.goto(f"{server}/indicators")
+    expect(page.locator("#indicators tbody tr").first).to_be_visible()
+    shot(page, "08-indicators")
+    page.click("#indicators a[href^='/indicators/on_time_rate?']")
+    expect(page.locator("#funnel-chart[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#trend-chart[data-ready='1']")).to_have_count(1)
+    shot(page, "09-indicator-trend-funnel")
+    number = page.locator("#trend a.drill").first
+    clicked = int(number.inner_text())
+    number.click()
+    expect(page.locator("#drill-count")).to_have_attribute("data-rows", str(clicked))
+    shot(page, "10-drill-cases")
+    first_case = page.locator("#drill-cases a").first
+    case_id = first_case.inner_text()
+    first_case.click()
+    expect(page.locator("#case-title")).to_contain_text(case_id)
+    page.close()

@@ -192,3 +192,22 @@ def test_escalation_is_for_case_officers_and_is_audited(app: FastAPI, web_data: 
         actors = list(conn.scalars(q))
     engine.dispose()
     assert actors == [web_data.users["officer_a"].id]
+
+
+@pytest.mark.parametrize("label", ["officer_a", "chief_city_a", "officer_province"])
+def test_indicator_drill_down_stays_in_scope_and_matches_the_number(
+    app: FastAPI, web_data: WebData, label: str
+) -> None:
+    client = TestClient(app)
+    login(client, web_data.users[label].id)
+    scope = scope_of(web_data, label)
+    unit_of = {c: u for u, ids in web_data.cases_by_unit.items() for c in ids}
+    figures = {f["id"]: f for f in client.get("/api/indicators").json()}
+    checked = 0
+    for ind in ("on_time_rate", "non_arrest_rate", "return_rate"):
+        for part in ("numerator", "denominator"):
+            drill = client.get(f"/api/indicators/{ind}/cases", params={"part": part}).json()
+            assert drill["rows"] == figures[ind][part]
+            assert {unit_of[c] for c in drill["cases"]} <= scope
+            checked += drill["rows"]
+    assert checked > 0

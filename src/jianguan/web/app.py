@@ -21,10 +21,11 @@ from jianguan.adapters.powers_file import load_powers
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.gates import GateRefused
+from jianguan.domain.indicators import IndicatorError
 from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import PasswordHasher
-from jianguan.web import api, pages
+from jianguan.web import analysis, api, pages
 from jianguan.web.auth import NeedLogin
 from jianguan.web.render import render, render_error
 
@@ -90,7 +91,9 @@ def create_app(config: WebConfig) -> FastAPI:
         )
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     app.include_router(api.router)
+    app.include_router(analysis.api)
     app.include_router(pages.router)
+    app.include_router(analysis.pages)
 
     @app.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:
@@ -110,6 +113,13 @@ def create_app(config: WebConfig) -> FastAPI:
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": "操作被拒绝 / refused", "missing": missing}, 409)
         return render(request, "refused.html", {"missing": exc.missing, "user": None}, 409)
+
+    @app.exception_handler(IndicatorError)
+    async def bad_indicator(request: Request, exc: IndicatorError) -> Response:
+        message = f"{exc.zh} / {exc.en}"
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": message}, status_code=422)
+        return render(request, "error.html", {"status": 422, "key": message, "user": None}, 422)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:

@@ -78,6 +78,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "accept": ("采纳", "Accept"),
     "decline": ("不采纳（须说明理由）", "Decline (give the reason)"),
     "reason": ("理由", "Reason"),
+    "indicators": ("业务指标", "Indicators"),
+    "indicator": ("指标", "Indicator"),
+    "value": ("数值", "Value"),
+    "numerator": ("分子", "Numerator"),
+    "denominator": ("分母", "Denominator"),
+    "from": ("起始月", "From"),
+    "to": ("截止月", "To"),
+    "month": ("月份", "Month"),
+    "trend": ("趋势", "Trend"),
+    "funnel": ("漏斗图（控制限比较，不排名）", "Funnel plot (control limits, no ranking)"),
+    "flag": ("判断", "Flag"),
+    "rows": ("计数", "Counted rows"),
+    "no_ranking": (
+        "仅作比较与提示，不作排名（一取消三不再）",
+        "for comparison only, never a ranking",
+    ),
     "no_opinions": ("没有待答复的会诊意见", "no open consultation opinion"),
 }
 

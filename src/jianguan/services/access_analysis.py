@@ -1,0 +1,58 @@
+"""Indicators, drill-down and funnel comparisons within the user's scope (issue 7 on issue 6).
+
+The indicator engine counts over whatever units it is given; here the unit is always the user's
+own, so its figures, its drill-down to cases and its funnel cover their unit and the units below
+it, never more. A drill-down's cases are then read through the scoped case page like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from jianguan.domain.comparison import Funnel
+from jianguan.domain.indicators import Catalogue, DrillRow, IndicatorRow
+from jianguan.services.access import Principal
+from jianguan.services.comparison import compare
+from jianguan.services.indicators import IndicatorSource, compute, drill
+
+
+def indicators(
+    source: IndicatorSource,
+    catalogue: Catalogue,
+    p: Principal,
+    by: Sequence[str],
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[IndicatorRow]:
+    return compute(source, catalogue, ids, by, date_from, date_to, p.person.unit)
+
+
+def indicator_cases(
+    source: IndicatorSource,
+    catalogue: Catalogue,
+    p: Principal,
+    indicator: str,
+    part: str,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[DrillRow]:
+    """The (case, suspect) rows behind one side of an indicator in the user's units."""
+    rows = drill(source, catalogue, indicator, part, date_from, date_to, p.person.unit)
+    return rows
+
+
+def funnel_of(
+    source: IndicatorSource,
+    catalogue: Catalogue,
+    p: Principal,
+    indicator: str,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Funnel:
+    """Units under the user's own compared on a funnel plot (never ranked)."""
+    return compare(
+        source, catalogue, indicator, by="unit", date_from=date_from, date_to=date_to,
+        unit=p.person.unit,
+    )  # fmt: skip
