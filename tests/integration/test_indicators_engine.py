@@ -235,3 +235,15 @@ def test_cli_json_and_errors(snapshot: Path) -> None:
     res = run(cli, ["indicators", "--snapshot", str(snapshot.parent / "missing")])
     assert res.exit_code != 0
     assert "snapshot" in res.output
+
+
+def test_demo_prints_headline_indicators_of_the_province(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIANGUAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("JIANGUAN_DATABASE_URL", raising=False)
+    res = CliRunner().invoke(cli, ["demo", "--cases", "600"])
+    assert res.exit_code == 0, res.output
+    assert "主要业务指标（440000，含下级院）" in res.output
+    for name in ("不捕率", "不诉率", "认罪认罚从宽制度适用率", "案-件比"):
+        assert name in res.output

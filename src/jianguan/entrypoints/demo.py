@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 
 from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.indicator_sql import StoreIndicators
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.model import CaseCategory
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
+from jianguan.entrypoints.indicators_cli import print_headline
 from jianguan.entrypoints.messages import pad
 from jianguan.entrypoints.monitor_cli import (
     finding_counts,
@@ -63,6 +65,7 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
     with store.session() as s:
         counts, by_category = s.counts(), s.cases_by_category()
     _print_summary(c, counts, by_category)
+    print_headline(c, StoreIndicators(store.engine))
     _monitor(c, store, data_dir)
     store.close()
 

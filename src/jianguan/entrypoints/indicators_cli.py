@@ -305,3 +305,29 @@ def snapshot_cmd(c: Context, out_dir: Path, dataset: Path | None, db_url: str | 
             f"{counts.get('suspects', 0)} suspects, {counts.get('events', 0)} events",
         )
     )
+
+
+HEADLINE = (
+    "non_arrest_rate",
+    "non_prosecution_rate",
+    "plea_leniency_rate",
+    "non_prosecution_after_arrest_rate",
+    "case_proceeding_ratio",
+    "line_structure",
+)
+
+
+def print_headline(c: Context, source: IndicatorSource) -> None:
+    """A few headline indicators of each provincial unit, by year (for `jianguan demo`)."""
+    cat = default_catalogue()
+    provinces = [u.code for u in source.units() if u.level.value == "provincial"]
+    for code in provinces:
+        rows = compute(source, cat, HEADLINE, ("unit", "year"), unit=code)
+        rows = [r for r in rows if r.dims["unit"] == code]
+        click.echo(
+            c.say(
+                f"\n主要业务指标（{code}，含下级院）：",
+                f"\nheadline indicators ({code} and below):",
+            )
+        )
+        print_rows(c, cat, rows, ("year",))
