@@ -153,4 +153,8 @@ def test_drill_from_an_indicator_to_its_cases(
     case_id = first_case.inner_text()
     first_case.click()
     expect(page.locator("#case-title")).to_contain_text(case_id)
+    page.goto(f"{server}/quality")
+    expect(page.locator("#issue-table")).to_be_visible(timeout=60_000)
+    expect(page.locator("#anomaly-table")).to_be_visible(timeout=60_000)
+    shot(page, "11-data-quality")
     page.close()

@@ -211,3 +211,19 @@ def test_indicator_drill_down_stays_in_scope_and_matches_the_number(
             assert {unit_of[c] for c in drill["cases"]} <= scope
             checked += drill["rows"]
     assert checked > 0
+
+
+@pytest.mark.parametrize("label", ["officer_a", "chief_city_a"])
+def test_data_quality_and_anomalies_stay_in_scope(
+    app: FastAPI, web_data: WebData, label: str
+) -> None:
+    client = TestClient(app)
+    login(client, web_data.users[label].id)
+    scope = scope_of(web_data, label)
+    unit_of = {c: u for u, ids in web_data.cases_by_unit.items() for c in ids}
+    issues = client.get("/api/quality/issues").json()
+    assert {i["unit"] for i in issues} <= scope
+    assert {unit_of[i["case_id"]] for i in issues} <= scope
+    found = client.get("/api/anomalies").json()
+    assert {a["unit"] for a in found} <= scope
+    assert {unit_of[c] for a in found for c in a["case_ids"]} <= scope

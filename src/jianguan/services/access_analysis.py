@@ -10,11 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.comparison import Funnel
+from jianguan.domain.dataquality import Issue
 from jianguan.domain.indicators import Catalogue, DrillRow, IndicatorRow
 from jianguan.services.access import Principal
+from jianguan.services.anomalies import Anomaly, anomalies_in_store
 from jianguan.services.comparison import compare
+from jianguan.services.dataquality import check_store
 from jianguan.services.indicators import IndicatorSource, compute, drill
+from jianguan.services.ports import StoreSession
 
 
 def indicators(
@@ -56,3 +61,13 @@ def funnel_of(
         source, catalogue, indicator, by="unit", date_from=date_from, date_to=date_to,
         unit=p.person.unit,
     )  # fmt: skip
+
+
+def data_quality(session: StoreSession, p: Principal) -> list[Issue]:
+    """Data-quality issues of the cases of the user's units (duplicates looked for everywhere)."""
+    return check_store(session, p.person.unit)
+
+
+def anomalies(session: StoreSession, calendar: WorkCalendar, p: Principal) -> list[Anomaly]:
+    """Business anomalies (level shifts, sudden drops, month-end pile-ups) in the user's units."""
+    return anomalies_in_store(session, calendar, unit=p.person.unit)

@@ -25,7 +25,7 @@ from jianguan.domain.indicators import IndicatorError
 from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import PasswordHasher
-from jianguan.web import analysis, api, pages
+from jianguan.web import analysis, api, pages, quality
 from jianguan.web.auth import NeedLogin
 from jianguan.web.render import render, render_error
 
@@ -92,8 +92,10 @@ def create_app(config: WebConfig) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     app.include_router(api.router)
     app.include_router(analysis.api)
+    app.include_router(quality.api)
     app.include_router(pages.router)
     app.include_router(analysis.pages)
+    app.include_router(quality.pages)
 
     @app.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:

@@ -94,6 +94,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "仅作比较与提示，不作排名（一取消三不再）",
         "for comparison only, never a ranking",
     ),
+    "quality": ("数据质量", "Data quality"),
+    "issues": ("数据质量问题", "Data-quality issues"),
+    "anomalies": ("业务异常（溯源到案件）", "Anomalies (traced to their cases)"),
+    "loading": ("正在检查…", "checking…"),
+    "kind": ("类型", "Kind"),
+    "check": ("检查项", "Check"),
+    "related": ("相关案件", "Related cases"),
+    "period": ("期间", "Period"),
+    "shown_first": ("最多显示前 1000 条", "at most the first 1,000 are shown"),
     "no_opinions": ("没有待答复的会诊意见", "no open consultation opinion"),
 }
 
