@@ -410,29 +410,38 @@ def recusal_breaches(case: Case, reviewer: Person, mode: ReviewMode, org: Org) -
     return out
 
 
-def _remote_units(case_unit: Unit, org: Org, own: frozenset[str]) -> list[str]:
-    """Other units at the case unit's level: those under the same upper unit first, else any."""
-    same_level = [u for u in org.units.values() if u.level is case_unit.level and u.code not in own]
-    siblings = [u.code for u in same_level if u.parent == case_unit.parent]
-    return siblings or [u.code for u in same_level]
-
-
-def reviewer_pool(case: Case, mode: ReviewMode, org: Org, roles: Collection[Role]) -> list[Person]:
-    """The people who may review ``case`` in ``mode``, by id; every one passes the recusal rules."""
-    _, own = org.handler_place(case)
-    unit = org.units.get(case.unit)
-    if mode is ReviewMode.CROSS:
-        units = own
-    elif mode is ReviewMode.ESCALATED:
-        units = frozenset({unit.parent}) if unit is not None and unit.parent else frozenset()
-    else:
-        units = frozenset(_remote_units(unit, org, own)) if unit is not None else frozenset()
-    pool = [
+def _placed(
+    units: Iterable[str], case: Case, mode: ReviewMode, org: Org, roles: Collection[Role]
+) -> list[Person]:
+    return [
         p
         for code in units
         for p in org.by_unit.get(code, ())
         if p.role in roles and not recusal_breaches(case, p, mode, org)
     ]
+
+
+def reviewer_pool(case: Case, mode: ReviewMode, org: Org, roles: Collection[Role]) -> list[Person]:
+    """The people who may review ``case`` in ``mode``, by id; every one passes the recusal rules.
+
+    cross: the handler's own unit, other departments; escalated: the upper unit; remote: other
+    units at the same level, those under the same upper unit first (异地 within the province when
+    possible), any other unit at that level when none of those has an eligible reviewer.
+    """
+    _, own = org.handler_place(case)
+    unit = org.units.get(case.unit)
+    if mode is ReviewMode.CROSS:
+        pool = _placed(sorted(own), case, mode, org, roles)
+    elif unit is None:
+        pool = []
+    elif mode is ReviewMode.ESCALATED:
+        pool = _placed([unit.parent] if unit.parent else [], case, mode, org, roles)
+    else:
+        peers = [u for u in org.units.values() if u.level is unit.level and u.code not in own]
+        near = [u.code for u in peers if u.parent == unit.parent]
+        pool = _placed(near, case, mode, org, roles) or _placed(
+            [u.code for u in peers if u.parent != unit.parent], case, mode, org, roles
+        )
     return sorted(pool, key=lambda p: p.id)
 
 
