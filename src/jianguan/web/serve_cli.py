@@ -17,6 +17,7 @@ from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.accounts import UnknownPerson, set_password
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing easily misread
 
 
 def demo_people(store: SqlStore) -> list[Person]:
@@ -55,7 +56,7 @@ def make_demo_accounts(store: SqlStore) -> list[tuple[Person, str]]:
     hasher = Argon2Hasher()
     out = []
     for person in demo_people(store):
-        password = secrets.token_urlsafe(9)
+        password = "".join(secrets.choice(ALPHABET) for _ in range(12))
         with store.session() as s:
             set_password(SqlWeb(s), hasher, person.id, person.id, password)
         out.append((person, password))
