@@ -177,6 +177,8 @@ def test_escalation_is_for_case_officers_and_is_audited(app: FastAPI, web_data: 
     prosecutor = TestClient(app)
     p_csrf = login(prosecutor, web_data.users["prosecutor_a"].id)
     assert prosecutor.post(path, headers={"X-CSRF-Token": p_csrf}).status_code == 403
+    assert 'class="escalate"' not in prosecutor.get("/ledger?mine=false").text
+    assert 'class="escalate"' in officer.get("/ledger?status=open").text
     r = officer.post(path, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text
     assert (r.json()["escalation"], r.json()["status"]) == ("督促", "notified")

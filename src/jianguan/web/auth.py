@@ -17,7 +17,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request, Response
 
 from jianguan.adapters.store.web_sql import SqlWeb
-from jianguan.services.access import Principal, principal_for
+from jianguan.services.access import LEDGER_ROLES, Principal, principal_for
 from jianguan.services.accounts import SESSION_LIFETIME, current_session
 
 if TYPE_CHECKING:
@@ -43,6 +43,10 @@ class User:
     @property
     def person_id(self) -> str:
         return self.principal.person.id
+
+    @property
+    def may_escalate(self) -> bool:
+        return self.principal.person.role in LEDGER_ROLES
 
 
 def web_of(request: Request) -> Web:

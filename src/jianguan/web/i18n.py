@@ -65,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "by_severity": ("按严重程度", "By severity"),
     "by_level": ("按处置级别", "By escalation"),
     "language": ("English", "中文"),
+    "first_found": ("首次发现", "First found"),
     "refused": ("操作被拒绝，尚缺：", "Refused; still missing:"),
     "gate_close": ("每案必检：办结前须满足", "Every case checked: before closing"),
     "gate_archive": ("每案必检：归档前须满足", "Every case checked: before archiving"),
@@ -114,6 +115,16 @@ STATUS: dict[str, tuple[str, str]] = {
     "active": ("未办结（待处理+已通知）", "active (open + notified)"),
 }
 
+EVENT_ZH = {
+    "received": "受理", "assigned": "分案", "counsel_notified": "告知委托辩护人权利",
+    "victim_notified": "告知被害人权利", "legal_aid_requested": "通知法律援助",
+    "questioned": "讯问", "returned_for_investigation": "退回补充侦查", "retransferred": "重新移送",
+    "extension_approved": "批准延长", "custody_changed": "变更强制措施", "family_notified": "通知家属",
+    "consultation_opinion": "会诊意见", "consultation_answered": "答复会诊意见", "self_check": "自检",
+    "verification": "复核", "approval": "审批", "decided": "作出决定", "closed": "办结",
+    "archived": "归档",
+}  # fmt: skip
+
 LEVEL_EN = {"提醒": "reminder", "督促": "urging", "通报": "notice"}
 
 CATEGORY: dict[str, tuple[str, str]] = {
@@ -146,6 +157,9 @@ class Words:
     def category(self, value: str) -> str:
         pair = CATEGORY.get(value)
         return pair[self._i] if pair else value
+
+    def event(self, value: str) -> str:
+        return value if self._i else EVENT_ZH.get(value, value)
 
     def say(self, zh: str, en: str) -> str:
         return en if self._i else zh
