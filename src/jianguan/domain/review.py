@@ -396,28 +396,45 @@ class Org:
         return dept, frozenset(own)
 
 
+@dataclass(frozen=True, slots=True)
+class Recusal:
+    """Who and where a case's reviewer may not come from, worked out once per case."""
+
+    took_part: frozenset[str]  # handler, decision maker, verifiers, approvers
+    own_units: frozenset[str]  # the case's unit and the handler's
+    departments: frozenset[str]  # the case's department and the handler's
+
+    @classmethod
+    def of(cls, case: Case, org: Org) -> Recusal:
+        dept, own = org.handler_place(case)
+        return cls(conflicted(case), own, frozenset({dept, case.department}))
+
+    def breaches(self, reviewer: Person, mode: ReviewMode) -> list[str]:
+        """Why ``reviewer`` may not review the case in ``mode`` (empty: they may)."""
+        out = []
+        if reviewer.id in self.took_part:
+            out.append("participant")
+        if mode is ReviewMode.CROSS:
+            if reviewer.unit in self.own_units and reviewer.department in self.departments:
+                out.append("same_department")
+        elif reviewer.unit in self.own_units:
+            out.append("same_unit")
+        return out
+
+
 def recusal_breaches(case: Case, reviewer: Person, mode: ReviewMode, org: Org) -> list[str]:
     """Why ``reviewer`` may not review ``case`` in ``mode`` (empty: they may)."""
-    out = []
-    if reviewer.id in conflicted(case):
-        out.append("participant")  # handler, decision maker, verifier or approver
-    dept, own_units = org.handler_place(case)
-    if mode is ReviewMode.CROSS:
-        if reviewer.unit in own_units and reviewer.department in (dept, case.department):
-            out.append("same_department")
-    elif reviewer.unit in own_units:
-        out.append("same_unit")
-    return out
+    return Recusal.of(case, org).breaches(reviewer, mode)
 
 
 def _placed(
-    units: Iterable[str], case: Case, mode: ReviewMode, org: Org, roles: Collection[Role]
+    units: Iterable[str], bar: Recusal, mode: ReviewMode, org: Org, roles: Collection[Role]
 ) -> list[Person]:
     return [
         p
         for code in units
         for p in org.by_unit.get(code, ())
-        if p.role in roles and not recusal_breaches(case, p, mode, org)
+        if p.role in roles and not bar.breaches(p, mode)
     ]
 
 
@@ -428,19 +445,20 @@ def reviewer_pool(case: Case, mode: ReviewMode, org: Org, roles: Collection[Role
     units at the same level, those under the same upper unit first (异地 within the province when
     possible), any other unit at that level when none of those has an eligible reviewer.
     """
-    _, own = org.handler_place(case)
+    bar = Recusal.of(case, org)
+    own = bar.own_units
     unit = org.units.get(case.unit)
     if mode is ReviewMode.CROSS:
-        pool = _placed(sorted(own), case, mode, org, roles)
+        pool = _placed(sorted(own), bar, mode, org, roles)
     elif unit is None:
         pool = []
     elif mode is ReviewMode.ESCALATED:
-        pool = _placed([unit.parent] if unit.parent else [], case, mode, org, roles)
+        pool = _placed([unit.parent] if unit.parent else [], bar, mode, org, roles)
     else:
         peers = [u for u in org.units.values() if u.level is unit.level and u.code not in own]
         near = [u.code for u in peers if u.parent == unit.parent]
-        pool = _placed(near, case, mode, org, roles) or _placed(
-            [u.code for u in peers if u.parent != unit.parent], case, mode, org, roles
+        pool = _placed(near, bar, mode, org, roles) or _placed(
+            [u.code for u in peers if u.parent != unit.parent], bar, mode, org, roles
         )
     return sorted(pool, key=lambda p: p.id)
 
