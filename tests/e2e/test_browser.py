@@ -14,7 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.integration.web_support import PASSWORD, WebData, app, web_data
+from tests.integration.web_support import PASSWORD, REVIEW_YEAR, WebData, app, web_data
 
 __all__ = ["app", "web_data"]
 
@@ -157,4 +157,21 @@ def test_drill_from_an_indicator_to_its_cases(
     expect(page.locator("#issue-table")).to_be_visible(timeout=60_000)
     expect(page.locator("#anomaly-table")).to_be_visible(timeout=60_000)
     shot(page, "11-data-quality")
+    page.close()
+
+
+def test_review_workbench_lists_the_forms_of_the_unit(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    log_in(page, server, web_data.users["head_a"].id)
+    expect(page.locator("#open-cases")).to_be_visible()
+    page.goto(f"{server}/review?year={REVIEW_YEAR}")
+    link = page.locator("#review-forms tbody a").first
+    expect(link).to_be_visible()
+    shot(page, "12-review-forms")
+    case_id = link.inner_text()
+    link.click()
+    expect(page.locator("#review-title")).to_contain_text(case_id)
+    shot(page, "13-review-form")
     page.close()

@@ -14,16 +14,21 @@ from fastapi.testclient import TestClient
 
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.passwords import Argon2Hasher
+from jianguan.adapters.review_file import load_review_policy
+from jianguan.adapters.store.review_sql import ReviewSql
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.adapters.store.web_sql import SqlWeb
 from jianguan.domain.model import Person, Role, Unit, UnitLevel
+from jianguan.domain.review import ReviewMode
 from jianguan.entrypoints.monitor_cli import monitor_and_record
+from jianguan.services import review
 from jianguan.services.accounts import set_password
 from jianguan.services.importing import import_dataset
 from jianguan.synth import generate
 from jianguan.web.app import WebConfig, create_app
 
 PASSWORD = "correct-horse-42"
+REVIEW_YEAR = 2025
 HASHER = Argon2Hasher(fast=True)
 
 
@@ -54,6 +59,10 @@ def build(folder: Path, cases: int = 1500) -> WebData:
     feed.close()
     assert not report.errors
     findings, _ = monitor_and_record(store, as_of)
+    with store.session() as s:  # a review plan for the year, with reviewers assigned
+        rs, policy = ReviewSql(s), load_review_policy(None)
+        review.make_plan(rs, policy, REVIEW_YEAR, sampling=policy.sampling, seed="web")
+        review.assign(rs, policy, REVIEW_YEAR, ReviewMode.CROSS)
     with store.session() as s:
         units, people = s.units(), s.people()
         heads = {c.case_id: (c.unit, c.handler) for c in s.iter_cases()}

@@ -18,6 +18,7 @@ from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.passwords import Argon2Hasher
 from jianguan.adapters.period_file import default_periods
 from jianguan.adapters.powers_file import load_powers
+from jianguan.adapters.review_file import load_review_policy
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.gates import GateRefused
@@ -25,7 +26,8 @@ from jianguan.domain.indicators import IndicatorError
 from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import PasswordHasher
-from jianguan.web import analysis, api, pages, quality
+from jianguan.services.review import ReviewError
+from jianguan.web import analysis, api, pages, quality, review
 from jianguan.web.auth import NeedLogin
 from jianguan.web.render import render, render_error
 
@@ -53,6 +55,7 @@ class Web:
         self.monitoring = default_rules()
         self.checks = default_selfcheck_rules()
         self.powers = load_powers(config.data_dir)
+        self.review_policy = load_review_policy(config.data_dir)
 
     @property
     def hasher(self) -> PasswordHasher:
@@ -93,9 +96,11 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(api.router)
     app.include_router(analysis.api)
     app.include_router(quality.api)
+    app.include_router(review.api)
     app.include_router(pages.router)
     app.include_router(analysis.pages)
     app.include_router(quality.pages)
+    app.include_router(review.pages)
 
     @app.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:
@@ -115,6 +120,13 @@ def create_app(config: WebConfig) -> FastAPI:
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": "操作被拒绝 / refused", "missing": missing}, 409)
         return render(request, "refused.html", {"missing": exc.missing, "user": None}, 409)
+
+    @app.exception_handler(ReviewError)
+    async def review_refused(request: Request, exc: ReviewError) -> Response:
+        message = f"{exc.zh} / {exc.en}"
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": message, "zh": exc.zh, "en": exc.en}, status_code=409)
+        return render(request, "error.html", {"status": 409, "key": message, "user": None}, 409)
 
     @app.exception_handler(IndicatorError)
     async def bad_indicator(request: Request, exc: IndicatorError) -> Response:

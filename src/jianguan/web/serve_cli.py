@@ -119,7 +119,7 @@ def serve_cmd(
                 f"  {person.id:<12} {password:<14} {person.name} · {person.role.value} · {person.unit}"
             )
     secure = host not in LOOPBACK if secure_cookies is None else secure_cookies
-    app = create_app(WebConfig(url, secure_cookies=secure, as_of=day))
+    app = create_app(WebConfig(url, secure_cookies=secure, as_of=day, data_dir=c.settings.data_dir))
     shown = f"[{host}]" if ":" in host else host
     click.echo(
         c.say(

@@ -1,0 +1,178 @@
+"""Review workbench (案件质量评查): my forms, the form, record a grade, object, decide."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+
+from jianguan.adapters.store.review_sql import ReviewSql
+from jianguan.domain.review import ReviewPolicy
+from jianguan.services import access_review as reviews
+from jianguan.services.access_review import DECIDE_ROLES, FormView
+from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user, web_of
+from jianguan.web.render import render
+
+Year = Annotated[int | None, Query(ge=1949, le=2999)]
+
+
+def policy(request: Request) -> ReviewPolicy:
+    return web_of(request).review_policy
+
+
+class FormOut(BaseModel):
+    year: int
+    case_id: str
+    unit: str
+    handler: str
+    standing: str  # reviewer | handler | oversight: why this user sees the form
+    form: dict[str, Any]
+
+
+class GradeIn(BaseModel):
+    grade: str
+
+
+class ObjectionIn(BaseModel):
+    reason: str
+
+
+class DecisionIn(BaseModel):
+    grade: str | None = None  # default: the recorded grade
+    note: str = ""
+
+
+def _out(v: FormView) -> FormOut:
+    return FormOut(
+        year=v.form.year,
+        case_id=v.form.case_id,
+        unit=v.unit,
+        handler=v.handler,
+        standing=v.standing,
+        form=v.form.as_json(),
+    )
+
+
+def _year(request: Request, year: int | None) -> int:
+    return year or web_of(request).today().year
+
+
+def list_forms(request: Request, user: User, year: int) -> list[FormView]:
+    with web_of(request).store.session() as s:
+        return reviews.forms_for(ReviewSql(s), user.principal, year)
+
+
+def one_form(request: Request, user: User, year: int, case_id: str) -> FormView:
+    with web_of(request).store.session() as s:
+        return reviews.form_for(ReviewSql(s), user.principal, year, case_id)
+
+
+def act(request: Request, user: User, year: int, case_id: str, action: str, **kw: str) -> None:
+    with web_of(request).store.session() as s:
+        rs, p = ReviewSql(s), user.principal
+        if action == "record":
+            reviews.record(rs, policy(request), p, year, case_id, kw["grade"])
+        elif action == "object":
+            reviews.object_to(rs, p, year, case_id, kw["reason"])
+        else:
+            reviews.decide(
+                rs, policy(request), p, year, case_id, kw.get("grade"), kw.get("note", "")
+            )
+
+
+# -- API ------------------------------------------------------------------------------------------
+
+api = APIRouter(prefix="/api/reviews", tags=["review"])
+ApiUser = Annotated[User, Depends(api_user)]
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"description": "未登录 / not logged in"},
+    404: {"description": "无此评查表或不在范围内 / no such form in your reach"},
+}
+CHANGE: dict[int | str, dict[str, object]] = {
+    **ERRORS,
+    403: {"description": "CSRF or role"},
+    409: {"description": "评查流程拒绝 / refused by the review"},
+}
+
+
+@api.get("", responses=ERRORS)
+def api_forms(request: Request, user: ApiUser, year: Year = None) -> list[FormOut]:
+    """The year's review forms this user reviews, handles or oversees."""
+    return [_out(v) for v in list_forms(request, user, _year(request, year))]
+
+
+@api.get("/{year}/{case_id}", responses=ERRORS)
+def api_form(request: Request, user: ApiUser, year: int, case_id: str) -> FormOut:
+    return _out(one_form(request, user, year, case_id))
+
+
+@api.post("/{year}/{case_id}/record", responses=CHANGE)
+def api_record(request: Request, user: ApiUser, year: int, case_id: str, body: GradeIn) -> FormOut:
+    api_csrf(request, user)
+    act(request, user, year, case_id, "record", grade=body.grade)
+    return _out(one_form(request, user, year, case_id))
+
+
+@api.post("/{year}/{case_id}/object", responses=CHANGE)
+def api_object(
+    request: Request, user: ApiUser, year: int, case_id: str, body: ObjectionIn
+) -> FormOut:
+    api_csrf(request, user)
+    act(request, user, year, case_id, "object", reason=body.reason)
+    return _out(one_form(request, user, year, case_id))
+
+
+@api.post("/{year}/{case_id}/decide", responses=CHANGE)
+def api_decide(
+    request: Request, user: ApiUser, year: int, case_id: str, body: DecisionIn
+) -> FormOut:
+    api_csrf(request, user)
+    act(request, user, year, case_id, "decide", grade=body.grade or "", note=body.note)
+    return _out(one_form(request, user, year, case_id))
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+pages = APIRouter(include_in_schema=False)
+PageUser = Annotated[User, Depends(page_user)]
+
+
+@pages.get("/review", response_class=HTMLResponse)
+def page_forms(request: Request, user: PageUser, year: Year = None) -> Response:
+    y = _year(request, year)
+    views = list_forms(request, user, y)
+    return render(request, "review.html", {"user": user, "year": y, "views": views})
+
+
+@pages.get("/review/{year}/{case_id}", response_class=HTMLResponse)
+def page_form(request: Request, user: PageUser, year: int, case_id: str) -> Response:
+    v = one_form(request, user, year, case_id)
+    may_decide = (
+        v.standing == "oversight"
+        and v.form.status in ("recorded", "objected")
+        and user.principal.person.role in DECIDE_ROLES
+    )
+    grades = policy(request).standards.scale.grades
+    context = {"user": user, "v": v, "may_decide": may_decide, "grades": grades}
+    return render(request, "review_form.html", context)
+
+
+@pages.post("/review/{year}/{case_id}/{action}")
+def page_act(
+    request: Request,
+    user: PageUser,
+    year: int,
+    case_id: str,
+    action: str,
+    csrf: Annotated[str, Form()] = "",
+    grade: Annotated[str, Form(max_length=32)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(user, csrf)
+    if action not in ("record", "object", "decide"):
+        return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)
+    act(request, user, year, case_id, action, grade=grade, reason=reason, note=note)
+    return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)
