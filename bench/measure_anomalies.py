@@ -81,6 +81,23 @@ def side_effect(a: Anomaly, truth: list[dict[str, object]]) -> bool:
                and _month_gap(a.period, str(t["period"])) <= 2 for t in truth)  # fmt: skip
 
 
+def tests_made(cases: list[Case]) -> tuple[int, int]:
+    """(unit series judged for shifts and drops, unit-months judged for padding) — the
+    denominators of the false-alarm rates."""
+    received: Counter[tuple[str, tuple[int, int]]] = Counter()
+    decided: Counter[tuple[str, tuple[int, int]]] = Counter()
+    for c in cases:
+        received[(c.unit, (c.received_on.year, c.received_on.month))] += 1
+        if c.decision is not None:
+            decided[(c.unit, (c.decision.on.year, c.decision.on.month))] += 1
+    months = len({m for _, m in received})
+    per_unit: Counter[str] = Counter()
+    for (unit, _), n in received.items():
+        per_unit[unit] += n
+    series = sum(1 for n in per_unit.values() if n / months >= 5)
+    return 2 * series, sum(1 for n in decided.values() if n >= 20)
+
+
 def _card(folder: Path) -> set[str]:
     """Cases planted with an incomplete card (defects.jsonl): real issues, not false alarms."""
     rows = [orjson.loads(x) for x in (folder / "defects.jsonl").read_bytes().splitlines()]
@@ -100,6 +117,10 @@ def run(seed: int, n: int, workers: int, tmp: Path) -> dict[str, object]:
         anomalies = find_anomalies(cases, cal)
         issues = check_all(cases)
         out[name] = (anomalies, issues, time.perf_counter() - began, len(cases))
+        if name == "clean":
+            series, unit_months = tests_made(cases)
+            print(f"  seed {seed}: clean set judged {series} unit series (shifts, drops), "
+                  f"{unit_months} unit-months (padding)")  # fmt: skip
     p_anoms, p_issues, *_ = out["planted"]  # type: ignore[misc]
     hits: Counter[str] = Counter()
     plants: Counter[str] = Counter()

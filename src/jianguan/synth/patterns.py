@@ -12,10 +12,10 @@ With ``generate(..., plant=True)`` (``jianguan synth --plant-anomalies``) the da
     ``case_ids``: the unit's (few) cases received from that month on.
 ``padding`` (注水, end-of-period concentration)
     In a chosen unit and month (never December, which has the province-wide year-end rush
-    already), clean criminal cases decided in the first 20 days of the next month are decided in
-    the last 3 working days of the month instead, when none of their earlier steps is later than
-    that. Decision-day events and documents move with the decision; a family notice keeps its
-    distance from it. ``case_ids``: every case of the unit decided in the window.
+    already), clean criminal cases decided in the first 20 days of the next month are rushed to a
+    decision in the last 3 working days of the month, when received (and not returned to the
+    investigators) by then: the steps between that day and the decision move onto it, a family
+    notice keeps its distance from the decision. ``case_ids``: every case of the unit decided in the window.
 ``duplicate``
     A clean criminal case entered twice under a new department case number; half of the copies
     keep the unified number, half get a new one (same day, same suspects). ``case_ids``: both.
@@ -172,15 +172,19 @@ def _window(calendar: WorkCalendar, year: int, month: int) -> list[dt.date]:
 
 
 def _earlier_steps(case: Json, old: str) -> str:
-    """The latest date of anything in the case that happened before its decision day."""
+    """The earliest day the case can be decided on when rushed: not before receipt and
+    assignment, nor before a return for supplementary investigation or a retransfer (those
+    are the investigators' doing, not the office's)."""
     dates = [case["received_on"], case["assigned_on"]]
-    dates += [e["on"] for e in case["events"] if e["on"] < old]
-    dates += [d["issued_on"] for d in case["documents"] if d["issued_on"] < old]
+    fixed = ("returned_for_investigation", "retransferred")
+    dates += [e["on"] for e in case["events"] if e["type"] in fixed and e["on"] < old]
     return str(max(dates))
 
 
 def _pull(case: Json, new: dt.date) -> None:
-    """Decide the case on ``new`` (earlier than its decision day); what hangs on it moves too."""
+    """Decide the case on ``new`` (earlier than its decision day); what hangs on it moves too:
+    steps between ``new`` and the decision are rushed onto ``new``, a family notice keeps its
+    distance from the decision."""
     old = case["decision"]["on"]
     shift = (new - dt.date.fromisoformat(old)).days
     iso = new.isoformat()
@@ -188,12 +192,12 @@ def _pull(case: Json, new: dt.date) -> None:
     if case["closed_on"] == old:
         case["closed_on"] = iso
     for e in case["events"]:
-        if e["on"] == old:
+        if iso < e["on"] <= old and e["type"] != "family_notified":
             e["on"] = iso
-        elif e["type"] == "family_notified" and e["on"] > old:
+        elif e["type"] == "family_notified" and e["on"] >= old:
             e["on"] = (dt.date.fromisoformat(e["on"]) + dt.timedelta(days=shift)).isoformat()
     for d in case["documents"]:
-        if d["issued_on"] == old:
+        if iso < d["issued_on"] <= old:
             d["issued_on"] = iso
     case["events"].sort(key=lambda e: e["on"])
     case["documents"].sort(key=lambda d: d["issued_on"])
