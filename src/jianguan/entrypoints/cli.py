@@ -23,6 +23,13 @@ from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
+from jianguan.entrypoints.responsibility_cli import (
+    assess_cmd,
+    evaluate_cmd,
+    lists_group,
+    rectify_group,
+    referral_group,
+)
 from jianguan.entrypoints.review_cli import review_group
 from jianguan.services.exporting import DataSetWriter, export_dataset
 from jianguan.services.importing import import_dataset
@@ -192,6 +199,8 @@ cli.add_command(snapshot_cmd)
 cli.add_command(case_group)
 cli.add_command(assign_cmd)
 cli.add_command(recuse_cmd)
+for _cmd in (lists_group, assess_cmd, evaluate_cmd, referral_group, rectify_group):
+    cli.add_command(_cmd)
 cli.add_command(serve_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(anomalies_cmd)

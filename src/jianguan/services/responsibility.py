@@ -1,0 +1,434 @@
+"""The judicial-responsibility loop (判、核、督、惩、制): lists, assessment, referral, rectification.
+
+Findings and review grades become list entries with their evidence; an accountability lead
+(from a 不合格 grade, an acquittal, a serious finding) goes through 检务督察 to a decision; a
+基本合格 grade or a finding opens a rectification; the decisions feed the lists again, and the
+lists feed unit evaluation and person assessment. Every write is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jianguan.domain import rectification as rect
+from jianguan.domain import referral as ref
+from jianguan.domain.assessment import (
+    CaseFact,
+    PersonAssessment,
+    UnitEvaluation,
+    assess_people,
+    evaluate_units,
+)
+from jianguan.domain.rectification import Rectification, RectificationError
+from jianguan.domain.referral import Referral, ReferralError, ReferralPolicy
+from jianguan.domain.responsibility import (
+    Evidence,
+    Facts,
+    FindingFact,
+    GradeFact,
+    ListEntry,
+    ListKind,
+    ListRule,
+    PendingFact,
+    ReferralFact,
+    Source,
+    Tolerance,
+    build_entries,
+    weight,
+)
+
+ADVERSE_OUTCOMES = frozenset({"acquitted", "withdrawn"})
+
+
+class ResponsibilityError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedCase:
+    case_id: str
+    handler: str
+    unit: str
+    category: str
+    charge: str
+    major: bool
+    decided: bool
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeLead:
+    """A review outcome (accountability lead or rectification) waiting to be taken up."""
+
+    year: int
+    case_id: str
+    kind: str
+    person: str
+    unit: str
+    grade: str
+    due_on: dt.date | None
+    evidence: Mapping[str, Any]
+
+
+class ResponsibilitySession(Protocol):
+    def grade_facts(self) -> list[GradeFact]: ...
+    def finding_facts(self) -> list[FindingFact]: ...
+    def pending_facts(self, as_of: dt.date) -> list[PendingFact]: ...
+    def referral_facts(self) -> list[ReferralFact]: ...
+    def replace_built_entries(self, entries: Sequence[ListEntry], at: dt.datetime) -> None: ...
+    def add_manual_entry(self, entry: ListEntry, at: dt.datetime) -> None: ...
+    def entries(self, unit: str | None = None, person: str | None = None) -> list[ListEntry]: ...
+    def tolerances(self) -> dict[str, Tolerance]: ...
+    def add_tolerance(self, tolerance: Tolerance) -> None: ...
+    def next_id(self, prefix: str) -> str: ...
+    def save_referral(self, r: Referral) -> None: ...
+    def load_referral(self, rid: str) -> Referral | None: ...
+    def referrals(self) -> list[Referral]: ...
+    def has_source(self, table: str, source_ref: str) -> bool: ...
+    def save_rectification(self, r: Rectification) -> None: ...
+    def load_rectification(self, rid: str) -> Rectification | None: ...
+    def rectifications(self) -> list[Rectification]: ...
+    def review_outcomes(self) -> list[OutcomeLead]: ...
+    def acquitted(self) -> list[tuple[str, str, str, dt.date]]: ...
+    def closed_cases(self, year: int) -> list[ClosedCase]: ...
+    def case_kinds(self, kind: str) -> set[str]: ...
+    def append_audit(
+        self, actor: str, action: str, subject: str | None, detail: object
+    ) -> None: ...
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def build_lists(
+    rs: ResponsibilitySession, rules: Sequence[ListRule], as_of: dt.date, by: str, now: dt.datetime
+) -> list[ListEntry]:
+    """Rebuild every entry that comes from the platform's own records (manual ones stay)."""
+    facts = Facts(
+        rs.grade_facts(), rs.finding_facts(), rs.pending_facts(as_of), rs.referral_facts()
+    )
+    entries = build_entries(rules, facts, as_of)
+    rs.replace_built_entries(entries, now)
+    counts = {k.value: sum(1 for e in entries if e.list is k) for k in ListKind}
+    rs.append_audit(by, "build_lists", None, {"as_of": as_of.isoformat(), **counts})
+    return entries
+
+
+def add_manual_entry(
+    rs: ResponsibilitySession,
+    rule: ListRule,
+    unit: str,
+    person: str | None,
+    case_id: str | None,
+    on: dt.date,
+    evidence_ref: str,
+    note: str,
+    by: str,
+    now: dt.datetime,
+) -> ListEntry:
+    """An entry only a person can know of (a guiding case, falsified data …), with its evidence."""
+    if rule.source is not Source.MANUAL:
+        raise ResponsibilityError(
+            f"“{rule.title}”由系统依据记录生成，不能手工录入",
+            f"{rule.id} entries are built from records, not entered",
+        )
+    if not evidence_ref.strip():
+        raise ResponsibilityError(
+            "清单条目须附证据（文号、链接或案号）", "an entry needs its evidence"
+        )
+    evidence = Evidence("manual", evidence_ref.strip(), {"note": note.strip(), "by": by})
+    entry = ListEntry(
+        rule.id, rule.list, rule.title, unit, person, case_id, on, evidence, rule.basis
+    )
+    rs.add_manual_entry(entry, now)
+    rs.append_audit(by, "list_entry", case_id, {"key": entry.key, "rule": rule.id})
+    return entry
+
+
+def tolerate(
+    rs: ResponsibilitySession, entry_key: str, cause: str, by: str, on: dt.date
+) -> Tolerance:
+    """容错免责: record the objective cause that excuses a negative entry."""
+    entry = next((e for e in rs.entries() if e.key == entry_key), None)
+    if entry is None:
+        raise ResponsibilityError(f"清单条目 {entry_key} 不存在", f"no list entry {entry_key}")
+    if entry.list is not ListKind.NEGATIVE:
+        raise ResponsibilityError(
+            "只有负面清单条目适用容错免责", "only negative entries are tolerated"
+        )
+    if not cause.strip():
+        raise ResponsibilityError("容错免责须写明客观原因", "a tolerance needs its objective cause")
+    tolerance = Tolerance(entry_key, cause.strip(), by, on)
+    rs.add_tolerance(tolerance)
+    rs.append_audit(by, "tolerate", entry.case_id, {"key": entry_key, "cause": tolerance.cause})
+    return tolerance
+
+
+# --- referral ---------------------------------------------------------------------------------
+
+
+def open_referral(
+    rs: ResponsibilitySession,
+    policy: ReferralPolicy,
+    source: str,
+    source_ref: str,
+    person: str,
+    unit: str,
+    case_id: str | None,
+    note: str,
+    by: str,
+    on: dt.date,
+) -> Referral:
+    if rs.has_source("referrals", source_ref):
+        raise ResponsibilityError(
+            f"线索 {source_ref} 已移送", f"lead {source_ref} already referred"
+        )
+    r = ref.open_referral(
+        policy, rs.next_id("XS"), source, source_ref, person, unit, case_id, on, by, note
+    )
+    rs.save_referral(r)
+    rs.append_audit(by, "referral_open", case_id, {"id": r.id, "source": source_ref})
+    return r
+
+
+def advance_referral(
+    rs: ResponsibilitySession,
+    policy: ReferralPolicy,
+    rid: str,
+    by: str,
+    on: dt.date,
+    note: str,
+    finding: str | None = None,
+    decision: str | None = None,
+) -> Referral:
+    r = rs.load_referral(rid)
+    if r is None:
+        raise ResponsibilityError(f"线索 {rid} 不存在", f"no referral {rid}")
+    try:
+        r = ref.advance(policy, r, on, by, note, finding, decision)
+    except ReferralError as exc:
+        raise ResponsibilityError(exc.zh, exc.en) from None
+    rs.save_referral(r)
+    rs.append_audit(
+        by,
+        "referral_step",
+        r.case_id,
+        {"id": rid, "stage": r.stage, "finding": r.finding, "decision": r.decision},
+    )
+    return r
+
+
+def take_up_leads(
+    rs: ResponsibilitySession, policy: ReferralPolicy, default_days: int, by: str, on: dt.date
+) -> tuple[list[Referral], list[Rectification]]:
+    """Open a referral for each 不合格 outcome and acquittal, a rectification for each 基本合格.
+
+    Idempotent: a lead already taken up (same source reference) is left alone.
+    """
+    referrals: list[Referral] = []
+    rects: list[Rectification] = []
+    for o in rs.review_outcomes():
+        source_ref = f"review:{o.year}:{o.case_id}"
+        if o.kind == "accountability_referral" and not rs.has_source("referrals", source_ref):
+            referrals.append(
+                open_referral(
+                    rs,
+                    policy,
+                    "review",
+                    source_ref,
+                    o.person,
+                    o.unit,
+                    o.case_id,
+                    f"案件质量评查结论：{o.grade}",
+                    by,
+                    on,
+                )
+            )
+        elif o.kind == "rectification" and not rs.has_source("rectifications", source_ref):
+            due = o.due_on or on + dt.timedelta(days=default_days)
+            problems = tuple(str(p) for p in o.evidence.get("problems", ())) or (
+                f"案件 {o.case_id} 评查结论为{o.grade}，须整改",
+            )
+            rects.append(
+                open_rectification(
+                    rs,
+                    "ordinary",
+                    f"{o.case_id} 评查整改",
+                    "review",
+                    source_ref,
+                    o.unit,
+                    problems,
+                    on,
+                    due,
+                    by,
+                )
+            )
+    for case_id, person, unit, day in rs.acquitted():
+        source_ref = f"acquittal:{case_id}"
+        if not rs.has_source("referrals", source_ref):
+            referrals.append(
+                open_referral(
+                    rs,
+                    policy,
+                    "acquittal",
+                    source_ref,
+                    person,
+                    unit,
+                    case_id,
+                    f"{day.isoformat()} 法院判决无罪",
+                    by,
+                    on,
+                )
+            )
+    return referrals, rects
+
+
+# --- rectification ------------------------------------------------------------------------------
+
+
+def open_rectification(
+    rs: ResponsibilitySession,
+    kind: str,
+    title: str,
+    source: str,
+    source_ref: str,
+    unit: str,
+    problems: Sequence[str],
+    on: dt.date,
+    due_on: dt.date,
+    by: str,
+) -> Rectification:
+    if rs.has_source("rectifications", source_ref):
+        raise ResponsibilityError(
+            f"{source_ref} 已有整改", f"{source_ref} already has a rectification"
+        )
+    if not [p for p in problems if p.strip()]:
+        raise ResponsibilityError("整改须列明问题", "a rectification needs its problems")
+    if due_on < on:
+        raise ResponsibilityError("整改期限早于开始日期", "deadline before the start")
+    r = Rectification(
+        rs.next_id("ZG"),
+        kind,
+        title,
+        source,
+        source_ref,
+        unit,
+        on,
+        due_on,
+        tuple(p.strip() for p in problems if p.strip()),
+    )
+    rs.save_rectification(r)
+    rs.append_audit(by, "rectification_open", None, {"id": r.id, "source": source_ref})
+    return r
+
+
+def open_inspection(
+    rs: ResponsibilitySession,
+    title: str,
+    unit: str,
+    problems: Sequence[str],
+    on: dt.date,
+    months: int,
+    by: str,
+) -> Rectification:
+    """巡视整改: a concentrated rectification of ``months`` months with monthly reports."""
+    due = rect.add_months(on, months)
+    return open_rectification(
+        rs,
+        "inspection",
+        title,
+        "inspection",
+        f"inspection:{unit}:{on}",
+        unit,
+        problems,
+        on,
+        due,
+        by,
+    )
+
+
+def change_rectification(
+    rs: ResponsibilitySession,
+    rid: str,
+    by: str,
+    action: str,
+    change: Callable[[Rectification], Rectification],
+) -> Rectification:
+    """Apply one domain change (add a task, complete, verify, report, close) and record it."""
+    r = rs.load_rectification(rid)
+    if r is None:
+        raise ResponsibilityError(f"整改 {rid} 不存在", f"no rectification {rid}")
+    try:
+        r = change(r)
+    except RectificationError as exc:
+        raise ResponsibilityError(exc.zh, exc.en) from None
+    rs.save_rectification(r)
+    rs.append_audit(by, f"rectification_{action}", None, {"id": rid})
+    return r
+
+
+# --- assessment and evaluation --------------------------------------------------------------
+
+
+def _case_weights(
+    entries: Sequence[ListEntry], tolerances: Mapping[str, Tolerance], mode: str, soften: float
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for e in entries:
+        if e.list is ListKind.NEGATIVE and e.case_id:
+            out[e.case_id] = min(1.0, out.get(e.case_id, 0.0) + weight(e, tolerances, mode, soften))
+    return out
+
+
+def assess(
+    rs: ResponsibilitySession,
+    year: int,
+    min_cases: int,
+    confidence: float,
+    mode: str,
+    soften: float,
+) -> list[PersonAssessment]:
+    """对人考核 over the year's closed cases (see domain.assessment)."""
+    weights = _case_weights(rs.entries(), rs.tolerances(), mode, soften)
+    late = rs.case_kinds("review_overdue")
+    facts = [
+        CaseFact(
+            c.case_id,
+            c.handler,
+            c.unit,
+            (c.category, c.charge, str(c.major)),
+            weights.get(c.case_id, 0.0),
+            (1.0 if c.case_id in late else 0.0) if c.decided else None,
+            None if c.outcome is None else float(c.outcome in ADVERSE_OUTCOMES),
+        )
+        for c in rs.closed_cases(year)
+    ]
+    return assess_people(facts, min_cases, confidence)
+
+
+def evaluate(
+    rs: ResponsibilitySession,
+    year: int,
+    min_cases: int,
+    confidence: float,
+    mode: str,
+    soften: float,
+) -> list[UnitEvaluation]:
+    """对院评价: each unit's lists for the year against its closed cases; never a ranking."""
+    closed: dict[str, int] = {}
+    for c in rs.closed_cases(year):
+        closed[c.unit] = closed.get(c.unit, 0) + 1
+    tolerances = rs.tolerances()
+    entries = [e for e in rs.entries() if e.on.year == year]
+    positive = [(e.unit, e.rule) for e in entries if e.list is ListKind.POSITIVE]
+    negative = [
+        (e.unit, e.rule, weight(e, tolerances, mode, soften))
+        for e in entries
+        if e.list is ListKind.NEGATIVE
+    ]
+    return evaluate_units(closed, positive, negative, min_cases, confidence)
