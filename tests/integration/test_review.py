@@ -31,7 +31,7 @@ YEAR = 2025
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("review") / "set"
-    generate(out, cases=6000, seed=11, defect_rate=0.1, workers=1)
+    generate(out, cases=4000, seed=11, defect_rate=0.1, workers=1)
     return out
 
 
@@ -90,7 +90,14 @@ def test_plan_selects_every_triggered_case_and_samples_every_prosecutor(
     plan = ok_json("review", "plan", "--year", str(YEAR), "--seed", "s1", "--db", store_url)
     key = {e["case_id"]: e for e in plan if e["reason"] == "key"}
     want = triggered(recs, YEAR)
-    assert len(want) >= 40  # the generator makes exempted, withdrawn, changed-charge, 捕后不诉
+    # this data set has every trigger the generator makes (state compensation it never does)
+    assert set(want.values()) == {
+        "acquittal",
+        "withdrawn_prosecution",
+        "not_prosecuted_after_arrest",
+        "exempted",
+        "charge_changed",
+    }
     assert set(key) == set(want)  # 100 %: none missed, none extra
     assert all(want[cid] in key[cid]["triggers"] for cid in want)
     closers = {r["handler"] for r in recs if (r["closed_on"] or "").startswith(str(YEAR))}
