@@ -62,7 +62,7 @@ def test_batch_equals_per_case(store_url: str, generated: tuple[Path, dt.date], 
     batch = run_monitor(store, as_of)
     single = per_case(store, as_of)
     store.close()
-    assert len(batch) > 100
+    assert len(batch) > 60  # enough to compare; the generator spreads 18 kinds
     assert batch == single
     assert {"review_overdue", "counsel_notice_late", "family_notice_late"} <= {
         f.kind for f in batch
