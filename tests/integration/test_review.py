@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,18 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.review_file import default_review_policy
 from jianguan.adapters.store import schema
+from jianguan.adapters.store.review_sql import ReviewSql
 from jianguan.adapters.store.schema_review import review_events, review_forms, review_outcomes
 from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.domain.model import Case
+from jianguan.domain.review import Sampling
 from jianguan.entrypoints.cli import cli
 from jianguan.services.importing import import_dataset
+from jianguan.services.review import build_plan
 from jianguan.synth import generate
+from tests.factories import numbered_case, write_dataset
 
 YEAR = 2025
 
@@ -306,3 +313,62 @@ def test_plan_refusals(store_url: str, generated: Path) -> None:
     assert "没有 2024 年度评查计划" in result.output
     both = ["--routine-share", "0.1", "--routine-count", "2"]
     assert run("review", "plan", "--year", str(YEAR), *both, "--db", store_url).exit_code == 2
+
+
+class EveryCase:
+    """A review session that offers every stored case to the plan (no SQL prefilter)."""
+
+    def __init__(self, inner: ReviewSql) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def cases_for_year(self, *_: Any) -> Iterator[Case]:
+        return self._inner.iter_cases()
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_the_sql_prefilter_loses_no_case(store_url: str, generated: Path, year: int) -> None:
+    """The plan drawn from the cases SQL offers equals the plan drawn from every case."""
+    load(store_url, generated)
+    policy = default_review_policy()
+    store = SqlStore(store_url)
+    with store.session() as s:
+        rs = ReviewSql(s)
+        sampling = Sampling(0.1)
+        specials = ["dangerous_driving", "discretionary_non_prosecution"]
+        fast = build_plan(rs, policy, year, sampling, "d", specials)
+        full = build_plan(EveryCase(rs), policy, year, sampling, "d", specials)  # type: ignore[arg-type]
+    store.close()
+    assert fast == full
+    assert len(fast[0]) > 100
+
+
+def test_state_compensation_from_a_document_in_a_later_year(store_url: str, tmp_path: Path) -> None:
+    """Format v1 has no compensation field: a 国家赔偿决定书 (or an event noted
+    state_compensation) years after closing still puts the case in that year's key review
+    (2015 意见: state compensation always starts an accountability check)."""
+    doc = {
+        "type": "state_compensation_decision",
+        "no": "粤检赔〔2026〕1号",
+        "issued_on": "2026-03-02",
+        "text": None,
+    }
+    note = {
+        "type": "custody_changed",
+        "on": "2026-04-01",
+        "by": None,
+        "party": None,
+        "note": "state_compensation",
+    }
+    first = numbered_case(1)
+    second = numbered_case(2)
+    first["documents"] = [*first["documents"], doc]
+    second["events"] = [*second["events"], note]
+    load(store_url, write_dataset(tmp_path / "set", [first, second, numbered_case(3)]))
+    plan = ok_json("review", "plan", "--year", "2026", "--seed", "1", "--db", store_url)
+    assert [(e["case_id"], e["reason"], e["trigger"]) for e in plan] == [
+        (first["case_id"], "key", "state_compensation"),
+        (second["case_id"], "key", "state_compensation_noted"),
+    ]

@@ -144,6 +144,18 @@ class ReviewSession(Protocol):
 
     def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None: ...
 
+    def cases_for_year(
+        self,
+        year: int,
+        document_types: Collection[str],
+        event_notes: Collection[str],
+        closed_ranges: Sequence[tuple[dt.date | None, dt.date | None]],
+    ) -> Iterator[Case]:
+        """At least every case a plan for ``year`` may select (see ``build_plan``), by case_id:
+        closed, decided or judged in the year, closed in one of ``closed_ranges``, or with a
+        document of ``document_types`` or an event noted one of ``event_notes`` in the year."""
+        ...
+
     def arrested_matters(self) -> frozenset[str]:
         """The unified numbers (统一受案号) of matters whose arrest was approved."""
         ...
@@ -229,12 +241,27 @@ def build_plan(
         year, policy.triggers, args.specials, TriggerEnv(rs.arrested_matters()), args.scopes
     )
     closed: list[Case] = []
-    for case in rs.iter_cases():
+    for case in rs.cases_for_year(
+        year,
+        _trigger_types(policy, "document"),
+        _trigger_types(policy, "event"),
+        [(sp.closed_from, sp.closed_to) for sp in args.specials if sp.closed_from or sp.closed_to],
+    ):
         builder.add(case, _kinds_of(case, findings_of))
         if case.closed_on is not None and case.closed_on.year == year:
             closed.append(case)
     candidates = routine_candidates(closed, year)
     return builder.entries(draw_routine(candidates, sampling, seed)), candidates
+
+
+def _trigger_types(policy: ReviewPolicy, check: str) -> frozenset[str]:
+    """The document types (or event notes) the enabled triggers of ``check`` look for."""
+    return frozenset(
+        kind
+        for t in policy.triggers
+        if t.enabled and t.check == check
+        for kind in t.params.get("types", ())
+    )
 
 
 def _kinds_of(case: Case, findings_of: FindingsOf | None) -> Callable[[], Collection[str]]:
@@ -626,7 +653,7 @@ class ReverseItem:
 def reverse_queue(rs: ReviewSession, policy: ReviewPolicy, year: int) -> list[ReverseItem]:
     """反向审视: the year's acquittals, withdrawals and complaints, to look back at their handling."""
     out = []
-    for case in rs.iter_cases():
+    for case in rs.cases_for_year(year, (), (), ()):  # judged or closed in the year
         why = reverse_reason(case, policy, year)
         if why is not None:
             out.append(ReverseItem(case.case_id, why, case.handler, case.unit))

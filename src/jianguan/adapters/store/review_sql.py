@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_review import (
@@ -113,6 +113,34 @@ class ReviewSql:
             select(c.unified_no).where(c.decision_type == "approve_arrest").distinct()
         )
         return frozenset(rows)
+
+    def cases_for_year(
+        self,
+        year: int,
+        document_types: Collection[str],
+        event_notes: Collection[str],
+        closed_ranges: Sequence[tuple[dt.date | None, dt.date | None]],
+    ) -> Iterator[Case]:
+        """The cases a plan for ``year`` may select, by case_id: closed, decided or judged in the
+        year, closed in one of ``closed_ranges``, or with a trigger document or event note in it.
+        A superset of what the triggers fire on; the rules then decide on the whole case."""
+        lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        c, d, e = schema.cases.c, schema.documents.c, schema.events.c
+        conds = [c.closed_on.between(lo, hi), c.decision_on.between(lo, hi)]
+        conds.append(c.outcome_on.between(lo, hi))
+        conds += [c.closed_on.between(a or dt.date.min, b or dt.date.max) for a, b in closed_ranges]
+        wanted = set(self._conn.scalars(select(c.case_id).where(or_(*conds))))
+        if document_types:
+            docs = d.type.in_(sorted(document_types)) & d.issued_on.between(lo, hi)
+            wanted.update(self._conn.scalars(select(d.case_id).where(docs)))
+        if event_notes:
+            notes = e.note.in_(sorted(event_notes)) & e.on_date.between(lo, hi)
+            wanted.update(self._conn.scalars(select(e.case_id).where(notes)))
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 2000):
+            batch = ids[start : start + 2000]
+            loaded = self._s.load_cases(batch)
+            yield from (loaded[i] for i in batch)
 
     # -- plans ----------------------------------------------------------------------------------
 
