@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from jianguan.adapters.indicator_file import default_catalogue
 from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.domain.indicators import Catalogue, month_end, parse_month
+from jianguan.domain.indicators import Catalogue, IndicatorError, month_end, parse_month
 from jianguan.services import access_analysis as analysis
 from jianguan.services.comparison import funnel_json
 from jianguan.web.auth import User, api_user, page_user, web_of
@@ -21,7 +21,7 @@ from jianguan.web.render import render
 if TYPE_CHECKING:
     from jianguan.web.app import Web
 
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str | None, Query(pattern=r"^(19[4-9]\d|2\d{3})-(0[1-9]|1[0-2])$")]
 Part = Literal["numerator", "denominator"]
 DRILL_SHOWN = 500
 
@@ -50,11 +50,21 @@ def _catalogue() -> Catalogue:
     return default_catalogue()
 
 
-def _span(first: str | None, last: str | None) -> tuple[dt.date | None, dt.date | None]:
-    return (
-        parse_month(first) if first else None,
-        month_end(parse_month(last)) if last else None,
-    )
+def _span(first: str | None, last: str | None) -> tuple[dt.date | None, dt.date | None] | None:
+    """The dates of months ``first``..``last``; None when the range is empty (last < first)."""
+    date_from = parse_month(first) if first else None
+    date_to = month_end(parse_month(last)) if last else None
+    if date_from and date_to and date_to < date_from:
+        return None
+    return date_from, date_to
+
+
+def known(indicator: str) -> None:
+    """404 for an indicator the catalogue does not have (a path names a thing that is not)."""
+    try:
+        _catalogue().get(indicator)
+    except IndicatorError as exc:
+        raise HTTPException(404, f"{exc.zh} / {exc.en}") from None
 
 
 def figures(
@@ -62,7 +72,10 @@ def figures(
     ids: list[str] | None = None,
 ) -> list[IndicatorOut]:  # fmt: skip
     cat = _catalogue()
-    date_from, date_to = _span(first, last)
+    span = _span(first, last)
+    if span is None:
+        return []
+    date_from, date_to = span
     rows = analysis.indicators(
         StoreIndicators(web.store.engine), cat, user.principal, by, date_from, date_to, ids
     )
@@ -89,7 +102,11 @@ def figures(
 def drill_cases(
     web: Web, user: User, indicator: str, part: str, first: str | None, last: str | None
 ) -> DrillOut:
-    date_from, date_to = _span(first, last)
+    known(indicator)
+    span = _span(first, last)
+    if span is None:
+        return DrillOut(indicator=indicator, part=part, rows=0, cases=[])
+    date_from, date_to = span
     rows = analysis.indicator_cases(
         StoreIndicators(web.store.engine), _catalogue(), user.principal, indicator, part,
         date_from, date_to,
@@ -101,7 +118,18 @@ def drill_cases(
 def funnel(
     web: Web, user: User, indicator: str, first: str | None, last: str | None
 ) -> dict[str, object]:
-    date_from, date_to = _span(first, last)
+    known(indicator)
+    span = _span(first, last)
+    if span is None:  # no month in the range: nothing to compare
+        return {
+            "indicator": indicator,
+            "by": "unit",
+            "overall": None,
+            "phi": 1.0,
+            "points": [],
+            "curve": [],
+        }
+    date_from, date_to = span
     source = StoreIndicators(web.store.engine)
     f = analysis.funnel_of(source, _catalogue(), user.principal, indicator, date_from, date_to)
     names = {u.code: u.name for u in source.units()}
@@ -112,7 +140,10 @@ def funnel(
 
 api = APIRouter(prefix="/api/indicators", tags=["indicators"])
 ApiUser = Annotated[User, Depends(api_user)]
-ERRORS: dict[int | str, dict[str, object]] = {401: {"description": "未登录 / not logged in"}}
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"description": "未登录 / not logged in"},
+    404: {"description": "无此指标 / no such indicator"},
+}
 
 
 @api.get("", responses=ERRORS)
@@ -127,6 +158,7 @@ def api_figures(
 def api_trend(
     request: Request, user: ApiUser, indicator: str, first: Month = None, last: Month = None
 ) -> list[IndicatorOut]:
+    known(indicator)
     return figures(web_of(request), user, ("month",), first, last, [indicator])
 
 
@@ -172,6 +204,7 @@ def page_indicator(
     request: Request, user: PageUser, indicator: str, first: Month = None, last: Month = None
 ) -> Response:
     web = web_of(request)
+    known(indicator)
     ind = _catalogue().get(indicator)
     context = {
         "user": user, "ind": ind, "first": first, "last": last,
@@ -191,6 +224,7 @@ def page_drill(
     last: Month = None,
 ) -> Response:
     web = web_of(request)
+    known(indicator)
     ind = _catalogue().get(indicator)
     result = drill_cases(web, user, indicator, part, first, last)
     context = {"user": user, "ind": ind, "r": result, "first": first, "last": last}

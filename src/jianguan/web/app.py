@@ -131,17 +131,24 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.exception_handler(IndicatorError)
     async def bad_indicator(request: Request, exc: IndicatorError) -> Response:
         message = f"{exc.zh} / {exc.en}"
-        if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": message}, status_code=422)
+        if request.url.path.startswith("/api"):  # the shape FastAPI documents for 422
+            detail = [{"loc": ["query"], "msg": message, "type": "value_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
         return render(request, "error.html", {"status": 422, "key": message, "user": None}, 422)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's documented shape (a list under "detail"), with a zh/en summary beside it
         detail = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()
+            {
+                "loc": list(e.get("loc", ())),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "value_error")),
+            }
+            for e in exc.errors()
         ]
         return JSONResponse(
-            {"detail": "请求参数有误 / invalid request parameters", "errors": detail},
+            {"detail": detail, "message": "请求参数有误 / invalid request parameters"},
             status_code=422,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -16,6 +16,7 @@ from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user, w
 from jianguan.web.render import render
 
 Year = Annotated[int | None, Query(ge=1949, le=2999)]
+PlanYear = Annotated[int, Path(ge=1949, le=2999)]  # bounded: the store's integers are 64-bit
 
 
 def policy(request: Request) -> ReviewPolicy:
@@ -104,12 +105,14 @@ def api_forms(request: Request, user: ApiUser, year: Year = None) -> list[FormOu
 
 
 @api.get("/{year}/{case_id}", responses=ERRORS)
-def api_form(request: Request, user: ApiUser, year: int, case_id: str) -> FormOut:
+def api_form(request: Request, user: ApiUser, year: PlanYear, case_id: str) -> FormOut:
     return _out(one_form(request, user, year, case_id))
 
 
 @api.post("/{year}/{case_id}/record", responses=CHANGE)
-def api_record(request: Request, user: ApiUser, year: int, case_id: str, body: GradeIn) -> FormOut:
+def api_record(
+    request: Request, user: ApiUser, year: PlanYear, case_id: str, body: GradeIn
+) -> FormOut:
     api_csrf(request, user)
     act(request, user, year, case_id, "record", grade=body.grade)
     return _out(one_form(request, user, year, case_id))
@@ -117,7 +120,7 @@ def api_record(request: Request, user: ApiUser, year: int, case_id: str, body: G
 
 @api.post("/{year}/{case_id}/object", responses=CHANGE)
 def api_object(
-    request: Request, user: ApiUser, year: int, case_id: str, body: ObjectionIn
+    request: Request, user: ApiUser, year: PlanYear, case_id: str, body: ObjectionIn
 ) -> FormOut:
     api_csrf(request, user)
     act(request, user, year, case_id, "object", reason=body.reason)
@@ -126,7 +129,7 @@ def api_object(
 
 @api.post("/{year}/{case_id}/decide", responses=CHANGE)
 def api_decide(
-    request: Request, user: ApiUser, year: int, case_id: str, body: DecisionIn
+    request: Request, user: ApiUser, year: PlanYear, case_id: str, body: DecisionIn
 ) -> FormOut:
     api_csrf(request, user)
     act(request, user, year, case_id, "decide", grade=body.grade or "", note=body.note)
@@ -147,7 +150,7 @@ def page_forms(request: Request, user: PageUser, year: Year = None) -> Response:
 
 
 @pages.get("/review/{year}/{case_id}", response_class=HTMLResponse)
-def page_form(request: Request, user: PageUser, year: int, case_id: str) -> Response:
+def page_form(request: Request, user: PageUser, year: PlanYear, case_id: str) -> Response:
     v = one_form(request, user, year, case_id)
     may_decide = (
         v.standing == "oversight"
@@ -163,7 +166,7 @@ def page_form(request: Request, user: PageUser, year: int, case_id: str) -> Resp
 def page_act(
     request: Request,
     user: PageUser,
-    year: int,
+    year: PlanYear,
     case_id: str,
     action: str,
     csrf: Annotated[str, Form()] = "",
