@@ -7,6 +7,7 @@ test, so "every triggered case is selected" is checked against an independent co
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from jianguan.domain.model import Case
 from jianguan.domain.review import Sampling
 from jianguan.entrypoints.cli import cli
 from jianguan.services.importing import import_dataset
-from jianguan.services.review import build_plan
+from jianguan.services.review import ReviewError, build_plan, decide, object_to, record
 from jianguan.synth import generate
 from tests.factories import numbered_case, write_dataset
 
@@ -372,3 +373,27 @@ def test_state_compensation_from_a_document_in_a_later_year(store_url: str, tmp_
         (first["case_id"], "key", "state_compensation"),
         (second["case_id"], "key", "state_compensation_noted"),
     ]
+
+
+def test_objection_window_and_the_handler_may_not_decide(store_url: str, generated: Path) -> None:
+    load(store_url, generated)
+    ok_json("review", "plan", "--year", str(YEAR), "--seed", "s4", "--db", store_url)
+    ok_json("review", "assign", "--year", str(YEAR), "--mode", "escalated", "--db", store_url)
+    policy = default_review_policy()
+    store = SqlStore(store_url)
+    with store.session() as s:
+        rs = ReviewSql(s)
+        first, second = rs.forms(YEAR)[:2]
+        handler = rs.load_cases([first.case_id])[first.case_id].handler
+        done = record(rs, policy, first.case_id, "合格", marks=[])
+        late = done.updated_at + dt.timedelta(days=policy.objection_days, seconds=1)
+        with pytest.raises(ReviewError, match="too late to object"):
+            object_to(rs, first.case_id, "理由", policy=policy, now=late)
+        object_to(rs, first.case_id, "理由", policy=policy, now=late - dt.timedelta(seconds=2))
+        # the handler took part in the case: he may not decide its grade (回避)
+        with pytest.raises(ReviewError, match="must recuse"):
+            decide(rs, policy, first.case_id, by=handler)
+        record(rs, policy, second.case_id, "合格", marks=[])
+        with pytest.raises(ReviewError, match="only the handler"):
+            object_to(rs, second.case_id, "理由", by=second.reviewer)
+    store.close()

@@ -305,8 +305,9 @@ def object_cmd(
     c: Context, case_id: str, reason: str, year: int | None, db_url: str | None, by: str | None
 ) -> None:
     """承办检察官对评查等次提出异议 / the handler objects to the recorded grade."""
+    policy = _policy(c)
     with _session(c, db_url) as rs:
-        svc.object_to(rs, case_id, reason, year=year, by=by)
+        svc.object_to(rs, case_id, reason, year=year, by=by, policy=policy)
     click.echo(
         c.say(
             f"{case_id}：异议已登记，待作出最终决定",

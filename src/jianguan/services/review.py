@@ -502,9 +502,19 @@ _STATUS_ZH = {"assigned": "分配", "recorded": "登记", "objected": "提出异
 
 
 def object_to(
-    rs: ReviewSession, case_id: str, reason: str, *, year: int | None = None, by: str | None = None
+    rs: ReviewSession,
+    case_id: str,
+    reason: str,
+    *,
+    year: int | None = None,
+    by: str | None = None,
+    policy: ReviewPolicy | None = None,
+    now: dt.datetime | None = None,
 ) -> Form:
-    """The handler objects (异议) to the recorded grade; the final decision then weighs it."""
+    """The handler objects (异议) to the recorded grade; the final decision then weighs it.
+
+    With ``policy``, an objection more than ``policy.objection_days`` days after the grade was
+    recorded is refused (the 2018 rule sets up an objection mechanism; the period is local)."""
     form = find_form(rs, case_id, year)
     case = rs.load_cases([case_id])[case_id]
     who = by or case.handler
@@ -520,10 +530,16 @@ def object_to(
         )
     if not reason.strip():
         raise ReviewError("异议须写明理由", "an objection needs a reason")
-    now = _now()
-    done = replace(form, status="objected", objection=reason.strip(), updated_at=now)
+    at = now or _now()
+    if policy is not None and at - form.updated_at > dt.timedelta(days=policy.objection_days):
+        raise ReviewError(
+            f"异议期限已过：等次登记于 {form.updated_at.date()}，须在 {policy.objection_days} 日内提出",
+            f"too late to object: the grade was recorded on {form.updated_at.date()}, "
+            f"objections are due within {policy.objection_days} days",
+        )
+    done = replace(form, status="objected", objection=reason.strip(), updated_at=at)
     rs.save_form(done)
-    _step(rs, form.year, case_id, "objected", who, now, {"reason": reason.strip()})
+    _step(rs, form.year, case_id, "objected", who, at, {"reason": reason.strip()})
     return done
 
 
