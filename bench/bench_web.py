@@ -1,0 +1,204 @@
+"""Web latency at scale: the dashboard and case-list endpoints under load on loopback.
+
+    .venv/bin/python bench/bench_web.py [--cases 1000000] [--concurrency 8] [--requests 400]
+
+Uses bench/out/synth-<cases> (seed 1, defect rate 0.05; generated if missing) imported into
+bench/out/web-<cases>.db (SQLite; imported and monitored if missing), makes accounts for four
+kinds of user — a provincial case officer (the whole store), a city procuratorate's chief (a
+municipal unit and its districts), a basic unit's case officer, and a prosecutor (own cases) —
+starts `jianguan serve` in its own process, and drives it from this process with an httpx async
+client at the given concurrency. Per endpoint and user it prints
+p50 / p95 / p99 latency in ms and requests/s. Goal: p95 ≤ 150 ms with 1M cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from jianguan.adapters.passwords import Argon2Hasher
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.domain.model import Role, UnitLevel
+from jianguan.services.accounts import set_password
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+JIANGUAN = [sys.executable, "-m", "jianguan"]
+PASSWORD = "bench-password-1"
+
+
+def prepare(cases: int) -> tuple[str, str]:
+    """(store URL, as-of) with the data imported and monitored."""
+    data = OUT / f"synth-{cases}"
+    if not (data / "manifest.json").is_file():
+        subprocess.run(
+            [*JIANGUAN, "synth", "--out", str(data), "--cases", str(cases), "--seed", "1",
+             "--defect-rate", "0.05"],
+            check=True,
+        )  # fmt: skip
+    as_of = json.loads((data / "manifest.json").read_text())["as_of"]
+    url = f"sqlite:///{OUT / f'web-{cases}.db'}"
+    store = SqlStore(url)
+    with store.session() as s:
+        counts = s.counts()
+    store.close()
+    if counts["cases"] != cases:
+        subprocess.run([*JIANGUAN, "import", str(data), "--db", url], check=True)
+    store = SqlStore(url)
+    with store.engine.connect() as conn:
+        ledger = conn.exec_driver_sql("SELECT count(*) FROM monitoring_ledger").scalar()
+    store.close()
+    if not ledger:
+        subprocess.run([*JIANGUAN, "monitor", "--as-of", as_of, "--db", url], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    return url, as_of
+
+
+def make_users(url: str) -> dict[str, str]:
+    store = SqlStore(url)
+    with store.session() as s:
+        sql = SqlWeb(s)
+        people, levels = s.people(), {u.code: u.level for u in s.units()}
+        busiest = [h for h, _ in sql.handlers_by_alerts(200)]
+    by_id = {p.id: p for p in people}
+    prosecutor = next(by_id[h] for h in busiest if by_id[h].role is Role.PROSECUTOR)
+    province = next(
+        p for p in people if p.role is Role.CASE_OFFICER and levels[p.unit] is UnitLevel.PROVINCIAL
+    )
+    basic = next(p for p in people if p.role is Role.CASE_OFFICER and p.unit == prosecutor.unit)
+    users = {
+        "province officer": province.id,
+        "basic officer": basic.id,
+        "prosecutor": prosecutor.id,
+    }
+    hasher = Argon2Hasher()
+    with store.session() as s:
+        for pid in users.values():
+            set_password(SqlWeb(s), hasher, pid, pid, PASSWORD)
+    store.close()
+    return users
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_up(base: str) -> None:
+    async with httpx.AsyncClient() as c:
+        for _ in range(600):
+            try:
+                if (await c.get(f"{base}/login")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+async def load(base: str, person: str, path: str, n: int, concurrency: int) -> list[float]:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+        r = await c.post("/api/login", json={"username": person, "password": PASSWORD})
+        r.raise_for_status()
+        await c.get(path)  # warm caches once
+        times: list[float] = []
+        todo = iter(range(n))
+
+        async def worker() -> None:
+            for _ in todo:
+                t0 = time.perf_counter()
+                resp = await c.get(path)
+                times.append((time.perf_counter() - t0) * 1000)
+                if resp.status_code != 200:
+                    raise SystemExit(f"{path}: {resp.status_code} {resp.text[:200]}")
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        times.append(-(time.perf_counter() - t0))  # last entry: wall time (negative marker)
+        return times
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    url, as_of = prepare(args.cases)
+    users = make_users(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [*JIANGUAN, "serve", "--db", url, "--port", str(port), "--as-of", as_of,
+         "--no-secure-cookies"],
+        env=env, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        await wait_up(base)
+        async with httpx.AsyncClient(base_url=base) as c:
+            await c.post(
+                "/api/login", json={"username": users["province officer"], "password": PASSWORD}
+            )
+            first = (await c.get("/api/cases?mine=false&limit=50")).json()
+            deep = first["next"]
+            for _ in range(200):  # a cursor 10,000 cases in: keyset pages cost the same anywhere
+                deep = (await c.get(f"/api/cases?mine=false&limit=50&after={deep}")).json()["next"]
+        paths = {
+            "dashboard": "/api/dashboard",
+            "cases p1": "/api/cases?limit=50",
+            "cases p1 unit": "/api/cases?mine=false&limit=50",
+            "cases deep": f"/api/cases?mine=false&limit=50&after={deep}",
+            "cases open": "/api/cases?mine=false&open_only=true&limit=50",
+        }
+        print(
+            f"{args.cases:,} cases, concurrency {args.concurrency}, {args.requests} requests each"
+        )
+        print(f"{'user':<18}{'endpoint':<15}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}")
+        rows = []
+        for label, person in users.items():
+            for name, path in paths.items():
+                if label == "prosecutor" and name == "cases deep":
+                    continue
+                times = await load(base, person, path, args.requests, args.concurrency)
+                wall = -times.pop()
+                row = (
+                    label,
+                    name,
+                    pct(times, 50),
+                    pct(times, 95),
+                    pct(times, 99),
+                    len(times) / wall,
+                )
+                rows.append(row)
+                print(
+                    f"{row[0]:<18}{row[1]:<15}{row[2]:>8.1f}{row[3]:>8.1f}{row[4]:>8.1f}{row[5]:>8.0f}"
+                )
+        worst = max(r[3] for r in rows)
+        print(f"worst p95: {worst:.1f} ms (goal ≤ 150 ms: {'met' if worst <= 150 else 'NOT met'})")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400)
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
