@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_
+from sqlalchemy import and_, delete, func, or_, select, tuple_, union_all
 from sqlalchemy.sql import Select
 
 from jianguan.adapters.store import schema
@@ -90,18 +90,31 @@ class SqlWeb:
             _c.case_id, _c.unified_no, _c.unit, _c.department, _c.category, _c.received_on,
             _c.handler, _c.decision_type, _c.closed_on,
         )  # fmt: skip
-        q: Select[Any] = select(*cols)
-        if units is not None:
-            q = q.where(_c.unit.in_(sorted(units)))
-        if handler is not None:
-            q = q.where(_c.handler == handler)
-        if query.open_only:
-            q = q.where(_c.closed_on.is_(None))
-        if query.category:
-            q = q.where(_c.category == query.category)
-        if query.after:
-            q = q.where(_c.case_id > query.after)
-        q = q.order_by(_c.case_id).limit(query.limit)
+
+        def page(unit: str | None) -> Select[Any]:
+            q: Select[Any] = select(*cols)
+            if unit is not None:
+                q = q.where(_c.unit == unit)
+            if handler is not None:
+                q = q.where(_c.handler == handler)
+            if query.open_only:
+                q = q.where(_c.closed_on.is_(None))
+            if query.category:
+                q = q.where(_c.category == query.category)
+            if query.after:
+                q = q.where(_c.case_id > query.after)
+            return q.order_by(_c.case_id).limit(query.limit)
+
+        if units is None or handler is not None or len(units) == 1:
+            q = page(next(iter(units)) if units and handler is None else None)
+            if units is not None and handler is not None:
+                q = q.where(_c.unit.in_(sorted(units)))
+        else:
+            # Several units: one keyset page per unit along its (unit, case_id) index, merged.
+            # `unit IN (…) ORDER BY case_id` would sort every case of a city before the LIMIT.
+            parts = [page(u).subquery() for u in sorted(units)]
+            merged = union_all(*(select(*p.c) for p in parts)).subquery()
+            q = select(*merged.c).order_by(merged.c.case_id).limit(query.limit)
         return [CaseSummary(*r) for r in self.conn.execute(q)]
 
     def load_case(self, case_id: str) -> Case | None:
