@@ -140,6 +140,12 @@ EVENT_ZH = {
     "archived": "归档",
 }  # fmt: skip
 
+ROLE_ZH = {
+    "chief": "检察长", "deputy_chief": "副检察长", "department_head": "部门负责人",
+    "prosecutor": "检察官", "assistant": "检察官助理", "clerk": "书记员",
+    "case_officer": "案管人员", "inspector": "检务督察",
+}  # fmt: skip
+
 LEVEL_EN = {"提醒": "reminder", "督促": "urging", "通报": "notice"}
 
 CATEGORY: dict[str, tuple[str, str]] = {
@@ -172,6 +178,9 @@ class Words:
     def category(self, value: str) -> str:
         pair = CATEGORY.get(value)
         return pair[self._i] if pair else value
+
+    def role(self, value: str) -> str:
+        return value.replace("_", " ") if self._i else ROLE_ZH.get(value, value)
 
     def event(self, value: str) -> str:
         return value if self._i else EVENT_ZH.get(value, value)
