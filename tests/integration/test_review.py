@@ -23,6 +23,7 @@ from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.review_file import default_review_policy
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.review_sql import ReviewSql
+from jianguan.adapters.store.schema_casework import recusals
 from jianguan.adapters.store.schema_review import review_events, review_forms, review_outcomes
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.domain.model import Case
@@ -397,3 +398,30 @@ def test_objection_window_and_the_handler_may_not_decide(store_url: str, generat
         with pytest.raises(ReviewError, match="only the handler"):
             object_to(rs, second.case_id, "理由", by=second.reviewer)
     store.close()
+
+
+def test_a_person_recused_in_case_work_is_never_the_reviewer(
+    store_url: str, tmp_path: Path
+) -> None:
+    # factories: the handler P0012 (第一检察部, 440304); in cross mode only P0090 (案件管理部)
+    # may review. Once P0090 is recorded as recused from the case (刑事诉讼法第29条), nobody may.
+    load(store_url, write_dataset(tmp_path / "set", [numbered_case(1), numbered_case(2)]))
+    plan = ["review", "plan", "--year", str(YEAR), "--seed", "r", "--routine-count", "2"]
+    ok_json(*plan, "--db", store_url)
+    store = SqlStore(store_url)
+    with store.engine.begin() as conn:
+        conn.execute(
+            recusals.insert().values(
+                case_id=numbered_case(1)["case_id"],
+                person="P0090",
+                reason="近亲属",
+                by_person="P0001",
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
+    store.close()
+    choices = ok_json("review", "assign", "--year", str(YEAR), "--mode", "cross", "--db", store_url)
+    assert {c["case_id"]: c["reviewer"] for c in choices} == {
+        numbered_case(1)["case_id"]: None,
+        numbered_case(2)["case_id"]: "P0090",
+    }

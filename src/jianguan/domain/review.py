@@ -405,9 +405,10 @@ class Recusal:
     departments: frozenset[str]  # the case's department and the handler's
 
     @classmethod
-    def of(cls, case: Case, org: Org) -> Recusal:
+    def of(cls, case: Case, org: Org, declared: Collection[str] = ()) -> Recusal:
+        """``declared``: people recorded as recused from the case (回避 decided in case work)."""
         dept, own = org.handler_place(case)
-        return cls(conflicted(case), own, frozenset({dept, case.department}))
+        return cls(conflicted(case) | frozenset(declared), own, frozenset({dept, case.department}))
 
     def breaches(self, reviewer: Person, mode: ReviewMode) -> list[str]:
         """Why ``reviewer`` may not review the case in ``mode`` (empty: they may)."""
@@ -438,14 +439,20 @@ def _placed(
     ]
 
 
-def reviewer_pool(case: Case, mode: ReviewMode, org: Org, roles: Collection[Role]) -> list[Person]:
+def reviewer_pool(
+    case: Case,
+    mode: ReviewMode,
+    org: Org,
+    roles: Collection[Role],
+    declared: Collection[str] = (),
+) -> list[Person]:
     """The people who may review ``case`` in ``mode``, by id; every one passes the recusal rules.
 
     cross: the handler's own unit, other departments; escalated: the upper unit; remote: other
     units at the same level, those under the same upper unit first (异地 within the province when
     possible), any other unit at that level when none of those has an eligible reviewer.
     """
-    bar = Recusal.of(case, org)
+    bar = Recusal.of(case, org, declared)
     own = bar.own_units
     unit = org.units.get(case.unit)
     if mode is ReviewMode.CROSS:
@@ -477,16 +484,19 @@ def assign_reviewers(
     org: Org,
     roles: Collection[Role],
     load: Mapping[str, int] | None = None,
+    declared: Mapping[str, Collection[str]] | None = None,
 ) -> list[ReviewerChoice]:
     """One reviewer per case: the least-loaded eligible person, ties by id (balanced load).
 
-    ``load`` is what each reviewer already has (earlier assignments); cases go in case_id order
-    so the result depends on the data alone.
+    ``load`` is what each reviewer already has (earlier assignments); ``declared`` the people
+    recorded as recused per case id. Cases go in case_id order so the result depends on the
+    data alone.
     """
     counts: Counter[str] = Counter(load or {})
+    recused = declared or {}
     out = []
     for case in sorted(cases, key=lambda c: c.case_id):
-        pool = reviewer_pool(case, mode, org, roles)
+        pool = reviewer_pool(case, mode, org, roles, recused.get(case.case_id, ()))
         if not pool:
             out.append(ReviewerChoice(case.case_id, None, mode, 0))
             continue

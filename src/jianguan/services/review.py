@@ -156,6 +156,10 @@ class ReviewSession(Protocol):
         document of ``document_types`` or an event noted one of ``event_notes`` in the year."""
         ...
 
+    def declared_recusals(self, case_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        """case id → the people recorded as recused from it (回避, recorded in case work)."""
+        ...
+
     def arrested_matters(self) -> frozenset[str]:
         """The unified numbers (统一受案号) of matters whose arrest was approved."""
         ...
@@ -365,7 +369,10 @@ def assign(
     cases = rs.load_cases(todo)
     org = Org.of(rs.units(), rs.people())
     load = Counter(f.reviewer for f in existing.values())
-    choices = assign_reviewers(list(cases.values()), mode, org, policy.reviewer_roles, load)
+    declared = rs.declared_recusals(todo)
+    choices = assign_reviewers(
+        list(cases.values()), mode, org, policy.reviewer_roles, load, declared
+    )
     now = _now()
     for ch in choices:
         if ch.reviewer is not None:
@@ -563,7 +570,7 @@ def decide(
         )
     case = rs.load_cases([case_id])[case_id]
     who = by or form.reviewer
-    if who in conflicted(case):
+    if who in conflicted(case) | rs.declared_recusals([case_id]).get(case_id, frozenset()):
         raise ReviewError(
             f"{who} 参与办理、核查或审批了案件 {case_id}，应当回避",
             f"{who} took part in handling, verifying or approving {case_id} and must recuse",

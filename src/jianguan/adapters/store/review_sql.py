@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import delete, insert, or_, select
 
 from jianguan.adapters.store import schema
+from jianguan.adapters.store.schema_casework import recusals
 from jianguan.adapters.store.schema_review import (
     review_events,
     review_forms,
@@ -106,6 +107,17 @@ class ReviewSql:
 
     def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
         self._s.append_audit(actor, action, subject, detail)
+
+    def declared_recusals(self, case_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        r = recusals.c
+        out: dict[str, set[str]] = {}
+        for start in range(0, len(case_ids), 900):  # SQLite's bound-parameter limit
+            batch = list(case_ids[start : start + 900])
+            for case_id, person in self._conn.execute(
+                select(r.case_id, r.person).where(r.case_id.in_(batch))
+            ):
+                out.setdefault(case_id, set()).add(person)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def arrested_matters(self) -> frozenset[str]:
         c = schema.cases.c
