@@ -100,7 +100,7 @@ class _Reader:
         if not isinstance(within, bool):
             raise self.fail("numerator_within_denominator", "must be true or false")
         # Inside the denominator: the numerator is the denominator's rows that also pass its own.
-        num_where = (*den, *num) if within else num
+        num_where = _conjoin(den, num) if within else num
         return Part((Term(count, cohort, num_where),)), Part((Term(count, cohort, den),))
 
     def _listed(self, key: str) -> Part:
@@ -138,6 +138,23 @@ class _Reader:
             basis=tuple(basis),
             family=family,
         )
+
+
+def _conjoin(a: tuple[Condition, ...], b: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    """Both filters; value lists on the same field are intersected (``decision_type`` in
+    {approve, deny} and = deny is = deny), which keeps the SQL short."""
+    out = list(a)
+    for cond in b:
+        i = next((k for k, c in enumerate(out) if c.field == cond.field and c.values), None)
+        if i is None or not cond.values:
+            out.append(cond)
+            continue
+        both = tuple(v for v in out[i].values if v in cond.values)
+        if both:
+            out[i] = Condition(cond.field, values=both)
+        else:  # nothing can match both: keep both, so the filter is plainly false
+            out.append(cond)
+    return tuple(out)
 
 
 def parse_catalogue(text: str, file: str = DEFAULT_FILE) -> Catalogue:
