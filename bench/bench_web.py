@@ -77,8 +77,10 @@ def make_users(url: str) -> dict[str, str]:
         p for p in people if p.role is Role.CASE_OFFICER and levels[p.unit] is UnitLevel.PROVINCIAL
     )
     basic = next(p for p in people if p.role is Role.CASE_OFFICER and p.unit == prosecutor.unit)
+    city = next(p for p in people if p.role is Role.CHIEF and levels[p.unit] is UnitLevel.MUNICIPAL)
     users = {
         "province officer": province.id,
+        "city chief": city.id,
         "basic officer": basic.id,
         "prosecutor": prosecutor.id,
     }

@@ -229,3 +229,29 @@ def test_data_quality_and_anomalies_stay_in_scope(
     found = client.get("/api/anomalies").json()
     assert {a["unit"] for a in found} <= scope
     assert {unit_of[c] for a in found for c in a["case_ids"]} <= scope
+
+
+@pytest.mark.parametrize("label", ["officer_province", "chief_city_a", "officer_a", "prosecutor_a"])
+def test_open_case_list_agrees_with_the_dashboard_count(
+    app: FastAPI, web_data: WebData, label: str
+) -> None:
+    client = TestClient(app)
+    login(client, web_data.users[label].id)
+    mine = "true" if label == "prosecutor_a" else "false"
+    seen: list[str] = []
+    after = None
+    for _ in range(100):
+        params = {
+            "mine": mine,
+            "open_only": "true",
+            "limit": "37",
+            **({"after": after} if after else {}),
+        }
+        page = client.get("/api/cases", params=params).json()
+        assert all(c["closed_on"] is None for c in page["items"])
+        seen += [c["case_id"] for c in page["items"]]
+        after = page["next"]
+        if after is None:
+            break
+    assert seen == sorted(set(seen))  # keyset pages: in order, no repeats, no gaps
+    assert len(seen) == client.get("/api/dashboard", params={"mine": mine}).json()["open_cases"]

@@ -46,6 +46,9 @@ case_reads = Table(
     Index("ix_case_reads_case", "case_id"),
 )
 
+# A unit's cases in case_id order (keyset pages); a handler's, with closed_on so that counting
+# their open cases never touches the table; open cases per unit in case_id order (the open list
+# and the dashboard's count).
 Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
-Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id)
-Index("ix_cases_open_unit", cases.c.closed_on, cases.c.unit)
+Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id, cases.c.closed_on)
+Index("ix_cases_open_unit", cases.c.closed_on, cases.c.unit, cases.c.case_id)

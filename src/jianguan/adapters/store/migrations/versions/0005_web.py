@@ -47,8 +47,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_reads_case", "case_reads", ["case_id"])
     op.create_index("ix_cases_unit_case", "cases", ["unit", "case_id"])
-    op.create_index("ix_cases_handler_case", "cases", ["handler", "case_id"])
-    op.create_index("ix_cases_open_unit", "cases", ["closed_on", "unit"])
+    op.create_index("ix_cases_handler_case", "cases", ["handler", "case_id", "closed_on"])
+    op.create_index("ix_cases_open_unit", "cases", ["closed_on", "unit", "case_id"])
 
 
 def downgrade() -> None:
