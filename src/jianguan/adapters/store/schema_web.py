@@ -46,9 +46,12 @@ case_reads = Table(
     Index("ix_case_reads_case", "case_id"),
 )
 
-# A unit's cases in case_id order (keyset pages); a handler's, with closed_on so that counting
-# their open cases never touches the table; open cases per unit in case_id order (the open list
-# and the dashboard's count).
+# The web's case list is keyset-paged by case_id at 1M cases (docs/benchmarks.md):
+# - a unit's cases in case_id order, and a unit's open cases in case_id order;
+# - a handler's cases, with closed_on so that counting their open cases stays in the index;
+# - open cases in case_id order with their unit: the whole store's open list, and counts of open
+#   cases over a set of units from the index alone.
 Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
+Index("ix_cases_unit_open", cases.c.unit, cases.c.closed_on, cases.c.case_id)
 Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id, cases.c.closed_on)
-Index("ix_cases_open_unit", cases.c.closed_on, cases.c.unit, cases.c.case_id)
+Index("ix_cases_open", cases.c.closed_on, cases.c.case_id, cases.c.unit)

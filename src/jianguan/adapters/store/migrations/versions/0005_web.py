@@ -47,13 +47,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_reads_case", "case_reads", ["case_id"])
     op.create_index("ix_cases_unit_case", "cases", ["unit", "case_id"])
+    op.create_index("ix_cases_unit_open", "cases", ["unit", "closed_on", "case_id"])
     op.create_index("ix_cases_handler_case", "cases", ["handler", "case_id", "closed_on"])
-    op.create_index("ix_cases_open_unit", "cases", ["closed_on", "unit", "case_id"])
+    op.create_index("ix_cases_open", "cases", ["closed_on", "case_id", "unit"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_cases_open_unit", table_name="cases")
+    op.drop_index("ix_cases_open", table_name="cases")
     op.drop_index("ix_cases_handler_case", table_name="cases")
+    op.drop_index("ix_cases_unit_open", table_name="cases")
     op.drop_index("ix_cases_unit_case", table_name="cases")
     op.drop_index("ix_case_reads_case", table_name="case_reads")
     op.drop_table("case_reads")
