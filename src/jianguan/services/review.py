@@ -19,6 +19,7 @@ from jianguan.domain.model import Case, Person, Unit
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.review import (
     REASON_ZH,
+    Assessment,
     GradeDef,
     Mark,
     Org,
@@ -449,7 +450,7 @@ def _grade(policy: ReviewPolicy, text: str) -> GradeDef:
     return g
 
 
-def _check_grade(policy: ReviewPolicy, marks: Sequence[Mark], grade: GradeDef) -> Any:
+def _check_grade(policy: ReviewPolicy, marks: Sequence[Mark], grade: GradeDef) -> Assessment:
     try:
         assessed = policy.standards.assess(marks)
     except PolicyError as exc:
