@@ -86,8 +86,15 @@ def test_store_backends_agree_with_duckdb_and_drill_exactly(
     try:
         sql = StoreIndicators(store.engine)
         assert_drill_matches(sql)
-        by = ("unit", "month", "category")
-        assert compute(sql, CAT, None, by) == compute(duck, CAT, None, by)
+        for by in [
+            ("unit", "month", "category"),
+            ("department", "charge", "quarter"),
+            ("handler", "year"),
+        ]:
+            assert compute(sql, CAT, None, by) == compute(duck, CAT, None, by), by
+        spring = (dt.date(2025, 3, 1), dt.date(2025, 5, 31), "440300")
+        by = ("unit", "month")
+        assert compute(sql, CAT, None, by, *spring) == compute(duck, CAT, None, by, *spring)
         # a snapshot written from the store counts the same as one written from the data set
         snapshot_from_store(store.engine, tmp_path / "from-store", origin="test")
         again = SnapshotIndicators(tmp_path / "from-store")

@@ -123,6 +123,32 @@ def test_loader_names_the_field_at_fault(entry: str, field: str) -> None:
     assert f"test.toml: indicator x: {field}:" in str(err.value)
 
 
+def test_a_numerator_is_counted_inside_its_denominator() -> None:
+    base = 'count = "persons"\nbasis = ["a law"]\n'
+    inside = parse_catalogue(
+        _text_with(
+            base + 'denominator = { decision_type = ["prosecute", "not_prosecute"] }\n'
+            'numerator = { decision_type = "not_prosecute", minor = true }\n'
+        )
+    ).get("x")
+    rows = {
+        "persons": [
+            {"decision_type": "not_prosecute", "minor": True},
+            {"decision_type": "prosecute", "minor": True},
+            {"decision_type": "transfer", "minor": True},
+        ]
+    }
+    assert evaluate(inside, rows) == (1, 2, 0.5)
+    # an impossible numerator stays impossible (not an empty list that would match everything)
+    never = parse_catalogue(
+        _text_with(
+            base + 'denominator = { decision_type = "prosecute" }\n'
+            'numerator = { decision_type = "not_prosecute" }\n'
+        )
+    ).get("x")
+    assert evaluate(never, rows)[0] == 0
+
+
 def test_the_shipped_file_parses_to_the_default_catalogue() -> None:
     assert parse_catalogue(catalogue_text()) == default_catalogue()
 
