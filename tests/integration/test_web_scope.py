@@ -255,3 +255,13 @@ def test_open_case_list_agrees_with_the_dashboard_count(
             break
     assert seen == sorted(set(seen))  # keyset pages: in order, no repeats, no gaps
     assert len(seen) == client.get("/api/dashboard", params={"mine": mine}).json()["open_cases"]
+
+
+def test_a_logged_out_session_is_refused_at_once(app: FastAPI, web_data: WebData) -> None:
+    client = TestClient(app)
+    csrf = login(client, web_data.users["officer_b"].id)
+    token = client.cookies["jg_session"]
+    assert client.get("/api/me").status_code == 200  # resolved, and remembered for a moment
+    assert client.post("/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
+    replay = TestClient(app, cookies={"jg_session": token})
+    assert replay.get("/api/me").status_code == 401

@@ -20,6 +20,7 @@ from jianguan.web.auth import (
     User,
     api_csrf,
     api_user,
+    forget,
     now,
     set_session_cookie,
     web_of,
@@ -81,6 +82,7 @@ def api_logout(request: Request, response: Response, user: CurrentUser) -> dict[
     api_csrf(request, user)
     with web_of(request).store.session() as s:
         log_out(SqlWeb(s), request.cookies.get(SESSION_COOKIE))
+    forget(request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"ok": True}
 

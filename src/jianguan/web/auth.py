@@ -57,11 +57,36 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Resolving a cookie costs four queries and the unit tree; a resolved user is kept this long.
+# Logging out drops it at once; an account switched off or a person moved to another unit takes
+# effect within this time. One process's memory: several workers each keep their own.
+RESOLVED_FOR = dt.timedelta(seconds=5)
+_resolved: dict[str, tuple[dt.datetime, User]] = {}
+
+
+def forget(token: str | None) -> None:
+    if token:
+        _resolved.pop(token, None)
+
+
 def resolve(request: Request) -> User | None:
-    web = web_of(request)
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
+    moment = now()
+    hit = _resolved.get(token)
+    if hit is not None and hit[0] > moment:
+        return hit[1]
+    user = _resolve(request, token)
+    if len(_resolved) > 10_000:  # bounded: many stale entries are simply dropped together
+        _resolved.clear()
+    if user is not None:
+        _resolved[token] = (moment + RESOLVED_FOR, user)
+    return user
+
+
+def _resolve(request: Request, token: str) -> User | None:
+    web = web_of(request)
     with web.store.session() as s:
         sql = SqlWeb(s)
         found = current_session(sql, token, now())

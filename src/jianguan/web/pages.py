@@ -20,6 +20,7 @@ from jianguan.web.auth import (
     SESSION_COOKIE,
     User,
     check_csrf,
+    forget,
     now,
     page_user,
     safe_next,
@@ -73,6 +74,7 @@ def logout(request: Request, user: PageUser, csrf: Annotated[str, Form()] = "") 
     check_csrf(user, csrf)
     with web_of(request).store.session() as s:
         log_out(SqlWeb(s), request.cookies.get(SESSION_COOKIE))
+    forget(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
