@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table, Text
 
-from jianguan.adapters.store.schema import cases, metadata
+from jianguan.adapters.store.schema import cases, metadata, monitoring_ledger
 
 accounts = Table(
     "accounts",
@@ -55,3 +55,12 @@ Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
 Index("ix_cases_unit_open", cases.c.unit, cases.c.closed_on, cases.c.case_id)
 Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id, cases.c.closed_on)
 Index("ix_cases_open", cases.c.closed_on, cases.c.case_id, cases.c.unit)
+# The dashboard counts active ledger entries by severity and escalation, and those due soon,
+# from the index alone.
+Index(
+    "ix_ledger_status",
+    monitoring_ledger.c.status,
+    monitoring_ledger.c.severity,
+    monitoring_ledger.c.escalation,
+    monitoring_ledger.c.due,
+)

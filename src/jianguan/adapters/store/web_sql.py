@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_
+from sqlalchemy import and_, delete, func, or_, select, text, tuple_
 from sqlalchemy.sql import Select
 
 from jianguan.adapters.store import schema
@@ -20,6 +20,7 @@ from jianguan.services.access import CaseQuery, CaseSummary, Dashboard, LedgerQu
 from jianguan.services.accounts import Account, LoginSession
 
 _c = schema.cases.c
+_LIST_COLS = "case_id, unified_no, unit, department, category, received_on, handler, decision_type, closed_on"
 _l = schema.monitoring_ledger.c
 
 
@@ -110,13 +111,38 @@ class SqlWeb:
             if units is not None and handler is not None:
                 q = q.where(_c.unit.in_(sorted(units)))
         else:
-            # Several units: one keyset page per unit along its (unit, …, case_id) index, merged
-            # here. `unit IN (…) ORDER BY case_id` sorts every case of a city before the LIMIT,
-            # and one UNION ALL of the pages cost more to build than to run.
-            rows = [r for u in sorted(units) for r in self.conn.execute(page(u))]
-            rows.sort(key=lambda r: r.case_id)
-            return [CaseSummary(*r) for r in rows[: query.limit]]
+            return self._merged_pages(sorted(units), query)
         return [CaseSummary(*r) for r in self.conn.execute(q)]
+
+    def _merged_pages(self, units: list[str], query: CaseQuery) -> list[CaseSummary]:
+        """Several units: one keyset page per unit along its (unit, …, case_id) index, merged.
+
+        `unit IN (…) ORDER BY case_id` makes the database sort every case of a city before the
+        LIMIT; the per-unit pages read at most ``limit`` index entries each. The statement is
+        plain SQL text: built as SQLAlchemy constructs, a union of a dozen pages cost more to
+        build and cache-key than to run. Only bound parameters vary; column names are fixed.
+        """
+        where = ["unit = :u{i}"]
+        params: dict[str, object] = {f"u{i}": u for i, u in enumerate(units)}
+        if query.open_only:
+            where.append("closed_on IS NULL")
+        if query.category:
+            where.append("category = :category")
+            params["category"] = query.category
+        if query.after:
+            where.append("case_id > :after")
+            params["after"] = query.after
+        params["lim"] = query.limit
+        cond = " AND ".join(where)
+        pages = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {_LIST_COLS} FROM cases WHERE {cond.format(i=i)}"
+            f" ORDER BY case_id LIMIT :lim) AS p{i}"
+            for i in range(len(units))
+        )
+        sql = text(f"SELECT * FROM ({pages}) AS merged ORDER BY case_id LIMIT :lim").columns(
+            *(getattr(_c, name.strip()) for name in _LIST_COLS.split(","))
+        )  # typed columns: dates come back as dates on SQLite too
+        return [CaseSummary(*r) for r in self.conn.execute(sql, params)]
 
     def load_case(self, case_id: str) -> Case | None:
         return self.s.load_cases([case_id]).get(case_id)

@@ -50,9 +50,13 @@ def upgrade() -> None:
     op.create_index("ix_cases_unit_open", "cases", ["unit", "closed_on", "case_id"])
     op.create_index("ix_cases_handler_case", "cases", ["handler", "case_id", "closed_on"])
     op.create_index("ix_cases_open", "cases", ["closed_on", "case_id", "unit"])
+    op.create_index(
+        "ix_ledger_status", "monitoring_ledger", ["status", "severity", "escalation", "due"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ledger_status", table_name="monitoring_ledger")
     op.drop_index("ix_cases_open", table_name="cases")
     op.drop_index("ix_cases_handler_case", table_name="cases")
     op.drop_index("ix_cases_unit_open", table_name="cases")
