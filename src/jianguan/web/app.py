@@ -27,7 +27,7 @@ from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import PasswordHasher
 from jianguan.services.review import ReviewError
-from jianguan.web import analysis, api, pages, quality, review
+from jianguan.web import analysis, api, pages, quality, responsibility, review
 from jianguan.web.auth import NeedLogin
 from jianguan.web.render import render, render_error
 
@@ -97,10 +97,12 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(analysis.api)
     app.include_router(quality.api)
     app.include_router(review.api)
+    app.include_router(responsibility.api)
     app.include_router(pages.router)
     app.include_router(analysis.pages)
     app.include_router(quality.pages)
     app.include_router(review.pages)
+    app.include_router(responsibility.pages)
 
     @app.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:
