@@ -55,12 +55,13 @@ Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
 Index("ix_cases_unit_open", cases.c.unit, cases.c.closed_on, cases.c.case_id)
 Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id, cases.c.closed_on)
 Index("ix_cases_open", cases.c.closed_on, cases.c.case_id, cases.c.unit)
-# The dashboard counts active ledger entries by severity and escalation, and those due soon,
-# from the index alone.
+# The dashboard counts active ledger entries by severity and escalation, and those due soon, in
+# any set of units, from the index alone (with unit left out, a city's count read the table).
 Index(
     "ix_ledger_status",
     monitoring_ledger.c.status,
     monitoring_ledger.c.severity,
     monitoring_ledger.c.escalation,
     monitoring_ledger.c.due,
+    monitoring_ledger.c.unit,
 )

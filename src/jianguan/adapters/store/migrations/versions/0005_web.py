@@ -51,7 +51,7 @@ def upgrade() -> None:
     op.create_index("ix_cases_handler_case", "cases", ["handler", "case_id", "closed_on"])
     op.create_index("ix_cases_open", "cases", ["closed_on", "case_id", "unit"])
     op.create_index(
-        "ix_ledger_status", "monitoring_ledger", ["status", "severity", "escalation", "due"]
+        "ix_ledger_status", "monitoring_ledger", ["status", "severity", "escalation", "due", "unit"]
     )
 
 
