@@ -61,4 +61,3 @@ def test_only_entrypoints_import_the_web_layer() -> None:
         for path, names in imported_modules(SRC / folder).items()
     }
     assert {p: n for p, n in offenders.items() if n} == {}
-
