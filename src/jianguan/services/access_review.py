@@ -87,10 +87,16 @@ def record(
 
 
 def object_to(
-    rs: svc.ReviewSession, p: Principal, year: int, case_id: str, reason: str
+    rs: svc.ReviewSession,
+    p: Principal,
+    year: int,
+    case_id: str,
+    reason: str,
+    policy: ReviewPolicy | None = None,
 ) -> svc.Form:
+    """With ``policy``, an objection after its period (``objection_days``) is refused."""
     form_for(rs, p, year, case_id)
-    return svc.object_to(rs, case_id, reason, year=year, by=p.person.id)
+    return svc.object_to(rs, case_id, reason, year=year, by=p.person.id, policy=policy)
 
 
 def decide(

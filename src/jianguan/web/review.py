@@ -76,7 +76,7 @@ def act(request: Request, user: User, year: int, case_id: str, action: str, **kw
         if action == "record":
             reviews.record(rs, policy(request), p, year, case_id, kw["grade"])
         elif action == "object":
-            reviews.object_to(rs, p, year, case_id, kw["reason"])
+            reviews.object_to(rs, p, year, case_id, kw["reason"], policy(request))
         else:
             reviews.decide(
                 rs, policy(request), p, year, case_id, kw.get("grade"), kw.get("note", "")
