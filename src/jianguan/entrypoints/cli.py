@@ -15,6 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.xlsx import XlsxWriter
+from jianguan.entrypoints.account_cli import account_group
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
 from jianguan.entrypoints.check_cli import check_cmd
@@ -202,6 +203,7 @@ cli.add_command(recuse_cmd)
 for _cmd in (lists_group, assess_cmd, evaluate_cmd, referral_group, rectify_group):
     cli.add_command(_cmd)
 cli.add_command(serve_cmd)
+cli.add_command(account_group)
 cli.add_command(compare_cmd)
 cli.add_command(anomalies_cmd)
 cli.add_command(dq_cmd)
