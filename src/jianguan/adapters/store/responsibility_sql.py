@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import Table, and_, delete, func, insert, select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_casework import self_checks
@@ -370,50 +370,33 @@ class ResponsibilitySql:
         t = referrals if table == "referrals" else rectifications
         return self._c.scalar(select(func.count()).where(t.c.source_ref == source_ref)) != 0
 
+    def _save(self, table: Table, record: Referral | Rectification) -> None:
+        """Replace the record: its filter columns (same names as its fields) and its body."""
+        body = dataclasses.asdict(record)
+        columns = {c.name: body[c.name] for c in table.columns if c.name != "body"}
+        self._c.execute(delete(table).where(table.c.id == record.id))
+        self._c.execute(insert(table).values(**columns, body=_json(body)))
+
+    def _bodies(self, table: Table, rid: str | None = None) -> list[dict[str, Any]]:
+        query = select(table.c.body).order_by(table.c.id)
+        if rid is not None:
+            query = query.where(table.c.id == rid)
+        return [orjson.loads(r[0]) for r in self._c.execute(query)]
+
     def save_referral(self, r: Referral) -> None:
-        self._c.execute(delete(referrals).where(referrals.c.id == r.id))
-        self._c.execute(
-            insert(referrals).values(
-                id=r.id,
-                source=r.source,
-                source_ref=r.source_ref,
-                unit=r.unit,
-                person=r.person,
-                case_id=r.case_id,
-                stage=r.stage,
-                closed_on=r.closed_on,
-                body=_json(dataclasses.asdict(r)),
-            )
-        )
+        self._save(referrals, r)
 
     def load_referral(self, rid: str) -> Referral | None:
-        body = self._c.scalar(select(referrals.c.body).where(referrals.c.id == rid))
-        return None if body is None else _referral(orjson.loads(body))
+        return next((_referral(b) for b in self._bodies(referrals, rid)), None)
 
     def referrals(self) -> list[Referral]:
-        rows = self._c.execute(select(referrals.c.body).order_by(referrals.c.id))
-        return [_referral(orjson.loads(r[0])) for r in rows]
+        return [_referral(b) for b in self._bodies(referrals)]
 
     def save_rectification(self, r: Rectification) -> None:
-        self._c.execute(delete(rectifications).where(rectifications.c.id == r.id))
-        self._c.execute(
-            insert(rectifications).values(
-                id=r.id,
-                kind=r.kind,
-                source=r.source,
-                source_ref=r.source_ref,
-                unit=r.unit,
-                opened_on=r.opened_on,
-                due_on=r.due_on,
-                closed_on=r.closed_on,
-                body=_json(dataclasses.asdict(r)),
-            )
-        )
+        self._save(rectifications, r)
 
     def load_rectification(self, rid: str) -> Rectification | None:
-        body = self._c.scalar(select(rectifications.c.body).where(rectifications.c.id == rid))
-        return None if body is None else _rectification(orjson.loads(body))
+        return next((_rectification(b) for b in self._bodies(rectifications, rid)), None)
 
     def rectifications(self) -> list[Rectification]:
-        rows = self._c.execute(select(rectifications.c.body).order_by(rectifications.c.id))
-        return [_rectification(orjson.loads(r[0])) for r in rows]
+        return [_rectification(b) for b in self._bodies(rectifications)]
