@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import orjson
+from measured import write_measured
 
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.monitoring_file import default_rules
@@ -30,7 +31,6 @@ from jianguan.services.monitoring import score, score_table
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "monitoring.md"
-BEGIN, END = "<!-- measured:begin -->", "<!-- measured:end -->"
 
 
 def dataset(cases: int) -> Path:
@@ -77,10 +77,7 @@ def main() -> None:
     )
     print(head + "\n\n" + table)
     if not args.no_write:
-        text = DOC.read_text("utf-8")
-        before, rest = text.split(BEGIN, 1)
-        _, after = rest.split(END, 1)
-        DOC.write_text(f"{before}{BEGIN}\n{head}\n\n{table}\n{END}{after}", "utf-8")
+        write_measured(DOC, f"{head}\n\n{table}")
 
 
 if __name__ == "__main__":

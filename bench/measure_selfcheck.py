@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import orjson
+from measured import write_measured
 
 from jianguan.adapters.formats.feed import FileFeed
 from jianguan.adapters.monitoring_file import default_rules
@@ -33,7 +34,6 @@ from jianguan.synth import generate
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "selfcheck.md"
-BEGIN, END = "<!-- measured:begin -->", "<!-- measured:end -->"
 
 
 def main() -> None:
@@ -70,10 +70,7 @@ def main() -> None:
     )
     print(head + "\n\n" + table)
     if not args.no_write:
-        text = DOC.read_text("utf-8")
-        before, rest = text.split(BEGIN, 1)
-        _, after = rest.split(END, 1)
-        DOC.write_text(f"{before}{BEGIN}\n{head}\n\n{table}\n{END}{after}", "utf-8")
+        write_measured(DOC, f"{head}\n\n{table}")
 
 
 if __name__ == "__main__":
