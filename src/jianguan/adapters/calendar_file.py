@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from jianguan.domain.calendar import Holiday, WorkCalendar, YearSchedule
+from jianguan.domain.errors import RulebookError
 
 
-class CalendarFileError(ValueError):
+class CalendarFileError(RulebookError):
     pass
 
 

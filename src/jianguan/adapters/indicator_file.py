@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from jianguan.adapters.rule_pack import pack_text
+from jianguan.domain.errors import RulebookError
 from jianguan.domain.indicators import (
     COHORTS,
     COUNT_UNITS,
@@ -29,7 +30,7 @@ DEFAULT_FILE = "rules/indicators.toml"
 DEFAULT_COHORT = "decision_on"
 
 
-class IndicatorFileError(ValueError):
+class IndicatorFileError(RulebookError):
     def __init__(self, file: str, entry: str, field: str, reason: str) -> None:
         super().__init__(f"{file}: indicator {entry}: {field}: {reason}")
 

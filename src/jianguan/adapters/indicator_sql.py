@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 
 from jianguan.domain.indicators import Condition, DrillRow, Scalar, Term
 from jianguan.domain.model import Unit, UnitLevel
-from jianguan.services.indicators import CountQuery, CountRow, Scope
+from jianguan.services.ports.indicators import CountQuery, CountRow, Scope
 
 
 @dataclass(frozen=True, slots=True)

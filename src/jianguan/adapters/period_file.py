@@ -7,10 +7,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from jianguan.domain.errors import RulebookError
 from jianguan.domain.periods import CONDITIONS, ChainStep, Length, PeriodDefinition, Variant
 
 
-class PeriodFileError(ValueError):
+class PeriodFileError(RulebookError):
     pass
 
 

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jianguan.adapters.rule_pack import RuleFileError, pack_text
 from jianguan.domain.monitoring import SEVERITIES
 from jianguan.domain.referral import ReferralPolicy, Stage
-from jianguan.domain.responsibility import ListKind, ListRule, Source
-
-
-@dataclass(frozen=True, slots=True)
-class ResponsibilityConfig:
-    lists: tuple[ListRule, ...]
-    referral: ReferralPolicy
-    remind_days: tuple[int, ...]
-    default_days: int
-    inspection_months: int
-    min_cases: int
-    confidence: float
-    tolerance: str  # exclude | soften
-    soften_weight: float
-
-    def list_rule(self, rule_id: str) -> ListRule:
-        return next(r for r in self.lists if r.id == rule_id)
+from jianguan.domain.responsibility import ListKind, ListRule, ResponsibilityConfig, Source
 
 
 def _list_rule(rule_id: str, raw: dict[str, Any]) -> ListRule:

@@ -7,10 +7,11 @@ from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
-from jianguan.domain.monitoring import SEVERITIES
+from jianguan.domain.errors import RulebookError
+from jianguan.domain.monitoring import FindingKind, Severity
 
 
-class RuleFileError(ValueError):
+class RuleFileError(RulebookError):
     pass
 
 
@@ -20,15 +21,19 @@ def common_fields(rule_id: str, raw: dict[str, Any], checks: Collection[str]) ->
     check = condition.pop("check")
     if check not in checks:
         raise RuleFileError(f"rule {rule_id}: unknown check {check!r}")
-    if raw["severity"] not in SEVERITIES:
+    severity = Severity.parse(str(raw["severity"]))
+    if severity is None:
         raise RuleFileError(f"rule {rule_id}: unknown severity {raw['severity']!r}")
+    kind = FindingKind.parse(str(raw["kind"]))
+    if kind is None:
+        raise RuleFileError(f"rule {rule_id}: unknown kind {raw['kind']!r} (docs/format.md lists the kinds)")
     if not raw.get("basis"):
         raise RuleFileError(f"rule {rule_id}: every rule must cite its basis")
     return {
         "id": rule_id,
         "title": raw["title"],
-        "kind": raw["kind"],
-        "severity": raw["severity"],
+        "kind": kind,
+        "severity": severity,
         "basis": tuple(raw["basis"]),
         "scope": frozenset(raw["scope"]),
         "check": check,

@@ -32,7 +32,7 @@ from jianguan.adapters.indicator_sql import (
 from jianguan.adapters.store import schema
 from jianguan.domain.indicators import DrillRow, Term
 from jianguan.domain.model import Unit
-from jianguan.services.indicators import CountQuery, CountRow, Scope
+from jianguan.services.ports.indicators import CountQuery, CountRow, Scope, SnapshotUnavailable
 
 TABLES: tuple[Table, ...] = (
     schema.units,
@@ -49,7 +49,7 @@ MANIFEST = "snapshot.json"
 NULL = "\\N"
 
 
-class SnapshotError(RuntimeError):
+class SnapshotError(SnapshotUnavailable):
     pass
 
 

@@ -25,3 +25,10 @@ class DataSetError(Exception):
     def __init__(self, errors: list[RecordError]) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} error(s); first: {errors[0]}" if errors else "refused")
+
+
+class RulebookError(ValueError):
+    """A rule pack, the calendar or a province's settings file cannot be used as written.
+
+    Raised when the rulebook is loaded (at start), so a broken file stops the program with the
+    file and the entry named rather than mis-applying the law later."""

@@ -10,102 +10,130 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import NamedTuple
 
-
-class UnitLevel(StrEnum):
-    SUPREME = "supreme"  # 最高人民检察院
-    PROVINCIAL = "provincial"  # 省级院
-    MUNICIPAL = "municipal"  # 市级院 / 分院
-    BASIC = "basic"  # 基层院
+from jianguan.domain.vocabulary import Vocabulary
 
 
-class Role(StrEnum):
-    CHIEF = "chief"  # 检察长
-    DEPUTY_CHIEF = "deputy_chief"  # 副检察长
-    DEPARTMENT_HEAD = "department_head"  # 部门负责人
-    PROSECUTOR = "prosecutor"  # 检察官
-    ASSISTANT = "assistant"  # 检察官助理
-    CLERK = "clerk"  # 书记员
-    CASE_OFFICER = "case_officer"  # 案管人员
-    INSPECTOR = "inspector"  # 检务督察
+class UnitLevel(Vocabulary):
+    SUPREME = "supreme", "最高人民检察院", "supreme"
+    PROVINCIAL = "provincial", "省级院", "provincial"
+    MUNICIPAL = "municipal", "市级院", "municipal"
+    BASIC = "basic", "基层院", "basic"
 
 
-class CaseCategory(StrEnum):
-    ARREST_REVIEW = "arrest_review"  # 审查逮捕
-    PROSECUTION_REVIEW = "prosecution_review"  # 审查起诉
-    CIVIL_SUPERVISION = "civil_supervision"  # 民事诉讼监督
-    ADMIN_SUPERVISION = "admin_supervision"  # 行政诉讼监督
-    PUBLIC_INTEREST = "public_interest"  # 公益诉讼
-    CRIMINAL_SUPERVISION = "criminal_supervision"  # 刑事诉讼监督
-    COMPLAINT = "complaint"  # 控告申诉
+class Role(Vocabulary):
+    CHIEF = "chief", "检察长", "chief prosecutor"
+    DEPUTY_CHIEF = "deputy_chief", "副检察长", "deputy chief prosecutor"
+    DEPARTMENT_HEAD = "department_head", "部门负责人", "department head"
+    PROSECUTOR = "prosecutor", "检察官", "prosecutor"
+    ASSISTANT = "assistant", "检察官助理", "prosecutor's assistant"
+    CLERK = "clerk", "书记员", "clerk"
+    CASE_OFFICER = "case_officer", "案管人员", "case officer"
+    INSPECTOR = "inspector", "检务督察", "inspector"
 
 
-class CaseSource(StrEnum):
-    TRANSFERRED = "transferred"  # 依程序移送
-    APPLICATION = "application"  # 依申请
-    SELF_DISCOVERED = "self_discovered"  # 主动发现
+class CaseCategory(Vocabulary):
+    ARREST_REVIEW = "arrest_review", "审查逮捕", "arrest review"
+    PROSECUTION_REVIEW = "prosecution_review", "审查起诉", "prosecution review"
+    CIVIL_SUPERVISION = "civil_supervision", "民事诉讼监督", "civil supervision"
+    ADMIN_SUPERVISION = "admin_supervision", "行政诉讼监督", "administrative supervision"
+    PUBLIC_INTEREST = "public_interest", "公益诉讼", "public interest"
+    CRIMINAL_SUPERVISION = "criminal_supervision", "刑事诉讼监督", "criminal supervision"
+    COMPLAINT = "complaint", "控告申诉", "complaint"
 
 
-class AssignmentMode(StrEnum):
-    RANDOM = "random"  # 随机分案
-    DESIGNATED = "designated"  # 指定分案
+class CaseSource(Vocabulary):
+    TRANSFERRED = "transferred", "依程序移送", "transferred"
+    APPLICATION = "application", "依申请", "on application"
+    SELF_DISCOVERED = "self_discovered", "主动发现", "self-discovered"
 
 
-class Disability(StrEnum):
-    BLIND = "blind"
-    DEAF = "deaf"
-    MUTE = "mute"
-    MENTAL = "mental"
+class AssignmentMode(Vocabulary):
+    RANDOM = "random", "随机分案", "random"
+    DESIGNATED = "designated", "指定分案", "designated"
 
 
-class EventType(StrEnum):
-    RECEIVED = "received"
-    ASSIGNED = "assigned"
-    COUNSEL_NOTIFIED = "counsel_notified"  # 刑诉法 第34条
-    VICTIM_NOTIFIED = "victim_notified"  # 刑诉法 第46条
-    LEGAL_AID_REQUESTED = "legal_aid_requested"  # 刑诉法 第35条
-    QUESTIONED = "questioned"
-    RETURNED_FOR_INVESTIGATION = "returned_for_investigation"  # 退回补充侦查
-    RETRANSFERRED = "retransferred"
-    EXTENSION_APPROVED = "extension_approved"
-    CUSTODY_CHANGED = "custody_changed"
-    FAMILY_NOTIFIED = "family_notified"  # 刑诉法 第93条
-    CONSULTATION_OPINION = "consultation_opinion"  # 线上会诊
-    CONSULTATION_ANSWERED = "consultation_answered"
-    SELF_CHECK = "self_check"
-    VERIFICATION = "verification"
-    APPROVAL = "approval"
-    DECIDED = "decided"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
+class Disability(Vocabulary):
+    BLIND = "blind", "盲人", "blind"
+    DEAF = "deaf", "聋人", "deaf"
+    MUTE = "mute", "哑人", "mute"
+    MENTAL = "mental", "精神病人", "mentally ill"
 
 
-class DecisionType(StrEnum):
-    APPROVE_ARREST = "approve_arrest"  # 批准逮捕
-    DENY_ARREST = "deny_arrest"  # 不批准逮捕
-    PROSECUTE = "prosecute"  # 提起公诉
-    NOT_PROSECUTE = "not_prosecute"  # 不起诉
-    TRANSFER = "transfer"  # 移送
-    PROTEST = "protest"  # 抗诉
-    RECOMMENDATION = "recommendation"  # 检察建议
-    NO_SUPERVISION = "no_supervision"  # 不支持监督申请
-    FILE_SUIT = "file_suit"  # 提起诉讼
+class EventType(Vocabulary):
+    RECEIVED = "received", "受理", "received"
+    ASSIGNED = "assigned", "分案", "assigned"
+    COUNSEL_NOTIFIED = "counsel_notified", "告知委托辩护人权利", "told of the right to a defender"  # 刑诉法 第34条
+    VICTIM_NOTIFIED = "victim_notified", "告知被害人权利", "victim told of the right to an agent"  # 第46条
+    LEGAL_AID_REQUESTED = "legal_aid_requested", "通知法律援助", "legal aid requested"  # 第35条
+    QUESTIONED = "questioned", "讯问", "questioned"
+    RETURNED_FOR_INVESTIGATION = "returned_for_investigation", "退回补充侦查", "returned for supplementary investigation"
+    RETRANSFERRED = "retransferred", "重新移送", "re-transferred"
+    EXTENSION_APPROVED = "extension_approved", "批准延长", "extension approved"
+    CUSTODY_CHANGED = "custody_changed", "变更强制措施", "coercive measure changed"
+    FAMILY_NOTIFIED = "family_notified", "通知家属", "family notified"  # 刑诉法 第93条
+    CONSULTATION_OPINION = "consultation_opinion", "会诊意见", "consultation opinion"  # 线上会诊
+    CONSULTATION_ANSWERED = "consultation_answered", "答复会诊意见", "consultation answered"
+    SELF_CHECK = "self_check", "自检", "self-check"
+    VERIFICATION = "verification", "复核", "verification"
+    APPROVAL = "approval", "审批", "approval"
+    DECIDED = "decided", "作出决定", "decided"
+    CLOSED = "closed", "办结", "closed"
+    ARCHIVED = "archived", "归档", "archived"
 
 
-class NonProsecutionGround(StrEnum):
-    STATUTORY = "statutory"  # 法定不起诉
-    DISCRETIONARY = "discretionary"  # 酌定不起诉
-    INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # 存疑不起诉
+class DecisionType(Vocabulary):
+    APPROVE_ARREST = "approve_arrest", "批准逮捕", "arrest approved"
+    DENY_ARREST = "deny_arrest", "不批准逮捕", "arrest denied"
+    PROSECUTE = "prosecute", "提起公诉", "prosecuted"
+    NOT_PROSECUTE = "not_prosecute", "不起诉", "not prosecuted"
+    TRANSFER = "transfer", "移送", "transferred"
+    PROTEST = "protest", "抗诉", "protest"
+    RECOMMENDATION = "recommendation", "检察建议", "procuratorial recommendation"
+    NO_SUPERVISION = "no_supervision", "不支持监督申请", "supervision not supported"
+    FILE_SUIT = "file_suit", "提起诉讼", "suit filed"
 
 
-class OutcomeType(StrEnum):
-    CONVICTED = "convicted"
-    ACQUITTED = "acquitted"  # 无罪判决
-    EXEMPTED = "exempted"  # 免予刑事处罚
-    WITHDRAWN = "withdrawn"  # 撤回起诉
-    RETURNED_BY_COURT = "returned_by_court"
+class NonProsecutionGround(Vocabulary):
+    STATUTORY = "statutory", "法定不起诉", "statutory"
+    DISCRETIONARY = "discretionary", "酌定不起诉", "discretionary"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence", "存疑不起诉", "insufficient evidence"
+
+
+class OutcomeType(Vocabulary):
+    CONVICTED = "convicted", "有罪判决", "convicted"
+    ACQUITTED = "acquitted", "无罪判决", "acquitted"
+    EXEMPTED = "exempted", "免予刑事处罚", "exempted from punishment"
+    WITHDRAWN = "withdrawn", "撤回起诉", "prosecution withdrawn"
+    RETURNED_BY_COURT = "returned_by_court", "法院退回", "returned by the court"
+
+
+class DocumentType(Vocabulary):
+    """The legal documents the platform knows by name; ``Document.type`` stays open (a type not
+    listed here is kept as it came and shown by its code)."""
+
+    INDICTMENT = "indictment", "起诉书", "indictment"
+    NON_PROSECUTION_DECISION = "non_prosecution_decision", "不起诉决定书", "non-prosecution decision"
+    ARREST_APPROVAL = "arrest_approval", "批准逮捕决定书", "arrest approval"
+    ARREST_DENIAL = "arrest_denial", "不批准逮捕决定书", "arrest denial"
+    COUNSEL_NOTICE = "counsel_notice", "权利义务告知书", "notice of the right to a defender"
+    VICTIM_NOTICE = "victim_notice", "被害人诉讼权利告知书", "notice to the victim"
+    LEGAL_AID_NOTICE = "legal_aid_notice", "提供法律援助通知书", "legal-aid notice"
+    FAMILY_NOTICE = "family_notice", "逮捕通知书", "notice to the family"
+    INVESTIGATION_OUTLINE = "investigation_outline", "补充侦查提纲", "supplementary-investigation outline"
+    PLEA_STATEMENT = "plea_statement", "认罪认罚具结书", "plea statement"
+    JUDGMENT = "judgment", "判决书", "judgment"
+    REVIEW_REPORT = "review_report", "审查报告", "review report"
+    CONSULTATION_OPINION = "consultation_opinion", "会诊意见书", "consultation opinion"
+    NO_SUPERVISION_DECISION = "no_supervision_decision", "不支持监督申请决定书", "decision not to support supervision"
+    STATE_COMPENSATION_DECISION = "state_compensation_decision", "国家赔偿决定书", "state compensation decision"
+
+
+def document_label(doc_type: str, lang: str = "zh") -> str:
+    """A document type's name (its code when the platform does not know the type)."""
+    known = DocumentType.parse(doc_type)
+    return known.label(lang) if known is not None else doc_type
 
 
 # Which decisions belong to which category (case-records-v1, "decision").

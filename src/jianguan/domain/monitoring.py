@@ -28,8 +28,51 @@ from functools import cache
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import Case, EventType
 from jianguan.domain.periods import PeriodDefinition, compute_due
+from jianguan.domain.vocabulary import Vocabulary
 
-SEVERITIES = ("情节轻微", "情节较重", "情节严重", "涉嫌违法违纪")
+
+
+class Severity(Vocabulary):
+    """How grave a finding is (the codes are the Chinese words the rule packs use), in order."""
+
+    MINOR = "情节轻微", "情节轻微", "minor"
+    SERIOUS = "情节较重", "情节较重", "serious"
+    GRAVE = "情节严重", "情节严重", "grave"
+    VIOLATION = "涉嫌违法违纪", "涉嫌违法违纪", "suspected violation of law or discipline"
+
+    @property
+    def rank(self) -> int:
+        return SEVERITIES.index(self)
+
+
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
+
+
+class FindingKind(Vocabulary):
+    """What can be wrong with a case (docs/format.md's defect vocabulary): the kind a rule finds,
+    the kind the generator plants, the kind recall and precision are measured by."""
+
+    REVIEW_OVERDUE = "review_overdue", "审查期限超期", "review period overdue"
+    REVIEW_DUE_SOON = "review_due_soon", "审查期限临期", "review period ending soon"
+    COUNSEL_NOTICE_LATE = "counsel_notice_late", "未按期告知委托辩护人权利", "counsel notice late"
+    VICTIM_NOTICE_LATE = "victim_notice_late", "未按期告知被害人权利", "victim notice late"
+    LEGAL_AID_MISSING = "legal_aid_missing", "应当通知法律援助而未通知", "legal aid not requested"
+    RETURN_LIMIT_EXCEEDED = "return_limit_exceeded", "退回补充侦查超过两次", "returned more than twice"
+    RETURN_OUTLINE_MISSING = "return_outline_missing", "退回补充侦查未附提纲", "return without an outline"
+    EXTENSION_UNAPPROVED = "extension_unapproved", "延长审查期限未经批准", "extension not approved"
+    APPROVAL_MISSING = "approval_missing", "应报请审批而未审批", "approval missing"
+    PLEA_STATEMENT_MISSING = "plea_statement_missing", "认罪认罚案件缺少具结书", "plea statement missing"
+    CHARGE_MISMATCH = "charge_mismatch", "案卡罪名与起诉书不一致", "charges differ from the indictment"
+    DATE_MISMATCH = "date_mismatch", "案卡决定日期与文书不一致", "decision date differs from the document"
+    NAME_MISMATCH = "name_mismatch", "案卡犯罪嫌疑人与文书不一致", "suspect names differ from the document"
+    DOCUMENT_MISSING = "document_missing", "缺少决定所需文书", "document missing"
+    DOCUMENT_NO_INVALID = "document_no_invalid", "文书编号不规范", "document number malformed"
+    CARD_INCOMPLETE = "card_incomplete", "案卡填录不全", "case card incomplete"
+    ARCHIVED_UNCHECKED = "archived_unchecked", "未经自检、复核即归档", "archived without the checks"
+    CONSULTATION_UNANSWERED = "consultation_unanswered", "会诊意见未答复即办结", "consultation opinion unanswered"
+    FAMILY_NOTICE_LATE = "family_notice_late", "未在二十四小时内通知家属", "family notice late"
+
+
 CHECKS = frozenset(
     {
         "period_overdue",
@@ -52,8 +95,8 @@ Param = str | int
 class Rule:
     id: str
     title: str
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     basis: tuple[str, ...]
     scope: frozenset[str]
     check: str
@@ -93,8 +136,8 @@ class RuleSet:
 class Finding:
     case_id: str
     rule: str
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     due: dt.date | None
     basis: tuple[str, ...]
     explanation: str

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from jianguan.domain.monitoring import SEVERITIES
+from jianguan.domain.referral import ReferralPolicy
 
 
 class ListKind(StrEnum):
@@ -250,3 +251,19 @@ def weight(
     if entry.list is ListKind.POSITIVE or entry.key not in tolerances:
         return 1.0
     return 0.0 if mode == "exclude" else soften
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibilityConfig:
+    lists: tuple[ListRule, ...]
+    referral: ReferralPolicy
+    remind_days: tuple[int, ...]
+    default_days: int
+    inspection_months: int
+    min_cases: int
+    confidence: float
+    tolerance: str  # exclude | soften
+    soften_weight: float
+
+    def list_rule(self, rule_id: str) -> ListRule:
+        return next(r for r in self.lists if r.id == rule_id)

@@ -25,38 +25,49 @@ import random
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from jianguan.domain.model import Case, EventType, Person, Role, Unit
+from jianguan.domain.vocabulary import Vocabulary
 
 
-class ReviewReason(StrEnum):
-    ROUTINE = "routine"  # 常规抽查
-    KEY = "key"  # 重点评查
-    SPECIAL = "special"  # 专项评查
+class ReviewReason(Vocabulary):
+    ROUTINE = "routine", "常规抽查", "routine sampling"
+    KEY = "key", "重点评查", "key review"
+    SPECIAL = "special", "专项评查", "special review"
 
-
-REASON_ZH = {
-    ReviewReason.ROUTINE: "常规抽查",
-    ReviewReason.KEY: "重点评查",
-    ReviewReason.SPECIAL: "专项评查",
-}
 # When a case is selected for several reasons, the plan shows the strongest one.
 _REASON_RANK = {ReviewReason.KEY: 0, ReviewReason.SPECIAL: 1, ReviewReason.ROUTINE: 2}
 
 
-class ReviewMode(StrEnum):
-    CROSS = "cross"  # 交叉评查: another department
-    ESCALATED = "escalated"  # 提级评查: the upper unit
-    REMOTE = "remote"  # 异地评查: another unit at the same level
+class ReviewMode(Vocabulary):
+    CROSS = "cross", "交叉评查", "cross review"  # another department
+    ESCALATED = "escalated", "提级评查", "escalated review"  # the upper unit
+    REMOTE = "remote", "异地评查", "remote review"  # another unit at the same level
 
 
-MODE_ZH = {
-    ReviewMode.CROSS: "交叉评查",
-    ReviewMode.ESCALATED: "提级评查",
-    ReviewMode.REMOTE: "异地评查",
-}
+class FormStatus(Vocabulary):
+    """Where a review form (评查表) stands: assigned → recorded → (objected →) decided."""
+
+    ASSIGNED = "assigned", "已分配", "assigned"
+    RECORDED = "recorded", "已登记", "recorded"
+    OBJECTED = "objected", "已提出异议", "objected to"
+    DECIDED = "decided", "已决定", "decided"
+
+    @property
+    def recordable(self) -> bool:
+        """The reviewer may still record (or re-record) the grade."""
+        return self in (FormStatus.ASSIGNED, FormStatus.RECORDED)
+
+    @property
+    def decidable(self) -> bool:
+        """A head or chief may decide the final grade."""
+        return self in (FormStatus.RECORDED, FormStatus.OBJECTED)
+
+    @property
+    def graded(self) -> bool:
+        """A grade has been recorded (whatever came after)."""
+        return self is not FormStatus.ASSIGNED
 
 
 class PolicyError(ValueError):

@@ -38,7 +38,7 @@ from jianguan.domain.doctext import (
 )
 from jianguan.domain.gates import unanswered_opinions
 from jianguan.domain.model import Case, Document, EventType, OutcomeType, Person
-from jianguan.domain.monitoring import Finding
+from jianguan.domain.monitoring import Finding, FindingKind, Severity
 from jianguan.domain.powers import PowersBook, approval_problem, recorded_approver
 
 Param = str | int | Mapping[str, str] | Mapping[str, list[str]]
@@ -48,8 +48,8 @@ Param = str | int | Mapping[str, str] | Mapping[str, list[str]]
 class CheckRule:
     id: str
     title: str
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     basis: tuple[str, ...]
     scope: frozenset[str]
     check: str

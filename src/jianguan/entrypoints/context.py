@@ -1,15 +1,18 @@
-"""What every command shares: settings, the message language, opening the store, reports."""
+"""What every command shares: settings, the message language, the application, reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 
-from jianguan.adapters.store.engine import StoreError
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.bootstrap import App, bootstrap, rulebook
+from jianguan.domain.errors import RulebookError
+from jianguan.domain.rulebook import Rulebook
 from jianguan.entrypoints.messages import Messages
 from jianguan.services.importing import ImportReport
+from jianguan.services.ports import StoreUnavailable
 from jianguan.settings import Settings
 
 
@@ -17,15 +20,29 @@ class Context:
     def __init__(self, lang: str | None) -> None:
         self.settings = Settings() if lang is None else Settings(lang=lang)  # type: ignore[arg-type]
         self.say = Messages(self.settings.lang)
+        self._rules: Rulebook | None = None
 
-    def store(self, db_url: str | None) -> SqlStore:
+    @property
+    def lang(self) -> str:
+        return self.settings.lang
+
+    def rules(self) -> Rulebook:
+        """The rulebook alone (commands that need no store)."""
+        if self._rules is None:
+            try:
+                self._rules = rulebook(self.settings.data_dir)
+            except RulebookError as exc:
+                msg = self.say("规则文件有误", "a rule file is invalid")
+                raise click.ClickException(f"{msg}: {exc}") from None
+        return self._rules
+
+    def app(self, db_url: str | None, as_of: dt.date | None = None) -> App:
+        """The application on the store at ``db_url`` (or the configured one); ``as_of`` pins
+        the clock. Close it when done (``with c.app(...) as app`` does)."""
         try:
-            return SqlStore(self.settings.store_url(db_url))
-        except StoreError as exc:
+            return bootstrap(self.settings, db_url=db_url, as_of=as_of, rules=self.rules())
+        except StoreUnavailable as exc:
             raise click.ClickException(str(exc)) from None
-        except Exception as exc:  # connection refused, bad URL, …
-            msg = self.say("无法打开数据库", "cannot open the database")
-            raise click.ClickException(f"{msg}: {exc}") from None
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from jianguan.adapters.responsibility_file import ResponsibilityConfig, default_config
+from jianguan.adapters.responsibility_file import default_config
+from jianguan.domain.responsibility import ResponsibilityConfig
 from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
 from jianguan.domain import rectification as rect
 from jianguan.domain.assessment import UNIT_VERDICT_ZH, VERDICT_ZH

@@ -23,7 +23,7 @@ from jianguan.adapters.selfcheck_file import default_selfcheck_rules
 from jianguan.adapters.store.review_sql import ReviewSql
 from jianguan.domain.model import Case
 from jianguan.domain.monitoring import DueBook, Finding
-from jianguan.domain.review import MODE_ZH, REASON_ZH, ReviewMode, ReviewPolicy, Sampling
+from jianguan.domain.review import ReviewMode, ReviewPolicy, Sampling
 from jianguan.domain.selfcheck import CheckEnv
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services import review as svc
@@ -136,10 +136,10 @@ def plan_cmd(
         return
     for e in plan.entries:
         click.echo(
-            f"{e.case_id}  {c.say(REASON_ZH[e.reason], e.reason.value)}  {e.trigger or '—'}  {e.handler}"
+            f"{e.case_id}  {e.reason.label(c.settings.lang)}  {e.trigger or '—'}  {e.handler}"
         )
     counts = Counter(e.reason for e in plan.entries)
-    zh = "，".join(f"{REASON_ZH[r]} {n}" for r, n in sorted(counts.items()))
+    zh = "，".join(f"{r.zh} {n}" for r, n in sorted(counts.items()))
     en = ", ".join(f"{r.value} {n}" for r, n in sorted(counts.items()))
     click.echo(
         c.say(
@@ -209,7 +209,7 @@ def assign_cmd(
         return
     missing = [ch.case_id for ch in choices if ch.reviewer is None]
     for ch in choices:
-        click.echo(f"{ch.case_id}  {ch.reviewer or '—'}  {c.say(MODE_ZH[ch.mode], ch.mode.value)}")
+        click.echo(f"{ch.case_id}  {ch.reviewer or '—'}  {ch.mode.label(c.settings.lang)}")
     load = Counter(ch.reviewer for ch in choices if ch.reviewer)
     spread = f"{min(load.values())}–{max(load.values())}" if load else "0"
     click.echo(

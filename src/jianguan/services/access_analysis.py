@@ -18,7 +18,8 @@ from jianguan.services.access import Principal
 from jianguan.services.anomalies import Anomaly, anomalies_in_store
 from jianguan.services.comparison import compare
 from jianguan.services.dataquality import check_store
-from jianguan.services.indicators import IndicatorSource, compute, drill
+from jianguan.services.indicators import compute, drill
+from jianguan.services.ports.indicators import IndicatorSource
 from jianguan.services.ports import StoreSession
 
 

@@ -18,7 +18,8 @@ from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.indicators import Catalogue, IndicatorRow
 from jianguan.domain.model import Case, Unit
 from jianguan.services.comparison import own_counts
-from jianguan.services.indicators import IndicatorSource, compute
+from jianguan.services.indicators import compute
+from jianguan.services.ports.indicators import IndicatorSource
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import StoreSession
 

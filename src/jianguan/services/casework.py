@@ -1,9 +1,10 @@
 """Case work through the platform: self-check, verification, consultation answers, decisions,
 closing and archiving behind their gates, assignment and recusal.
 
-Every action loads the case, checks it with the pure rules (``domain.gates``, ``domain.powers``,
-``domain.assignment``), writes the changed case and an audit entry in the same transaction, or
-refuses with the list of what is missing (``GateRefused``) and changes nothing.
+Every action is one unit of work: it loads the case, checks it with the pure rules
+(``domain.gates``, ``domain.powers``, ``domain.assignment``), writes the changed case and an
+audit entry and commits — or refuses with the list of what is missing (``GateRefused``) and
+commits nothing.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Mapping, Sequence
 
-from jianguan.domain.assignment import AssignmentPolicy, Candidate, candidates, draw, eligible
+from jianguan.domain.assignment import Candidate, candidates, draw, eligible
 from jianguan.domain.gates import (
     ACCEPTED,
     DECLINED,
@@ -39,69 +38,19 @@ from jianguan.domain.model import (
     Person,
     decisions_allowed,
 )
-from jianguan.domain.monitoring import Finding
-from jianguan.domain.powers import PowersBook, approval_problem
-
-
-@dataclass(frozen=True, slots=True)
-class AssignmentRecord:
-    case_id: str
-    mode: AssignmentMode
-    person: str
-    reason: str | None
-    seed: str | None
-    candidates: tuple[Candidate, ...]
-    by: str
-    at: dt.datetime
-
-
-class CaseworkSession(Protocol):
-    """What case work needs from one store transaction."""
-
-    def load_case(self, case_id: str) -> Case | None: ...
-
-    def save_case(self, case: Case) -> None:
-        """Replace the stored case by this one (same case_id)."""
-        ...
-
-    def people(self) -> list[Person]: ...
-
-    def append_audit(
-        self, actor: str, action: str, subject: str | None, detail: object
-    ) -> None: ...
-
-    def add_self_check(self, record: SelfCheckRecord, blocking_count: int) -> None: ...
-
-    def last_self_check(self, case_id: str) -> SelfCheckRecord | None: ...
-
-    def add_assignment(self, record: AssignmentRecord) -> None: ...
-
-    def assignments(self, case_id: str) -> list[AssignmentRecord]: ...
-
-    def add_recusal(
-        self, case_id: str, person: str, reason: str, by: str, at: dt.datetime
-    ) -> None: ...
-
-    def recused(self, case_id: str) -> dict[str, str]:
-        """person → reason."""
-        ...
-
-    def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
-        """Open cases each person handles."""
-        ...
-
-
-# The case's current findings (self-check + monitoring) as of a day; given by the caller, who
-# holds the rule packs and the calendar.
-Checker = Callable[[Case, Mapping[str, Person], dt.date], list[Finding]]
+from jianguan.domain.powers import approval_problem
+from jianguan.domain.rulebook import Rulebook
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.casework import AssignmentRecord
+from jianguan.services.selfcheck import checker
 
 
 def _refuse(code: str, zh: str, en: str) -> GateRefused:
     return GateRefused([Missing(code, zh, en)])
 
 
-def _load(s: CaseworkSession, case_id: str) -> Case:
-    case = s.load_case(case_id)
+def _load(uow: UnitOfWork, case_id: str) -> Case:
+    case = uow.cases.load_case(case_id)
     if case is None:
         raise _refuse("case", f"案件 {case_id} 不存在", f"no case {case_id}")
     return case
@@ -121,20 +70,30 @@ def _with_events(case: Case, *events: Event, **changes: object) -> Case:
     return dataclasses.replace(case, events=merged, **changes)  # type: ignore[arg-type]
 
 
-def _save(s: CaseworkSession, case: Case, actor: str, action: str, detail: object) -> None:
-    s.save_case(case)
-    s.append_audit(actor, action, case.case_id, detail)
+def _save(uow: UnitOfWork, case: Case, actor: str, action: str, detail: object) -> None:
+    uow.cases.save_case(case)
+    uow.audit.append(actor, action, case.case_id, detail)
+
+
+def _people(uow: UnitOfWork) -> dict[str, Person]:
+    return {p.id: p for p in uow.cases.people()}
+
+
+def handler_of(uow: UnitOfWork, case_id: str) -> str:
+    """The case's handler (the default actor of the handler's own steps)."""
+    with uow:
+        return _load(uow, case_id).handler
 
 
 # --- self-check and verification ---------------------------------------------------------------
 
 
 def record_self_check(
-    s: CaseworkSession,
+    uow: UnitOfWork,
+    rules: Rulebook,
     case_id: str,
     by: str,
     now: dt.datetime,
-    checker: Checker,
     explanations: Mapping[str, str] | None = None,
 ) -> SelfCheckRecord:
     """The handler's self-check (承办人自检): run, recorded with its findings and explanations.
@@ -142,13 +101,27 @@ def record_self_check(
     The record is kept even when blocking findings remain, so the handler sees them; the gate
     then refuses to close until they are corrected (and checked again) or explained.
     """
-    case = _load(s, case_id)
+    with uow:
+        record = _self_check(uow, rules, case_id, by, now, explanations)
+        uow.commit()
+    return record
+
+
+def _self_check(
+    uow: UnitOfWork,
+    rules: Rulebook,
+    case_id: str,
+    by: str,
+    now: dt.datetime,
+    explanations: Mapping[str, str] | None,
+) -> SelfCheckRecord:
+    case = _load(uow, case_id)
     if by != case.handler:
         raise _refuse(
             "handler", f"自检须由承办人 {case.handler} 进行", "only the handler self-checks"
         )
-    people = {p.id: p for p in s.people()}
-    findings = tuple(checker(case, people, now.date()))
+    check = checker(rules, uow.cases.units())
+    findings = tuple(check(case, _people(uow), now.date()))
     explained = {k: v.strip() for k, v in (explanations or {}).items() if v.strip()}
     unknown = sorted(set(explained) - {f.rule for f in findings})
     if unknown:
@@ -159,30 +132,30 @@ def record_self_check(
         )
     record = SelfCheckRecord(case_id, by, now, findings, explained)
     left = blocking(findings, explained)
-    s.add_self_check(record, len(left))
+    uow.casework.add_self_check(record, len(left))
     note = f"{len(findings)} 项问题，{len(left)} 项待纠正或说明"
-    _save(s, _with_events(case, Event(EventType.SELF_CHECK, now.date(), by, None, note)),
+    _save(uow, _with_events(case, Event(EventType.SELF_CHECK, now.date(), by, None, note)),
           by, "self_check", {"findings": len(findings), "blocking": len(left),
                              "explained": sorted(explained)})  # fmt: skip
     return record
 
 
-def verify(s: CaseworkSession, case_id: str, by: str, now: dt.datetime) -> Case:
+def verify(uow: UnitOfWork, case_id: str, by: str, now: dt.datetime) -> Case:
     """The verification (复核) of the handler's self-check by a department head or senior."""
-    case = _load(s, case_id)
-    people = {p.id: p for p in s.people()}
-    person = _person(people, by, "复核人")
-    if not may_verify(person, case):
-        raise _refuse(
-            "verifier",
-            f"{person.name} 不能复核本案：复核须由部门负责人或资深检察官进行，且不得为承办人",
-            "the verifier must be a department head or a senior prosecutor, not the handler",
-        )
-    if s.last_self_check(case_id) is None:
-        raise _refuse("self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check")
-    event = Event(EventType.VERIFICATION, now.date(), by, None, None)
-    updated = _with_events(case, event)
-    _save(s, updated, by, "verify", {})
+    with uow:
+        case = _load(uow, case_id)
+        person = _person(_people(uow), by, "复核人")
+        if not may_verify(person, case):
+            raise _refuse(
+                "verifier",
+                f"{person.name} 不能复核本案：复核须由部门负责人或资深检察官进行，且不得为承办人",
+                "the verifier must be a department head or a senior prosecutor, not the handler",
+            )
+        if uow.casework.last_self_check(case_id) is None:
+            raise _refuse("self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check")
+        updated = _with_events(case, Event(EventType.VERIFICATION, now.date(), by, None, None))
+        _save(uow, updated, by, "verify", {})
+        uow.commit()
     return updated
 
 
@@ -190,23 +163,26 @@ def verify(s: CaseworkSession, case_id: str, by: str, now: dt.datetime) -> Case:
 
 
 def answer_consultation(
-    s: CaseworkSession, case_id: str, by: str, now: dt.datetime, decline_reason: str | None
+    uow: UnitOfWork, case_id: str, by: str, now: dt.datetime, decline_reason: str | None
 ) -> Case:
     """Accept (``decline_reason`` None) or decline, with a reason, the oldest open opinion."""
-    case = _load(s, case_id)
-    if by != case.handler:
-        raise _refuse(
-            "handler", f"会诊意见须由承办人 {case.handler} 答复", "only the handler answers"
-        )
-    open_ = unanswered_opinions(case)
-    if not open_:
-        raise _refuse("consultation", "没有待答复的会诊意见", "no consultation opinion to answer")
-    if decline_reason is not None and not decline_reason.strip():
-        raise _refuse("reason", "不采纳会诊意见须说明理由", "a decline needs its reason")
-    note = ACCEPTED if decline_reason is None else f"{DECLINED} {decline_reason.strip()}"
-    day = max(now.date(), open_[0])
-    updated = _with_events(case, Event(EventType.CONSULTATION_ANSWERED, day, by, None, note))
-    _save(s, updated, by, "answer_consultation", {"opinion": open_[0].isoformat(), "note": note})
+    with uow:
+        case = _load(uow, case_id)
+        if by != case.handler:
+            raise _refuse(
+                "handler", f"会诊意见须由承办人 {case.handler} 答复", "only the handler answers"
+            )
+        open_ = unanswered_opinions(case)
+        if not open_:
+            raise _refuse("consultation", "没有待答复的会诊意见", "no consultation opinion to answer")
+        if decline_reason is not None and not decline_reason.strip():
+            raise _refuse("reason", "不采纳会诊意见须说明理由", "a decline needs its reason")
+        note = ACCEPTED if decline_reason is None else f"{DECLINED} {decline_reason.strip()}"
+        day = max(now.date(), open_[0])
+        updated = _with_events(case, Event(EventType.CONSULTATION_ANSWERED, day, by, None, note))
+        detail = {"opinion": open_[0].isoformat(), "note": note}
+        _save(uow, updated, by, "answer_consultation", detail)
+        uow.commit()
     return updated
 
 
@@ -214,22 +190,38 @@ def answer_consultation(
 
 
 def record_decision(
-    s: CaseworkSession,
+    uow: UnitOfWork,
+    rules: Rulebook,
     case_id: str,
     decision: DecisionType,
     on: dt.date,
     approved_by: str | None,
-    powers: PowersBook,
     ground: NonProsecutionGround | None = None,
 ) -> Case:
     """Record the concluding decision; refused when the powers list needs an approval it lacks."""
-    case = _load(s, case_id)
+    with uow:
+        updated = _decide(uow, rules, case_id, decision, on, approved_by, ground)
+        uow.commit()
+    return updated
+
+
+def _decide(
+    uow: UnitOfWork,
+    rules: Rulebook,
+    case_id: str,
+    decision: DecisionType,
+    on: dt.date,
+    approved_by: str | None,
+    ground: NonProsecutionGround | None,
+) -> Case:
+    case = _load(uow, case_id)
     if case.decision is not None:
         raise _refuse("decided", "本案已有审查结论", "the case already has a decision")
     if decision not in decisions_allowed(case.category):
         raise _refuse(
-            "type", f"{decision.value} 不是本类案件的审查结论", "not a decision of this category"
-        )
+            "type", f"“{decision.zh}”不是{case.category.zh}案件的审查结论",
+            f"{decision.en} is not a decision of {case.category.en}",
+        )  # fmt: skip
     if (decision is DecisionType.NOT_PROSECUTE) != (ground is not None):
         raise _refuse(
             "ground",
@@ -238,12 +230,12 @@ def record_decision(
         )
     if on < case.received_on:
         raise _refuse("date", "决定日期早于受理日期", "decision before receipt")
-    people = {p.id: p for p in s.people()}
+    people = _people(uow)
     if approved_by is not None:
         _person(people, approved_by, "审批人")
     made = Decision(decision, on, case.handler, approved_by, ground)
     why = approval_problem(
-        made, approved_by, case.major_complex, powers.for_unit(case.unit), people
+        made, approved_by, case.major_complex, rules.powers.for_unit(case.unit), people
     )
     if why is not None:
         raise _refuse("approval", why, "the powers list requires an approval this decision lacks")
@@ -251,7 +243,7 @@ def record_decision(
     if approved_by is not None:
         events.insert(0, Event(EventType.APPROVAL, on, approved_by, None, decision.value))
     updated = _with_events(case, *events, decision=made)
-    _save(s, updated, case.handler, "decide",
+    _save(uow, updated, case.handler, "decide",
           {"type": decision.value, "on": on.isoformat(), "approved_by": approved_by})  # fmt: skip
     return updated
 
@@ -260,39 +252,49 @@ def record_decision(
 
 
 def gate_status(
-    s: CaseworkSession, case_id: str, now: dt.datetime, checker: Checker, archive: bool = False
+    uow: UnitOfWork, rules: Rulebook, case_id: str, now: dt.datetime, archive: bool = False
 ) -> list[Missing]:
-    """What the case still needs to close (or to archive); empty when it may."""
-    case = _load(s, case_id)
-    people = {p.id: p for p in s.people()}
-    check = s.last_self_check(case_id)
-    current = checker(case, people, now.date())
+    """What the case still needs to close (or to archive); empty when it may. Reads only."""
+    with uow:
+        return _missing(uow, rules, _load(uow, case_id), now, archive)
+
+
+def _missing(
+    uow: UnitOfWork, rules: Rulebook, case: Case, now: dt.datetime, archive: bool
+) -> list[Missing]:
+    people = _people(uow)
+    check = uow.casework.last_self_check(case.case_id)
+    current = checker(rules, uow.cases.units())(case, people, now.date())
     if archive:
         return archive_missing(case, check, current, people)
     return close_missing(case, check, current, people)
 
 
-def close(s: CaseworkSession, case_id: str, by: str, now: dt.datetime, checker: Checker) -> Case:
+def close(uow: UnitOfWork, rules: Rulebook, case_id: str, by: str, now: dt.datetime) -> Case:
     """审结 / 办结 behind the 每案必检 and consultation gates."""
-    missing = gate_status(s, case_id, now, checker)
-    if missing:
-        raise GateRefused(missing)
-    case = _load(s, case_id)
-    day = max(now.date(), case.decision.on if case.decision else now.date())
-    updated = _with_events(case, Event(EventType.CLOSED, day, by, None, None), closed_on=day)
-    _save(s, updated, by, "close", {"on": day.isoformat()})
+    with uow:
+        case = _load(uow, case_id)
+        missing = _missing(uow, rules, case, now, archive=False)
+        if missing:
+            raise GateRefused(missing)
+        day = max(now.date(), case.decision.on if case.decision else now.date())
+        updated = _with_events(case, Event(EventType.CLOSED, day, by, None, None), closed_on=day)
+        _save(uow, updated, by, "close", {"on": day.isoformat()})
+        uow.commit()
     return updated
 
 
-def archive(s: CaseworkSession, case_id: str, by: str, now: dt.datetime, checker: Checker) -> Case:
+def archive(uow: UnitOfWork, rules: Rulebook, case_id: str, by: str, now: dt.datetime) -> Case:
     """归档, behind the same gates (an imported closed case may never have passed them)."""
-    missing = gate_status(s, case_id, now, checker, archive=True)
-    if missing:
-        raise GateRefused(missing)
-    case = _load(s, case_id)
-    day = max(now.date(), case.closed_on or now.date())
-    updated = _with_events(case, Event(EventType.ARCHIVED, day, by, None, None), archived_on=day)
-    _save(s, updated, by, "archive", {"on": day.isoformat()})
+    with uow:
+        case = _load(uow, case_id)
+        missing = _missing(uow, rules, case, now, archive=True)
+        if missing:
+            raise GateRefused(missing)
+        day = max(now.date(), case.closed_on or now.date())
+        updated = _with_events(case, Event(EventType.ARCHIVED, day, by, None, None), archived_on=day)
+        _save(uow, updated, by, "archive", {"on": day.isoformat()})
+        uow.commit()
     return updated
 
 
@@ -300,35 +302,60 @@ def archive(s: CaseworkSession, case_id: str, by: str, now: dt.datetime, checker
 
 
 def recuse(
-    s: CaseworkSession, case_id: str, person: str, reason: str, by: str, now: dt.datetime
+    uow: UnitOfWork, case_id: str, person: str, reason: str, by: str, now: dt.datetime
 ) -> None:
     """Record that ``person`` may not handle the case (回避, 刑事诉讼法 第29条)."""
-    _load(s, case_id)
-    _person({p.id: p for p in s.people()}, person, "回避人员")
-    if not reason.strip():
-        raise _refuse("reason", "回避须说明理由", "a recusal needs its reason")
-    s.add_recusal(case_id, person, reason.strip(), by, now)
-    s.append_audit(by, "recuse", case_id, {"person": person, "reason": reason.strip()})
+    with uow:
+        _load(uow, case_id)
+        _person(_people(uow), person, "回避人员")
+        if not reason.strip():
+            raise _refuse("reason", "回避须说明理由", "a recusal needs its reason")
+        uow.casework.add_recusal(case_id, person, reason.strip(), by, now)
+        uow.audit.append(by, "recuse", case_id, {"person": person, "reason": reason.strip()})
+        uow.commit()
+
+
+def assignments(uow: UnitOfWork, case_id: str) -> list[AssignmentRecord]:
+    """Every assignment of the case, oldest first (to show and re-draw them)."""
+    with uow:
+        _load(uow, case_id)
+        return uow.casework.assignments(case_id)
 
 
 def assign(
-    s: CaseworkSession,
+    uow: UnitOfWork,
+    rules: Rulebook,
     case_id: str,
     by: str,
     now: dt.datetime,
-    policy: AssignmentPolicy,
     designate: str | None = None,
     reason: str | None = None,
     seed: str | None = None,
 ) -> AssignmentRecord:
     """Random (weighted by open workload) or designated (with a reason) assignment of a case."""
-    case = _load(s, case_id)
+    with uow:
+        record = _assign(uow, rules, case_id, by, now, designate, reason, seed)
+        uow.commit()
+    return record
+
+
+def _assign(
+    uow: UnitOfWork,
+    rules: Rulebook,
+    case_id: str,
+    by: str,
+    now: dt.datetime,
+    designate: str | None,
+    reason: str | None,
+    seed: str | None,
+) -> AssignmentRecord:
+    case = _load(uow, case_id)
     if case.closed_on is not None:
         raise _refuse("closed", "案件已办结，不能分案", "the case is closed")
-    people = s.people()
-    recused = s.recused(case_id)
-    pool = eligible(case, people, set(recused), policy)
-    cands = candidates(pool, s.open_workload([p.id for p in pool]))
+    people = uow.cases.people()
+    recused = uow.casework.recused(case_id)
+    pool = eligible(case, people, set(recused), rules.assignment)
+    cands = candidates(pool, uow.cases.open_workload([p.id for p in pool]))
     if designate is not None:
         record = _designated(case, people, recused, cands, designate, reason, by, now)
     else:
@@ -342,13 +369,13 @@ def assign(
         seed = seed or secrets.token_hex(8)
         record = AssignmentRecord(case_id, AssignmentMode.RANDOM, draw(cands, seed), None, seed,
                                   tuple(cands), by, now)  # fmt: skip
-    s.add_assignment(record)
+    uow.casework.add_assignment(record)
     note = record.reason if record.mode is AssignmentMode.DESIGNATED else f"seed={record.seed}"
     event = Event(EventType.ASSIGNED, now.date(), by, None, note)
     updated = _with_events(case, event, handler=record.person, assigned_on=now.date(),
                            assignment=record.mode)  # fmt: skip
-    _save(s, updated, by, "assign", {"mode": record.mode.value, "person": record.person,
-                                     "seed": record.seed, "reason": record.reason})  # fmt: skip
+    _save(uow, updated, by, "assign", {"mode": record.mode.value, "person": record.person,
+                                       "seed": record.seed, "reason": record.reason})  # fmt: skip
     return record
 
 

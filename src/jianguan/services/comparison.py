@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel, Observed, funnel
 from jianguan.domain.indicators import Catalogue, IndicatorError, IndicatorRow
 from jianguan.domain.model import Unit
-from jianguan.services.indicators import IndicatorSource, compute
+from jianguan.services.indicators import compute
+from jianguan.services.ports.indicators import IndicatorSource
 
 BY = ("unit", "handler")
 

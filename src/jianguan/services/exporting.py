@@ -7,17 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from jianguan.domain.model import Case, Person, Unit
-from jianguan.services.ports import Store
-
-
-class DataSetWriter(Protocol):
-    def write_units(self, units: Iterable[Unit]) -> None: ...
-
-    def write_people(self, people: Iterable[Person]) -> None: ...
-
-    def write_cases(self, cases: Iterable[Case]) -> int:
-        """Write every case; returns how many."""
-        ...
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.files import DataSetWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +18,11 @@ class ExportReport:
     cases: int
 
 
-def export_dataset(store: Store, writer: DataSetWriter) -> ExportReport:
+def export_dataset(uow: UnitOfWork, writer: DataSetWriter) -> ExportReport:
     """Stream the whole store to `writer` (cases in case_id order, memory bounded)."""
-    with store.session() as session:
-        units, people = session.units(), session.people()
+    with uow:
+        units, people = uow.cases.units(), uow.cases.people()
         writer.write_units(units)
         writer.write_people(people)
-        count = writer.write_cases(session.iter_cases())
+        count = writer.write_cases(uow.cases.iter_cases())
     return ExportReport(len(units), len(people), count)

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import Protocol
 
 from jianguan.domain.errors import DataSetError, RecordError
 from jianguan.domain.model import Case, DataSet
-from jianguan.services.ports import Store, StoreSession
-
-Progress = Callable[[int, int], None]  # (bytes done, bytes total)
-
-
-class CaseFeed(Protocol):
-    """A data set being read: its organisation first, then its cases one by one."""
-
-    name: str
-    total_bytes: int
-
-    def organisation(self) -> tuple[DataSet, list[RecordError]]: ...
-
-    def cases(self, org: DataSet) -> Iterator[tuple[int, Case | list[RecordError]]]:
-        """(bytes read so far, the case or what is wrong with its record)."""
-        ...
-
-    def fingerprint(self, case: Case) -> str:
-        """A digest of the case's content, equal for equal records."""
-        ...
-
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.files import CaseFeed, Progress
 
 @dataclass(slots=True)
 class ImportReport:
@@ -60,24 +40,25 @@ class ImportReport:
 
 def import_dataset(
     feed: CaseFeed,
-    store: Store,
+    uow: UnitOfWork,
     *,
     actor: str = "import",
     batch_size: int = 2000,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import `feed` into `store` in one transaction; on any error nothing is written.
+    """Import `feed` in one unit of work; on any error nothing is written.
 
     Every record is checked even after the first error, so that the report lists them all.
     """
     report = ImportReport(feed.name)
     try:
-        with _fewer_gc_passes(), store.session() as session:
-            _run(feed, session, report, actor, batch_size, progress)
+        with _fewer_gc_passes(), uow:
+            _run(feed, uow, report, actor, batch_size, progress)
             if report.errors:
-                raise DataSetError(report.errors)  # rolls the session back
+                raise DataSetError(report.errors)  # leaves the unit of work uncommitted
             if report.changed_anything:
-                session.append_audit(actor, "import", None, _summary(report))
+                uow.audit.append(actor, "import", None, _summary(report))
+            uow.commit()
     except DataSetError:
         pass
     return report
@@ -97,7 +78,7 @@ def _fewer_gc_passes() -> Iterator[None]:
 
 def _run(
     feed: CaseFeed,
-    session: StoreSession,
+    uow: UnitOfWork,
     report: ImportReport,
     actor: str,
     batch_size: int,
@@ -106,8 +87,8 @@ def _run(
     org, errors = feed.organisation()
     report.errors += errors
     if not report.errors:
-        report.units_new, report.units_changed = session.upsert_units(org.units)
-        report.people_new, report.people_changed = session.upsert_people(org.people)
+        report.units_new, report.units_changed = uow.cases.upsert_units(org.units)
+        report.people_new, report.people_changed = uow.cases.upsert_people(org.people)
     batch: list[Case] = []
     for index, (done, item) in enumerate(feed.cases(org)):
         if isinstance(item, list):
@@ -116,28 +97,28 @@ def _run(
         elif not report.errors:
             batch.append(item)
             if len(batch) >= batch_size:
-                _flush(batch, feed, session, report, actor)
+                _flush(batch, feed, uow, report, actor)
         if progress is not None and index % 1000 == 0:
             progress(done, feed.total_bytes)
     if not report.errors:
-        _flush(batch, feed, session, report, actor)
+        _flush(batch, feed, uow, report, actor)
 
 
 def _flush(
-    batch: list[Case], feed: CaseFeed, session: StoreSession, report: ImportReport, actor: str
+    batch: list[Case], feed: CaseFeed, uow: UnitOfWork, report: ImportReport, actor: str
 ) -> None:
     if not batch:
         return
     digests = {c.case_id: feed.fingerprint(c) for c in batch}
-    stored = session.existing_hashes(list(digests))
+    stored = uow.cases.existing_hashes(list(digests))
     changed = [c for c in batch if c.case_id in stored and stored[c.case_id] != digests[c.case_id]]
     new = [c for c in batch if c.case_id not in stored]
     report.cases_unchanged += len(batch) - len(new) - len(changed)
     if changed:
-        before = session.load_cases([c.case_id for c in changed])
-        session.delete_cases([c.case_id for c in changed])
+        before = uow.cases.load_cases([c.case_id for c in changed])
+        uow.cases.delete_cases([c.case_id for c in changed])
         for case in changed:
-            session.append_audit(
+            uow.audit.append(
                 actor,
                 "case_changed",
                 case.case_id,
@@ -148,7 +129,7 @@ def _flush(
                     "hash_after": digests[case.case_id],
                 },
             )
-    session.insert_cases([(c, digests[c.case_id]) for c in (*new, *changed)])
+    uow.cases.insert_cases([(c, digests[c.case_id]) for c in (*new, *changed)])
     report.cases_new += len(new)
     report.cases_changed += len(changed)
     batch.clear()

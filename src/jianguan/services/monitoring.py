@@ -1,13 +1,13 @@
-"""Flow monitoring (流程监控): run the rules over the store (batch, SQL) or over one case."""
+"""Flow monitoring (流程监控): run the rules over the store (batch, SQL) or over one case, and
+keep the ledger (台账) in step."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from typing import Protocol
+from collections.abc import Collection, Sequence
 
-from jianguan.domain.ledger import Entry, sync
+from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level, sync
 from jianguan.domain.model import Case, Unit, UnitLevel
 from jianguan.domain.monitoring import (
     DueBook,
@@ -18,22 +18,10 @@ from jianguan.domain.monitoring import (
     working_day_after,
     working_days_between,
 )
-from jianguan.services.ports import StoreSession
+from jianguan.domain.rulebook import Rulebook
+from jianguan.services.ports import UnitOfWork
 
 Warn = dict[tuple[str, str], dt.date]
-
-
-class BatchMonitor(Protocol):
-    def evaluate(
-        self,
-        rules: RuleSet,
-        book: DueBook,
-        as_of: dt.date,
-        warn: Mapping[tuple[str, str], dt.date],
-        units: Collection[str] | None = None,
-    ) -> list[Finding]:
-        """Every finding of every rule over the stored cases (of ``units`` when given)."""
-        ...
 
 
 class UnknownUnit(LookupError):
@@ -92,26 +80,70 @@ def make_run(warn: Warn, book: DueBook, as_of: dt.date) -> Run:
     return Run(as_of, book, lambda unit, category: warn.get((unit, category), as_of))
 
 
+def _findings(uow: UnitOfWork, rules: Rulebook, as_of: dt.date, scope: set[str] | None) -> list[Finding]:
+    units = uow.cases.units()
+    warn = warn_limits(units, rules.monitoring, rules.book, as_of)
+    found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)
+    return sorted(found, key=lambda f: f.key)
+
+
 def monitor(
-    session: StoreSession,
-    batch: BatchMonitor,
-    rules: RuleSet,
+    uow: UnitOfWork, rules: Rulebook, as_of: dt.date, unit: str | None = None
+) -> list[Finding]:
+    """All findings as of ``as_of`` (of ``unit`` and the units below it), set-based, sorted by
+    case and rule. Reads only: the ledger is left as it is."""
+    with uow:
+        scope = units_below(uow.cases.units(), unit) if unit else None
+        return _findings(uow, rules, as_of, scope)
+
+
+def monitor_and_record(
+    uow: UnitOfWork, rules: Rulebook, as_of: dt.date, unit: str | None = None
+) -> tuple[list[Finding], Counter[LedgerAction]]:
+    """Monitor and bring the ledger up to this run, in one transaction; every status or
+    escalation change goes to the audit log."""
+    with uow:
+        scope = units_below(uow.cases.units(), unit) if unit else None
+        findings = _findings(uow, rules, as_of, scope)
+        changes = _record(uow, findings, rules.book, as_of, scope)
+        uow.commit()
+    return findings, changes
+
+
+def _record(
+    uow: UnitOfWork,
+    findings: Sequence[Finding],
     book: DueBook,
     as_of: dt.date,
-    unit: str | None = None,
-) -> list[Finding]:
-    """All findings as of ``as_of``, set-based, sorted by case and rule."""
-    units = session.units()
-    scope = units_below(units, unit) if unit else None
-    warn = warn_limits(units, rules, book, as_of)
-    found = batch.evaluate(rules, book, as_of, warn, scope)
-    return sorted(found, key=lambda f: f.key)
+    scope: Collection[str] | None,
+) -> Counter[LedgerAction]:
+    cal = book.calendar
+    changes = sync(
+        uow.ledger.entries(),
+        findings,
+        as_of,
+        lambda first: working_days_between(cal, first, as_of),
+        (lambda unit: unit in scope) if scope is not None else (lambda unit: True),
+    )
+    uow.ledger.save([c.entry for c in changes])
+    for c in changes:
+        if c.action is not LedgerAction.UPDATE:
+            e = c.entry
+            detail = {"rule": e.rule, "status": e.status.value, "escalation": e.escalation.value}
+            uow.audit.append("monitor", c.action.value, e.case_id, {**detail, "as_of": str(as_of)})
+    return Counter(c.action for c in changes)
+
+
+def ledger_summary(uow: UnitOfWork) -> dict[tuple[LedgerStatus, Level], int]:
+    """(status, escalation) → entries of the whole ledger."""
+    with uow:
+        return uow.ledger.summary()
 
 
 def check_case(
     case: Case, units: Sequence[Unit], rules: RuleSet, book: DueBook, as_of: dt.date
 ) -> list[Finding]:
-    """The same findings for one case, in Python (the one-click self-check).
+    """The monitoring findings of one case, in Python (the one-click self-check's half).
 
     Only the case's own unit gets warning limits: computing them for every unit of the tree
     took nine tenths of a self-check's time.
@@ -120,64 +152,3 @@ def check_case(
     warn = warn_limits(own, rules, book, as_of, province_of(units)) if own else {}
     run = make_run(warn, book, as_of)
     return sorted(evaluate_case(case, rules, run), key=lambda f: f.key)
-
-
-Score = dict[str, tuple[int, int, int, float, float]]
-
-
-def score(found: set[tuple[str, str]], truth: set[tuple[str, str]], kinds: Sequence[str]) -> Score:
-    """kind → (planted, found, both, recall, precision) of (case_id, kind) pairs."""
-    out: Score = {}
-    for kind in kinds:
-        t = {x for x in truth if x[1] == kind}
-        f = {x for x in found if x[1] == kind}
-        both = len(t & f)
-        out[kind] = (len(t), len(f), both, both / len(t) if t else 1.0, both / len(f) if f else 1.0)
-    return out
-
-
-def score_table(table: Score) -> str:
-    """A Markdown table of a score."""
-    lines = [
-        "| kind | planted | found | both | recall | precision |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for kind, (t, f, b, r, p) in table.items():
-        lines.append(f"| `{kind}` | {t} | {f} | {b} | {r:.2%} | {p:.2%} |")
-    return "\n".join(lines)
-
-
-class Ledger(Protocol):
-    def entries(self) -> dict[tuple[str, str], Entry]: ...
-
-    def save(self, entries: Sequence[Entry]) -> None: ...
-
-    def summary(self) -> dict[tuple[str, str], int]:
-        """(status, escalation) → number of entries."""
-        ...
-
-
-def record(
-    session: StoreSession,
-    ledger: Ledger,
-    findings: Sequence[Finding],
-    book: DueBook,
-    as_of: dt.date,
-    scope: Collection[str] | None = None,
-) -> Counter[str]:
-    """Bring the ledger up to this run; every status or escalation change goes to the audit log."""
-    cal = book.calendar
-    changes = sync(
-        ledger.entries(),
-        findings,
-        as_of,
-        lambda first: working_days_between(cal, first, as_of),
-        (lambda unit: unit in scope) if scope is not None else (lambda unit: True),
-    )
-    ledger.save([c.entry for c in changes])
-    for c in changes:
-        if c.action != "ledger.update":
-            e = c.entry
-            detail = {"rule": e.rule, "status": e.status, "escalation": e.escalation}
-            session.append_audit("monitor", c.action, e.case_id, {**detail, "as_of": str(as_of)})
-    return Counter(c.action for c in changes)

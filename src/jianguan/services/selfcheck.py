@@ -1,25 +1,61 @@
-"""One-click self-check (一键自检) of one case: its self-check findings and its monitoring ones."""
+"""One-click self-check (一键自检): a case's self-check findings and its monitoring ones."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from jianguan.domain.model import Case, Unit
-from jianguan.domain.monitoring import DueBook, Finding, RuleSet
-from jianguan.domain.selfcheck import CheckEnv, CheckRuleSet, evaluate_selfcheck
-from jianguan.services.monitoring import check_case
+from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.monitoring import Finding
+from jianguan.domain.rulebook import Rulebook
+from jianguan.domain.selfcheck import CheckEnv, evaluate_selfcheck
+from jianguan.services.monitoring import check_case as monitoring_findings
+from jianguan.services.ports import UnitOfWork
+
+# A case's current findings (self-check + monitoring) as of a day, given the staff list.
+Checker = Callable[[Case, Mapping[str, Person], dt.date], list[Finding]]
 
 
-def self_check(
+class UnknownCase(LookupError):
+    pass
+
+
+def check_case(
     case: Case,
+    rules: Rulebook,
     units: Sequence[Unit],
-    checks: CheckRuleSet,
-    monitoring: RuleSet,
-    book: DueBook,
+    people: Mapping[str, Person],
     as_of: dt.date,
-    env: CheckEnv | None = None,
 ) -> list[Finding]:
     """Every finding of the self-check rules and of the monitoring rules, by rule id."""
-    found = evaluate_selfcheck(case, checks, env) + check_case(case, units, monitoring, book, as_of)
+    env = CheckEnv(people, rules.powers)
+    found = evaluate_selfcheck(case, rules.selfcheck, env)
+    found += monitoring_findings(case, units, rules.monitoring, rules.book, as_of)
     return sorted(found, key=lambda f: f.key)
+
+
+def checker(rules: Rulebook, units: Sequence[Unit]) -> Checker:
+    """``check_case`` with the rulebook and the unit tree bound (what the gates call)."""
+
+    def check(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
+        return check_case(case, rules, units, people, day)
+
+    return check
+
+
+def check_cases(
+    uow: UnitOfWork, rules: Rulebook, case_id: str | None, as_of: dt.date
+) -> Iterator[Finding]:
+    """Findings of one case (``case_id``; ``UnknownCase`` when absent) or, streamed, of every
+    stored case. Reads only."""
+    with uow:
+        units = uow.cases.units()
+        people = {p.id: p for p in uow.cases.people()}
+        if case_id is not None:
+            case = uow.cases.load_case(case_id)
+            if case is None:
+                raise UnknownCase(case_id)
+            yield from check_case(case, rules, units, people, as_of)
+            return
+        for case in uow.cases.iter_cases():
+            yield from check_case(case, rules, units, people, as_of)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,70 +11,29 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.passwords import Argon2Hasher
-from jianguan.adapters.period_file import default_periods
-from jianguan.adapters.powers_file import load_powers
-from jianguan.adapters.review_file import load_review_policy
-from jianguan.adapters.selfcheck_file import default_selfcheck_rules
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.bootstrap import App
 from jianguan.domain.gates import GateRefused
 from jianguan.domain.indicators import IndicatorError
-from jianguan.domain.monitoring import DueBook
 from jianguan.services.access import NotAllowed, NotInScope
-from jianguan.services.accounts import PasswordHasher
 from jianguan.services.review import ReviewError
 from jianguan.web import analysis, api, pages, quality, responsibility, review
 from jianguan.web.auth import NeedLogin
 from jianguan.web.render import render, render_error
+from jianguan.web.state import Web, WebConfig
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
 
 
-@dataclass
-class WebConfig:
-    store_url: str
-    secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
-    as_of: dt.date | None = None  # the day countdowns count from; today when None
-    hasher: PasswordHasher = field(default_factory=Argon2Hasher)
-    data_dir: Path | None = None  # for the province's powers lists (<data_dir>/powers.d)
-
-
-class Web:
-    """What every request shares (``app.state.web``)."""
-
-    def __init__(self, config: WebConfig) -> None:
-        self.config = config
-        self.store = SqlStore(config.store_url)
-        self.periods = default_periods()
-        self.calendar = default_calendar()
-        self.monitoring = default_rules()
-        self.checks = default_selfcheck_rules()
-        self.powers = load_powers(config.data_dir)
-        self.review_policy = load_review_policy(config.data_dir)
-
-    @property
-    def hasher(self) -> PasswordHasher:
-        return self.config.hasher
-
-    def today(self) -> dt.date:
-        return self.config.as_of or dt.date.today()
-
-    def book(self) -> DueBook:
-        return DueBook(self.periods, self.calendar)
-
-
-def create_app(config: WebConfig) -> FastAPI:
-    web = Web(config)
+def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
+    """The web application on ``app`` (which the caller bootstrapped and closes)."""
+    web = Web(app, config or WebConfig())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        web.store.close()
 
-    app = FastAPI(
+    site = FastAPI(
         title="检管 jianguan",
         version="0.1.0",
         description="检察业务管理平台 JSON API；登录后按本院及下级院范围返回 / "
@@ -86,51 +43,51 @@ def create_app(config: WebConfig) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.web = web
+    site.state.web = web
     if not VENDOR.is_dir():
         # The pages work without charts or htmx, but say how to get them.
         print(
             "注意：缺少前端库，请运行 make install / note: run `make install` for htmx and ECharts"
         )
-    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    app.include_router(api.router)
-    app.include_router(analysis.api)
-    app.include_router(quality.api)
-    app.include_router(review.api)
-    app.include_router(responsibility.api)
-    app.include_router(pages.router)
-    app.include_router(analysis.pages)
-    app.include_router(quality.pages)
-    app.include_router(review.pages)
-    app.include_router(responsibility.pages)
+    site.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    site.include_router(api.router)
+    site.include_router(analysis.api)
+    site.include_router(quality.api)
+    site.include_router(review.api)
+    site.include_router(responsibility.api)
+    site.include_router(pages.router)
+    site.include_router(analysis.pages)
+    site.include_router(quality.pages)
+    site.include_router(review.pages)
+    site.include_router(responsibility.pages)
 
-    @app.exception_handler(NeedLogin)
+    @site.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:
         return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
 
-    @app.exception_handler(NotInScope)
+    @site.exception_handler(NotInScope)
     async def not_in_scope(request: Request, exc: NotInScope) -> Response:
         return _error(request, 404, "not_found")
 
-    @app.exception_handler(NotAllowed)
+    @site.exception_handler(NotAllowed)
     async def not_allowed(request: Request, exc: NotAllowed) -> Response:
         return _error(request, 403, "forbidden")
 
-    @app.exception_handler(GateRefused)
+    @site.exception_handler(GateRefused)
     async def refused(request: Request, exc: GateRefused) -> Response:
         missing = [{"code": m.code, "zh": m.zh, "en": m.en} for m in exc.missing]
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": "操作被拒绝 / refused", "missing": missing}, 409)
         return render(request, "refused.html", {"missing": exc.missing, "user": None}, 409)
 
-    @app.exception_handler(ReviewError)
+    @site.exception_handler(ReviewError)
     async def review_refused(request: Request, exc: ReviewError) -> Response:
         message = f"{exc.zh} / {exc.en}"
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": message, "zh": exc.zh, "en": exc.en}, status_code=409)
         return render(request, "error.html", {"status": 409, "key": message, "user": None}, 409)
 
-    @app.exception_handler(IndicatorError)
+    @site.exception_handler(IndicatorError)
     async def bad_indicator(request: Request, exc: IndicatorError) -> Response:
         message = f"{exc.zh} / {exc.en}"
         if request.url.path.startswith("/api"):  # the shape FastAPI documents for 422
@@ -138,7 +95,7 @@ def create_app(config: WebConfig) -> FastAPI:
             return JSONResponse({"detail": detail}, status_code=422)
         return render(request, "error.html", {"status": 422, "key": message, "user": None}, 422)
 
-    @app.exception_handler(RequestValidationError)
+    @site.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
         # FastAPI's documented shape (a list under "detail"), with a zh/en summary beside it
         detail = [
@@ -154,7 +111,7 @@ def create_app(config: WebConfig) -> FastAPI:
             status_code=422,
         )
 
-    return app
+    return site
 
 
 def _error(request: Request, status: int, key: str) -> Response:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request, Response
@@ -19,9 +18,8 @@ from fastapi import HTTPException, Request, Response
 from jianguan.adapters.store.web_sql import SqlWeb
 from jianguan.services.access import LEDGER_ROLES, Principal, principal_for
 from jianguan.services.accounts import SESSION_LIFETIME, current_session
+from jianguan.web.state import web_of
 
-if TYPE_CHECKING:
-    from jianguan.web.app import Web
 
 SESSION_COOKIE = "jg_session"
 PRELOGIN_COOKIE = "jg_prelogin"
@@ -47,10 +45,6 @@ class User:
     @property
     def may_escalate(self) -> bool:
         return self.principal.person.role in LEDGER_ROLES
-
-
-def web_of(request: Request) -> Web:
-    return cast("Web", request.app.state.web)
 
 
 def now() -> dt.datetime:

@@ -1,23 +1,20 @@
-"""SQL for case work (implements services.casework.CaseworkSession on one store transaction)."""
+"""SQL for case work kept beside the case (services.ports.CaseworkRepository)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
-from jianguan.adapters.formats.records import content_hash
-from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_casework import assignments, recusals, self_checks
-from jianguan.adapters.store.sql_store import SqlSession
+from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.assignment import Candidate
 from jianguan.domain.gates import SelfCheckRecord
-from jianguan.domain.model import AssignmentMode, Case, Person
-from jianguan.domain.monitoring import Finding
-from jianguan.services.casework import AssignmentRecord
+from jianguan.domain.model import AssignmentMode
+from jianguan.domain.monitoring import Finding, FindingKind, Severity
+from jianguan.services.ports.casework import AssignmentRecord
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -30,8 +27,8 @@ def _finding(raw: dict[str, Any]) -> Finding:
     return Finding(
         raw["case_id"],
         raw["rule"],
-        raw["kind"],
-        raw["severity"],
+        FindingKind(raw["kind"]),
+        Severity(raw["severity"]),
         dt.date.fromisoformat(due) if due else None,
         tuple(raw["basis"]),
         raw["explanation"],
@@ -39,26 +36,8 @@ def _finding(raw: dict[str, Any]) -> Finding:
     )
 
 
-class CaseworkSql:
-    """Case work on an open ``SqlSession`` (the same transaction)."""
-
-    def __init__(self, session: SqlSession) -> None:
-        self._s = session
-        self._conn = session.connection
-
-    def load_case(self, case_id: str) -> Case | None:
-        return self._s.load_cases([case_id]).get(case_id)
-
-    def save_case(self, case: Case) -> None:
-        self._s.delete_cases([case.case_id])
-        self._s.insert_cases([(case, content_hash(case))])
-        self._s.drain()
-
-    def people(self) -> list[Person]:
-        return self._s.people()
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: object) -> None:
-        self._s.append_audit(actor, action, subject, detail)
+class CaseworkSql(OnSession):
+    """Self-checks, assignments and recusals (implements services.ports.CaseworkRepository)."""
 
     # -- self-checks ----------------------------------------------------------------------------
 
@@ -147,14 +126,3 @@ class CaseworkSql:
         c = recusals.c
         rows = self._conn.execute(select(c.person, c.reason).where(c.case_id == case_id))
         return {r.person: r.reason for r in rows}
-
-    def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
-        if not person_ids:
-            return {}
-        c = schema.cases.c
-        rows = self._conn.execute(
-            select(c.handler, func.count())
-            .where(c.handler.in_(list(person_ids)), c.closed_on.is_(None))
-            .group_by(c.handler)
-        )
-        return {r[0]: int(r[1]) for r in rows}

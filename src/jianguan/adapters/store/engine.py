@@ -12,8 +12,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from jianguan.services.ports import StoreUnavailable
 
-class StoreError(RuntimeError):
+
+class StoreError(StoreUnavailable):
     pass
 
 

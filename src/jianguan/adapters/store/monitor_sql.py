@@ -32,9 +32,9 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.engine import Connection
 
 from jianguan.adapters.store import schema
+from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.monitoring import (
     PERIOD_FACTS,
     DueBook,
@@ -131,11 +131,8 @@ def _event_facts(day: ColumnElement[dt.date]) -> Subquery:
     )
 
 
-class SqlMonitor:
+class SqlMonitor(OnSession):
     """Evaluates a rule set over every case of the store (or of some units) in one transaction."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
 
     def evaluate(
         self,
@@ -147,8 +144,8 @@ class SqlMonitor:
     ) -> list[Finding]:
         categories = sorted(set().union(*(r.scope for r in rules.rules)))
         for table in (DUE, FACTS, WARN, SCOPE):
-            table.drop(self.conn, checkfirst=True)
-            table.create(self.conn)
+            table.drop(self._conn, checkfirst=True)
+            table.create(self._conn)
         try:
             self._fill_scope(units)
             self._fill_facts(categories, as_of, units is not None)
@@ -161,18 +158,18 @@ class SqlMonitor:
             return out
         finally:
             for table in (DUE, FACTS, WARN, SCOPE):
-                table.drop(self.conn, checkfirst=True)
+                table.drop(self._conn, checkfirst=True)
 
     # ------------------------------------------------------------ temporary tables
 
     def _fill_scope(self, units: Collection[str] | None) -> None:
         if units:
-            self.conn.execute(SCOPE.insert(), [{"unit": u} for u in units])
+            self._conn.execute(SCOPE.insert(), [{"unit": u} for u in units])
 
     def _fill_warn(self, warn: Mapping[tuple[str, str], dt.date]) -> None:
         rows = [{"unit": u, "category": c, "until": d} for (u, c), d in warn.items()]
         if rows:
-            self.conn.execute(WARN.insert(), rows)
+            self._conn.execute(WARN.insert(), rows)
 
     def _fill_facts(self, categories: list[str], as_of: dt.date, scoped: bool) -> None:
         day = literal(as_of, Date)
@@ -213,12 +210,12 @@ class SqlMonitor:
         )
         if scoped:
             query = query.where(c.unit.in_(select(SCOPE.c.unit)))
-        self.conn.execute(FACTS.insert().from_select([col.name for col in FACTS.c], query))
+        self._conn.execute(FACTS.insert().from_select([col.name for col in FACTS.c], query))
 
     def _start_dates(self) -> list[dt.date]:
         dates: set[dt.date] = set()
         for column in (F.received_on, F.base, F.decision_on):
-            dates.update(d for d in self.conn.scalars(select(column).distinct()) if d)
+            dates.update(d for d in self._conn.scalars(select(column).distinct()) if d)
         return sorted(dates)
 
     def _fill_dues(self, rules: RuleSet, book: DueBook) -> None:
@@ -230,7 +227,7 @@ class SqlMonitor:
             _due_row(k, start, book.due(k, start)) for start in self._start_dates() for k in keys
         ]
         for i in range(0, len(rows), 20_000):
-            self.conn.execute(DUE.insert(), rows[i : i + 20_000])
+            self._conn.execute(DUE.insert(), rows[i : i + 20_000])
 
     # ------------------------------------------------------------ due-date lookups
 
@@ -257,7 +254,7 @@ class SqlMonitor:
         return limit, now
 
     def run(self, query: Select[Any]) -> Rows:
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(query)]
+        return [(r[0], r[1], r[2]) for r in self._conn.execute(query)]
 
 
 def _due_row(key: DueKey, start: dt.date, due: dt.date) -> dict[str, object]:

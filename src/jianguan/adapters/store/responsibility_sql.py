@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, and_, delete, func, insert, select
+from sqlalchemy import Connection, Table, and_, delete, func, insert, select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_casework import self_checks
@@ -19,7 +19,7 @@ from jianguan.adapters.store.schema_responsibility import (
     tolerances,
 )
 from jianguan.adapters.store.schema_review import review_forms, review_outcomes
-from jianguan.adapters.store.sql_store import SqlSession
+from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.rectification import Rectification, Report, Task
 from jianguan.domain.referral import Referral, Step
 from jianguan.domain.responsibility import (
@@ -32,7 +32,7 @@ from jianguan.domain.responsibility import (
     ReferralFact,
     Tolerance,
 )
-from jianguan.services.responsibility import ClosedCase, OutcomeLead
+from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 
 _CRIMINAL_REVIEW = ("arrest_review", "prosecution_review")
 
@@ -105,13 +105,10 @@ def _rectification(body: dict[str, Any]) -> Rectification:
     )
 
 
-class ResponsibilitySql:
-    def __init__(self, session: SqlSession) -> None:
-        self._s = session
-        self._c = session.connection
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: object) -> None:
-        self._s.append_audit(actor, action, subject, detail)
+class ResponsibilitySql(OnSession):
+    @property
+    def _c(self) -> Connection:
+        return self._conn
 
     # -- facts ----------------------------------------------------------------------------------
 

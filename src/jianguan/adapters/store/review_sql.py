@@ -1,4 +1,4 @@
-"""SQL for case quality review (implements services.review.ReviewSession on one transaction)."""
+"""SQL for case quality review (implements services.ports.ReviewRepository)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from jianguan.adapters.store.schema_review import (
     review_plan_cases,
     review_plans,
 )
-from jianguan.adapters.store.sql_store import SqlSession
-from jianguan.domain.model import Case, Person, Unit
-from jianguan.domain.review import Mark, PlanEntry, ReviewMode, ReviewReason
-from jianguan.services.review import Form, ReviewOutcome, StoredPlan
+from jianguan.adapters.store.sql_store import OnSession
+from jianguan.domain.model import Case
+from jianguan.domain.review import FormStatus, Mark, PlanEntry, ReviewMode, ReviewReason
+from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -52,7 +52,7 @@ def _form(row: Any) -> Form:
         row.case_id,
         ReviewMode(row.mode),
         row.reviewer,
-        row.status,
+        FormStatus(row.status),
         tuple(orjson.loads(row.findings)),
         tuple(Mark(m["item"], m["note"], m["source"]) for m in orjson.loads(row.marks)),
         _utc(row.updated_at),
@@ -71,7 +71,7 @@ def _form_values(f: Form) -> dict[str, Any]:
         "case_id": f.case_id,
         "mode": f.mode.value,
         "reviewer": f.reviewer,
-        "status": f.status,
+        "status": f.status.value,
         "findings": _json(list(f.findings)),
         "marks": _json([m.as_json() for m in f.marks]),
         "score": f.score,
@@ -84,29 +84,8 @@ def _form_values(f: Form) -> dict[str, Any]:
     }
 
 
-class ReviewSql:
-    """Review on an open ``SqlSession`` (the same transaction)."""
-
-    def __init__(self, session: SqlSession) -> None:
-        self._s = session
-        self._conn = session.connection
-
-    # -- what the store already has -------------------------------------------------------------
-
-    def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
-        return self._s.iter_cases(batch_size)
-
-    def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
-        return self._s.load_cases(case_ids)
-
-    def units(self) -> list[Unit]:
-        return self._s.units()
-
-    def people(self) -> list[Person]:
-        return self._s.people()
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
-        self._s.append_audit(actor, action, subject, detail)
+class ReviewSql(OnSession):
+    """Review plans, forms, steps and outcomes (implements services.ports.ReviewRepository)."""
 
     def declared_recusals(self, case_ids: Sequence[str]) -> dict[str, frozenset[str]]:
         r = recusals.c

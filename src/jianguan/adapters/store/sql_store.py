@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy import case as sql_case
 
+from jianguan.adapters.formats.records import content_hash
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.engine import ensure_schema, make_engine
 from jianguan.adapters.store.rows import (
@@ -51,7 +52,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 class SqlSession:
-    """One transaction on the store (implements services.ports.StoreSession)."""
+    """One transaction on the store; the case repository (implements services.ports.CaseRepository)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -121,6 +122,16 @@ class SqlSession:
             for r in self._conn.execute(select(schema.people).order_by(schema.people.c.id))
         ]
 
+    def person(self, person_id: str) -> Person | None:
+        self.drain()
+        p = schema.people.c
+        r = self._conn.execute(select(schema.people).where(p.id == person_id)).first()
+        if r is None:
+            return None
+        return Person(
+            r.id, r.name, r.unit, r.department, Role(r.role), bool(r.in_quota), bool(r.senior)
+        )
+
     # -- cases --------------------------------------------------------------------------------
 
     def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
@@ -168,6 +179,26 @@ class SqlSession:
             out.update(assemble_cases(heads, children))
         return out
 
+    def load_case(self, case_id: str) -> Case | None:
+        return self.load_cases([case_id]).get(case_id)
+
+    def save_case(self, case: Case) -> None:
+        self.delete_cases([case.case_id])
+        self.insert_cases([(case, content_hash(case))])
+        self.drain()
+
+    def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
+        if not person_ids:
+            return {}
+        self.drain()
+        c = schema.cases.c
+        rows = self._conn.execute(
+            select(c.handler, func.count())
+            .where(c.handler.in_(list(person_ids)), c.closed_on.is_(None))
+            .group_by(c.handler)
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
     def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
         self.drain()
         c = schema.cases.c
@@ -198,40 +229,6 @@ class SqlSession:
         query = select(c.category, func.count(), still_open).group_by(c.category)
         return {r[0]: (int(r[1]), int(r[2] or 0)) for r in self._conn.execute(query)}
 
-    # -- audit log ----------------------------------------------------------------------------
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
-        self.drain()
-        if self._pg:  # serialise writers so that two chains never fork
-            self._conn.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
-        a = schema.audit_log.c
-        prev = self._conn.scalar(select(a.hash).order_by(a.seq.desc()).limit(1)) or GENESIS
-        at = dt.datetime.now(dt.UTC)
-        body = orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode()
-        self._conn.execute(
-            schema.audit_log.insert().values(
-                at=at,
-                actor=actor,
-                action=action,
-                subject=subject,
-                detail=body,
-                prev_hash=prev,
-                hash=audit_hash(prev, at, actor, action, subject, body),
-            )
-        )
-
-    def audit_problems(self) -> list[str]:
-        self.drain()
-        problems, prev = [], GENESIS
-        for r in self._conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.seq)):
-            expected = audit_hash(prev, _utc(r.at), r.actor, r.action, r.subject, r.detail)
-            if r.prev_hash != prev:
-                problems.append(f"audit #{r.seq}: 链接断开 / prev_hash does not match entry before")
-            if r.hash != expected:
-                problems.append(f"audit #{r.seq}: 内容被改动 / hash does not match content")
-            prev = r.hash
-        return problems
-
     # -- bulk writing -------------------------------------------------------------------------
 
     def _bulk(self, table: Table, rows: list[Row]) -> None:
@@ -251,13 +248,60 @@ class SqlSession:
         cursor.close()
 
 
+class OnSession:
+    """A repository on one ``SqlSession``: every statement goes through the session's connection,
+    which first waits for a COPY batch still in flight (reading past it would miss its rows)."""
+
+    def __init__(self, session: SqlSession) -> None:
+        self._s = session
+
+    @property
+    def _conn(self) -> Connection:
+        return self._s.connection
+
+
+class SqlAudit(OnSession):
+    """The hash-chained audit log (implements services.ports.AuditLog)."""
+
+    def append(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
+        conn = self._conn
+        if conn.dialect.name == "postgresql":  # serialise writers so that two chains never fork
+            conn.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
+        a = schema.audit_log.c
+        prev = conn.scalar(select(a.hash).order_by(a.seq.desc()).limit(1)) or GENESIS
+        at = dt.datetime.now(dt.UTC)
+        body = orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode()
+        conn.execute(
+            schema.audit_log.insert().values(
+                at=at,
+                actor=actor,
+                action=action,
+                subject=subject,
+                detail=body,
+                prev_hash=prev,
+                hash=audit_hash(prev, at, actor, action, subject, body),
+            )
+        )
+
+    def problems(self) -> list[str]:
+        problems, prev = [], GENESIS
+        for r in self._conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.seq)):
+            expected = audit_hash(prev, _utc(r.at), r.actor, r.action, r.subject, r.detail)
+            if r.prev_hash != prev:
+                problems.append(f"audit #{r.seq}: 链接断开 / prev_hash does not match entry before")
+            if r.hash != expected:
+                problems.append(f"audit #{r.seq}: 内容被改动 / hash does not match content")
+            prev = r.hash
+        return problems
+
+
 # Dates are stored as SQLAlchemy stores them on SQLite: ISO strings. Registered once, this runs
 # in the driver's C code; converting each value in Python cost a third of the import's time.
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
 
 
 class SqlStore:
-    """A store at one database URL (implements services.ports.Store)."""
+    """A store at one database URL: its engine, migrated on opening."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
@@ -267,16 +311,14 @@ class SqlStore:
 
     @contextmanager
     def session(self) -> Iterator[SqlSession]:
+        """A transaction committed when the block ends normally (for adapters and their tests;
+        services work through a unit of work)."""
         with self.engine.begin() as conn:
             session = SqlSession(conn)
             try:
                 yield session
             finally:
                 session.close()  # all writes done (or failed) before commit or rollback
-
-    def verify_audit_chain(self) -> list[str]:
-        with self.session() as s:
-            return s.audit_problems()
 
     def close(self) -> None:
         self.engine.dispose()

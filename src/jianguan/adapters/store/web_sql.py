@@ -1,5 +1,5 @@
-"""The web application's reads and writes on the store (implements services.accounts.AccountStore
-and services.access.AccessStore), on one ``SqlSession``'s transaction."""
+"""The web application's tables: scoped case reads and the read log (services.ports.AccessRepository),
+accounts and login sessions (services.ports.AccountRepository)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, tuple_
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.sql import Select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_web import accounts, case_reads, web_sessions
-from jianguan.adapters.store.sql_store import SqlSession
-from jianguan.domain.ledger import OPEN_STATUSES, Entry
-from jianguan.domain.model import Case, Person, Role, Unit
-from jianguan.services.access import CaseQuery, CaseSummary, Dashboard, LedgerQuery
-from jianguan.services.accounts import Account, LoginSession
+from jianguan.adapters.store.ledger_sql import in_scope
+from jianguan.adapters.store.sql_store import OnSession
+from jianguan.domain.ledger import ACTIVE
+from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.accounts import Account, LoginSession
 
 _c = schema.cases.c
 _LIST_COLS = "case_id, unified_no, unit, department, category, received_on, handler, decision_type, closed_on"
@@ -29,39 +29,24 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-class SqlWeb:
-    def __init__(self, session: SqlSession) -> None:
-        self.s = session
-        self.conn = session._conn
-
-    # -- accounts -----------------------------------------------------------------------------
-
+class SqlAccounts(OnSession):
     def account(self, username: str) -> Account | None:
-        r = self.conn.execute(select(accounts).where(accounts.c.username == username)).first()
+        r = self._conn.execute(select(accounts).where(accounts.c.username == username)).first()
         return Account(r.username, r.person_id, r.password_hash, bool(r.active)) if r else None
-
-    def person(self, person_id: str) -> Person | None:
-        p = schema.people.c
-        r = self.conn.execute(select(schema.people).where(p.id == person_id)).first()
-        if r is None:
-            return None
-        return Person(
-            r.id, r.name, r.unit, r.department, Role(r.role), bool(r.in_quota), bool(r.senior)
-        )
 
     def save_account(self, account: Account, now: dt.datetime) -> None:
         a = accounts.c
-        self.conn.execute(
+        self._conn.execute(
             delete(accounts).where(
                 or_(a.username == account.username, a.person_id == account.person_id)
             )
         )
-        self.conn.execute(accounts.insert().values(**asdict(account), created_at=now))
+        self._conn.execute(accounts.insert().values(**asdict(account), created_at=now))
 
     def add_session(self, token_hash: str, session: LoginSession, now: dt.datetime) -> None:
         w = web_sessions.c
-        self.conn.execute(delete(web_sessions).where(w.expires_at <= now))  # keep the table small
-        self.conn.execute(
+        self._conn.execute(delete(web_sessions).where(w.expires_at <= now))  # keep the table small
+        self._conn.execute(
             web_sessions.insert().values(
                 token_hash=token_hash,
                 username=session.username,
@@ -73,17 +58,14 @@ class SqlWeb:
 
     def login_session(self, token_hash: str) -> LoginSession | None:
         w = web_sessions.c
-        r = self.conn.execute(select(web_sessions).where(w.token_hash == token_hash)).first()
+        r = self._conn.execute(select(web_sessions).where(w.token_hash == token_hash)).first()
         return LoginSession(r.username, r.csrf, _utc(r.expires_at)) if r else None
 
     def drop_session(self, token_hash: str) -> None:
-        self.conn.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
+        self._conn.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
 
-    # -- scoped reads -------------------------------------------------------------------------
 
-    def units(self) -> list[Unit]:
-        return self.s.units()
-
+class SqlAccess(OnSession):
     def case_page(
         self, units: Collection[str] | None, handler: str | None, query: CaseQuery
     ) -> list[CaseSummary]:
@@ -112,7 +94,7 @@ class SqlWeb:
                 q = q.where(_c.unit.in_(sorted(units)))
         else:
             return self._merged_pages(sorted(units), query)
-        return [CaseSummary(*r) for r in self.conn.execute(q)]
+        return [CaseSummary(*r) for r in self._conn.execute(q)]
 
     def _merged_pages(self, units: list[str], query: CaseQuery) -> list[CaseSummary]:
         """Several units: one keyset page per unit along its (unit, …, case_id) index, merged.
@@ -142,63 +124,20 @@ class SqlWeb:
         sql = text(f"SELECT * FROM ({pages}) AS merged ORDER BY case_id LIMIT :lim").columns(
             *(getattr(_c, name.strip()) for name in _LIST_COLS.split(","))
         )  # typed columns: dates come back as dates on SQLite too
-        return [CaseSummary(*r) for r in self.conn.execute(sql, params)]
-
-    def load_case(self, case_id: str) -> Case | None:
-        return self.s.load_cases([case_id]).get(case_id)
+        return [CaseSummary(*r) for r in self._conn.execute(sql, params)]
 
     def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None:
-        self.conn.execute(
+        self._conn.execute(
             case_reads.insert().values(case_id=case_id, person=person, via=via, at=at)
         )
 
-    def case_reads(self, case_id: str, limit: int) -> list[tuple[str, str, dt.datetime]]:
+    def case_reads(self, case_id: str, limit: int) -> list[CaseRead]:
         r = case_reads.c
         q = select(r.person, r.via, r.at).where(r.case_id == case_id)
         return [
-            (p, v, _utc(a)) for p, v, a in self.conn.execute(q.order_by(r.seq.desc()).limit(limit))
+            CaseRead(p, v, _utc(a))
+            for p, v, a in self._conn.execute(q.order_by(r.seq.desc()).limit(limit))
         ]
-
-    def _ledger_scope(
-        self, q: Select[Any], units: Collection[str] | None, handler: str | None
-    ) -> Select[Any]:
-        if units is not None:
-            q = q.where(_l.unit.in_(sorted(units)))
-        if handler is not None:
-            mine = select(_c.case_id).where(_c.handler == handler)
-            q = q.where(_l.case_id.in_(mine))
-        return q
-
-    def ledger_page(
-        self, units: Collection[str] | None, handler: str | None, query: LedgerQuery
-    ) -> list[Entry]:
-        q = self._ledger_scope(select(schema.monitoring_ledger), units, handler)
-        if query.status == "active":
-            q = q.where(_l.status.in_(sorted(OPEN_STATUSES)))
-        elif query.status:
-            q = q.where(_l.status == query.status)
-        for col, value in (
-            (_l.escalation, query.escalation),
-            (_l.severity, query.severity),
-            (_l.rule, query.rule),
-            (_l.case_id, query.case_id),
-        ):
-            if value:
-                q = q.where(col == value)
-        if query.by_due:
-            q = q.order_by(_l.due.is_(None), _l.due, _l.case_id, _l.rule)
-        else:
-            if query.after:
-                q = q.where(tuple_(_l.case_id, _l.rule) > tuple_(*query.after))
-            q = q.order_by(_l.case_id, _l.rule)
-        q = q.limit(query.limit)
-        return [Entry(**r) for r in self.conn.execute(q).mappings()]
-
-    def save_entry(self, entry: Entry) -> None:
-        t = schema.monitoring_ledger
-        key = and_(t.c.case_id == entry.case_id, t.c.rule == entry.rule)
-        self.conn.execute(delete(t).where(key))
-        self.conn.execute(t.insert().values(**asdict(entry)))
 
     def dashboard(
         self, units: Collection[str] | None, handler: str | None, due_by: dt.date
@@ -208,24 +147,21 @@ class SqlWeb:
             q = q.where(_c.unit.in_(sorted(units)))
         if handler is not None:
             q = q.where(_c.handler == handler)
-        open_cases = int(self.conn.scalar(q) or 0)
-        active = _l.status.in_(sorted(OPEN_STATUSES))
+        open_cases = int(self._conn.scalar(q) or 0)
+        active = _l.status.in_(sorted(ACTIVE))
         base = select(_l.severity, _l.escalation, func.count()).where(active)
-        grouped = self._ledger_scope(base, units, handler).group_by(_l.severity, _l.escalation)
+        grouped = in_scope(base, units, handler).group_by(_l.severity, _l.escalation)
         alerts: dict[str, int] = {}
         levels: dict[str, int] = {}
-        for severity, level, n in self.conn.execute(grouped):
+        for severity, level, n in self._conn.execute(grouped):
             alerts[severity] = alerts.get(severity, 0) + int(n)
             levels[level] = levels.get(level, 0) + int(n)
-        soon = self._ledger_scope(
+        soon = in_scope(
             select(func.count()).select_from(schema.monitoring_ledger).where(active),
             units,
             handler,
         ).where(_l.due.is_not(None), _l.due <= due_by)
-        return Dashboard(open_cases, alerts, levels, int(self.conn.scalar(soon) or 0))
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
-        self.s.append_audit(actor, action, subject, detail)
+        return Dashboard(open_cases, alerts, levels, int(self._conn.scalar(soon) or 0))
 
     # -- demo ---------------------------------------------------------------------------------
 
@@ -234,9 +170,9 @@ class SqlWeb:
         q = (
             select(_c.handler, func.count())
             .select_from(schema.monitoring_ledger.join(schema.cases, _c.case_id == _l.case_id))
-            .where(_l.status.in_(sorted(OPEN_STATUSES)))
+            .where(_l.status.in_(sorted(ACTIVE)))
             .group_by(_c.handler)
             .order_by(func.count().desc(), _c.handler)
             .limit(limit)
         )
-        return [(h, int(n)) for h, n in self.conn.execute(q)]
+        return [(h, int(n)) for h, n in self._conn.execute(q)]

@@ -1,16 +1,15 @@
-"""What the services need from the outside world; adapters implement these."""
+"""The store of units, people and cases, and the audit log (全程留痕)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from jianguan.domain.model import Case, Person, Unit
 
 
-class StoreSession(Protocol):
-    """One transaction on the store: everything done through it commits or rolls back together."""
+class CaseRepository(Protocol):
+    """Units, people and cases as the interchange format describes them."""
 
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
         """Insert or update; returns (new, changed)."""
@@ -18,8 +17,14 @@ class StoreSession(Protocol):
 
     def upsert_people(self, people: Sequence[Person]) -> tuple[int, int]: ...
 
+    def units(self) -> list[Unit]: ...
+
+    def people(self) -> list[Person]: ...
+
+    def person(self, person_id: str) -> Person | None: ...
+
     def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
-        """Content hashes of those of `case_ids` already stored."""
+        """Content hashes of those of ``case_ids`` already stored."""
         ...
 
     def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
@@ -30,13 +35,15 @@ class StoreSession(Protocol):
 
     def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]: ...
 
+    def load_case(self, case_id: str) -> Case | None: ...
+
+    def save_case(self, case: Case) -> None:
+        """Replace the stored case by this one (same case_id), its content hash recomputed."""
+        ...
+
     def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
         """Every stored case, ordered by case_id, streamed in batches."""
         ...
-
-    def units(self) -> list[Unit]: ...
-
-    def people(self) -> list[Person]: ...
 
     def counts(self) -> dict[str, int]:
         """Row counts per table, for summaries and for proving a refused import changed nothing."""
@@ -46,16 +53,16 @@ class StoreSession(Protocol):
         """category → (all cases, open cases)."""
         ...
 
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
-        """Append one entry to the hash-chained audit log (全程留痕)."""
+    def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
+        """Open cases each person handles."""
         ...
 
 
-class Store(Protocol):
-    def session(self) -> AbstractContextManager[StoreSession]:
-        """A transaction: committed when the block ends normally, rolled back on an exception."""
-        ...
+class AuditLog(Protocol):
+    """The append-only, hash-chained log of every change (全程留痕)."""
 
-    def verify_audit_chain(self) -> Iterable[str]:
-        """Problems found in the audit chain (empty when intact)."""
+    def append(self, actor: str, action: str, subject: str | None, detail: Any) -> None: ...
+
+    def problems(self) -> list[str]:
+        """What is wrong with the chain (empty when intact)."""
         ...

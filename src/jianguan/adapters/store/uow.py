@@ -1,0 +1,88 @@
+"""The SQL unit of work: one transaction on the store, every repository on it.
+
+Implements ``services.ports.UnitOfWork`` for SQLite and PostgreSQL alike. The connection runs in
+SQLAlchemy's commit-as-you-go mode: ``commit()`` ends the transaction (after any COPY batch still
+being written), and leaving the block rolls back whatever was not committed.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from jianguan.adapters.store.casework_sql import CaseworkSql
+from jianguan.adapters.store.ledger_sql import SqlLedger
+from jianguan.adapters.store.monitor_sql import SqlMonitor
+from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
+from jianguan.adapters.store.review_sql import ReviewSql
+from jianguan.adapters.store.sql_store import SqlAudit, SqlSession
+from jianguan.adapters.store.web_sql import SqlAccess, SqlAccounts
+from jianguan.services.ports import (
+    AccessRepository,
+    AccountRepository,
+    AuditLog,
+    BatchMonitor,
+    CaseRepository,
+    CaseworkRepository,
+    LedgerRepository,
+    ResponsibilityRepository,
+    ReviewRepository,
+)
+
+
+class UnitOfWorkOpen(RuntimeError):
+    """A unit of work was entered again before it was left (a use case inside a use case)."""
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self._session: SqlSession | None = None
+
+    def __enter__(self) -> Self:
+        if self._conn is not None:
+            raise UnitOfWorkOpen("这一事务已在进行中 / this unit of work is already open")
+        conn = self._engine.connect()
+        session = SqlSession(conn)
+        self._conn, self._session = conn, session
+        self.cases: CaseRepository = session
+        self.audit: AuditLog = SqlAudit(session)
+        self.casework: CaseworkRepository = CaseworkSql(session)
+        self.ledger: LedgerRepository = SqlLedger(session)
+        self.monitor: BatchMonitor = SqlMonitor(session)
+        self.review: ReviewRepository = ReviewSql(session)
+        self.responsibility: ResponsibilityRepository = ResponsibilitySql(session)
+        self.access: AccessRepository = SqlAccess(session)
+        self.accounts: AccountRepository = SqlAccounts(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, session = self._conn, self._session
+        self._conn = self._session = None
+        if conn is None or session is None:
+            return
+        try:
+            session.close()  # a COPY batch still in flight finishes (or fails) first
+        finally:
+            try:
+                conn.rollback()  # what was not committed is dropped
+            finally:
+                conn.close()
+
+    def commit(self) -> None:
+        if self._conn is None or self._session is None:
+            raise RuntimeError("no unit of work is open")
+        self._session.drain()
+        self._conn.commit()
+
+    def rollback(self) -> None:
+        if self._conn is not None:
+            self._conn.rollback()

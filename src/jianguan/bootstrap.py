@@ -1,0 +1,155 @@
+"""The composition root: the one module that names adapters and loads the rulebook.
+
+``bootstrap()`` turns settings into a ready ``App``: the store (SQLite file or PostgreSQL,
+migrated on opening), the rulebook read once, the clock, the password hasher and the file
+formats. The CLI, the web application, the benchmarks and the tests all start here; services
+receive what they need from the ``App`` (a unit of work, the rulebook, the day) and never build
+it themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jianguan.adapters.calendar_file import add_notice
+from jianguan.adapters.clock import AsOfClock, SystemClock
+from jianguan.adapters.formats.feed import FileFeed
+from jianguan.adapters.formats.jsonl import JsonlWriter
+from jianguan.adapters.formats.xlsx import XlsxWriter
+from jianguan.adapters.indicator_sql import StoreIndicators
+from jianguan.adapters.passwords import Argon2Hasher
+from jianguan.adapters.rulebook_files import load_rulebook
+from jianguan.adapters.snapshot import (
+    SnapshotIndicators,
+    snapshot_from_dataset,
+    snapshot_from_store,
+)
+from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.uow import SqlUnitOfWork
+from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.rulebook import Rulebook
+from jianguan.services.ports import Clock, StoreUnavailable, UnitOfWork
+from jianguan.services.ports.accounts import PasswordHasher
+from jianguan.services.ports.files import CaseFeed, DataSetWriter
+from jianguan.services.ports.indicators import IndicatorSource
+from jianguan.settings import Settings
+
+FORMATS = ("jsonl", "xlsx")
+
+
+@dataclass
+class App:
+    """Everything a command or a request needs, built once."""
+
+    settings: Settings
+    store: SqlStore
+    rules: Rulebook
+    clock: Clock
+    hasher: PasswordHasher
+    _indicators: StoreIndicators | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return self.store.url
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on the store (enter it with ``with``)."""
+        return SqlUnitOfWork(self.store.engine)
+
+    def today(self) -> dt.date:
+        return self.clock.today()
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    # -- analytics -------------------------------------------------------------------------------
+
+    def indicators(self) -> IndicatorSource:
+        """The indicator engine counting in the store itself (SQLite or PostgreSQL)."""
+        if self._indicators is None:
+            self._indicators = StoreIndicators(self.store.engine)
+        return self._indicators
+
+    def write_snapshot(self, out_dir: Path) -> dict[str, int]:
+        """The store as a Parquet snapshot for DuckDB (table → rows written)."""
+        return snapshot_from_store(self.store.engine, out_dir, self.store.url)
+
+    # -- data sets ---------------------------------------------------------------------------------
+
+    def open_dataset(self, path: Path) -> CaseFeed:
+        """A data set to import (folder or zip; CSV + JSONL, or xlsx); ``FileNotFoundError``."""
+        return FileFeed(path)
+
+    def dataset_writer(self, out_dir: Path, fmt: str = "jsonl") -> DataSetWriter:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        return JsonlWriter(out_dir) if fmt == "jsonl" else XlsxWriter(out_dir)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    db_url: str | None = None,
+    as_of: dt.date | None = None,
+    rules: Rulebook | None = None,
+    hasher: PasswordHasher | None = None,
+    migrate: bool = True,
+) -> App:
+    """A ready application. ``as_of`` pins the clock to a day (demo data, tests, ``--as-of``).
+
+    Raises ``StoreUnavailable`` when the store cannot be opened and ``RulebookError`` when a rule
+    pack, the calendar or a local settings file is unusable."""
+    settings = settings or Settings()
+    book = rules or load_rulebook(settings.data_dir)
+    try:
+        store = SqlStore(settings.store_url(db_url), migrate=migrate)
+    except StoreUnavailable:
+        raise
+    except Exception as exc:  # connection refused, bad URL, …: said once, here
+        raise StoreUnavailable(f"无法打开数据库 / cannot open the database: {exc}") from exc
+    clock: Clock = AsOfClock(as_of) if as_of is not None else SystemClock()
+    return App(settings, store, book, clock, hasher or Argon2Hasher())
+
+
+# -- what needs no store ---------------------------------------------------------------------------
+
+
+def rulebook(data_dir: Path | None = None) -> Rulebook:
+    """The rulebook alone (``jianguan deadline``, the generator, tests of the rules)."""
+    return load_rulebook(data_dir)
+
+
+def packaged_calendar() -> WorkCalendar:
+    """The official working-day calendar shipped with the package."""
+    return load_rulebook(None).calendar
+
+
+def add_calendar_notice(data_dir: Path, text: str, source: str) -> list[int]:
+    """Keep a State Council holiday notice under ``data_dir``; returns the years it adds."""
+    return add_notice(data_dir, text, source)
+
+
+def snapshot_indicators(snapshot_dir: Path) -> SnapshotIndicators:
+    """The indicator engine on a Parquet snapshot (DuckDB); close it when done."""
+    return SnapshotIndicators(snapshot_dir)
+
+
+def snapshot_dataset(folder: Path, out_dir: Path) -> dict[str, int]:
+    """A generated data-set folder as a Parquet snapshot, without importing it."""
+    return snapshot_from_dataset(folder, out_dir)
+
+
+def fast_hasher() -> PasswordHasher:
+    """Argon2 with cheap parameters, for tests and benchmarks that create many accounts."""
+    return Argon2Hasher(fast=True)

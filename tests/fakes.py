@@ -1,0 +1,422 @@
+"""An in-memory unit of work for service tests (cosmicpython's ``FakeUnitOfWork``).
+
+Each repository keeps plain dicts and lists; entering copies the state, leaving without
+``commit()`` puts the copy back, so a refused use case is seen to change nothing, exactly as on
+the SQL store. The batch monitor is the per-case Python engine run over every stored case — the
+differential tests keep it identical to the SQL one, so a service test on the fake exercises the
+same rules.
+
+Not faked: the responsibility repository (its facts are joins over review, ledger and case
+tables; its services are tested on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jianguan.domain.gates import SelfCheckRecord
+from jianguan.domain.ledger import ACTIVE, Entry, LedgerStatus, Level
+from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.monitoring import DueBook, Finding, RuleSet, evaluate_case
+from jianguan.services.monitoring import make_run
+from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.accounts import Account, LoginSession
+from jianguan.services.ports.casework import AssignmentRecord
+from jianguan.services.ports.monitoring import LedgerQuery
+from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+
+
+@dataclass
+class State:
+    units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    audit: list[tuple[str, str, str | None, Any]] = field(default_factory=list)
+    self_checks: list[tuple[SelfCheckRecord, int]] = field(default_factory=list)
+    assignments: list[AssignmentRecord] = field(default_factory=list)
+    recusals: dict[tuple[str, str], str] = field(default_factory=dict)
+    ledger: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    reads: list[tuple[str, CaseRead]] = field(default_factory=list)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    sessions: dict[str, LoginSession] = field(default_factory=dict)
+    plans: dict[int, StoredPlan] = field(default_factory=dict)
+    forms: dict[tuple[int, str], Form] = field(default_factory=dict)
+    review_events: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[ReviewOutcome] = field(default_factory=list)
+
+
+def fake_hash(case: Case) -> str:
+    return str(hash(repr(case)))
+
+
+class FakeCases:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
+        new = sum(u.code not in self.st.units for u in units)
+        changed = sum(u.code in self.st.units and self.st.units[u.code] != u for u in units)
+        self.st.units.update({u.code: u for u in units})
+        return new, changed
+
+    def upsert_people(self, people: Sequence[Person]) -> tuple[int, int]:
+        new = sum(p.id not in self.st.people for p in people)
+        changed = sum(p.id in self.st.people and self.st.people[p.id] != p for p in people)
+        self.st.people.update({p.id: p for p in people})
+        return new, changed
+
+    def units(self) -> list[Unit]:
+        return [self.st.units[k] for k in sorted(self.st.units)]
+
+    def people(self) -> list[Person]:
+        return [self.st.people[k] for k in sorted(self.st.people)]
+
+    def person(self, person_id: str) -> Person | None:
+        return self.st.people.get(person_id)
+
+    def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
+        return {i: self.st.hashes[i] for i in case_ids if i in self.st.hashes}
+
+    def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
+        for case, digest in cases:
+            assert case.case_id not in self.st.cases, f"duplicate insert of {case.case_id}"
+            self.st.cases[case.case_id] = case
+            self.st.hashes[case.case_id] = digest
+
+    def delete_cases(self, case_ids: Sequence[str]) -> None:
+        for i in case_ids:
+            self.st.cases.pop(i, None)
+            self.st.hashes.pop(i, None)
+
+    def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
+        return {i: self.st.cases[i] for i in case_ids if i in self.st.cases}
+
+    def load_case(self, case_id: str) -> Case | None:
+        return self.st.cases.get(case_id)
+
+    def save_case(self, case: Case) -> None:
+        self.st.cases[case.case_id] = case
+        self.st.hashes[case.case_id] = fake_hash(case)
+
+    def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
+        return iter([self.st.cases[k] for k in sorted(self.st.cases)])
+
+    def counts(self) -> dict[str, int]:
+        return {"units": len(self.st.units), "people": len(self.st.people),
+                "cases": len(self.st.cases), "audit_log": len(self.st.audit)}  # fmt: skip
+
+    def cases_by_category(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for c in self.st.cases.values():
+            n, o = out.get(c.category.value, (0, 0))
+            out[c.category.value] = (n + 1, o + (c.closed_on is None))
+        return out
+
+    def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
+        wanted = set(person_ids)
+        out: dict[str, int] = {}
+        for c in self.st.cases.values():
+            if c.closed_on is None and c.handler in wanted:
+                out[c.handler] = out.get(c.handler, 0) + 1
+        return out
+
+
+class FakeAudit:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def append(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
+        self.st.audit.append((actor, action, subject, copy.deepcopy(detail)))
+
+    def problems(self) -> list[str]:
+        return []
+
+    def actions(self) -> list[str]:
+        return [a for _, a, _, _ in self.st.audit]
+
+
+class FakeCasework:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def add_self_check(self, record: SelfCheckRecord, blocking_count: int) -> None:
+        self.st.self_checks.append((record, blocking_count))
+
+    def last_self_check(self, case_id: str) -> SelfCheckRecord | None:
+        mine = [r for r, _ in self.st.self_checks if r.case_id == case_id]
+        return mine[-1] if mine else None
+
+    def add_assignment(self, record: AssignmentRecord) -> None:
+        self.st.assignments.append(record)
+
+    def assignments(self, case_id: str) -> list[AssignmentRecord]:
+        return [a for a in self.st.assignments if a.case_id == case_id]
+
+    def add_recusal(self, case_id: str, person: str, reason: str, by: str, at: dt.datetime) -> None:
+        self.st.recusals[(case_id, person)] = reason
+
+    def recused(self, case_id: str) -> dict[str, str]:
+        return {p: r for (c, p), r in self.st.recusals.items() if c == case_id}
+
+
+def _ledger_match(e: Entry, q: LedgerQuery) -> bool:
+    return (
+        (not q.active_only or e.status in ACTIVE)
+        and all(
+            want is None or got == want
+            for got, want in (
+                (e.status, q.status), (e.escalation, q.escalation), (e.severity, q.severity),
+                (e.rule, q.rule), (e.case_id, q.case_id),
+            )
+        )
+    )  # fmt: skip
+
+
+class FakeLedger:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def entries(self) -> dict[tuple[str, str], Entry]:
+        return dict(self.st.ledger)
+
+    def entry(self, case_id: str, rule: str) -> Entry | None:
+        return self.st.ledger.get((case_id, rule))
+
+    def save(self, entries: Sequence[Entry]) -> None:
+        self.st.ledger.update({e.key: e for e in entries})
+
+    def summary(self) -> dict[tuple[LedgerStatus, Level], int]:
+        out: dict[tuple[LedgerStatus, Level], int] = {}
+        for e in self.st.ledger.values():
+            out[(e.status, e.escalation)] = out.get((e.status, e.escalation), 0) + 1
+        return out
+
+    def page(
+        self, units: Collection[str] | None, handler: str | None, query: LedgerQuery
+    ) -> list[Entry]:
+        rows = [
+            e for e in self.st.ledger.values()
+            if (units is None or e.unit in units)
+            and (handler is None or self.st.cases[e.case_id].handler == handler)
+            and _ledger_match(e, query)
+        ]  # fmt: skip
+        if query.by_due:
+            rows.sort(key=lambda e: (e.due is None, e.due or dt.date.min, e.case_id, e.rule))
+        else:
+            rows = sorted((e for e in rows if query.after is None or e.key > query.after),
+                          key=lambda e: e.key)  # fmt: skip
+        return rows[: query.limit]
+
+
+class FakeMonitor:
+    """The per-case engine over every stored case: what the SQL rules must agree with."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def evaluate(
+        self,
+        rules: RuleSet,
+        book: DueBook,
+        as_of: dt.date,
+        warn: Mapping[tuple[str, str], dt.date],
+        units: Collection[str] | None = None,
+    ) -> list[Finding]:
+        run = make_run(dict(warn), book, as_of)
+        out: list[Finding] = []
+        for case in self.st.cases.values():
+            if units is None or case.unit in units:
+                out += evaluate_case(case, rules, run)
+        return out
+
+
+class FakeAccess:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def case_page(
+        self, units: Collection[str] | None, handler: str | None, query: CaseQuery
+    ) -> list[CaseSummary]:
+        rows = [
+            c for k, c in sorted(self.st.cases.items())
+            if (units is None or c.unit in units) and (handler is None or c.handler == handler)
+            and (not query.open_only or c.closed_on is None)
+            and (query.category is None or c.category.value == query.category)
+            and (query.after is None or k > query.after)
+        ]  # fmt: skip
+        return [
+            CaseSummary(c.case_id, c.unified_no, c.unit, c.department, c.category.value,
+                        c.received_on, c.handler, c.decision.type.value if c.decision else None,
+                        c.closed_on)  # fmt: skip
+            for c in rows[: query.limit]
+        ]
+
+    def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None:
+        self.st.reads.append((case_id, CaseRead(person, via, at)))
+
+    def case_reads(self, case_id: str, limit: int) -> list[CaseRead]:
+        return [r for c, r in reversed(self.st.reads) if c == case_id][:limit]
+
+    def dashboard(
+        self, units: Collection[str] | None, handler: str | None, due_by: dt.date
+    ) -> Dashboard:
+        def mine(case: Case) -> bool:
+            return (units is None or case.unit in units) and (handler is None or case.handler == handler)
+
+        open_cases = sum(mine(c) and c.closed_on is None for c in self.st.cases.values())
+        alerts: dict[str, int] = {}
+        levels: dict[str, int] = {}
+        soon = 0
+        for e in self.st.ledger.values():
+            if e.status in ACTIVE and mine(self.st.cases[e.case_id]):
+                alerts[e.severity] = alerts.get(e.severity, 0) + 1
+                levels[e.escalation] = levels.get(e.escalation, 0) + 1
+                soon += e.due is not None and e.due <= due_by
+        return Dashboard(open_cases, alerts, levels, soon)
+
+    def handlers_by_alerts(self, limit: int = 20) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for e in self.st.ledger.values():
+            if e.status in ACTIVE:
+                h = self.st.cases[e.case_id].handler
+                counts[h] = counts.get(h, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+class FakeAccounts:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def account(self, username: str) -> Account | None:
+        return self.st.accounts.get(username)
+
+    def save_account(self, account: Account, now: dt.datetime) -> None:
+        for name, a in list(self.st.accounts.items()):
+            if a.person_id == account.person_id:
+                del self.st.accounts[name]
+        self.st.accounts[account.username] = account
+
+    def add_session(self, token_hash: str, session: LoginSession, now: dt.datetime) -> None:
+        self.st.sessions[token_hash] = session
+
+    def login_session(self, token_hash: str) -> LoginSession | None:
+        return self.st.sessions.get(token_hash)
+
+    def drop_session(self, token_hash: str) -> None:
+        self.st.sessions.pop(token_hash, None)
+
+
+class FakeReview:
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def cases_for_year(
+        self,
+        year: int,
+        document_types: Collection[str],
+        event_notes: Collection[str],
+        closed_ranges: Sequence[tuple[dt.date | None, dt.date | None]],
+    ) -> Iterator[Case]:
+        return iter([self.st.cases[k] for k in sorted(self.st.cases)])  # a superset is allowed
+
+    def declared_recusals(self, case_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for c, p in self.st.recusals:
+            if c in case_ids:
+                out.setdefault(c, set()).add(p)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def arrested_matters(self) -> frozenset[str]:
+        return frozenset(
+            c.unified_no for c in self.st.cases.values()
+            if c.decision is not None and c.decision.type.value == "approve_arrest"
+        )  # fmt: skip
+
+    def plan(self, year: int) -> StoredPlan | None:
+        return self.st.plans.get(year)
+
+    def save_plan(self, plan: StoredPlan) -> None:
+        self.st.plans[plan.year] = plan
+
+    def delete_plan(self, year: int) -> None:
+        self.st.plans.pop(year, None)
+
+    def plan_years(self, case_id: str) -> list[int]:
+        return sorted(y for y, p in self.st.plans.items() if any(e.case_id == case_id for e in p.entries))
+
+    def forms(self, year: int) -> list[Form]:
+        return [f for (y, _), f in sorted(self.st.forms.items()) if y == year]
+
+    def form(self, year: int, case_id: str) -> Form | None:
+        return self.st.forms.get((year, case_id))
+
+    def save_form(self, form: Form) -> None:
+        self.st.forms[(form.year, form.case_id)] = form
+
+    def add_event(self, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any) -> None:
+        self.st.review_events.append({"year": year, "case_id": case_id, "step": step, "by": by,
+                                      "at": at, "detail": copy.deepcopy(detail)})  # fmt: skip
+
+    def events(self, year: int, case_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.st.review_events if e["year"] == year and e["case_id"] == case_id]
+
+    def add_outcome(self, outcome: ReviewOutcome) -> None:
+        self.st.outcomes.append(outcome)
+
+    def outcomes(self, year: int | None, kind: str | None) -> list[ReviewOutcome]:
+        return [o for o in self.st.outcomes
+                if (year is None or o.year == year) and (kind is None or o.kind == kind)]  # fmt: skip
+
+
+class FakeUnitOfWork:
+    """``services.ports.UnitOfWork`` in memory; ``commits`` counts the commits made."""
+
+    def __init__(self, state: State | None = None) -> None:
+        self.state = state or State()
+        self.commits = 0
+        self._saved: State | None = None
+        self._open = False
+        self._bind()
+
+    def _bind(self) -> None:
+        st = self.state
+        self.cases = FakeCases(st)
+        self.audit = FakeAudit(st)
+        self.casework = FakeCasework(st)
+        self.ledger = FakeLedger(st)
+        self.monitor = FakeMonitor(st)
+        self.access = FakeAccess(st)
+        self.accounts = FakeAccounts(st)
+        self.review = FakeReview(st)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        assert not self._open, "a unit of work was entered twice"
+        self._open = True
+        self._saved = _copy(self.state)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._open = False
+        if self._saved is not None:  # not committed: everything since entering is dropped
+            self.state.__dict__.update(self._saved.__dict__)
+            self._saved = None
+
+    def commit(self) -> None:
+        assert self._open, "commit outside a unit of work"
+        self.commits += 1
+        self._saved = _copy(self.state)
+
+    def rollback(self) -> None:
+        if self._saved is not None:
+            self.state.__dict__.update(_copy(self._saved).__dict__)
+
+
+def _copy(st: State) -> State:
+    """A copy deep enough to undo: the containers are new, the values (frozen) are shared."""
+    return State(**{f.name: copy.copy(getattr(st, f.name)) for f in dataclasses.fields(st)})
