@@ -35,10 +35,11 @@ from typing import Any
 import duckdb
 import psutil
 
-from jianguan.adapters.indicator_file import default_catalogue
-from jianguan.adapters.snapshot import MANIFEST, SnapshotIndicators, snapshot_from_dataset
+from jianguan.bootstrap import SNAPSHOT_MANIFEST, rulebook, snapshot_dataset, snapshot_indicators
 from jianguan.services.indicators import compute
 from jianguan.synth import generate
+
+RULES = rulebook()  # the packaged rules: the indicator catalogue and the calendar
 
 CHUNK = 1_000_000
 START, END = dt.date(2024, 1, 1), dt.date(2026, 12, 31)  # 36 months
@@ -67,10 +68,9 @@ def snapshot(cache: Path, cases: int, unique: int, workers: int, chunk: int = CH
         if k < generated:
             n = min(chunk, unique - k * chunk)
             folder = cache / f"chunk-{k}"
-            generate(folder, cases=n, seed=k + 1, start=START, end=END, workers=workers)
-            snapshot_from_dataset(
-                folder, snap, part=f"part-{k}", id_prefix=f"c{k}-", with_org=k == 0
-            )
+            generate(folder, calendar=RULES.calendar, cases=n, seed=k + 1, start=START,
+                     end=END, workers=workers)  # fmt: skip
+            snapshot_dataset(folder, snap, part=f"part-{k}", id_prefix=f"c{k}-", with_org=k == 0)
             shutil.rmtree(folder)
             how = "generated"
         else:
@@ -142,10 +142,10 @@ Cells = dict[tuple[str, str, str], tuple[int, int]]
 
 
 def engine_cells(snap: Path) -> Callable[[], Cells]:
-    cat = default_catalogue()
+    cat = RULES.indicators
 
     def run() -> Cells:
-        src = SnapshotIndicators(snap)
+        src = snapshot_indicators(snap)
         rows = compute(src, cat, None, BY)
         src.close()
         return {
@@ -540,7 +540,7 @@ def first_part(snap: Path) -> Path:
         link = sub / table / "part-0.parquet"
         if not link.exists():
             link.symlink_to(snap / table / "part-0.parquet")
-    (sub / MANIFEST).write_text(json.dumps({"origin": f"first part of {snap}"}))
+    (sub / SNAPSHOT_MANIFEST).write_text(json.dumps({"origin": f"first part of {snap}"}))
     return sub
 
 
@@ -571,7 +571,7 @@ def main() -> None:
     print(
         f"snapshot {snap}: {cases:,} cases, {rows_of(snap, 'suspects'):,} suspects, "
         f"{rows_of(snap, 'events'):,} events; 36 months, {rows_of(snap, 'units')} units, "
-        f"{len(default_catalogue().indicators)} indicators, by unit (rolled up) x month",
+        f"{len(RULES.indicators.indicators)} indicators, by unit (rolled up) x month",
         flush=True,
     )
 

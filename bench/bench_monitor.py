@@ -21,16 +21,10 @@ from pathlib import Path
 
 import duckdb
 from measure_monitoring import dataset
-from sqlalchemy import func, select
 
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.period_file import default_periods
-from jianguan.adapters.store import schema
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.domain.monitoring import DueBook
-from jianguan.entrypoints.monitor_cli import run_monitor
-from jianguan.services.importing import import_dataset
+from jianguan.bootstrap import App, bootstrap, rulebook
+from jianguan.services.importing import import_dataset, store_summary
+from jianguan.services.monitoring import monitor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -76,24 +70,23 @@ WHERE NOT f.away AND coalesce(f.decision_on, ?) > d.due
 """
 
 
-def store_for(folder: Path, cases: int, url: str | None) -> SqlStore:
-    store = SqlStore(url or f"sqlite:///{OUT / f'monitor-{cases}.db'}")
-    with store.session() as s:
-        have = s._conn.scalar(select(func.count()).select_from(schema.cases))
+def store_for(folder: Path, cases: int, url: str | None) -> App:
+    app = bootstrap(db_url=url or f"sqlite:///{OUT / f'monitor-{cases}.db'}")
+    have = store_summary(app.uow())[0].get("cases", 0)
     if have != cases:
         start = time.perf_counter()
-        feed = FileFeed(folder)
-        if import_dataset(feed, store).errors:
+        feed = app.open_dataset(folder)
+        if import_dataset(feed, app.uow()).errors:
             raise SystemExit("import refused")
         feed.close()
         print(f"import: {time.perf_counter() - start:.1f} s (not part of the timing)")
-    return store
+    return app
 
 
 def duckdb_overdue(folder: Path, as_of: dt.date) -> tuple[float, set[str]]:
     con = duckdb.connect()
     con.execute(LOAD.format(path=folder / "cases.jsonl"))
-    book = DueBook(default_periods(), default_calendar())
+    book = rulebook().book
     starts = [r[0] for r in con.execute(
         "SELECT DISTINCT received_on FROM cases UNION SELECT DISTINCT on_date FROM events "
         "WHERE type = 'retransferred'").fetchall()]  # fmt: skip
@@ -120,14 +113,14 @@ def main() -> None:
     args = ap.parse_args()
     folder = dataset(args.cases)
     as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
-    store = store_for(folder, args.cases, args.db)
+    app = store_for(folder, args.cases, args.db)
     start = time.perf_counter()
-    findings = run_monitor(store, as_of)
+    findings = monitor(app.uow(), app.rules, as_of)
     ours = time.perf_counter() - start
-    store.close()
+    app.close()
     base, duck = duckdb_overdue(folder, as_of)
     mine = {f.case_id for f in findings if f.rule == "review_overdue"}
-    print(f"cases: {args.cases}; as of {as_of}; backend {store.url.split(':')[0]}")
+    print(f"cases: {args.cases}; as of {as_of}; backend {app.url.split(':')[0]}")
     print(f"monitoring, all {len({f.rule for f in findings})} rules with findings: {ours:.1f} s")
     print(f"findings: {len(findings)}; review_overdue: {len(mine)} (DuckDB: {len(duck)})")
     print(f"DuckDB review_overdue query: {base:.2f} s; ratio ours/DuckDB: {ours / base:.0f}×")

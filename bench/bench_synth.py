@@ -24,9 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def child(out: Path, cases: int, workers: int | None) -> None:
     sys.path.insert(0, str(ROOT / "src"))
+    from jianguan.bootstrap import packaged_calendar
     from jianguan.synth import generate
 
-    summary = generate(out, cases=cases, seed=1, defect_rate=0.05, workers=workers)
+    calendar = packaged_calendar()
+    summary = generate(
+        out, calendar=calendar, cases=cases, seed=1, defect_rate=0.05, workers=workers
+    )
     print(
         json.dumps(
             {

@@ -29,16 +29,18 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from jianguan.adapters.calendar_file import default_calendar  # noqa: E402
-from jianguan.adapters.formats.feed import FileFeed  # noqa: E402
-from jianguan.domain.dataquality import Issue, check_all  # noqa: E402
+from jianguan.bootstrap import open_dataset, packaged_calendar  # noqa: E402
+from jianguan.domain.anomalies import AnomalyKind, Direction, Series  # noqa: E402
+from jianguan.domain.dataquality import Issue, IssueKind, check_all  # noqa: E402
 from jianguan.domain.model import Case  # noqa: E402
 from jianguan.services.anomalies import Anomaly, find_anomalies  # noqa: E402
 from jianguan.synth import generate  # noqa: E402
 
+SHIFT, DROP, PADDING = AnomalyKind.LEVEL_SHIFT, AnomalyKind.SUDDEN_DROP, AnomalyKind.PADDING
+
 
 def load(folder: Path) -> list[Case]:
-    feed = FileFeed(folder)
+    feed = open_dataset(folder)
     org, errors = feed.organisation()
     assert not errors, errors
     out = []
@@ -57,13 +59,14 @@ def matches(t: dict[str, object], a: Anomaly) -> bool:
     if a.unit != t["unit"]:
         return False
     near = _month_gap(a.period, str(t["period"])) <= 1
-    if t["kind"] == "level_shift":
-        return a.kind == "level_shift" and a.series == "received" and a.direction == "up" and near
-    if t["kind"] == "sudden_drop":
-        down = a.kind == "sudden_drop" or (a.kind == "level_shift" and a.direction == "down")
-        return down and a.series == "received" and near
-    if t["kind"] == "padding":
-        return a.kind == "padding" and a.period == t["period"]
+    received = a.series == Series.RECEIVED
+    if t["kind"] == SHIFT:
+        return a.kind is SHIFT and received and a.direction is Direction.UP and near
+    if t["kind"] == DROP:
+        down = a.kind is DROP or (a.kind is SHIFT and a.direction is Direction.DOWN)
+        return down and received and near
+    if t["kind"] == PADDING:
+        return a.kind is PADDING and a.period == t["period"]
     return False
 
 
@@ -77,7 +80,7 @@ def found_issue(t: dict[str, object], issues: list[Issue]) -> bool:
 def side_effect(a: Anomaly, truth: list[dict[str, object]]) -> bool:
     """An anomaly a plant causes elsewhere in its own unit (e.g. the month after padding has fewer
     decisions, a drop shows in the decided series too): not a false alarm, not counted as found."""
-    return any(t["unit"] == a.unit and t["kind"] in ("level_shift", "sudden_drop", "padding")
+    return any(t["unit"] == a.unit and t["kind"] in (SHIFT, DROP, PADDING)
                and _month_gap(a.period, str(t["period"])) <= 2 for t in truth)  # fmt: skip
 
 
@@ -105,10 +108,11 @@ def _card(folder: Path) -> set[str]:
 
 
 def run(seed: int, n: int, workers: int, tmp: Path) -> dict[str, object]:
-    cal = default_calendar()
+    cal = packaged_calendar()
     planted, clean = tmp / f"p{seed}", tmp / f"c{seed}"
-    generate(planted, cases=n, seed=seed, defect_rate=0.05, workers=workers, plant=True)
-    generate(clean, cases=n, seed=seed, defect_rate=0.05, workers=workers)
+    generate(planted, calendar=cal, cases=n, seed=seed, defect_rate=0.05, workers=workers,
+             plant=True)  # fmt: skip
+    generate(clean, calendar=cal, cases=n, seed=seed, defect_rate=0.05, workers=workers)
     truth = [orjson.loads(x) for x in (planted / "anomalies.jsonl").read_bytes().splitlines()]
     out: dict[str, object] = {}
     for name, folder in (("planted", planted), ("clean", clean)):
@@ -126,18 +130,23 @@ def run(seed: int, n: int, workers: int, tmp: Path) -> dict[str, object]:
     plants: Counter[str] = Counter()
     for t in truth:
         plants[t["kind"]] += 1
-        if t["kind"] in ("duplicate", "split"):
+        if t["kind"] in (IssueKind.DUPLICATE, IssueKind.SPLIT):
             hits[t["kind"]] += found_issue(t, p_issues)
         else:
             hits[t["kind"]] += any(matches(t, a) for a in p_anoms)
     stray = [
         a for a in p_anoms if not any(matches(t, a) for t in truth) and not side_effect(a, truth)
     ]
-    planted_ids = {c for t in truth if t["kind"] in ("duplicate", "split") for c in t["case_ids"]}
+    planted_ids = {
+        c
+        for t in truth
+        if t["kind"] in (IssueKind.DUPLICATE, IssueKind.SPLIT)
+        for c in t["case_ids"]
+    }
     stray_dq = [i for i in p_issues if i.case_id not in planted_ids | _card(planted)]
     c_anoms, c_issues, seconds, n_cases = out["clean"]  # type: ignore[misc]
     card = _card(clean)
-    missing = {i.case_id for i in c_issues if i.kind == "missing_field"}
+    missing = {i.case_id for i in c_issues if i.kind is IssueKind.MISSING_FIELD}
     print(f"  seed {seed}: missing card fields found {len(missing & card)} of {len(card)} planted "
           f"card_incomplete defects; {len(missing - card)} other")  # fmt: skip
     c_issues = [i for i in c_issues if i.case_id not in card]

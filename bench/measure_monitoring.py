@@ -20,13 +20,11 @@ from pathlib import Path
 
 import orjson
 from measured import write_measured
+from scoring import score, score_table
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.entrypoints.monitor_cli import run_monitor
+from jianguan.bootstrap import App, bootstrap
 from jianguan.services.importing import import_dataset
-from jianguan.services.monitoring import score, score_table
+from jianguan.services.monitoring import monitor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -43,10 +41,10 @@ def dataset(cases: int) -> Path:
     return folder
 
 
-def fresh_store(cases: int) -> SqlStore:
+def fresh_store(cases: int) -> App:
     db = OUT / f"monitor-{cases}.db"
     db.unlink(missing_ok=True)
-    return SqlStore(f"sqlite:///{db}")
+    return bootstrap(db_url=f"sqlite:///{db}")
 
 
 def main() -> None:
@@ -55,21 +53,21 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     folder = dataset(args.cases)
-    store = fresh_store(args.cases)
-    feed = FileFeed(folder)
-    if import_dataset(feed, store).errors:
+    app = fresh_store(args.cases)
+    feed = app.open_dataset(folder)
+    if import_dataset(feed, app.uow()).errors:
         raise SystemExit("import refused")
     feed.close()
     as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
     start = time.perf_counter()
-    findings = run_monitor(store, as_of)
+    findings = monitor(app.uow(), app.rules, as_of)
     seconds = time.perf_counter() - start
-    store.close()
+    kinds = [r.kind for r in app.rules.monitoring.rules if not r.warning]
+    app.close()
     truth = {
         (r["case_id"], r["kind"])
         for r in map(orjson.loads, (folder / "defects.jsonl").read_bytes().splitlines())
     }
-    kinds = [r.kind for r in default_rules().rules if not r.warning]
     table = score_table(score({(f.case_id, f.kind) for f in findings}, truth, kinds))
     head = (
         f"`jianguan synth --cases {args.cases} --defect-rate 0.05 --seed 1`, as of {as_of}, "

@@ -20,15 +20,11 @@ from pathlib import Path
 
 import orjson
 from measured import write_measured
+from scoring import score, score_table
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.powers_file import default_powers
-from jianguan.adapters.selfcheck_file import default_selfcheck_rules
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.entrypoints.check_cli import check_cases
+from jianguan.bootstrap import bootstrap
 from jianguan.services.importing import import_dataset
-from jianguan.services.monitoring import score, score_table
+from jianguan.services.selfcheck import check_cases
 from jianguan.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,25 +39,26 @@ def main() -> None:
     args = ap.parse_args()
     folder = OUT / f"selfcheck-{args.cases}"
     shutil.rmtree(folder, ignore_errors=True)
-    generate(folder, cases=args.cases, seed=1, defect_rate=0.05, workers=2)
     db = OUT / f"selfcheck-{args.cases}.db"
     db.unlink(missing_ok=True)
-    store = SqlStore(f"sqlite:///{db}")
-    feed = FileFeed(folder)
-    if import_dataset(feed, store).errors:
+    app = bootstrap(db_url=f"sqlite:///{db}")
+    generate(folder, calendar=app.rules.calendar, cases=args.cases, seed=1, defect_rate=0.05,
+             workers=2)  # fmt: skip
+    feed = app.open_dataset(folder)
+    if import_dataset(feed, app.uow()).errors:
         raise SystemExit("import refused")
     feed.close()
     as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
     start = time.perf_counter()
-    found = {(f.case_id, f.kind) for f in check_cases(store, None, as_of, default_powers())}
+    found = {(f.case_id, f.kind) for f in check_cases(app.uow(), app.rules, None, as_of)}
     seconds = time.perf_counter() - start
-    store.close()
     truth = {
         (r["case_id"], r["kind"])
         for r in map(orjson.loads, (folder / "defects.jsonl").read_bytes().splitlines())
     }
-    kinds = [r.kind for r in default_selfcheck_rules().rules]
-    kinds += [r.kind for r in default_rules().rules if not r.warning and r.kind not in kinds]
+    kinds = [r.kind for r in app.rules.selfcheck.rules]
+    kinds += [r.kind for r in app.rules.monitoring.rules if not r.warning and r.kind not in kinds]
+    app.close()
     table = score_table(score(found, truth, kinds))
     head = (
         f"`jianguan synth --cases {args.cases} --defect-rate 0.05 --seed 1`, as of {as_of}, "

@@ -251,9 +251,17 @@ class FakeAccess:
             and (query.after is None or k > query.after)
         ]  # fmt: skip
         return [
-            CaseSummary(c.case_id, c.unified_no, c.unit, c.department, c.category.value,
-                        c.received_on, c.handler, c.decision.type.value if c.decision else None,
-                        c.closed_on)  # fmt: skip
+            CaseSummary(
+                c.case_id,
+                c.unified_no,
+                c.unit,
+                c.department,
+                c.category.value,
+                c.received_on,
+                c.handler,
+                c.decision.type.value if c.decision else None,
+                c.closed_on,
+            )
             for c in rows[: query.limit]
         ]
 
@@ -267,7 +275,9 @@ class FakeAccess:
         self, units: Collection[str] | None, handler: str | None, due_by: dt.date
     ) -> Dashboard:
         def mine(case: Case) -> bool:
-            return (units is None or case.unit in units) and (handler is None or case.handler == handler)
+            return (units is None or case.unit in units) and (
+                handler is None or case.handler == handler
+            )
 
         open_cases = sum(mine(c) and c.closed_on is None for c in self.st.cases.values())
         alerts: dict[str, int] = {}
@@ -348,7 +358,9 @@ class FakeReview:
         self.st.plans.pop(year, None)
 
     def plan_years(self, case_id: str) -> list[int]:
-        return sorted(y for y, p in self.st.plans.items() if any(e.case_id == case_id for e in p.entries))
+        return sorted(
+            y for y, p in self.st.plans.items() if any(e.case_id == case_id for e in p.entries)
+        )
 
     def forms(self, year: int) -> list[Form]:
         return [f for (y, _), f in sorted(self.st.forms.items()) if y == year]
@@ -359,7 +371,9 @@ class FakeReview:
     def save_form(self, form: Form) -> None:
         self.st.forms[(form.year, form.case_id)] = form
 
-    def add_event(self, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any) -> None:
+    def add_event(
+        self, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
+    ) -> None:
         self.st.review_events.append({"year": year, "case_id": case_id, "step": step, "by": by,
                                       "at": at, "detail": copy.deepcopy(detail)})  # fmt: skip
 

@@ -22,6 +22,7 @@ from jianguan.adapters.indicator_sql import StoreIndicators
 from jianguan.adapters.passwords import Argon2Hasher
 from jianguan.adapters.rulebook_files import load_rulebook
 from jianguan.adapters.snapshot import (
+    MANIFEST,
     SnapshotIndicators,
     snapshot_from_dataset,
     snapshot_from_store,
@@ -37,6 +38,7 @@ from jianguan.services.ports.indicators import IndicatorSource
 from jianguan.settings import Settings
 
 FORMATS = ("jsonl", "xlsx")
+SNAPSHOT_MANIFEST = MANIFEST  # the file that marks a folder as a snapshot
 
 
 @dataclass
@@ -145,9 +147,22 @@ def snapshot_indicators(snapshot_dir: Path) -> SnapshotIndicators:
     return SnapshotIndicators(snapshot_dir)
 
 
-def snapshot_dataset(folder: Path, out_dir: Path) -> dict[str, int]:
-    """A generated data-set folder as a Parquet snapshot, without importing it."""
-    return snapshot_from_dataset(folder, out_dir)
+def snapshot_dataset(
+    folder: Path,
+    out_dir: Path,
+    *,
+    part: str = "part-0",
+    id_prefix: str = "",
+    with_org: bool = True,
+) -> dict[str, int]:
+    """A generated data-set folder as a Parquet snapshot, without importing it. ``part``,
+    ``id_prefix`` and ``with_org`` write several data sets into one snapshot (benchmarks)."""
+    return snapshot_from_dataset(folder, out_dir, part=part, id_prefix=id_prefix, with_org=with_org)
+
+
+def open_dataset(path: Path) -> CaseFeed:
+    """A data set read without a store (measurements, benchmarks); ``FileNotFoundError``."""
+    return FileFeed(path)
 
 
 def fast_hasher() -> PasswordHasher:

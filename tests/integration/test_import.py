@@ -5,52 +5,52 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select, update
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.formats.jsonl import JsonlWriter
 from jianguan.adapters.formats.records import case_to_record
-from jianguan.adapters.formats.xlsx import XlsxWriter
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.schema import audit_log
+from jianguan.bootstrap import App
 from jianguan.services.exporting import export_dataset
-from jianguan.services.importing import ImportReport, import_dataset
+from jianguan.services.importing import ImportReport, import_dataset, verify_audit
 from tests.factories import PEOPLE_CSV, UNITS_CSV, numbered_case, write_dataset
+from tests.support import app_for
 
 
-def run_import(store: SqlStore, path: Path) -> ImportReport:
-    feed = FileFeed(path)
+def run_import(store: App, path: Path) -> ImportReport:
+    feed = store.open_dataset(path)
     try:
-        return import_dataset(feed, store)
+        return import_dataset(feed, store.uow())
     finally:
         feed.close()
 
 
-def snapshot(store: SqlStore) -> dict[str, Any]:
-    with store.session() as s:
+def snapshot(store: App) -> dict[str, Any]:
+    with store.uow() as uow:
         return {
-            "counts": s.counts(),
-            "cases": [case_to_record(c) for c in s.iter_cases()],
-            "units": s.units(),
-            "people": s.people(),
+            "counts": uow.cases.counts(),
+            "cases": [case_to_record(c) for c in uow.cases.iter_cases()],
+            "units": uow.cases.units(),
+            "people": uow.cases.people(),
         }
 
 
 @pytest.fixture
-def loaded_store(store_url: str, tmp_path: Path) -> SqlStore:
+def loaded_store(store_url: str, tmp_path: Path) -> Iterator[App]:
     """A store already holding a good data set, so that "unchanged" means something."""
-    store = SqlStore(store_url)
-    report = run_import(store, write_dataset(tmp_path / "good"))
-    assert report.errors == []
-    assert report.cases_new == 3
-    yield store
-    store.close()
+    with app_for(store_url) as store:
+        report = run_import(store, write_dataset(tmp_path / "good"))
+        assert report.errors == []
+        assert report.cases_new == 3
+        yield store
 
 
-def assert_refused(store: SqlStore, path: Path, expected: list[str]) -> ImportReport:
+def assert_refused(store: App, path: Path, expected: list[str]) -> ImportReport:
     before = snapshot(store)
     report = run_import(store, path)
     messages = [str(e) for e in report.errors]
@@ -60,14 +60,14 @@ def assert_refused(store: SqlStore, path: Path, expected: list[str]) -> ImportRe
     return report
 
 
-def test_wrong_enum_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_wrong_enum_is_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10, category="arrest")
     path = write_dataset(tmp_path / "d", [numbered_case(9), bad])
     report = assert_refused(loaded_store, path, ["cases.jsonl:2: category: 取值 'arrest' 无效"])
     assert "invalid value 'arrest'" in report.errors[0].en
 
 
-def test_missing_field_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_missing_field_is_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10)
     del bad["received_on"]
     path = write_dataset(tmp_path / "d", [bad])
@@ -76,7 +76,7 @@ def test_missing_field_is_located(loaded_store: SqlStore, tmp_path: Path) -> Non
     )
 
 
-def test_dangling_references_are_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_dangling_references_are_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10, unit="440399", handler="P9999")
     bad["events"][1]["party"] = "S9"
     path = write_dataset(tmp_path / "d", [bad])
@@ -91,13 +91,13 @@ def test_dangling_references_are_located(loaded_store: SqlStore, tmp_path: Path)
     )
 
 
-def test_people_referencing_unknown_unit_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_people_referencing_unknown_unit_is_located(loaded_store: App, tmp_path: Path) -> None:
     people = PEOPLE_CSV + "P0100,孙强,449999,第一检察部,prosecutor,true,false\n"
     path = write_dataset(tmp_path / "d", people=people)
     assert_refused(loaded_store, path, ["people.csv:7: unit: 单位 449999 不在 units.csv 中"])
 
 
-def test_impossible_date_order_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_impossible_date_order_is_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10, closed_on="2025-09-01")  # received 2025-09-05
     path = write_dataset(tmp_path / "d", [bad])
     assert_refused(
@@ -105,26 +105,26 @@ def test_impossible_date_order_is_located(loaded_store: SqlStore, tmp_path: Path
     )
 
 
-def test_archived_before_closed_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_archived_before_closed_is_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10, archived_on="2025-09-10")  # closed 2025-09-12
     path = write_dataset(tmp_path / "d", [bad])
     assert_refused(loaded_store, path, ["cases.jsonl:1: archived_on: 日期 2025-09-10 早于结案日期"])
 
 
-def test_duplicate_case_id_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_duplicate_case_id_is_located(loaded_store: App, tmp_path: Path) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10), numbered_case(11), numbered_case(10)])
     assert_refused(
         loaded_store, path, ["cases.jsonl:3: case_id: 案件编号 440304-2025-XSSC-000010 重复"]
     )
 
 
-def test_malformed_json_line_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_malformed_json_line_is_located(loaded_store: App, tmp_path: Path) -> None:
     good = json.dumps(numbered_case(10), ensure_ascii=False)
     path = write_dataset(tmp_path / "d", case_lines=[good, '{"case_id": "X", "unit": '])
     assert_refused(loaded_store, path, ["cases.jsonl:2: -: 不是合法的 JSON"])
 
 
-def test_wrong_decision_for_category_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_wrong_decision_for_category_is_located(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10)
     bad["decision"]["type"] = "approve_arrest"  # a prosecution-review case
     path = write_dataset(tmp_path / "d", [bad])
@@ -135,7 +135,7 @@ def test_wrong_decision_for_category_is_located(loaded_store: SqlStore, tmp_path
     )
 
 
-def test_string_where_bool_expected_is_refused(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_string_where_bool_expected_is_refused(loaded_store: App, tmp_path: Path) -> None:
     bad = numbered_case(10)
     bad["suspects"][0]["in_custody"] = "false"
     path = write_dataset(tmp_path / "d", [bad])
@@ -144,33 +144,33 @@ def test_string_where_bool_expected_is_refused(loaded_store: SqlStore, tmp_path:
     )
 
 
-def test_non_utf8_file_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_non_utf8_file_is_located(loaded_store: App, tmp_path: Path) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10)])
     with (path / "cases.jsonl").open("ab") as fh:
         fh.write('{"case_id": "深圳"}\n'.encode("gbk"))
     assert_refused(loaded_store, path, ["cases.jsonl:2: -: 不是 UTF-8 编码"])
 
 
-def test_non_utf8_csv_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_non_utf8_csv_is_located(loaded_store: App, tmp_path: Path) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10)])
     (path / "units.csv").write_bytes(UNITS_CSV.encode("gbk"))
     assert_refused(loaded_store, path, ["units.csv:2: -: 不是 UTF-8 编码"])
 
 
 @pytest.mark.parametrize("name", ["cases.jsonl", "units.csv", "people.csv"])
-def test_empty_file_is_located(loaded_store: SqlStore, tmp_path: Path, name: str) -> None:
+def test_empty_file_is_located(loaded_store: App, tmp_path: Path, name: str) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10)])
     (path / name).write_bytes(b"")
     assert_refused(loaded_store, path, [f"{name}:1: -: 文件为空 (file is empty)"])
 
 
-def test_missing_file_is_named(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_missing_file_is_named(loaded_store: App, tmp_path: Path) -> None:
     path = write_dataset(tmp_path / "d", [numbered_case(10)])
     (path / "people.csv").unlink()
     assert_refused(loaded_store, path, ["d/people.csv:0: -: 缺少必需文件"])
 
 
-def test_wrong_csv_header_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_wrong_csv_header_is_located(loaded_store: App, tmp_path: Path) -> None:
     path = write_dataset(
         tmp_path / "d", [numbered_case(10)], units=UNITS_CSV.replace("level", "grade")
     )
@@ -179,7 +179,7 @@ def test_wrong_csv_header_is_located(loaded_store: SqlStore, tmp_path: Path) -> 
     )
 
 
-def test_wrong_xlsx_header_is_located(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_wrong_xlsx_header_is_located(loaded_store: App, tmp_path: Path) -> None:
     path = _xlsx_dataset(loaded_store, tmp_path)
     book = Workbook()
     ws = book.active
@@ -195,7 +195,7 @@ def test_wrong_xlsx_header_is_located(loaded_store: SqlStore, tmp_path: Path) ->
 
 
 def test_wrong_xlsx_case_sheet_value_points_at_its_sheet_row(
-    loaded_store: SqlStore, tmp_path: Path
+    loaded_store: App, tmp_path: Path
 ) -> None:
     path = _xlsx_dataset(loaded_store, tmp_path)
     from openpyxl import load_workbook
@@ -206,13 +206,13 @@ def test_wrong_xlsx_case_sheet_value_points_at_its_sheet_row(
     assert_refused(loaded_store, path, ["cases.xlsx[suspects]:2: minor: 应为 true 或 false"])
 
 
-def _xlsx_dataset(store: SqlStore, tmp_path: Path) -> Path:
+def _xlsx_dataset(store: App, tmp_path: Path) -> Path:
     out = tmp_path / "x"
-    export_dataset(store, XlsxWriter(out))
+    export_dataset(store.uow(), store.dataset_writer(out, "xlsx"))
     return out
 
 
-def test_many_errors_are_all_reported(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_many_errors_are_all_reported(loaded_store: App, tmp_path: Path) -> None:
     lines = [
         json.dumps(numbered_case(i, category="bogus"), ensure_ascii=False) for i in range(10, 30)
     ]
@@ -222,7 +222,7 @@ def test_many_errors_are_all_reported(loaded_store: SqlStore, tmp_path: Path) ->
     assert len(report.errors) == 20
 
 
-def test_reimport_changes_nothing_and_says_so(loaded_store: SqlStore, tmp_path: Path) -> None:
+def test_reimport_changes_nothing_and_says_so(loaded_store: App, tmp_path: Path) -> None:
     before = snapshot(loaded_store)
     report = run_import(loaded_store, write_dataset(tmp_path / "again"))
     assert (report.cases_new, report.cases_changed, report.cases_unchanged) == (0, 0, 3)
@@ -230,48 +230,37 @@ def test_reimport_changes_nothing_and_says_so(loaded_store: SqlStore, tmp_path: 
     assert snapshot(loaded_store) == before  # not even an audit entry
 
 
-def test_key_order_and_layout_do_not_count_as_changes(
-    loaded_store: SqlStore, tmp_path: Path
-) -> None:
+def test_key_order_and_layout_do_not_count_as_changes(loaded_store: App, tmp_path: Path) -> None:
     lines = [json.dumps(dict(reversed(numbered_case(i).items())), indent=None) for i in range(1, 4)]
     report = run_import(loaded_store, write_dataset(tmp_path / "again", case_lines=lines))
     assert (report.cases_new, report.cases_changed) == (0, 0)
 
 
-def test_changed_record_is_updated_in_place_and_recorded(
-    loaded_store: SqlStore, tmp_path: Path
-) -> None:
+def test_changed_record_is_updated_in_place_and_recorded(loaded_store: App, tmp_path: Path) -> None:
     changed = numbered_case(2, handler="P0013", charges=["危险驾驶罪", "妨害公务罪"])
     path = write_dataset(
         tmp_path / "d", [numbered_case(1), changed, numbered_case(3), numbered_case(4)]
     )
     report = run_import(loaded_store, path)
     assert (report.cases_new, report.cases_changed, report.cases_unchanged) == (1, 1, 2)
-    with loaded_store.session() as s:
-        stored = s.load_cases(["440304-2025-XSSC-000002"])["440304-2025-XSSC-000002"]
+    with loaded_store.uow() as uow:
+        stored = uow.cases.load_cases(["440304-2025-XSSC-000002"])["440304-2025-XSSC-000002"]
         assert stored.handler == "P0013"
         assert stored.charges == ("危险驾驶罪", "妨害公务罪")
-        assert s.counts()["cases"] == 4
-        from sqlalchemy import select
-
-        from jianguan.adapters.store.schema import audit_log
-
-        rows = s._conn.execute(select(audit_log).where(audit_log.c.action == "case_changed")).all()
+        assert uow.cases.counts()["cases"] == 4
+    with loaded_store.store.engine.connect() as conn:
+        rows = conn.execute(select(audit_log).where(audit_log.c.action == "case_changed")).all()
     assert len(rows) == 1
     assert rows[0].subject == "440304-2025-XSSC-000002"
     assert json.loads(rows[0].detail)["fields"] == ["handler", "charges"]
-    assert loaded_store.verify_audit_chain() == []
+    assert verify_audit(loaded_store.uow()) == []
 
 
-def test_tampering_with_the_audit_log_is_detected(loaded_store: SqlStore, tmp_path: Path) -> None:
-    from sqlalchemy import update
-
-    from jianguan.adapters.store.schema import audit_log
-
-    assert loaded_store.verify_audit_chain() == []
-    with loaded_store.session() as s:
-        s._conn.execute(update(audit_log).where(audit_log.c.seq == 1).values(actor="someone else"))
-    problems = loaded_store.verify_audit_chain()
+def test_tampering_with_the_audit_log_is_detected(loaded_store: App, tmp_path: Path) -> None:
+    assert verify_audit(loaded_store.uow()) == []
+    with loaded_store.store.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.seq == 1).values(actor="someone else"))
+    problems = verify_audit(loaded_store.uow())
     assert problems
     assert "audit #1" in problems[0]
 
@@ -282,19 +271,18 @@ def test_zip_of_a_folder_imports_like_the_folder(store_url: str, tmp_path: Path)
     with zipfile.ZipFile(archive, "w") as zf:
         for f in folder.iterdir():
             zf.write(f, f"set/{f.name}")
-    store = SqlStore(store_url)
-    report = run_import(store, archive)
+    with app_for(store_url) as store:
+        report = run_import(store, archive)
     assert report.errors == []
     assert report.cases_new == 3
-    store.close()
 
 
-def test_xlsx_variant_round_trips(loaded_store: SqlStore, store_url: str, tmp_path: Path) -> None:
+def test_xlsx_variant_round_trips(loaded_store: App, store_url: str, tmp_path: Path) -> None:
     path = _xlsx_dataset(loaded_store, tmp_path)
     out = tmp_path / "jsonl"
-    export_dataset(loaded_store, JsonlWriter(out))
+    export_dataset(loaded_store.uow(), loaded_store.dataset_writer(out))
     other = (
-        SqlStore(store_url.replace("store.db", "other.db"))
+        app_for(store_url.replace("store.db", "other.db"))
         if store_url.startswith("sqlite")
         else None
     )

@@ -12,21 +12,14 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.indicator_file import default_catalogue
-from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.adapters.snapshot import (
-    SnapshotIndicators,
-    snapshot_from_dataset,
-    snapshot_from_store,
-)
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.bootstrap import snapshot_dataset, snapshot_indicators
 from jianguan.entrypoints.cli import cli
 from jianguan.services.importing import import_dataset
-from jianguan.services.indicators import IndicatorSource, compute, drill
-from jianguan.synth import generate
+from jianguan.services.indicators import compute, drill
+from jianguan.services.ports.indicators import IndicatorSource
+from tests.support import app_for, generate, rules
 
-CAT = default_catalogue()
+CAT = rules().indicators
 SCOPES = [
     (None, None, None),
     (dt.date(2025, 1, 1), dt.date(2025, 6, 30), "440100"),  # a city and its districts, half a year
@@ -43,13 +36,13 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def snapshot(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ind") / "snap"
-    snapshot_from_dataset(dataset, out)
+    snapshot_dataset(dataset, out)
     return out
 
 
 @pytest.fixture
-def duck(snapshot: Path) -> Iterator[SnapshotIndicators]:
-    src = SnapshotIndicators(snapshot)
+def duck(snapshot: Path) -> Iterator[IndicatorSource]:
+    src = snapshot_indicators(snapshot)
     yield src
     src.close()
 
@@ -71,20 +64,19 @@ def assert_drill_matches(source: IndicatorSource) -> None:
     assert sum(1 for n in totals.values() if n > 0) >= 25
 
 
-def test_every_number_drills_to_as_many_rows_on_duckdb(duck: SnapshotIndicators) -> None:
+def test_every_number_drills_to_as_many_rows_on_duckdb(duck: IndicatorSource) -> None:
     assert_drill_matches(duck)
 
 
 def test_store_backends_agree_with_duckdb_and_drill_exactly(
-    store_url: str, dataset: Path, duck: SnapshotIndicators, tmp_path: Path
+    store_url: str, dataset: Path, duck: IndicatorSource, tmp_path: Path
 ) -> None:
-    store = SqlStore(store_url)
-    feed = FileFeed(dataset)
-    report = import_dataset(feed, store)
-    feed.close()
-    assert not report.errors
-    try:
-        sql = StoreIndicators(store.engine)
+    with app_for(store_url) as app:
+        feed = app.open_dataset(dataset)
+        report = import_dataset(feed, app.uow())
+        feed.close()
+        assert not report.errors
+        sql = app.indicators()
         assert_drill_matches(sql)
         for by in [
             ("unit", "month", "category"),
@@ -96,17 +88,15 @@ def test_store_backends_agree_with_duckdb_and_drill_exactly(
         by = ("unit", "month")
         assert compute(sql, CAT, None, by, *spring) == compute(duck, CAT, None, by, *spring)
         # a snapshot written from the store counts the same as one written from the data set
-        snapshot_from_store(store.engine, tmp_path / "from-store", origin="test")
-        again = SnapshotIndicators(tmp_path / "from-store")
+        app.write_snapshot(tmp_path / "from-store")
+        again = snapshot_indicators(tmp_path / "from-store")
         assert compute(again, CAT, None, ("unit", "quarter")) == compute(
             duck, CAT, None, ("unit", "quarter")
         )
         again.close()
-    finally:
-        store.close()
 
 
-def test_units_roll_up_the_tree(duck: SnapshotIndicators) -> None:
+def test_units_roll_up_the_tree(duck: IndicatorSource) -> None:
     """A provincial figure includes every unit below it; a city's includes its districts."""
     by_unit = {(r.indicator, r.dims["unit"]): r for r in compute(duck, CAT, None, ("unit",))}
     for code in ("440000", "440100", "440300"):
@@ -126,7 +116,7 @@ def test_units_roll_up_the_tree(duck: SnapshotIndicators) -> None:
     )
 
 
-def test_months_fold_into_quarters_and_years(duck: SnapshotIndicators) -> None:
+def test_months_fold_into_quarters_and_years(duck: IndicatorSource) -> None:
     months = compute(duck, CAT, ["non_prosecution_rate"], ("month",))
     years = compute(duck, CAT, ["non_prosecution_rate"], ("year",))
     quarters = compute(duck, CAT, ["non_prosecution_rate"], ("quarter",))
@@ -148,7 +138,7 @@ def _jsonl(folder: Path) -> list[dict[str, object]]:
 
 
 def test_figures_match_an_independent_count_over_the_raw_records(
-    dataset: Path, duck: SnapshotIndicators
+    dataset: Path, duck: IndicatorSource
 ) -> None:
     """Counted in plain Python from cases.jsonl, not through the engine's definitions."""
     cases = _jsonl(dataset)

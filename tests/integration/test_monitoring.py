@@ -12,19 +12,20 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.formats.records import content_hash
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.period_file import default_periods
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.domain.model import Document
-from jianguan.domain.monitoring import DueBook, Finding
+from jianguan.bootstrap import App
+from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level, RaisedByHand, transition
+from jianguan.domain.model import Document, DocumentType, EventType
+from jianguan.domain.monitoring import Finding, FindingKind
 from jianguan.entrypoints.cli import cli
-from jianguan.entrypoints.monitor_cli import ledger_summary, monitor_and_record, run_monitor
-from jianguan.services.importing import import_dataset
-from jianguan.services.monitoring import check_case, units_below
-from jianguan.synth import generate
+from jianguan.services.importing import verify_audit
+from jianguan.services.monitoring import (
+    check_case,
+    ledger_summary,
+    monitor,
+    monitor_and_record,
+    units_below,
+)
+from tests.support import app_for, generate, imported
 
 
 @pytest.fixture(scope="module")
@@ -35,21 +36,18 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dt.date]:
     return out, as_of
 
 
-def load(store_url: str, folder: Path) -> SqlStore:
-    store = SqlStore(store_url)
-    feed = FileFeed(folder)
-    report = import_dataset(feed, store)
-    feed.close()
-    assert report.errors == []
-    return store
+def load(store_url: str, folder: Path) -> App:
+    return imported(folder, store_url)
 
 
-def per_case(store: SqlStore, as_of: dt.date) -> list[Finding]:
-    book = DueBook(default_periods(), default_calendar())
-    with store.session() as s:
-        units = s.units()
+def per_case(app: App, as_of: dt.date) -> list[Finding]:
+    rules = app.rules
+    with app.uow() as uow:
+        units = uow.cases.units()
         out = [
-            f for c in s.iter_cases() for f in check_case(c, units, default_rules(), book, as_of)
+            f
+            for c in uow.cases.iter_cases()
+            for f in check_case(c, units, rules.monitoring, rules.book, as_of)
         ]
     return sorted(out, key=lambda f: f.key)
 
@@ -59,7 +57,7 @@ def test_batch_equals_per_case(store_url: str, generated: tuple[Path, dt.date], 
     folder, as_of = generated
     as_of += dt.timedelta(days=shift)  # also mid-way, with many open cases and warnings
     store = load(store_url, folder)
-    batch = run_monitor(store, as_of)
+    batch = monitor(store.uow(), store.rules, as_of)
     single = per_case(store, as_of)
     store.close()
     assert len(batch) > 60  # enough to compare; the generator spreads 18 kinds
@@ -77,10 +75,8 @@ def test_monitor_json_and_unit_scope(store_url: str, generated: tuple[Path, dt.d
     whole = json.loads(runner.invoke(cli, args).output)
     assert {"case_id", "rule", "kind", "severity", "due", "basis", "explanation"} <= set(whole[0])
     assert all(f["explanation"] and f["basis"] for f in whole)
-    store = SqlStore(store_url)
-    with store.session() as s:
-        units = s.units()
-    store.close()
+    with app_for(store_url) as app, app.uow() as uow:
+        units = uow.cases.units()
     city = Counter(f["unit"][:4] + "00" for f in whole).most_common(1)[0][0]
     below = units_below(units, city)
     part = json.loads(runner.invoke(cli, [*args, "--unit", city]).output)
@@ -100,29 +96,59 @@ def test_ledger_is_idempotent_escalates_and_closes_what_is_put_right(
 ) -> None:
     folder, as_of = generated
     store = load(store_url, folder)
-    findings, changes = monitor_and_record(store, as_of)
-    assert changes == Counter({"ledger.open": len(findings)})
-    assert monitor_and_record(store, as_of)[1] == Counter()  # 再次运行：台账不变
+
+    def record(day: dt.date) -> tuple[list[Finding], Counter[LedgerAction]]:
+        return monitor_and_record(store.uow(), store.rules, day)
+
+    findings, changes = record(as_of)
+    assert changes == Counter({LedgerAction.OPEN: len(findings)})
+    assert record(as_of)[1] == Counter()  # 再次运行：台账不变
     later = as_of + dt.timedelta(days=30)
-    _, changes = monitor_and_record(store, later)
-    assert changes["ledger.escalate"] >= len(findings) - changes["ledger.close"]
+    _, changes = record(later)
+    assert changes[LedgerAction.ESCALATE] >= len(findings) - changes[LedgerAction.CLOSE]
     # 规则第257条: add the missing outline to one case; its entry is then corrected.
     wrong = next(f for f in findings if f.rule == "return_outline_missing")
-    with store.session() as s:
-        case = s.load_cases([wrong.case_id])[wrong.case_id]
-        days = [e.on for e in case.events if e.type == "returned_for_investigation"]
-        outlines = tuple(Document("investigation_outline", None, d, None) for d in days)
-        fixed = replace(case, documents=case.documents + outlines)
-        s.delete_cases([case.case_id])
-        s.insert_cases([(fixed, content_hash(fixed))])
-    _, changes = monitor_and_record(store, later)
-    assert changes == Counter({"ledger.correct": 1})
-    summary = ledger_summary(store)
-    assert summary[("corrected", "通报")] == 1
-    assert store.verify_audit_chain() == []
-    with store.session() as s:
-        assert s.counts()["audit_log"] >= len(findings) + 1
+    with store.uow() as uow:
+        case = uow.cases.load_case(wrong.case_id)
+        assert case is not None
+        days = [e.on for e in case.events_of(EventType.RETURNED_FOR_INVESTIGATION)]
+        outlines = tuple(Document(DocumentType.INVESTIGATION_OUTLINE, None, d, None) for d in days)
+        uow.cases.save_case(replace(case, documents=case.documents + outlines))
+        uow.commit()
+    _, changes = record(later)
+    assert changes == Counter({LedgerAction.CORRECT: 1})
+    summary = ledger_summary(store.uow())
+    assert summary[(LedgerStatus.CORRECTED, Level.REPORT)] == 1
+    assert verify_audit(store.uow()) == []
+    with store.uow() as uow:
+        assert uow.cases.counts()["audit_log"] >= len(findings) + 1
     store.close()
+
+
+def test_a_manual_urge_is_not_reset_by_the_next_run(
+    store_url: str, generated: tuple[Path, dt.date]
+) -> None:
+    # Issue 12's bug: after a manual 督促 the next monitoring run set the level back to 提醒 and
+    # logged that as an escalation. The ledger moves only by domain.ledger.transition now.
+    folder, as_of = generated
+    store = load(store_url, folder)
+    findings, _ = monitor_and_record(store.uow(), store.rules, as_of)
+    overdue = next(f for f in findings if f.kind is FindingKind.REVIEW_OVERDUE)
+    with store.uow() as uow:
+        entry = uow.ledger.entry(overdue.case_id, overdue.rule)
+        assert entry is not None
+        assert entry.escalation is Level.REMIND
+        raised = transition(entry, RaisedByHand(as_of, "P0090"))
+        assert raised is not None
+        uow.ledger.save([raised.entry])
+        uow.commit()
+    next_day = as_of + dt.timedelta(days=1)
+    monitor_and_record(store.uow(), store.rules, next_day)
+    with store.uow() as uow:
+        after = uow.ledger.entry(overdue.case_id, overdue.rule)
+    store.close()
+    assert after is not None
+    assert (after.escalation, after.status) == (Level.URGE, LedgerStatus.NOTIFIED)
 
 
 def test_monitor_text_then_ledger_in_english(

@@ -5,38 +5,24 @@ The definitions are those of ``jianguan.synth.defects``; each must reach 99 % bo
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import orjson
+from bench.scoring import score, score_table
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.entrypoints.monitor_cli import run_monitor
-from jianguan.services.importing import import_dataset
-from jianguan.services.monitoring import score, score_table
-from jianguan.synth import generate
+from jianguan.services.monitoring import monitor
+from tests.support import generate, imported, manifest_day, planted, rules
 
 
 def test_recall_and_precision_on_a_generated_set(tmp_path: Path) -> None:
     out = tmp_path / "set"
     generate(out, cases=20_000, seed=1, defect_rate=0.05, workers=1)
-    store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
-    feed = FileFeed(out)
-    assert import_dataset(feed, store).errors == []
-    feed.close()
-    as_of = dt.date.fromisoformat(orjson.loads((out / "manifest.json").read_bytes())["as_of"])
-    findings = run_monitor(store, as_of)
-    store.close()
-    truth = {
-        (r["case_id"], r["kind"])
-        for r in map(orjson.loads, (out / "defects.jsonl").read_bytes().splitlines())
-    }
-    kinds = [r.kind for r in default_rules().rules if not r.warning]
-    table = score({(f.case_id, f.kind) for f in findings}, truth, kinds)
+    as_of = manifest_day(out)
+    with imported(out, f"sqlite:///{tmp_path / 'store.db'}", as_of=as_of) as app:
+        findings = monitor(app.uow(), app.rules, as_of)
+    kinds = [r.kind for r in rules().monitoring.rules if not r.warning]
+    table = score({(f.case_id, f.kind) for f in findings}, planted(out), kinds)
     print("\n" + score_table(table))
-    for kind, (planted, _found, _both, recall, precision) in table.items():
-        assert planted > 0, kind
+    for kind, (planted_n, _found, _both, recall, precision) in table.items():
+        assert planted_n > 0, kind
         assert recall >= 0.99, (kind, recall)
         assert precision >= 0.99, (kind, precision)

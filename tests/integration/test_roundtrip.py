@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.formats.jsonl import JsonlWriter
-from jianguan.adapters.formats.xlsx import XlsxWriter
-from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.services.exporting import export_dataset
-from jianguan.services.importing import import_dataset
-from jianguan.synth import generate
+from tests.support import generate, imported
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +31,9 @@ def read_set(folder: Path) -> dict[str, Any]:
     return {"units": rows("units.csv"), "people": rows("people.csv"), "cases": cases}
 
 
-def load(store: SqlStore, folder: Path) -> None:
-    feed = FileFeed(folder)
-    report = import_dataset(feed, store)
-    feed.close()
-    assert report.errors == [], report.errors[:5]
-
-
 def test_jsonl_round_trip_is_exact(store_url: str, generated: Path, tmp_path: Path) -> None:
-    store = SqlStore(store_url)
-    load(store, generated)
-    export_dataset(store, JsonlWriter(tmp_path / "out"))
-    store.close()
+    with imported(generated, store_url) as app:
+        export_dataset(app.uow(), app.dataset_writer(tmp_path / "out"))
     original, exported = read_set(generated), read_set(tmp_path / "out")
     assert len(exported["cases"]) == 3000
     assert exported["units"] == original["units"]
@@ -57,13 +43,9 @@ def test_jsonl_round_trip_is_exact(store_url: str, generated: Path, tmp_path: Pa
 
 
 def test_xlsx_round_trip_is_exact(store_url: str, generated: Path, tmp_path: Path) -> None:
-    store = SqlStore(store_url)
-    load(store, generated)
-    export_dataset(store, XlsxWriter(tmp_path / "xlsx"))
-    store.close()
-    again = SqlStore(f"sqlite:///{tmp_path / 'again.db'}")
-    load(again, tmp_path / "xlsx")
-    export_dataset(again, JsonlWriter(tmp_path / "out"))
-    again.close()
+    with imported(generated, store_url) as app:
+        export_dataset(app.uow(), app.dataset_writer(tmp_path / "xlsx", "xlsx"))
+    with imported(tmp_path / "xlsx", f"sqlite:///{tmp_path / 'again.db'}") as again:
+        export_dataset(again.uow(), again.dataset_writer(tmp_path / "out"))
     original, exported = read_set(generated), read_set(tmp_path / "out")
     assert exported == original

@@ -10,11 +10,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.entrypoints.cli import cli
-from jianguan.services.importing import import_dataset
-from jianguan.synth import generate
+from tests.support import generate, imported
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +23,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dt.date]:
 
 
 def load(store_url: str, folder: Path) -> None:
-    store = SqlStore(store_url)
-    feed = FileFeed(folder)
-    assert import_dataset(feed, store).errors == []
-    feed.close()
-    store.close()
+    imported(folder, store_url).close()
 
 
 def planted(folder: Path) -> dict[str, str]:

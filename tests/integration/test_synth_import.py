@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.services.importing import import_dataset
-from jianguan.synth import generate
+from tests.support import app_for, generate
 
 
 @pytest.mark.parametrize(
@@ -27,11 +25,10 @@ def test_generated_set_with_defects_imports_without_errors(
     out = tmp_path / "set"
     summary = generate(out, cases=2500, seed=seed, start=start, end=end, defect_rate=0.5, workers=1)
     assert summary.defects > 1000
-    store = SqlStore(store_url)
-    feed = FileFeed(out)
-    report = import_dataset(feed, store)
-    feed.close()
-    store.close()
+    with app_for(store_url) as app:
+        feed = app.open_dataset(out)
+        report = import_dataset(feed, app.uow())
+        feed.close()
     assert report.errors == [], report.errors[:5]
     assert (report.units_new, report.people_new) == (summary.units, summary.people)
     assert report.cases_new == 2500

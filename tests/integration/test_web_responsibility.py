@@ -8,12 +8,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from jianguan.adapters.responsibility_file import default_config
-from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.domain.rectification import add_task
+from jianguan.domain.rectification import RectificationKind, RectificationSource, add_task
+from jianguan.domain.referral import ReferralSource
 from jianguan.services import responsibility as svc
-from jianguan.web.app import create_app
 from tests.integration.test_web_scope import scope_of
 from tests.integration.web_support import WebData, build, login
 
@@ -23,29 +20,27 @@ NOW = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> WebData:
     d = build(tmp_path_factory.mktemp("resp"), cases=1200)
-    cfg = default_config()
     a, b = d.users["prosecutor_a"], d.users["prosecutor_b"]
-    store = SqlStore(d.url)
-    with store.session() as s:
-        rs = ResponsibilitySql(s)
-        svc.build_lists(rs, cfg.lists, d.as_of, "test", NOW)
+    with d.application() as app:
+        cfg = app.rules.responsibility
+        svc.build_lists(app.uow(), cfg, d.as_of, "test", NOW)
         for who in (a, b):  # a manual positive entry about each prosecutor
-            svc.add_manual_entry(rs, cfg.list_rule("guiding_case"), who.unit, who.id, None,
+            svc.add_manual_entry(app.uow(), cfg.list_rule("guiding_case"), who.unit, who.id, None,
                                  d.as_of, f"典型案例{who.id}", "", "test", NOW)  # fmt: skip
-        svc.open_referral(rs, cfg.referral, "manual", "lead-a", a.id, a.unit, None, "线索",
-                          "test", d.as_of)  # fmt: skip
-        r = svc.open_rectification(rs, "ordinary", "整改", "manual", "rect-b", b.unit,
-                                   ["文书不规范"], d.as_of, d.as_of + dt.timedelta(days=30), "test")  # fmt: skip
+        svc.open_referral(app.uow(), cfg.referral, ReferralSource.MANUAL, "lead-a", a.id, a.unit,
+                          None, "线索", "test", d.as_of)  # fmt: skip
+        r = svc.open_rectification(app.uow(), RectificationKind.ORDINARY, "整改",
+                                   RectificationSource.MANUAL, "rect-b", b.unit, ["文书不规范"],
+                                   d.as_of, d.as_of + dt.timedelta(days=30), "test")  # fmt: skip
         due = d.as_of + dt.timedelta(days=5)
-        svc.change_rectification(rs, r.id, "test", "task",
+        svc.change_rectification(app.uow(), r.id, "test", "task",
                                  lambda x: add_task(x, 0, b.id, "补正", due))  # fmt: skip
-    store.close()
     return d
 
 
 @pytest.fixture(scope="module")
 def app(data: WebData) -> FastAPI:
-    return create_app(data.config())
+    return data.site()
 
 
 def get(app: FastAPI, data: WebData, label: str, path: str) -> list[dict[str, object]]:

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from jianguan.adapters.store.schema_review import review_forms
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.adapters.store.web_sql import SqlWeb
-from jianguan.domain.review import conflicted
+from jianguan.domain.review import FormStatus, conflicted
 from jianguan.services.access_review import DECIDE_ROLES
 from jianguan.services.accounts import set_password
 from tests.integration.web_support import (
-    HASHER,
     PASSWORD,
     REVIEW_YEAR,
     WebData,
@@ -27,23 +22,24 @@ __all__ = ["app", "web_data"]
 
 
 def test_record_object_decide_and_nobody_else(app: FastAPI, web_data: WebData) -> None:
-    store = SqlStore(web_data.url)
-    with store.session() as s:
-        case_id, reviewer = s._conn.execute(
-            select(review_forms.c.case_id, review_forms.c.reviewer)
-            .where(review_forms.c.year == REVIEW_YEAR, review_forms.c.status == "assigned")
-            .order_by(review_forms.c.case_id)
-        ).first()
-        case = s.load_cases([case_id])[case_id]
-        people = s.people()
+    with web_data.application() as application:
+        with application.uow() as uow:
+            case_id, reviewer = next(
+                (f.case_id, f.reviewer)
+                for f in uow.review.forms(REVIEW_YEAR)  # in case_id order
+                if f.status is FormStatus.ASSIGNED
+            )
+            case = uow.cases.load_case(case_id)
+            people = uow.cases.people()
+        assert case is not None
         head = next(
             p for p in people
             if p.unit == case.unit and p.role in DECIDE_ROLES and p.id not in conflicted(case)
             and p.id != reviewer
         )  # fmt: skip
         for pid in {case.handler, reviewer, head.id}:
-            set_password(SqlWeb(s), HASHER, pid, pid, PASSWORD)
-    store.close()
+            set_password(application.uow(), application.hasher, pid, pid, PASSWORD,
+                         application.now(), "test")  # fmt: skip
     base = f"/api/reviews/{REVIEW_YEAR}/{case_id}"
 
     rev = TestClient(app)

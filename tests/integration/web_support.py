@@ -1,5 +1,9 @@
 """A small generated province in a temporary SQLite store, monitored, with accounts, for the web
-tests (scope matrix, API fuzzing, browser)."""
+tests (scope matrix, API fuzzing, browser).
+
+The store is built through the same application object the server uses (``tests.support.app_for``):
+import, a monitoring run recorded in the ledger, a review plan with reviewers, and logins.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +16,21 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.passwords import Argon2Hasher
-from jianguan.adapters.review_file import load_review_policy
-from jianguan.adapters.store.review_sql import ReviewSql
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.bootstrap import App, fast_hasher
 from jianguan.domain.model import Person, Role, Unit, UnitLevel
 from jianguan.domain.review import ReviewMode
-from jianguan.entrypoints.monitor_cli import monitor_and_record
 from jianguan.services import review
 from jianguan.services.accounts import set_password
 from jianguan.services.importing import import_dataset
+from jianguan.services.monitoring import monitor_and_record
 from jianguan.synth import generate
-from jianguan.web.app import WebConfig, create_app
+from jianguan.web.app import create_app
+from jianguan.web.state import WebConfig
+from tests.support import app_for, rules
 
 PASSWORD = "correct-horse-42"
 REVIEW_YEAR = 2025
-HASHER = Argon2Hasher(fast=True)
+HASHER = fast_hasher()  # what app_for's applications hash and verify with
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,15 @@ class WebData:
     handled_by: dict[str, list[str]]  # person id → their case ids
 
     def config(self) -> WebConfig:
-        return WebConfig(self.url, secure_cookies=False, as_of=self.as_of, hasher=HASHER)
+        return WebConfig(secure_cookies=False)  # the test client speaks plain http
+
+    def application(self) -> App:
+        """The application on this store, its clock pinned to the data's as-of day."""
+        return app_for(self.url, as_of=self.as_of)
+
+    def site(self) -> FastAPI:
+        """The web application on this store (as ``jianguan serve`` builds it)."""
+        return create_app(self.application(), self.config())
 
     def parent(self, code: str) -> str | None:
         return next(u.parent for u in self.units if u.code == code)
@@ -50,63 +59,67 @@ class WebData:
 
 def build(folder: Path, cases: int = 1500) -> WebData:
     data = folder / "data"
-    generate(data, cases=cases, seed=11, defect_rate=0.05, end=dt.date(2025, 6, 30))
+    generate(
+        data, calendar=rules().calendar, cases=cases, seed=11, defect_rate=0.05,
+        end=dt.date(2025, 6, 30),
+    )  # fmt: skip
     as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
     url = f"sqlite:///{folder / 'web.db'}"
-    store = SqlStore(url)
-    feed = FileFeed(data)
-    report = import_dataset(feed, store, actor="test")
-    feed.close()
-    assert not report.errors
-    findings, _ = monitor_and_record(store, as_of)
-    with store.session() as s:  # a review plan for the year, with reviewers assigned
-        rs, policy = ReviewSql(s), load_review_policy(None)
-        review.make_plan(rs, policy, REVIEW_YEAR, sampling=policy.sampling, seed="web")
-        review.assign(rs, policy, REVIEW_YEAR, ReviewMode.CROSS)
-    with store.session() as s:
-        units, people = s.units(), s.people()
-        heads = {c.case_id: (c.unit, c.handler) for c in s.iter_cases()}
-    by_unit: dict[str, list[str]] = {}
-    handled: dict[str, list[str]] = {}
-    for case_id, (unit, handler) in sorted(heads.items()):
-        by_unit.setdefault(unit, []).append(case_id)
-        handled.setdefault(handler, []).append(case_id)
-    level = {u.code: u.level for u in units}
-    # Two basic units under different municipal units, so that every user has cases out of scope.
-    basics = sorted(
-        (u for u in units if u.level is UnitLevel.BASIC and len(by_unit.get(u.code, [])) >= 5),
-        key=lambda u: (-sum(f.unit == u.code for f in findings), u.code),
-    )  # unit A: the one with most findings, so that its users have alerts
-    a = basics[0]
-    b = next(u for u in basics if u.parent != a.parent)
+    with app_for(url, as_of=as_of) as app:
+        feed = app.open_dataset(data)
+        try:
+            report = import_dataset(feed, app.uow(), actor="test")
+        finally:
+            feed.close()
+        assert not report.errors
+        findings, _ = monitor_and_record(app.uow(), app.rules, as_of)
+        policy = app.rules.review  # a review plan for the year, with reviewers assigned
+        review.make_plan(app.uow(), policy, REVIEW_YEAR, sampling=policy.sampling, seed="web",
+                         now=app.now())  # fmt: skip
+        review.assign(app.uow(), policy, REVIEW_YEAR, ReviewMode.CROSS, now=app.now())
+        with app.uow() as uow:  # what the tests need to know of the province
+            units, people = uow.cases.units(), uow.cases.people()
+            heads = {c.case_id: (c.unit, c.handler) for c in uow.cases.iter_cases()}
+        by_unit: dict[str, list[str]] = {}
+        handled: dict[str, list[str]] = {}
+        for case_id, (unit, handler) in sorted(heads.items()):
+            by_unit.setdefault(unit, []).append(case_id)
+            handled.setdefault(handler, []).append(case_id)
+        level = {u.code: u.level for u in units}
+        # Two basic units under different municipal units, so that every user has cases out of
+        # scope.
+        basics = sorted(
+            (u for u in units if u.level is UnitLevel.BASIC and len(by_unit.get(u.code, [])) >= 5),
+            key=lambda u: (-sum(f.unit == u.code for f in findings), u.code),
+        )  # unit A: the one with most findings, so that its users have alerts
+        a = basics[0]
+        b = next(u for u in basics if u.parent != a.parent)
 
-    def first(role: Role, unit: str, with_cases: bool = False) -> Person:
-        return next(
-            p
-            for p in people
-            if p.role is role and p.unit == unit and (not with_cases or handled.get(p.id))
-        )
+        def first(role: Role, unit: str, with_cases: bool = False) -> Person:
+            return next(
+                p
+                for p in people
+                if p.role is role and p.unit == unit and (not with_cases or handled.get(p.id))
+            )
 
-    users = {
-        "prosecutor_a": max(
-            (p for p in people if p.role is Role.PROSECUTOR and p.unit == a.code),
-            key=lambda p: (sum(heads[f.case_id][1] == p.id for f in findings), p.id),
-        ),  # the prosecutor of unit A with most findings on their cases: they have alerts
-        "officer_a": first(Role.CASE_OFFICER, a.code),
-        "head_a": first(Role.DEPARTMENT_HEAD, a.code),
-        "prosecutor_b": first(Role.PROSECUTOR, b.code, with_cases=True),
-        "officer_b": first(Role.CASE_OFFICER, b.code),
-        "chief_city_a": first(Role.CHIEF, a.parent or ""),
-        "officer_province": next(
-            p
-            for p in people
-            if p.role is Role.CASE_OFFICER and level[p.unit] is UnitLevel.PROVINCIAL
-        ),
-    }
-    with store.session() as s:
+        users = {
+            "prosecutor_a": max(
+                (p for p in people if p.role is Role.PROSECUTOR and p.unit == a.code),
+                key=lambda p: (sum(heads[f.case_id][1] == p.id for f in findings), p.id),
+            ),  # the prosecutor of unit A with most findings on their cases: they have alerts
+            "officer_a": first(Role.CASE_OFFICER, a.code),
+            "head_a": first(Role.DEPARTMENT_HEAD, a.code),
+            "prosecutor_b": first(Role.PROSECUTOR, b.code, with_cases=True),
+            "officer_b": first(Role.CASE_OFFICER, b.code),
+            "chief_city_a": first(Role.CHIEF, a.parent or ""),
+            "officer_province": next(
+                p
+                for p in people
+                if p.role is Role.CASE_OFFICER and level[p.unit] is UnitLevel.PROVINCIAL
+            ),
+        }
         for person in users.values():
-            set_password(SqlWeb(s), HASHER, person.id, person.id, PASSWORD)
-    store.close()
+            set_password(app.uow(), app.hasher, person.id, person.id, PASSWORD, app.now(), "test")
     return WebData(url, as_of, users, units, by_unit, handled)
 
 
@@ -117,7 +130,7 @@ def web_data(tmp_path_factory: pytest.TempPathFactory) -> WebData:
 
 @pytest.fixture(scope="session")
 def app(web_data: WebData) -> FastAPI:
-    return create_app(web_data.config())
+    return web_data.site()
 
 
 def login(client: TestClient, person_id: str) -> str:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from jianguan.adapters.calendar_file import default_calendar
+import pytest
+
+from jianguan.domain.anomalies import AnomalyKind, Direction, Series
 from jianguan.domain.model import (
     AssignmentMode,
     Case,
@@ -14,10 +16,15 @@ from jianguan.domain.model import (
     CaseSource,
     Decision,
     DecisionType,
+    Unit,
+    UnitLevel,
 )
-from jianguan.services.anomalies import find_anomalies, period_end
+from jianguan.services.anomalies import anomalies_in_store, find_anomalies, period_end
+from jianguan.services.monitoring import UnknownUnit
+from tests.fakes import FakeUnitOfWork
+from tests.support import rules
 
-CAL = default_calendar()
+CAL = rules().calendar
 BASE = Case(
     case_id="",
     unified_no="",
@@ -131,3 +138,35 @@ def test_rate_shift_on_own_counts_not_on_the_rolled_up_city() -> None:
         )
     found = rate_shifts(rows, units)
     assert [(a.unit, a.period, a.direction) for a in found] == [("D1", "2024-10", "up")]
+
+
+def _stored() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    uow.state.units.update({"P": Unit("P", "省院", UnitLevel.PROVINCIAL, None)})
+    uow.state.units.update(
+        {f"U{u}": Unit(f"U{u}", f"{u}院", UnitLevel.BASIC, "P") for u in range(8)}
+    )
+    uow.state.cases.update({c.case_id: c for c in _province()})
+    return uow
+
+
+def test_anomalies_in_store_read_every_case_and_narrow_to_the_unit() -> None:
+    uow = _stored()
+    everywhere = anomalies_in_store(uow, CAL)
+    assert everywhere == find_anomalies(_province(), CAL)
+    assert {a.unit for a in anomalies_in_store(uow, CAL, unit="U2")} == {"U2"}
+    assert {a.unit for a in anomalies_in_store(uow, CAL, unit="P")} == {"U2", "U5"}
+    assert uow.commits == 0  # a read changes nothing
+    with pytest.raises(UnknownUnit):
+        anomalies_in_store(uow, CAL, unit="000000")
+
+
+def test_kinds_series_and_directions_are_vocabularies_with_words() -> None:
+    found = find_anomalies(_province(), CAL)
+    pad = next(a for a in found if a.kind is AnomalyKind.PADDING)
+    assert (pad.series, pad.direction) == (Series.DECIDED, Direction.UP)
+    assert pad.kind.label("zh") == "期末集中结案（注水）"
+    assert pad.as_json()["kind"] == "padding"
+    assert type(pad.as_json()["kind"]) is str
+    for shift in (a for a in found if a.kind is AnomalyKind.LEVEL_SHIFT):
+        assert shift.explanation.startswith(f"{Series(shift.series).zh}自 {shift.period} 起下降")

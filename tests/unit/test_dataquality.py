@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from jianguan.domain.dataquality import check_all, date_order, missing_fields
+import pytest
+
+from jianguan.domain.dataquality import IssueKind, check_all, date_order, missing_fields
 from jianguan.domain.model import (
     AssignmentMode,
     Case,
@@ -16,7 +18,12 @@ from jianguan.domain.model import (
     Event,
     EventType,
     Suspect,
+    Unit,
+    UnitLevel,
 )
+from jianguan.services.dataquality import check_store
+from jianguan.services.monitoring import UnknownUnit
+from tests.fakes import FakeUnitOfWork
 
 D = dt.date(2025, 3, 3)
 
@@ -107,3 +114,31 @@ def test_other_stage_of_the_same_matter_is_no_duplicate() -> None:
     arrest = make_case("A1", category=CaseCategory.ARREST_REVIEW,
                        decision=Decision(DecisionType.APPROVE_ARREST, D, "P1", None), closed_on=D)  # fmt: skip
     assert check_all([arrest, make_case("C1")]) == []
+
+
+def test_check_store_reads_every_case_and_narrows_to_the_unit() -> None:
+    uow = FakeUnitOfWork()
+    uow.state.units.update({
+        "440300": Unit("440300", "市院", UnitLevel.MUNICIPAL, None),
+        "440304": Unit("440304", "区院", UnitLevel.BASIC, "440300"),
+        "440305": Unit("440305", "另一区院", UnitLevel.BASIC, "440300"),
+    })  # fmt: skip
+    mine, other = make_case("C1"), make_case("C2", unit="440305", unified_no="U-2", charges=())
+    uow.state.cases.update({"C1": mine, "C2": other, "C3": make_case("C3")})
+    issues = check_store(uow, "440304")
+    assert {(i.case_id, i.kind) for i in issues} == {
+        ("C1", IssueKind.DUPLICATE),
+        ("C3", IssueKind.DUPLICATE),
+    }
+    assert {i.kind for i in check_store(uow)} == {IssueKind.DUPLICATE, IssueKind.MISSING_FIELD}
+    assert uow.commits == 0
+    with pytest.raises(UnknownUnit):
+        check_store(uow, "999999")
+
+
+def test_issue_kinds_have_words_and_travel_as_codes() -> None:
+    issue = check_all([make_case("C1"), make_case("C2")])[0]
+    assert issue.kind is IssueKind.DUPLICATE
+    assert (issue.kind.label("zh"), issue.kind.label("en")) == ("重复案件", "duplicate case")
+    assert issue.as_json()["kind"] == "duplicate"
+    assert type(issue.as_json()["kind"]) is str

@@ -20,7 +20,7 @@ from jianguan.domain.doctext import (
     parse_chinese_date,
     parse_document_no,
 )
-from jianguan.synth import generate
+from tests.support import generate
 
 INDICTMENT = """深圳市福田区人民检察院
 起诉书

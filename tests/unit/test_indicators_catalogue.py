@@ -26,6 +26,7 @@ from jianguan.domain.indicators import (
     parse_month,
     period_dims,
 )
+from tests.support import rules
 
 REQUIRED = [
     "non_arrest_rate",
@@ -151,6 +152,7 @@ def test_a_numerator_is_counted_inside_its_denominator() -> None:
 
 def test_the_shipped_file_parses_to_the_default_catalogue() -> None:
     assert parse_catalogue(catalogue_text()) == default_catalogue()
+    assert rules().indicators == default_catalogue()  # what the CLI and the web count with
 
 
 def test_filters_only_use_known_fields() -> None:

@@ -8,11 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jianguan.adapters.responsibility_file import default_config
 from jianguan.domain import rectification as rect
 from jianguan.domain import referral as ref
 from jianguan.domain.assessment import CaseFact, assess_people, evaluate_units, poisson_interval
+from jianguan.domain.rectification import RectificationKind, RectificationSource
+from jianguan.domain.referral import ReferralSource
 from jianguan.domain.responsibility import (
+    EvidenceSource,
     Facts,
     FindingFact,
     GradeFact,
@@ -22,9 +24,10 @@ from jianguan.domain.responsibility import (
     build_entries,
     weight,
 )
+from tests.support import rules
 
 D = dt.date(2026, 1, 5)
-CFG = default_config()
+CFG = rules().responsibility
 POLICY = CFG.referral
 
 
@@ -39,7 +42,16 @@ def test_a_referral_goes_through_every_stage_in_order_to_its_decision() -> None:
     # 人民检察院司法责任追究条例; 检察官惩戒工作程序规定: lead → 检务督察 → investigation →
     # the disciplinary committee's finding → the procuratorate's decision.
     r = ref.open_referral(
-        POLICY, "XS1", "review", "review:2025:C1", "P1", "440304", "C1", D, "P9", "不合格"
+        POLICY,
+        "XS1",
+        ReferralSource.REVIEW,
+        "review:2025:C1",
+        "P1",
+        "440304",
+        "C1",
+        D,
+        "P9",
+        "不合格",
     )
     assert ref.due(POLICY, r) == day(10)  # the lead stage's days
     r = ref.advance(POLICY, r, day(3), "P9", "受理")
@@ -58,7 +70,9 @@ def test_a_referral_goes_through_every_stage_in_order_to_its_decision() -> None:
 
 
 def test_an_overdue_stage_is_found() -> None:
-    r = ref.open_referral(POLICY, "XS1", "manual", "m1", "P1", "440304", None, D, "P9", "线索")
+    r = ref.open_referral(
+        POLICY, "XS1", ReferralSource.MANUAL, "m1", "P1", "440304", None, D, "P9", "线索"
+    )
     assert ref.overdue(POLICY, [r], day(10)) == []
     assert ref.overdue(POLICY, [r], day(11)) == [r]
 
@@ -66,8 +80,10 @@ def test_an_overdue_stage_is_found() -> None:
 # --- rectification ------------------------------------------------------------------------------
 
 
-def opened(kind: str = "ordinary", months: int = 1) -> rect.Rectification:
-    return rect.Rectification("ZG1", kind, "整改", "review", "r1", "440304", D,
+def opened(
+    kind: RectificationKind = RectificationKind.ORDINARY, months: int = 1
+) -> rect.Rectification:
+    return rect.Rectification("ZG1", kind, "整改", RectificationSource.REVIEW, "r1", "440304", D,
                               rect.add_months(D, months), ("文书不规范", "证据审查不细"))  # fmt: skip
 
 
@@ -94,7 +110,7 @@ def test_reminders_as_the_deadline_nears_and_after_it() -> None:
 
 def test_an_inspection_rectification_reports_every_month() -> None:
     # 巡视整改: six months, a progress report each month.
-    r = opened("inspection", 6)
+    r = opened(RectificationKind.INSPECTION, 6)
     assert rect.report_days(r) == [rect.add_months(D, n) for n in range(1, 7)]
     r = rect.report(r, day(20), "P1", "第一月进展")
     assert rect.missing_reports(r, rect.add_months(D, 2)) == [rect.add_months(D, 2)]
@@ -113,8 +129,10 @@ def test_lists_take_grades_serious_findings_and_decided_responsibility() -> None
         grades=[GradeFact("C1", "P1", "U", "excellent", D, "review:2025:C1"),
                 GradeFact("C2", "P1", "U", "qualified", D, "review:2025:C2"),
                 GradeFact("C3", "P2", "U", "unqualified", D, "review:2025:C3")],
-        findings=[FindingFact("C4", "P2", "U", "r", "review_overdue", "情节较重", D, "超期", "monitoring_ledger"),
-                  FindingFact("C5", "P2", "U", "r", "date_mismatch", "情节轻微", D, "日期", "monitoring_ledger")],
+        findings=[FindingFact("C4", "P2", "U", "r", "review_overdue", "情节较重", D, "超期",
+                              EvidenceSource.MONITORING_LEDGER),
+                  FindingFact("C5", "P2", "U", "r", "date_mismatch", "情节轻微", D, "日期",
+                              EvidenceSource.MONITORING_LEDGER)],
         referrals=[ReferralFact("XS1", "P2", "U", "C3", "重大过失", "诫勉", D),
                    ReferralFact("XS2", "P1", "U", "C2", "不承担司法责任", "无", D)],
     )  # fmt: skip

@@ -12,10 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from jianguan.adapters.calendar_file import default_calendar
 from jianguan.adapters.formats.records import _to_case, decode_case_json
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.period_file import default_periods
 from jianguan.adapters.powers_file import default_powers
 from jianguan.adapters.selfcheck_file import (
     default_selfcheck_rules,
@@ -24,9 +21,9 @@ from jianguan.adapters.selfcheck_file import (
     selfcheck_text,
 )
 from jianguan.domain.model import Case, Person, Role
-from jianguan.domain.monitoring import DueBook
 from jianguan.domain.selfcheck import CheckEnv, evaluate_selfcheck
-from jianguan.services.selfcheck import self_check
+from jianguan.services.selfcheck import check_case
+from tests.support import rules
 from tests.unit.test_monitoring_rules import BASE
 
 KINDS = {
@@ -139,10 +136,7 @@ def test_self_check_includes_monitoring_findings() -> None:
     # 刑诉法 第172条: decided 2025-11-20, long after one month (+15 days) from 2025-09-01;
     # and no indictment (流程监控规定).
     case = build_case({"decision": {"type": "prosecute", "on": "2025-11-20"}})
-    book = DueBook(default_periods(), default_calendar())
-    found = self_check(
-        case, [], default_selfcheck_rules(), default_rules(), book, dt.date(2025, 12, 1)
-    )
+    found = check_case(case, rules(), [], {}, dt.date(2025, 12, 1))
     assert {f.kind for f in found} == {"document_missing", "review_overdue"}
     assert found == sorted(found, key=lambda f: f.key)
 

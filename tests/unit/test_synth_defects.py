@@ -19,9 +19,9 @@ import pytest
 
 from jianguan.adapters.calendar_file import default_calendar
 from jianguan.domain.periods import add_days, add_months, settle
-from jianguan.synth import generate
 from jianguan.synth.charges import CHARGE_NAMES
 from jianguan.synth.defects import KINDS
+from tests.support import generate
 
 CAL = default_calendar()
 Case = dict[str, Any]

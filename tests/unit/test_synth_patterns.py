@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from jianguan.adapters.formats.feed import FileFeed
-from jianguan.synth import generate
+from tests.support import generate
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,13 @@ def common_fields(rule_id: str, raw: dict[str, Any], checks: Collection[str]) ->
     severity = Severity.parse(str(raw["severity"]))
     if severity is None:
         raise RuleFileError(f"rule {rule_id}: unknown severity {raw['severity']!r}")
-    kind = FindingKind.parse(str(raw["kind"]))
-    if kind is None:
-        raise RuleFileError(f"rule {rule_id}: unknown kind {raw['kind']!r} (docs/format.md lists the kinds)")
     if not raw.get("basis"):
         raise RuleFileError(f"rule {rule_id}: every rule must cite its basis")
+    kind = FindingKind.parse(str(raw["kind"]))
+    if kind is None:
+        raise RuleFileError(
+            f"rule {rule_id}: unknown kind {raw['kind']!r} (docs/format.md lists the kinds)"
+        )
     return {
         "id": rule_id,
         "title": raw["title"],

@@ -19,6 +19,29 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jianguan.domain.vocabulary import Vocabulary
+
+
+class AnomalyKind(Vocabulary):
+    """What was seen in a unit's series."""
+
+    LEVEL_SHIFT = "level_shift", "水平突变", "level shift"
+    SUDDEN_DROP = "sudden_drop", "骤降（躺平）", "sudden drop"
+    PADDING = "padding", "期末集中结案（注水）", "end-of-period pile-up"
+    RATE_SHIFT = "rate_shift", "指标比率突变", "rate shift"
+
+
+class Series(Vocabulary):
+    """The monthly count series watched for every unit."""
+
+    RECEIVED = "received", "受理案件数", "received"
+    DECIDED = "decided", "审结案件数", "decided"
+
+
+class Direction(Vocabulary):
+    UP = "up", "上升", "up"
+    DOWN = "down", "下降", "down"
+
 
 @dataclass(frozen=True, slots=True)
 class Shift:

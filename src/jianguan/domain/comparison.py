@@ -26,34 +26,28 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+
+from jianguan.domain.vocabulary import Vocabulary
 
 Z95 = 1.959963984540054
 Z998 = 3.090232306167813
 MIN_DENOMINATOR = 20
 
 
-class Flag(StrEnum):
-    WITHIN = "within"
-    ABOVE_95 = "above_95"
-    ABOVE_998 = "above_99.8"
-    BELOW_95 = "below_95"
-    BELOW_998 = "below_99.8"
-    TOO_FEW = "too_few"  # 样本过少，不作判断
+class Flag(Vocabulary):
+    """Where a unit lies on the funnel plot (a verdict, never a rank)."""
+
+    WITHIN = "within", "在控制限内", "within the limits"
+    ABOVE_95 = "above_95", "高于95%控制限", "above the 95% limit"
+    ABOVE_998 = "above_99.8", "高于99.8%控制限", "above the 99.8% limit"
+    BELOW_95 = "below_95", "低于95%控制限", "below the 95% limit"
+    BELOW_998 = "below_99.8", "低于99.8%控制限", "below the 99.8% limit"
+    TOO_FEW = "too_few", "样本过少，不作判断", "too few to judge"
 
     @property
-    def zh(self) -> str:
-        return _FLAG_ZH[self]
-
-
-_FLAG_ZH = {
-    Flag.WITHIN: "在控制限内",
-    Flag.ABOVE_95: "高于95%控制限",
-    Flag.ABOVE_998: "高于99.8%控制限",
-    Flag.BELOW_95: "低于95%控制限",
-    Flag.BELOW_998: "低于99.8%控制限",
-    Flag.TOO_FEW: "样本过少，不作判断",
-}
+    def outside(self) -> bool:
+        """Beyond a control limit (a point worth a look; never a rank)."""
+        return self not in (Flag.WITHIN, Flag.TOO_FEW)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,22 +17,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from jianguan.domain.model import Case, CaseCategory
+from jianguan.domain.vocabulary import Vocabulary
 
 CRIMINAL = frozenset({CaseCategory.ARREST_REVIEW, CaseCategory.PROSECUTION_REVIEW})
 SPLIT_WINDOW_DAYS = 30  # stages of one matter received this close together look like one transfer
 
-KIND_ZH = {
-    "date_order": "日期顺序不可能",
-    "missing_field": "案卡必填项缺失",
-    "duplicate": "重复案件",
-    "split": "疑似拆案",
-}
+
+class IssueKind(Vocabulary):
+    """What sort of data-quality issue a case has."""
+
+    DATE_ORDER = "date_order", "日期顺序不可能", "impossible date order"
+    MISSING_FIELD = "missing_field", "案卡必填项缺失", "required card field missing"
+    DUPLICATE = "duplicate", "重复案件", "duplicate case"
+    SPLIT = "split", "疑似拆案", "possibly split matter"
 
 
 @dataclass(frozen=True, slots=True)
 class Issue:
     case_id: str
-    kind: str  # date_order | missing_field | duplicate | split
+    kind: IssueKind
     check: str  # the precise check, e.g. closed_before_decided
     explanation: str  # zh
     explanation_en: str
@@ -42,7 +45,7 @@ class Issue:
     def as_json(self) -> dict[str, object]:
         return {
             "case_id": self.case_id,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "rule": self.check,
             "explanation": self.explanation,
             "explanation_en": self.explanation_en,
@@ -55,7 +58,7 @@ class Issue:
 
 
 def _order(case: Case, check: str, zh: str, en: str) -> Issue:
-    return Issue(case.case_id, "date_order", check, zh, en, case.unit)
+    return Issue(case.case_id, IssueKind.DATE_ORDER, check, zh, en, case.unit)
 
 
 def date_order(case: Case) -> Iterator[Issue]:
@@ -102,7 +105,7 @@ def missing_fields(case: Case) -> Iterator[Issue]:
     if not case.handler:
         missing.append(("handler", "承办检察官"))
     for name, zh in missing:
-        yield Issue(case.case_id, "missing_field", f"missing_{name}",
+        yield Issue(case.case_id, IssueKind.MISSING_FIELD, f"missing_{name}",
                     f"{case.category.value} 类案件缺少{zh}（{name}）",
                     f"{case.category.value} case without {name}", case.unit)  # fmt: skip
 
@@ -168,13 +171,13 @@ def _same_matter(uni: str, category: str, keys: list[_Key], flagged: set[str]) -
         near = [o.case_id for o in others if o.case_id not in same
                 and abs((o.received_on - k.received_on).days) <= SPLIT_WINDOW_DAYS]  # fmt: skip
         if same:
-            out.append(Issue(k.case_id, "duplicate", "same_unified_no",
+            out.append(Issue(k.case_id, IssueKind.DUPLICATE, "same_unified_no",
                              f"统一受案号 {uni} 下同一{category}阶段还有相同当事人的案件 {'、'.join(same)}",
                              f"unified no. {uni} has another {category} case with the same people: {', '.join(same)}",
                              k.unit, tuple(same)))  # fmt: skip
             flagged.add(k.case_id)
         if near:
-            out.append(Issue(k.case_id, "split", "split_matter",
+            out.append(Issue(k.case_id, IssueKind.SPLIT, "split_matter",
                              f"统一受案号 {uni} 的同一{category}阶段被拆为多个案件（{'、'.join(near)}），"
                              f"受理相隔不超过 {SPLIT_WINDOW_DAYS} 日，犯罪嫌疑人各不相同",
                              f"unified no. {uni} split into several {category} cases ({', '.join(near)}) "
@@ -188,7 +191,7 @@ def _same_people(unit: str, category: str, received: dt.date, ids: list[str]) ->
     return [
         Issue(
             cid,
-            "duplicate",
+            IssueKind.DUPLICATE,
             "same_people_same_day",
             f"同日（{received}）同一{category}阶段还有犯罪嫌疑人完全相同的案件 "
             f"{'、'.join(o for o in ids if o != cid)}，疑似重复录入",

@@ -198,7 +198,9 @@ def _gone(entry: Entry, as_of: dt.date) -> Change | None:
     if not entry.status.active:
         return None
     if entry.status is LedgerStatus.NOTIFIED:
-        return Change(LedgerAction.CORRECT, replace(entry, status=LedgerStatus.CORRECTED, resolved_on=as_of))
+        return Change(
+            LedgerAction.CORRECT, replace(entry, status=LedgerStatus.CORRECTED, resolved_on=as_of)
+        )
     return Change(LedgerAction.CLOSE, replace(entry, status=LedgerStatus.CLOSED, resolved_on=as_of))
 
 

@@ -64,11 +64,23 @@ class Disability(Vocabulary):
 class EventType(Vocabulary):
     RECEIVED = "received", "受理", "received"
     ASSIGNED = "assigned", "分案", "assigned"
-    COUNSEL_NOTIFIED = "counsel_notified", "告知委托辩护人权利", "told of the right to a defender"  # 刑诉法 第34条
-    VICTIM_NOTIFIED = "victim_notified", "告知被害人权利", "victim told of the right to an agent"  # 第46条
+    COUNSEL_NOTIFIED = (
+        "counsel_notified",
+        "告知委托辩护人权利",
+        "told of the right to a defender",
+    )  # 刑诉法 第34条
+    VICTIM_NOTIFIED = (
+        "victim_notified",
+        "告知被害人权利",
+        "victim told of the right to an agent",
+    )  # 第46条
     LEGAL_AID_REQUESTED = "legal_aid_requested", "通知法律援助", "legal aid requested"  # 第35条
     QUESTIONED = "questioned", "讯问", "questioned"
-    RETURNED_FOR_INVESTIGATION = "returned_for_investigation", "退回补充侦查", "returned for supplementary investigation"
+    RETURNED_FOR_INVESTIGATION = (
+        "returned_for_investigation",
+        "退回补充侦查",
+        "returned for supplementary investigation",
+    )
     RETRANSFERRED = "retransferred", "重新移送", "re-transferred"
     EXTENSION_APPROVED = "extension_approved", "批准延长", "extension approved"
     CUSTODY_CHANGED = "custody_changed", "变更强制措施", "coercive measure changed"
@@ -114,20 +126,36 @@ class DocumentType(Vocabulary):
     listed here is kept as it came and shown by its code)."""
 
     INDICTMENT = "indictment", "起诉书", "indictment"
-    NON_PROSECUTION_DECISION = "non_prosecution_decision", "不起诉决定书", "non-prosecution decision"
+    NON_PROSECUTION_DECISION = (
+        "non_prosecution_decision",
+        "不起诉决定书",
+        "non-prosecution decision",
+    )
     ARREST_APPROVAL = "arrest_approval", "批准逮捕决定书", "arrest approval"
     ARREST_DENIAL = "arrest_denial", "不批准逮捕决定书", "arrest denial"
     COUNSEL_NOTICE = "counsel_notice", "权利义务告知书", "notice of the right to a defender"
     VICTIM_NOTICE = "victim_notice", "被害人诉讼权利告知书", "notice to the victim"
     LEGAL_AID_NOTICE = "legal_aid_notice", "提供法律援助通知书", "legal-aid notice"
     FAMILY_NOTICE = "family_notice", "逮捕通知书", "notice to the family"
-    INVESTIGATION_OUTLINE = "investigation_outline", "补充侦查提纲", "supplementary-investigation outline"
+    INVESTIGATION_OUTLINE = (
+        "investigation_outline",
+        "补充侦查提纲",
+        "supplementary-investigation outline",
+    )
     PLEA_STATEMENT = "plea_statement", "认罪认罚具结书", "plea statement"
     JUDGMENT = "judgment", "判决书", "judgment"
     REVIEW_REPORT = "review_report", "审查报告", "review report"
     CONSULTATION_OPINION = "consultation_opinion", "会诊意见书", "consultation opinion"
-    NO_SUPERVISION_DECISION = "no_supervision_decision", "不支持监督申请决定书", "decision not to support supervision"
-    STATE_COMPENSATION_DECISION = "state_compensation_decision", "国家赔偿决定书", "state compensation decision"
+    NO_SUPERVISION_DECISION = (
+        "no_supervision_decision",
+        "不支持监督申请决定书",
+        "decision not to support supervision",
+    )
+    STATE_COMPENSATION_DECISION = (
+        "state_compensation_decision",
+        "国家赔偿决定书",
+        "state compensation decision",
+    )
 
 
 def document_label(doc_type: str, lang: str = "zh") -> str:

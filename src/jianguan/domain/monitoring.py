@@ -31,7 +31,6 @@ from jianguan.domain.periods import PeriodDefinition, compute_due
 from jianguan.domain.vocabulary import Vocabulary
 
 
-
 class Severity(Vocabulary):
     """How grave a finding is (the codes are the Chinese words the rule packs use), in order."""
 
@@ -57,19 +56,47 @@ class FindingKind(Vocabulary):
     COUNSEL_NOTICE_LATE = "counsel_notice_late", "未按期告知委托辩护人权利", "counsel notice late"
     VICTIM_NOTICE_LATE = "victim_notice_late", "未按期告知被害人权利", "victim notice late"
     LEGAL_AID_MISSING = "legal_aid_missing", "应当通知法律援助而未通知", "legal aid not requested"
-    RETURN_LIMIT_EXCEEDED = "return_limit_exceeded", "退回补充侦查超过两次", "returned more than twice"
-    RETURN_OUTLINE_MISSING = "return_outline_missing", "退回补充侦查未附提纲", "return without an outline"
+    RETURN_LIMIT_EXCEEDED = (
+        "return_limit_exceeded",
+        "退回补充侦查超过两次",
+        "returned more than twice",
+    )
+    RETURN_OUTLINE_MISSING = (
+        "return_outline_missing",
+        "退回补充侦查未附提纲",
+        "return without an outline",
+    )
     EXTENSION_UNAPPROVED = "extension_unapproved", "延长审查期限未经批准", "extension not approved"
     APPROVAL_MISSING = "approval_missing", "应报请审批而未审批", "approval missing"
-    PLEA_STATEMENT_MISSING = "plea_statement_missing", "认罪认罚案件缺少具结书", "plea statement missing"
-    CHARGE_MISMATCH = "charge_mismatch", "案卡罪名与起诉书不一致", "charges differ from the indictment"
-    DATE_MISMATCH = "date_mismatch", "案卡决定日期与文书不一致", "decision date differs from the document"
-    NAME_MISMATCH = "name_mismatch", "案卡犯罪嫌疑人与文书不一致", "suspect names differ from the document"
+    PLEA_STATEMENT_MISSING = (
+        "plea_statement_missing",
+        "认罪认罚案件缺少具结书",
+        "plea statement missing",
+    )
+    CHARGE_MISMATCH = (
+        "charge_mismatch",
+        "案卡罪名与起诉书不一致",
+        "charges differ from the indictment",
+    )
+    DATE_MISMATCH = (
+        "date_mismatch",
+        "案卡决定日期与文书不一致",
+        "decision date differs from the document",
+    )
+    NAME_MISMATCH = (
+        "name_mismatch",
+        "案卡犯罪嫌疑人与文书不一致",
+        "suspect names differ from the document",
+    )
     DOCUMENT_MISSING = "document_missing", "缺少决定所需文书", "document missing"
     DOCUMENT_NO_INVALID = "document_no_invalid", "文书编号不规范", "document number malformed"
     CARD_INCOMPLETE = "card_incomplete", "案卡填录不全", "case card incomplete"
     ARCHIVED_UNCHECKED = "archived_unchecked", "未经自检、复核即归档", "archived without the checks"
-    CONSULTATION_UNANSWERED = "consultation_unanswered", "会诊意见未答复即办结", "consultation opinion unanswered"
+    CONSULTATION_UNANSWERED = (
+        "consultation_unanswered",
+        "会诊意见未答复即办结",
+        "consultation opinion unanswered",
+    )
     FAMILY_NOTICE_LATE = "family_notice_late", "未在二十四小时内通知家属", "family notice late"
 
 

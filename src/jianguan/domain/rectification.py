@@ -14,6 +14,30 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from jianguan.domain.vocabulary import Vocabulary
+
+
+class RectificationKind(Vocabulary):
+    ORDINARY = "ordinary", "一般整改", "ordinary"
+    INSPECTION = "inspection", "巡视整改", "inspection"  # six months, monthly reports
+
+
+class RectificationSource(Vocabulary):
+    """What a rectification answers."""
+
+    FINDING = "finding", "监控与自检发现", "finding"
+    REVIEW = "review", "案件质量评查", "case quality review"
+    INSPECTION = "inspection", "巡视", "inspection"
+    MANUAL = "manual", "手工录入", "entered by hand"
+
+
+class TaskStatus(Vocabulary):
+    """Where a rectification task stands: open → done → verified (by someone else)."""
+
+    OPEN = "open", "未完成", "open"
+    DONE = "done", "已完成待验收", "done, to verify"
+    VERIFIED = "verified", "已验收", "verified"
+
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -28,10 +52,10 @@ class Task:
     verified_on: dt.date | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> TaskStatus:
         if self.verified_on is not None:
-            return "verified"
-        return "done" if self.done_on is not None else "open"
+            return TaskStatus.VERIFIED
+        return TaskStatus.DONE if self.done_on is not None else TaskStatus.OPEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +68,9 @@ class Report:
 @dataclass(frozen=True, slots=True)
 class Rectification:
     id: str
-    kind: str  # ordinary | inspection (巡视整改)
+    kind: RectificationKind
     title: str
-    source: str  # finding | review | inspection | manual
+    source: RectificationSource
     source_ref: str
     unit: str
     opened_on: dt.date
@@ -135,7 +159,7 @@ def close_missing(r: Rectification) -> list[str]:
     out = []
     uncovered = sorted(set(range(len(r.problems))) - {t.problem for t in r.tasks})
     out += [f"问题 {i + 1} 尚无整改任务" for i in uncovered]
-    out += [f"任务 {t.n} 尚未验收" for t in r.tasks if t.status != "verified"]
+    out += [f"任务 {t.n} 尚未验收" for t in r.tasks if t.status is not TaskStatus.VERIFIED]
     out += [f"缺少 {d.isoformat()} 的进展报告" for d in missing_reports(r, r.due_on)]
     return out
 
@@ -152,7 +176,7 @@ def close(r: Rectification, by: str, on: dt.date) -> Rectification:
 
 def report_days(r: Rectification) -> list[dt.date]:
     """Inspection-style: a progress report due at the end of each month of the six."""
-    if r.kind != "inspection":
+    if r.kind is not RectificationKind.INSPECTION:
         return []
     out, n = [], 1
     while (day := add_months(r.opened_on, n)) <= r.due_on:

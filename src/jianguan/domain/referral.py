@@ -14,6 +14,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from jianguan.domain.vocabulary import Vocabulary
+
+
+class ReferralSource(Vocabulary):
+    """Where an accountability lead comes from."""
+
+    REVIEW = "review", "案件质量评查", "case quality review"
+    MONITORING = "monitoring", "流程监控", "flow monitoring"
+    ACQUITTAL = "acquittal", "无罪判决", "acquittal"
+    COMPENSATION = "compensation", "国家赔偿", "state compensation"
+    COMPLAINT = "complaint", "控告申诉", "complaint"
+    MANUAL = "manual", "手工移送", "referred by hand"
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -46,7 +59,7 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class Referral:
     id: str
-    source: str  # review | monitoring | acquittal | compensation | manual
+    source: ReferralSource
     source_ref: str
     person: str
     unit: str
@@ -72,7 +85,7 @@ class ReferralError(ValueError):
 def open_referral(
     policy: ReferralPolicy,
     rid: str,
-    source: str,
+    source: ReferralSource,
     source_ref: str,
     person: str,
     unit: str,

@@ -15,24 +15,41 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from jianguan.domain.monitoring import SEVERITIES
 from jianguan.domain.referral import ReferralPolicy
+from jianguan.domain.vocabulary import Vocabulary
 
 
-class ListKind(StrEnum):
-    POSITIVE = "positive"  # 正面清单
-    NEGATIVE = "negative"  # 负面清单
+class ListKind(Vocabulary):
+    POSITIVE = "positive", "正面", "positive"  # 正面清单
+    NEGATIVE = "negative", "负面", "negative"  # 负面清单
+
+    @property
+    def positive(self) -> bool:
+        return self is ListKind.POSITIVE
 
 
-class Source(StrEnum):
-    REVIEW_GRADE = "review_grade"
-    FINDING = "finding"
-    LONG_PENDING = "long_pending"
-    REFERRAL = "referral"
-    MANUAL = "manual"
+class Source(Vocabulary):
+    """What a list rule builds its entries from (``rules/responsibility.toml``)."""
+
+    REVIEW_GRADE = "review_grade", "评查等次", "review grade"
+    FINDING = "finding", "监控与自检发现", "monitoring or self-check finding"
+    LONG_PENDING = "long_pending", "长期未结", "long pending"
+    REFERRAL = "referral", "问责决定", "accountability decision"
+    MANUAL = "manual", "手工录入", "entered by hand"
+
+
+class EvidenceSource(Vocabulary):
+    """The record an entry's evidence points into."""
+
+    REVIEW_OUTCOME = "review_outcome", "评查结论", "review outcome"
+    MONITORING_LEDGER = "monitoring_ledger", "流程监控台账", "monitoring ledger"
+    SELF_CHECK = "self_check", "承办人自检", "self-check"
+    CASE = "case", "案件", "case"
+    REFERRAL = "referral", "问题线索移送", "accountability referral"
+    MANUAL = "manual", "手工录入", "entered by hand"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +68,7 @@ class ListRule:
 class Evidence:
     """Where an entry comes from: the source, a reference into it, and what it said."""
 
-    source: str  # review_outcome | monitoring_ledger | self_check | case | referral | manual
+    source: EvidenceSource
     ref: str
     detail: Mapping[str, Any] = field(default_factory=dict)
 
@@ -109,7 +126,7 @@ class FindingFact:
     severity: str
     on: dt.date
     explanation: str
-    source: str  # monitoring_ledger | self_check
+    source: EvidenceSource  # MONITORING_LEDGER | SELF_CHECK
     resolved: bool = False
 
 
@@ -160,7 +177,7 @@ def from_grades(rule: ListRule, facts: Iterable[GradeFact]) -> list[ListEntry]:
             f.person,
             f.case_id,
             f.on,
-            Evidence("review_outcome", f.ref, {"grade": f.grade}),
+            Evidence(EvidenceSource.REVIEW_OUTCOME, f.ref, {"grade": f.grade}),
         )
         for f in facts
         if f.grade in rule.grades
@@ -197,7 +214,9 @@ def from_pending(rule: ListRule, facts: Iterable[PendingFact], as_of: dt.date) -
             f.case_id,
             f.due + dt.timedelta(days=days),
             Evidence(
-                "case", f.case_id, {"due": f.due.isoformat(), "days_past_due": (as_of - f.due).days}
+                EvidenceSource.CASE,
+                f.case_id,
+                {"due": f.due.isoformat(), "days_past_due": (as_of - f.due).days},
             ),
         )
         for f in facts
@@ -213,7 +232,11 @@ def from_referrals(rule: ListRule, facts: Iterable[ReferralFact]) -> list[ListEn
             f.person,
             f.case_id,
             f.on,
-            Evidence("referral", f.referral_id, {"finding": f.finding, "decision": f.decision}),
+            Evidence(
+                EvidenceSource.REFERRAL,
+                f.referral_id,
+                {"finding": f.finding, "decision": f.decision},
+            ),
         )
         for f in facts
         if f.finding != NO_RESPONSIBILITY

@@ -36,6 +36,7 @@ class ReviewReason(Vocabulary):
     KEY = "key", "重点评查", "key review"
     SPECIAL = "special", "专项评查", "special review"
 
+
 # When a case is selected for several reasons, the plan shows the strongest one.
 _REASON_RANK = {ReviewReason.KEY: 0, ReviewReason.SPECIAL: 1, ReviewReason.ROUTINE: 2}
 
@@ -532,7 +533,19 @@ class GradeDef:
     suggested: bool = True  # False: never proposed from the score, only chosen (优质)
 
 
-OUTCOMES = frozenset({"accountability_referral", "rectification", "positive_candidate"})
+class OutcomeKind(Vocabulary):
+    """What a decided grade sets going (评查结果运用)."""
+
+    ACCOUNTABILITY_REFERRAL = (
+        "accountability_referral",
+        "问题线索移送（问责）",
+        "accountability referral",
+    )
+    RECTIFICATION = "rectification", "整改", "rectification"
+    POSITIVE_CANDIDATE = "positive_candidate", "正面清单候选", "positive-list candidate"
+
+
+OUTCOMES = frozenset(k.value for k in OutcomeKind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,6 @@ import sys
 
 import click
 
-from jianguan.adapters.passwords import Argon2Hasher
-from jianguan.adapters.store.web_sql import SqlWeb
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.accounts import UnknownPerson, set_password
 
@@ -42,20 +40,14 @@ def account_set(
         password = click.prompt(
             c.say("密码", "password"), hide_input=True, confirmation_prompt=True
         )
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
-            set_password(SqlWeb(s), Argon2Hasher(), username or person_id, person_id, password)
-            s.append_audit("cli", "account_set", None, {"username": username or person_id,
-                                                         "person": person_id})  # fmt: skip
-    except UnknownPerson:
-        raise click.ClickException(
-            c.say(f"人员 {person_id} 不在人员名单中", f"no person {person_id} in the staff list")
-        ) from None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
-    click.echo(
-        c.say(f"账号 {username or person_id} 已设置", f"account {username or person_id} set")
-    )
+    name = username or person_id
+    with c.app(db_url) as app:
+        try:
+            set_password(app.uow(), app.hasher, name, person_id, password, app.now(), "cli")
+        except UnknownPerson:
+            raise click.ClickException(
+                c.say(f"人员 {person_id} 不在人员名单中", f"no person {person_id} in the staff list")
+            ) from None
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(c.say(f"账号 {name} 已设置", f"account {name} set"))

@@ -8,11 +8,8 @@ from collections import Counter
 
 import click
 
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.indicator_file import default_catalogue
-from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.domain.comparison import MIN_DENOMINATOR, Flag, Funnel
-from jianguan.domain.dataquality import KIND_ZH
+from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel
+from jianguan.domain.dataquality import IssueKind
 from jianguan.domain.indicators import IndicatorError, month_end, parse_month
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.anomalies import anomalies_in_store, indicator_shifts
@@ -76,16 +73,15 @@ def compare_cmd(
 ) -> None:
     """漏斗图比较（不排名）/ compare units or prosecutors on a funnel plot, never ranked."""
     first, last = _months(c, date_from, date_to)
-    store = c.store(db_url)
-    try:
-        source = StoreIndicators(store.engine)
-        names = {u.code: u.name for u in source.units()}
-        f = compare(source, default_catalogue(), indicator, by=by, date_from=first, date_to=last,
-                    unit=unit, min_denominator=min_n, adjust_overdispersion=not no_overdispersion)  # fmt: skip
-    except IndicatorError as exc:
-        raise click.ClickException(c.say(exc.zh, exc.en)) from None
-    finally:
-        store.close()
+    with c.app(db_url) as app:
+        source = app.indicators()
+        try:
+            names = {u.code: u.name for u in source.units()}
+            f = compare(source, app.rules.indicators, indicator, by=by, date_from=first,
+                        date_to=last, unit=unit, min_denominator=min_n,
+                        adjust_overdispersion=not no_overdispersion)  # fmt: skip
+        except IndicatorError as exc:
+            raise click.ClickException(c.say(exc.zh, exc.en)) from None
     if as_json:
         click.echo(json.dumps(funnel_json(f, indicator, by, names), ensure_ascii=False, indent=1))
         return
@@ -103,11 +99,11 @@ def _print_funnel(c: Context, f: Funnel, indicator: str, names: dict[str, str]) 
     ))  # fmt: skip
     for p in f.points:
         interval = f"[{_pct(p.wilson_low)}, {_pct(p.wilson_high)}]"
-        flag = c.say(p.flag.zh, p.flag.value)
-        mark = "" if p.flag in (Flag.WITHIN, Flag.TOO_FEW) else " ◆"
+        flag = p.flag.label(c.lang)
+        mark = " ◆" if p.flag.outside else ""
         click.echo(f"  {p.key} {names.get(p.key, '')}  {p.numerator}/{p.denominator}  "
                    f"{_pct(p.value)} {interval}  {flag}{mark}")  # fmt: skip
-    unusual = sum(p.flag not in (Flag.WITHIN, Flag.TOO_FEW) for p in f.points)
+    unusual = sum(p.flag.outside for p in f.points)
     click.echo(c.say(f"超出控制限：{unusual} 个", f"outside the limits: {unusual}"))
 
 
@@ -126,22 +122,18 @@ def anomalies_cmd(
 ) -> None:  # fmt: skip
     """异常研判：水平突变、骤降（躺平）、期末集中结案（注水）/ level shifts, sudden drops, padding."""
     first, last = _months(c, date_from, date_to)
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
+    with c.app(db_url) as app:
+        try:
             found = anomalies_in_store(
-                s, default_calendar(), date_from=first, date_to=last, unit=unit
+                app.uow(), app.rules.calendar, date_from=first, date_to=last, unit=unit
             )
-        if indicators:
-            source = StoreIndicators(store.engine)
-            found += indicator_shifts(source, default_catalogue(), indicators, date_from=first,
-                                      date_to=last, unit=unit)  # fmt: skip
-    except UnknownUnit:
-        raise _unknown(c, unit) from None
-    except IndicatorError as exc:
-        raise click.ClickException(c.say(exc.zh, exc.en)) from None
-    finally:
-        store.close()
+            if indicators:
+                found += indicator_shifts(app.indicators(), app.rules.indicators, indicators,
+                                          date_from=first, date_to=last, unit=unit)  # fmt: skip
+        except UnknownUnit:
+            raise _unknown(c, unit) from None
+        except IndicatorError as exc:
+            raise click.ClickException(c.say(exc.zh, exc.en)) from None
     if as_json:
         click.echo(json.dumps([a.as_json() for a in found], ensure_ascii=False, indent=1))
         return
@@ -158,22 +150,17 @@ def anomalies_cmd(
 @pass_ctx
 def dq_cmd(c: Context, unit: str | None, as_json: bool, db_url: str | None) -> None:
     """数据质量检查：日期顺序、案卡必填项、重复、拆案 / data-quality checks."""
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
-            issues = check_store(s, unit)
-    except UnknownUnit:
-        raise _unknown(c, unit) from None
-    finally:
-        store.close()
+    with c.app(db_url) as app:
+        try:
+            issues = check_store(app.uow(), unit)
+        except UnknownUnit:
+            raise _unknown(c, unit) from None
     if as_json:
         click.echo(json.dumps([i.as_json() for i in issues], ensure_ascii=False, indent=1))
         return
     for i in issues:
-        click.echo(
-            f"{i.case_id}  {c.say(KIND_ZH[i.kind], i.kind)}  {c.say(i.explanation, i.explanation_en)}"
-        )
-    counts = Counter(i.kind for i in issues)
-    summary = c.say("，".join(f"{KIND_ZH[k]} {n}" for k, n in sorted(counts.items())),
-                    ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))  # fmt: skip
+        click.echo(f"{i.case_id}  {i.kind.label(c.lang)}  {c.say(i.explanation, i.explanation_en)}")
+    counts: Counter[IssueKind] = Counter(i.kind for i in issues)
+    summary = c.say("，".join(f"{k.zh} {n}" for k, n in sorted(counts.items())),
+                    ", ".join(f"{k.en} {n}" for k, n in sorted(counts.items())))  # fmt: skip
     click.echo(c.say(f"共 {len(issues)} 个问题：{summary}", f"{len(issues)} issue(s): {summary}"))

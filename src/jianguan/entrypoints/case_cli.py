@@ -8,46 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import click
 
-from jianguan.adapters.assignment_file import default_policy
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.period_file import default_periods
-from jianguan.adapters.powers_file import load_powers
-from jianguan.adapters.selfcheck_file import default_selfcheck_rules
-from jianguan.adapters.store.casework_sql import CaseworkSql
+from jianguan.bootstrap import App
 from jianguan.domain.gates import GateRefused, Missing, SelfCheckRecord, blocking
-from jianguan.domain.model import Case, DecisionType, NonProsecutionGround, Person, Unit
-from jianguan.domain.monitoring import DueBook, Finding
-from jianguan.domain.selfcheck import CheckEnv
+from jianguan.domain.model import Case, DecisionType, NonProsecutionGround
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services import casework
-from jianguan.services.selfcheck import self_check
+from jianguan.services.ports.casework import AssignmentRecord
 
 T = TypeVar("T")
 DATE = click.DateTime(["%Y-%m-%d"])
-
-
-def _checker(c: Context, units: list[Unit]) -> casework.Checker:
-    book = DueBook(default_periods(), default_calendar())
-    checks, monitoring = default_selfcheck_rules(), default_rules()
-    powers = load_powers(c.settings.data_dir)
-
-    def check(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
-        return self_check(case, units, checks, monitoring, book, day, CheckEnv(people, powers))
-
-    return check
-
-
-def _now(as_of: dt.datetime | None) -> dt.datetime:
-    if as_of is None:
-        return dt.datetime.now(dt.UTC)
-    return as_of.replace(hour=12, tzinfo=dt.UTC)
 
 
 def _print_missing(c: Context, missing: tuple[Missing, ...] | list[Missing], title: str) -> None:
@@ -56,30 +30,18 @@ def _print_missing(c: Context, missing: tuple[Missing, ...] | list[Missing], tit
         click.echo(f"  - {c.say(m.zh, m.en)}", err=True)
 
 
-@contextmanager
-def _work(c: Context, db_url: str | None) -> Iterator[tuple[CaseworkSql, list[Unit]]]:
-    """One transaction; a refusal rolls it back and exits with status 2."""
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
-            yield CaseworkSql(s), s.units()
-    except GateRefused as refused:
-        _print_missing(c, refused.missing, c.say("操作被拒绝，缺少：", "refused; missing:"))
-        sys.exit(2)
-    finally:
-        store.close()
+def _run(c: Context, db_url: str | None, as_of: dt.datetime | None, act: Callable[[App], T]) -> T:
+    """One use case on the application; a refusal (nothing written) exits with status 2."""
+    with c.app(db_url, as_of.date() if as_of else None) as app:
+        try:
+            return act(app)
+        except GateRefused as refused:
+            _print_missing(c, refused.missing, c.say("操作被拒绝，缺少：", "refused; missing:"))
+            sys.exit(2)
 
 
-def _handler_of(work: CaseworkSql, case_id: str) -> str:
-    case = work.load_case(case_id)
-    if case is None:
-        raise GateRefused([Missing("case", f"案件 {case_id} 不存在", f"no case {case_id}")])
-    return case.handler
-
-
-def _run(c: Context, db_url: str | None, act: Callable[[CaseworkSql, list[Unit]], T]) -> T:
-    with _work(c, db_url) as (work, units):
-        return act(work, units)
+def _actor(app: App, by: str | None, case_id: str) -> str:
+    return by or casework.handler_of(app.uow(), case_id)
 
 
 _db = click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
@@ -128,13 +90,13 @@ def self_check_cmd(
     """承办人自检并留痕 / the handler's self-check, recorded."""
     explained = _explanations(explain)
 
-    def act(work: CaseworkSql, units: list[Unit]) -> SelfCheckRecord:
-        actor = by or _handler_of(work, case_id)
+    def act(app: App) -> SelfCheckRecord:
+        actor = _actor(app, by, case_id)
         return casework.record_self_check(
-            work, case_id, actor, _now(as_of), _checker(c, units), explained
+            app.uow(), app.rules, case_id, actor, app.now(), explained
         )
 
-    record = _run(c, db_url, act)
+    record = _run(c, db_url, as_of, act)
     left = blocking(record.findings, record.explained)
     if as_json:
         body = {
@@ -166,7 +128,7 @@ def verify_cmd(
     c: Context, case_id: str, by: str, as_of: dt.datetime | None, db_url: str | None
 ) -> None:
     """部门负责人或资深检察官复核 / verification by a department head or senior prosecutor."""
-    _run(c, db_url, lambda w, _u: casework.verify(w, case_id, by, _now(as_of)))
+    _run(c, db_url, as_of, lambda app: casework.verify(app.uow(), case_id, by, app.now()))
     click.echo(c.say(f"{case_id} 复核已记录（{by}）", f"{case_id}: verification recorded ({by})"))
 
 
@@ -197,11 +159,11 @@ def answer_cmd(
             )
         )
 
-    def act(work: CaseworkSql, _units: list[Unit]) -> Case:
-        actor = by or _handler_of(work, case_id)
-        return casework.answer_consultation(work, case_id, actor, _now(as_of), decline)
+    def act(app: App) -> Case:
+        actor = _actor(app, by, case_id)
+        return casework.answer_consultation(app.uow(), case_id, actor, app.now(), decline)
 
-    _run(c, db_url, act)
+    _run(c, db_url, as_of, act)
     click.echo(c.say(f"{case_id} 会诊意见已答复", f"{case_id}: consultation opinion answered"))
 
 
@@ -223,9 +185,8 @@ def decide_cmd(
     db_url: str | None,
 ) -> None:
     """记录审查结论（按职权清单审批）/ record the decision (approval per the powers list)."""
-    powers = load_powers(c.settings.data_dir)
-    _run(c, db_url, lambda w, _u: casework.record_decision(
-        w, case_id, DecisionType(dtype), on.date(), approved_by, powers,
+    _run(c, db_url, None, lambda app: casework.record_decision(
+        app.uow(), app.rules, case_id, DecisionType(dtype), on.date(), approved_by,
         NonProsecutionGround(ground) if ground else None))  # fmt: skip
     click.echo(
         c.say(f"{case_id} 审查结论已记录：{dtype}", f"{case_id}: decision recorded: {dtype}")
@@ -242,8 +203,8 @@ def gate_cmd(
     c: Context, case_id: str, for_archive: bool, as_of: dt.datetime | None, db_url: str | None
 ) -> None:
     """办结（或归档）前还缺什么 / what the case still needs to close (or archive)."""
-    missing = _run(c, db_url, lambda w, u: casework.gate_status(
-        w, case_id, _now(as_of), _checker(c, u), archive=for_archive))  # fmt: skip
+    missing = _run(c, db_url, as_of, lambda app: casework.gate_status(
+        app.uow(), app.rules, case_id, app.now(), archive=for_archive))  # fmt: skip
     if not missing:
         click.echo(c.say("可以办结/归档", "nothing missing"))
         return
@@ -263,11 +224,10 @@ def _gated(action: str, zh: str) -> click.Command:
     def cmd(
         c: Context, case_id: str, by: str | None, as_of: dt.datetime | None, db_url: str | None
     ) -> None:
-        def act(work: CaseworkSql, units: list[Unit]) -> Case:
-            actor = by or _handler_of(work, case_id)
-            return fn(work, case_id, actor, _now(as_of), _checker(c, units))
+        def act(app: App) -> Case:
+            return fn(app.uow(), app.rules, case_id, _actor(app, by, case_id), app.now())
 
-        case = _run(c, db_url, act)
+        case = _run(c, db_url, as_of, act)
         day = case.archived_on if action == "archive" else case.closed_on
         click.echo(c.say(f"{case_id} 已{zh}（{day}）", f"{case_id}: {action}d ({day})"))
 
@@ -308,11 +268,10 @@ def assign_cmd(
 ) -> None:
     """分案：默认按工作量加权随机，指定须说明理由 / assign a case (random, or designated)."""
     if show:
-        records = _run(c, db_url, lambda w, _u: w.assignments(case_id))
+        records = _run(c, db_url, None, lambda app: casework.assignments(app.uow(), case_id))
     else:
-        now = dt.datetime.now(dt.UTC)
-        records = [_run(c, db_url, lambda w, _u: casework.assign(
-            w, case_id, by, now, default_policy(), designate, reason, seed))]  # fmt: skip
+        records = [_run(c, db_url, None, lambda app: casework.assign(
+            app.uow(), app.rules, case_id, by, app.now(), designate, reason, seed))]  # fmt: skip
     if as_json:
         rows = [_record_json(r) for r in records]
         click.echo(json.dumps(rows if show else rows[0], ensure_ascii=False, indent=1))
@@ -321,7 +280,7 @@ def assign_cmd(
         click.echo(f"{r.case_id} → {r.person}（{_describe(c, r)}）")
 
 
-def _describe(c: Context, r: casework.AssignmentRecord) -> str:
+def _describe(c: Context, r: AssignmentRecord) -> str:
     if r.seed is None:
         return c.say(f"指定；理由：{r.reason}", f"designated; reason: {r.reason}")
     n, again = len(r.candidates), casework.redraw(r)
@@ -331,7 +290,7 @@ def _describe(c: Context, r: casework.AssignmentRecord) -> str:
     )
 
 
-def _record_json(r: casework.AssignmentRecord) -> dict[str, object]:
+def _record_json(r: AssignmentRecord) -> dict[str, object]:
     return {
         "case_id": r.case_id,
         "mode": r.mode.value,
@@ -359,6 +318,6 @@ def recuse_cmd(
     c: Context, case_id: str, person: str, reason: str, by: str, db_url: str | None
 ) -> None:
     """记录回避（分案时排除）/ record a recusal (excluded from assignment)."""
-    now = dt.datetime.now(dt.UTC)
-    _run(c, db_url, lambda w, _u: casework.recuse(w, case_id, person, reason, by, now))
+    _run(c, db_url, None, lambda app: casework.recuse(
+        app.uow(), case_id, person, reason, by, app.now()))  # fmt: skip
     click.echo(c.say(f"{case_id}：{person} 回避已记录", f"{case_id}: recusal of {person} recorded"))

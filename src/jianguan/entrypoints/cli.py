@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.formats.jsonl import JsonlWriter
-from jianguan.adapters.formats.xlsx import XlsxWriter
 from jianguan.entrypoints.account_cli import account_group
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
@@ -32,9 +29,9 @@ from jianguan.entrypoints.responsibility_cli import (
     referral_group,
 )
 from jianguan.entrypoints.review_cli import review_group
-from jianguan.services.exporting import DataSetWriter, export_dataset
-from jianguan.services.importing import import_dataset
-from jianguan.web.serve_cli import serve_cmd
+from jianguan.entrypoints.serve_cli import serve_cmd
+from jianguan.services.exporting import export_dataset
+from jianguan.services.importing import import_dataset, verify_audit
 
 LARGE_INPUT_BYTES = 8 * 1024 * 1024  # show a progress bar above this
 DB_OPTION = click.option(
@@ -74,15 +71,13 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None]]
 @pass_ctx
 def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
     """导入数据集（文件夹或 .zip；CSV+JSONL 或 .xlsx）/ import a data set."""
-    store = c.store(db_url)
-    try:
-        feed = FileFeed(path)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
-    with progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
-        report = import_dataset(feed, store, progress=tick)
-    feed.close()
-    store.close()
+    with c.app(db_url) as app:
+        try:
+            feed = app.open_dataset(path)
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+        with closing(feed), progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
+            report = import_dataset(feed, app.uow(), progress=tick)
     print_import_report(c, report)
 
 
@@ -95,10 +90,8 @@ def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
 @pass_ctx
 def export_cmd(c: Context, out_dir: Path, fmt: str, db_url: str | None) -> None:
     """导出为格式 v1 数据集 / export the store as a format v1 data set."""
-    store = c.store(db_url)
-    writer: DataSetWriter = JsonlWriter(out_dir) if fmt == "jsonl" else XlsxWriter(out_dir)
-    report = export_dataset(store, writer)
-    store.close()
+    with c.app(db_url) as app:
+        report = export_dataset(app.uow(), app.dataset_writer(out_dir, fmt))
     click.echo(
         c.say(
             f"已导出到 {out_dir}：单位 {report.units}，人员 {report.people}，案件 {report.cases}",
@@ -141,6 +134,7 @@ def synth_cmd(
         raise click.BadParameter(c.say("结束日期须晚于开始日期", "--end must be after --start"))
     summary = generate(
         out_dir,
+        calendar=c.rules().calendar,
         cases=n_cases,
         seed=seed,
         start=start.date(),
@@ -169,7 +163,7 @@ def db_group() -> None:
 @pass_ctx
 def db_upgrade(c: Context, db_url: str | None) -> None:
     """升级数据库结构到最新 / migrate the store to the latest schema."""
-    c.store(db_url).close()  # opening the store upgrades it
+    c.app(db_url).close()  # opening the store upgrades it
     click.echo(c.say("数据库结构已是最新。", "the store's schema is up to date."))
 
 
@@ -178,9 +172,8 @@ def db_upgrade(c: Context, db_url: str | None) -> None:
 @pass_ctx
 def db_verify(c: Context, db_url: str | None) -> None:
     """校验留痕日志的哈希链 / verify the audit log's hash chain."""
-    store = c.store(db_url)
-    problems = store.verify_audit_chain()
-    store.close()
+    with c.app(db_url) as app:
+        problems = verify_audit(app.uow())
     for p in problems:
         click.echo(p, err=True)
     if problems:

@@ -4,38 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import closing
 from pathlib import Path
 
 import click
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.bootstrap import App
+from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import CaseCategory
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.indicators_cli import print_headline
 from jianguan.entrypoints.messages import pad
-from jianguan.entrypoints.monitor_cli import (
-    finding_counts,
-    ledger_summary,
-    monitor_and_record,
-    print_changes,
-    print_ledger,
-)
-from jianguan.services.importing import import_dataset
-
-CATEGORY_ZH = {
-    CaseCategory.ARREST_REVIEW: "审查逮捕",
-    CaseCategory.PROSECUTION_REVIEW: "审查起诉",
-    CaseCategory.CIVIL_SUPERVISION: "民事诉讼监督",
-    CaseCategory.ADMIN_SUPERVISION: "行政诉讼监督",
-    CaseCategory.PUBLIC_INTEREST: "公益诉讼",
-    CaseCategory.CRIMINAL_SUPERVISION: "刑事诉讼监督",
-    CaseCategory.COMPLAINT: "控告申诉",
-}
+from jianguan.entrypoints.monitor_cli import finding_counts, print_changes, print_ledger
+from jianguan.services.importing import import_dataset, store_summary
+from jianguan.services.monitoring import ledger_summary, monitor_and_record
 
 
-def _demo_data(out_dir: Path, cases: int, seed: int) -> None:
+def _demo_data(out_dir: Path, cases: int, seed: int, calendar: WorkCalendar) -> None:
     """Generate unless the folder already holds this exact demo set (the generator is deterministic)."""
     manifest = out_dir / "manifest.json"
     if manifest.is_file():
@@ -44,7 +29,7 @@ def _demo_data(out_dir: Path, cases: int, seed: int) -> None:
             return
     from jianguan.synth import generate
 
-    generate(out_dir, cases=cases, seed=seed, defect_rate=0.03)
+    generate(out_dir, calendar=calendar, cases=cases, seed=seed, defect_rate=0.03)
 
 
 @click.command("demo")
@@ -56,31 +41,30 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
     """演示：生成演示数据、导入内置数据库并汇总 / demo: generate, import, summarise."""
     data_dir = c.settings.data_dir / "demo-data"
     click.echo(c.say(f"生成演示数据（{n_cases} 件）…", f"generating demo data ({n_cases} cases)…"))
-    _demo_data(data_dir, n_cases, seed)
-    store = c.store(db_url)
-    click.echo(c.say(f"导入到 {store.url} …", f"importing into {store.url} …"))
-    feed = FileFeed(data_dir)
-    print_import_report(c, import_dataset(feed, store, actor="demo"))
-    feed.close()
-    with store.session() as s:
-        counts, by_category = s.counts(), s.cases_by_category()
-    _print_summary(c, counts, by_category)
-    print_headline(c, StoreIndicators(store.engine))
-    _monitor(c, store, data_dir)
-    store.close()
-
-
-def _monitor(c: Context, store: SqlStore, data_dir: Path) -> None:
-    """Flow monitoring as of the demo data's end, into the ledger (台账), and its summary."""
+    _demo_data(data_dir, n_cases, seed, c.rules().calendar)
     as_of = dt.date.fromisoformat(json.loads((data_dir / "manifest.json").read_text())["as_of"])
+    with c.app(db_url, as_of) as app:
+        click.echo(c.say(f"导入到 {app.url} …", f"importing into {app.url} …"))
+        feed = app.open_dataset(data_dir)
+        with closing(feed):
+            print_import_report(c, import_dataset(feed, app.uow(), actor="demo"))
+        counts, by_category = store_summary(app.uow())
+        _print_summary(c, counts, by_category)
+        print_headline(c, app.indicators(), app.rules.indicators)
+        _monitor(c, app)
+
+
+def _monitor(c: Context, app: App) -> None:
+    """Flow monitoring as of the demo data's end, into the ledger (台账), and its summary."""
+    as_of = app.today()
     click.echo(c.say(f"\n流程监控（截至 {as_of}）…", f"\nflow monitoring (as of {as_of})…"))
-    findings, changes = monitor_and_record(store, as_of)
-    summary = finding_counts(c, findings)
+    findings, changes = monitor_and_record(app.uow(), app.rules, as_of)
+    summary = finding_counts(c, app.rules, findings)
     click.echo(
         c.say(f"监控结果 {len(findings)} 条：{summary}", f"{len(findings)} findings: {summary}")
     )
     print_changes(c, changes)
-    print_ledger(c, ledger_summary(store))
+    print_ledger(c, ledger_summary(app.uow()))
 
 
 def _print_summary(
@@ -99,5 +83,5 @@ def _print_summary(
     )
     for category in CaseCategory:
         total, still_open = by_category.get(category.value, (0, 0))
-        label = CATEGORY_ZH[category] if c.settings.lang == "zh" else category.value
+        label = category.label(c.lang)
         click.echo(f"  {pad(label, 20)}{total:>8}{still_open:>8}")

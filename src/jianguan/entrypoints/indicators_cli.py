@@ -17,14 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from jianguan.adapters.indicator_file import IndicatorFileError, default_catalogue
-from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.adapters.snapshot import (
-    SnapshotError,
-    SnapshotIndicators,
-    snapshot_from_dataset,
-    snapshot_from_store,
-)
+from jianguan.bootstrap import snapshot_dataset, snapshot_indicators
 from jianguan.domain.indicators import (
     Catalogue,
     Indicator,
@@ -33,9 +26,11 @@ from jianguan.domain.indicators import (
     month_end,
     parse_month,
 )
+from jianguan.domain.model import UnitLevel
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.entrypoints.messages import display_width, pad
-from jianguan.services.indicators import IndicatorSource, compute, drill
+from jianguan.services.indicators import compute, drill
+from jianguan.services.ports.indicators import IndicatorSource, SnapshotUnavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +73,7 @@ def friendly_errors(f: F) -> F:
             return f(c, *args, **kwargs)
         except IndicatorError as exc:
             raise click.ClickException(c.say(exc.zh, exc.en)) from None
-        except (SnapshotError, IndicatorFileError) as exc:
+        except SnapshotUnavailable as exc:
             raise click.ClickException(str(exc)) from None
 
     return run  # type: ignore[return-value]
@@ -91,17 +86,14 @@ def open_source(
     if snapshot_dir is not None and db_url is not None:
         raise IndicatorError("--db 与 --snapshot 只能选一个", "use either --db or --snapshot")
     if snapshot_dir is not None:
-        snap = SnapshotIndicators(snapshot_dir)
+        snap = snapshot_indicators(snapshot_dir)
         try:
             yield snap
         finally:
             snap.close()
         return
-    store = c.store(db_url)
-    try:
-        yield StoreIndicators(store.engine)
-    finally:
-        store.close()
+    with c.app(db_url) as app:
+        yield app.indicators()
 
 
 def months(from_month: str | None, to_month: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -155,7 +147,7 @@ def indicators_cmd(
     snapshot_dir: Path | None,
 ) -> None:
     """业务指标（不排名）/ indicators by dimension (no ranking)."""
-    cat = default_catalogue()
+    cat = c.rules().indicators
     if catalogue:
         print_catalogue(c, cat, as_json)
         return
@@ -249,7 +241,7 @@ def drill_cmd(
     snapshot_dir: Path | None,
 ) -> None:
     """下钻：指标背后的案件 / drill down to the cases behind a number."""
-    cat = default_catalogue()
+    cat = c.rules().indicators
     ind = cat.get(indicator)
     start, end = months(from_month, to_month)
     with open_source(c, db_url, snapshot_dir) as source:
@@ -290,13 +282,10 @@ def drill_cmd(
 def snapshot_cmd(c: Context, out_dir: Path, dataset: Path | None, db_url: str | None) -> None:
     """写 Parquet 快照供 DuckDB 计算指标 / write a Parquet snapshot for the indicator engine."""
     if dataset is not None:
-        counts = snapshot_from_dataset(dataset, out_dir)
+        counts = snapshot_dataset(dataset, out_dir)
     else:
-        store = c.store(db_url)
-        try:
-            counts = snapshot_from_store(store.engine, out_dir, origin=store.url)
-        finally:
-            store.close()
+        with c.app(db_url) as app:
+            counts = app.write_snapshot(out_dir)
     click.echo(
         c.say(
             f"快照已写入 {out_dir}：案件 {counts.get('cases', 0)} 件，犯罪嫌疑人 {counts.get('suspects', 0)} 人，"
@@ -317,10 +306,9 @@ HEADLINE = (
 )
 
 
-def print_headline(c: Context, source: IndicatorSource) -> None:
+def print_headline(c: Context, source: IndicatorSource, cat: Catalogue) -> None:
     """A few headline indicators of each provincial unit, by year (for `jianguan demo`)."""
-    cat = default_catalogue()
-    provinces = [u.code for u in source.units() if u.level.value == "provincial"]
+    provinces = [u.code for u in source.units() if u.level is UnitLevel.PROVINCIAL]
     for code in provinces:
         rows = compute(source, cat, HEADLINE, ("unit", "year"), unit=code)
         rows = [r for r in rows if r.dims["unit"] == code]

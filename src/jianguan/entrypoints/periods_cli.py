@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from jianguan.adapters.calendar_file import CalendarFileError, add_notice, load_calendar
-from jianguan.adapters.period_file import default_periods
+from jianguan.bootstrap import add_calendar_notice
 from jianguan.domain.calendar import YearNotCovered
+from jianguan.domain.errors import RulebookError
 from jianguan.domain.periods import Derivation, compute_due
 from jianguan.entrypoints.context import Context, pass_ctx
 
@@ -72,12 +72,12 @@ def deadline_cmd(
         "over_one_year": over_one_year,
     }
     conditions = frozenset(name for name, on in flags.items() if on)
-    calendar = load_calendar(c.settings.data_dir)
+    rules = c.rules()
     try:
         result = compute_due(
-            default_periods()[period],
+            rules.periods[period],
             start.date(),
-            calendar,
+            rules.calendar,
             conditions=conditions,
             extended=extended,
             chain_steps=chain_steps,
@@ -123,9 +123,8 @@ def calendar_group() -> None:
 @pass_ctx
 def calendar_show(c: Context, year: int) -> None:
     """显示某年的节假日与调休上班日 / show a year's holidays and make-up working days."""
-    calendar = load_calendar(c.settings.data_dir)
     try:
-        schedule = calendar.schedule(year)
+        schedule = c.rules().calendar.schedule(year)
     except YearNotCovered as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{year} {c.say('年', '')} — {schedule.notice}（{schedule.notice_date}）")
@@ -144,8 +143,8 @@ def calendar_show(c: Context, year: int) -> None:
 def calendar_add(c: Context, file: Path) -> None:
     """添加新一年的国务院节假日安排（TOML，格式同内置日历）/ add a year's notice."""
     try:
-        years = add_notice(c.settings.data_dir, file.read_text("utf-8"), file.name)
-    except (CalendarFileError, UnicodeDecodeError) as exc:
+        years = add_calendar_notice(c.settings.data_dir, file.read_text("utf-8"), file.name)
+    except (RulebookError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
         c.say(

@@ -5,21 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, TypeVar
 
 import click
 
-from jianguan.adapters.responsibility_file import default_config
-from jianguan.domain.responsibility import ResponsibilityConfig
-from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
+from jianguan.bootstrap import App
 from jianguan.domain import rectification as rect
 from jianguan.domain.assessment import UNIT_VERDICT_ZH, VERDICT_ZH
+from jianguan.domain.rectification import (
+    RectificationKind,
+    RectificationSource,
+    TaskStatus,
+)
+from jianguan.domain.referral import ReferralSource, overdue
 from jianguan.domain.referral import due as referral_due
-from jianguan.domain.referral import overdue
-from jianguan.domain.responsibility import ListEntry, Tolerance
+from jianguan.domain.responsibility import ListEntry, ListKind, ResponsibilityConfig, Tolerance
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services import responsibility as svc
 
@@ -31,30 +33,21 @@ _by = click.option("--by", default="case_office", metavar="PERSON", help="操作
 _on = click.option("--on", "on", type=DATE, default=None, help="日期（默认今天）/ day (today)")
 
 
-def _day(value: dt.datetime | None) -> dt.date:
-    return value.date() if value else dt.date.today()
+def _run(
+    c: Context, db_url: str | None, act: Callable[[App], T], on: dt.datetime | None = None
+) -> T:
+    """One use case on the application, its clock on ``on`` when given (``app.today()`` is then
+    the day of the step); a refusal (nothing written) exits with status 2."""
+    with c.app(db_url, on.date() if on else None) as app:
+        try:
+            return act(app)
+        except svc.ResponsibilityError as exc:
+            click.echo(c.say(f"操作被拒绝：{exc.zh}", f"refused: {exc.en}"), err=True)
+            sys.exit(2)
 
 
-@contextmanager
-def _session(c: Context, db_url: str | None) -> Iterator[ResponsibilitySql]:
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
-            yield ResponsibilitySql(s)
-    except svc.ResponsibilityError as exc:
-        click.echo(c.say(f"操作被拒绝：{exc.zh}", f"refused: {exc.en}"), err=True)
-        sys.exit(2)
-    finally:
-        store.close()
-
-
-def _run(c: Context, db_url: str | None, act: Callable[[ResponsibilitySql], T]) -> T:
-    with _session(c, db_url) as rs:
-        return act(rs)
-
-
-def _cfg() -> ResponsibilityConfig:
-    return default_config()
+def _cfg(c: Context) -> ResponsibilityConfig:
+    return c.rules().responsibility
 
 
 def _echo_json(value: Any) -> None:
@@ -89,9 +82,9 @@ def _entry_json(e: ListEntry, tolerances: dict[str, Tolerance]) -> dict[str, Any
 @pass_ctx
 def lists_build(c: Context, as_of: dt.datetime | None, by: str, db_url: str | None) -> None:
     """依据评查结论、监控与自检结果、长期未结和问责决定生成清单 / build the lists from records."""
-    now = dt.datetime.now(dt.UTC)
-    entries = _run(c, db_url, lambda rs: svc.build_lists(rs, _cfg().lists, _day(as_of), by, now))
-    pos = sum(1 for e in entries if e.list.value == "positive")
+    entries = _run(c, db_url, lambda app: svc.build_lists(
+        app.uow(), app.rules.responsibility, app.today(), by, app.now()), as_of)  # fmt: skip
+    pos = sum(1 for e in entries if e.list is ListKind.POSITIVE)
     click.echo(c.say(f"清单已生成：正面 {pos} 条，负面 {len(entries) - pos} 条（手工录入条目保留）",
                      f"lists built: {pos} positive, {len(entries) - pos} negative (manual kept)"))  # fmt: skip
 
@@ -106,12 +99,12 @@ def lists_show(
     c: Context, unit: str | None, person: str | None, as_json: bool, db_url: str | None
 ) -> None:
     """查看清单条目及其证据 / list entries with their evidence."""
-    entries, tolerances = _run(c, db_url, lambda rs: (rs.entries(unit, person), rs.tolerances()))
+    entries, tolerances = _run(c, db_url, lambda app: svc.list_entries(app.uow(), unit, person))
     if as_json:
         _echo_json([_entry_json(e, tolerances) for e in entries])
         return
     for e in entries:
-        mark = c.say("正面", "+") if e.list.value == "positive" else c.say("负面", "-")
+        mark = c.say(e.list.zh, "+" if e.list is ListKind.POSITIVE else "-")
         t = tolerances.get(e.key)
         excuse = c.say(f"（容错免责：{t.cause}）", f" (tolerated: {t.cause})") if t else ""
         who = e.person or e.unit
@@ -138,14 +131,14 @@ def lists_add(
 ) -> None:  # fmt: skip
     """手工录入清单条目（须附证据）/ record an entry by hand, with its evidence."""
     try:
-        list_rule = _cfg().list_rule(rule)
+        list_rule = _cfg(c).list_rule(rule)
     except StopIteration:
         raise click.BadParameter(
             c.say(f"未知清单规则 {rule}", f"unknown list rule {rule}")
         ) from None
-    now = dt.datetime.now(dt.UTC)
-    entry = _run(c, db_url, lambda rs: svc.add_manual_entry(
-        rs, list_rule, unit, person, case_id, _day(on), evidence, note, by, now))  # fmt: skip
+    entry = _run(c, db_url, lambda app: svc.add_manual_entry(
+        app.uow(), list_rule, unit, person, case_id, app.today(), evidence, note, by, app.now()),
+        on)  # fmt: skip
     click.echo(c.say(f"已录入：{entry.key}", f"recorded: {entry.key}"))
 
 
@@ -160,7 +153,7 @@ def lists_tolerate(
     c: Context, key: str, cause: str, by: str, on: dt.datetime | None, db_url: str | None
 ) -> None:
     """容错免责：记录负面条目的客观原因 / excuse a negative entry for an objective cause."""
-    _run(c, db_url, lambda rs: svc.tolerate(rs, key, cause, by, _day(on)))
+    _run(c, db_url, lambda app: svc.tolerate(app.uow(), key, cause, by, app.today()), on)
     click.echo(c.say("容错免责已记录", "tolerance recorded"))
 
 
@@ -175,9 +168,7 @@ def lists_tolerate(
 @pass_ctx
 def assess_cmd(c: Context, year: int, unit: str | None, as_json: bool, db_url: str | None) -> None:
     """对人考核：质量、效率、效果，按案件构成调整并给出区间（不排名）/ person assessment."""
-    cfg = _cfg()
-    rows = _run(c, db_url, lambda rs: svc.assess(
-        rs, year, cfg.min_cases, cfg.confidence, cfg.tolerance, cfg.soften_weight))  # fmt: skip
+    rows = _run(c, db_url, lambda app: svc.assess(app.uow(), app.rules.responsibility, year))
     rows = [r for r in rows if unit is None or r.unit == unit]
     if as_json:
         _echo_json([asdict(r) for r in rows])
@@ -204,9 +195,7 @@ def assess_cmd(c: Context, year: int, unit: str | None, as_json: bool, db_url: s
 @pass_ctx
 def evaluate_cmd(c: Context, year: int, as_json: bool, db_url: str | None) -> None:
     """对院评价：依据正负面清单，与全省水平比较（不排名）/ unit evaluation, never a ranking."""
-    cfg = _cfg()
-    rows = _run(c, db_url, lambda rs: svc.evaluate(
-        rs, year, cfg.min_cases, cfg.confidence, cfg.tolerance, cfg.soften_weight))  # fmt: skip
+    rows = _run(c, db_url, lambda app: svc.evaluate(app.uow(), app.rules.responsibility, year))
     if as_json:
         _echo_json([asdict(r) for r in rows])
         return
@@ -230,9 +219,9 @@ def referral_group() -> None:
     """问题线索移送：线索 → 检务督察 → 调查 → 惩戒委员会 → 决定 / accountability referral."""
 
 
-def _referral_json(r: Any) -> dict[str, Any]:
+def _referral_json(c: Context, r: Any) -> dict[str, Any]:
     body = asdict(r)
-    body["due"] = referral_due(_cfg().referral, r)
+    body["due"] = referral_due(_cfg(c).referral, r)
     return body
 
 
@@ -243,9 +232,8 @@ def _referral_json(r: Any) -> dict[str, Any]:
 @pass_ctx
 def referral_leads(c: Context, by: str, on: dt.datetime | None, db_url: str | None) -> None:
     """将评查不合格、无罪判决移送为线索，基本合格开启整改 / take up leads from reviews and acquittals."""
-    cfg = _cfg()
-    refs, rects = _run(c, db_url, lambda rs: svc.take_up_leads(
-        rs, cfg.referral, cfg.default_days, by, _day(on)))  # fmt: skip
+    refs, rects = _run(c, db_url, lambda app: svc.take_up_leads(
+        app.uow(), app.rules.responsibility, by, app.today()), on)  # fmt: skip
     click.echo(c.say(f"新移送线索 {len(refs)} 条，新开整改 {len(rects)} 项",
                      f"{len(refs)} referral(s) opened, {len(rects)} rectification(s) opened"))  # fmt: skip
 
@@ -256,8 +244,18 @@ def referral_leads(c: Context, by: str, on: dt.datetime | None, db_url: str | No
 @click.option("--case", "case_id", default=None)
 @click.option(
     "--source",
-    type=click.Choice(["monitoring", "compensation", "complaint", "manual"]),
-    default="manual",
+    type=click.Choice(
+        [
+            s.value
+            for s in (
+                ReferralSource.MONITORING,
+                ReferralSource.COMPENSATION,
+                ReferralSource.COMPLAINT,
+                ReferralSource.MANUAL,
+            )
+        ]
+    ),
+    default=ReferralSource.MANUAL.value,
 )
 @click.option("--ref", "source_ref", required=True, help="线索来源编号 / reference of the lead")
 @click.option("--note", required=True)
@@ -270,8 +268,9 @@ def referral_open(
     note: str, by: str, on: dt.datetime | None, db_url: str | None,
 ) -> None:  # fmt: skip
     """移送一条问题线索 / refer a lead."""
-    r = _run(c, db_url, lambda rs: svc.open_referral(
-        rs, _cfg().referral, source, source_ref, person, unit, case_id, note, by, _day(on)))  # fmt: skip
+    r = _run(c, db_url, lambda app: svc.open_referral(
+        app.uow(), app.rules.responsibility.referral, ReferralSource(source), source_ref, person,
+        unit, case_id, note, by, app.today()), on)  # fmt: skip
     click.echo(c.say(f"线索 {r.id} 已移送", f"referral {r.id} opened"))
 
 
@@ -289,9 +288,10 @@ def referral_step(
     on: dt.datetime | None, db_url: str | None,
 ) -> None:  # fmt: skip
     """推进到下一环节 / move the referral to its next stage."""
-    r = _run(c, db_url, lambda rs: svc.advance_referral(
-        rs, _cfg().referral, rid, by, _day(on), note, finding, decision))  # fmt: skip
-    stage = _cfg().referral.stage(r.stage).title
+    r = _run(c, db_url, lambda app: svc.advance_referral(
+        app.uow(), app.rules.responsibility.referral, rid, by, app.today(), note, finding,
+        decision), on)  # fmt: skip
+    stage = _cfg(c).referral.stage(r.stage).title
     click.echo(c.say(f"线索 {rid} 进入“{stage}”", f"referral {rid} now at {r.stage}"))
 
 
@@ -305,18 +305,18 @@ def referral_list(
     c: Context, only_overdue: bool, as_of: dt.datetime | None, as_json: bool, db_url: str | None
 ) -> None:
     """线索及其环节、期限 / referrals with their stage and deadline."""
-    policy = _cfg().referral
-    rows = _run(c, db_url, lambda rs: rs.referrals())
+    policy = _cfg(c).referral
+    rows, day = _run(c, db_url, lambda app: (svc.referrals(app.uow()), app.today()), as_of)
     if only_overdue:
-        rows = overdue(policy, rows, _day(as_of))
+        rows = overdue(policy, rows, day)
     if as_json:
-        _echo_json([_referral_json(r) for r in rows])
+        _echo_json([_referral_json(c, r) for r in rows])
         return
     for r in rows:
         d = referral_due(policy, r)
         state = c.say(f"{policy.stage(r.stage).title}，期限 {d}", f"{r.stage}, due {d}") if d else c.say(
             f"已办结：{r.finding}；{r.decision}", f"closed: {r.finding}; {r.decision}")  # fmt: skip
-        click.echo(f"{r.id} {r.person} {r.case_id or ''} [{r.source}] {state}")
+        click.echo(f"{r.id} {r.person} {r.case_id or ''} [{r.source.label(c.lang)}] {state}")
 
 
 # --- rectification ---------------------------------------------------------------------------
@@ -334,7 +334,20 @@ def rectify_group() -> None:
 @click.option(
     "--ref", "source_ref", required=True, help="来源（问题、评查或巡视编号）/ source reference"
 )
-@click.option("--source", type=click.Choice(["finding", "review", "manual"]), default="finding")
+@click.option(
+    "--source",
+    type=click.Choice(
+        [
+            s.value
+            for s in (
+                RectificationSource.FINDING,
+                RectificationSource.REVIEW,
+                RectificationSource.MANUAL,
+            )
+        ]
+    ),
+    default=RectificationSource.FINDING.value,
+)
 @click.option("--due", type=DATE, default=None)
 @click.option(
     "--inspection", is_flag=True, help="巡视整改（六个月，按月报告进展）/ inspection-style"
@@ -348,17 +361,21 @@ def rectify_open(
     due: dt.datetime | None, inspection: bool, by: str, on: dt.datetime | None, db_url: str | None,
 ) -> None:  # fmt: skip
     """开启整改 / open a rectification."""
-    cfg, day = _cfg(), _day(on)
+    cfg = _cfg(c)
 
-    def act(rs: ResponsibilitySql) -> rect.Rectification:
+    def act(app: App) -> rect.Rectification:
+        day = app.today()
         if inspection:
-            return svc.open_inspection(rs, title, unit, problems, day, cfg.inspection_months, by)
+            return svc.open_inspection(
+                app.uow(), title, unit, problems, day, cfg.inspection_months, by
+            )
         end = due.date() if due else day + dt.timedelta(days=cfg.default_days)
         return svc.open_rectification(
-            rs, "ordinary", title, source, source_ref, unit, problems, day, end, by
-        )
+            app.uow(), RectificationKind.ORDINARY, title, RectificationSource(source), source_ref,
+            unit, problems, day, end, by,
+        )  # fmt: skip
 
-    r = _run(c, db_url, act)
+    r = _run(c, db_url, act, on)
     click.echo(
         c.say(
             f"整改 {r.id} 已开启，期限 {r.due_on}", f"rectification {r.id} opened, due {r.due_on}"
@@ -367,8 +384,11 @@ def rectify_open(
 
 
 def _change(c: Context, db_url: str | None, rid: str, by: str, action: str,
-            change: Callable[[rect.Rectification], rect.Rectification]) -> rect.Rectification:  # fmt: skip
-    return _run(c, db_url, lambda rs: svc.change_rectification(rs, rid, by, action, change))
+            change: Callable[[rect.Rectification, dt.date], rect.Rectification],
+            on: dt.datetime | None = None) -> rect.Rectification:  # fmt: skip
+    """One change of a rectification, made on the step's day (``--on``, or today)."""
+    return _run(c, db_url, lambda app: svc.change_rectification(
+        app.uow(), rid, by, action, lambda r: change(r, app.today())), on)  # fmt: skip
 
 
 @rectify_group.command("task")
@@ -386,7 +406,7 @@ def rectify_task(
 ) -> None:  # fmt: skip
     """增加整改任务（责任人、措施、期限）/ add a task."""
     r = _change(c, db_url, rid, by, "task",
-                lambda r: rect.add_task(r, problem - 1, responsible, measure, due.date()))  # fmt: skip
+                lambda r, _: rect.add_task(r, problem - 1, responsible, measure, due.date()))  # fmt: skip
     click.echo(
         c.say(f"任务 {len(r.tasks)} 已加入整改 {rid}", f"task {len(r.tasks)} added to {rid}")
     )
@@ -403,7 +423,7 @@ def rectify_task(
 def rectify_done(c: Context, rid: str, n: int, note: str, by: str, on: dt.datetime | None,
                  db_url: str | None) -> None:  # fmt: skip
     """任务完成 / a task is done."""
-    _change(c, db_url, rid, by, "done", lambda r: rect.complete_task(r, n, _day(on), note))
+    _change(c, db_url, rid, by, "done", lambda r, day: rect.complete_task(r, n, day, note), on)
     click.echo(c.say(f"整改 {rid} 任务 {n} 已完成，待验收", f"{rid} task {n} done"))
 
 
@@ -417,7 +437,7 @@ def rectify_done(c: Context, rid: str, n: int, note: str, by: str, on: dt.dateti
 def rectify_verify(c: Context, rid: str, n: int, by: str, on: dt.datetime | None,
                    db_url: str | None) -> None:  # fmt: skip
     """验收任务（责任人以外的人）/ verify a task (not by its responsible person)."""
-    _change(c, db_url, rid, by, "verify", lambda r: rect.verify_task(r, n, by, _day(on)))
+    _change(c, db_url, rid, by, "verify", lambda r, day: rect.verify_task(r, n, by, day), on)
     click.echo(c.say(f"整改 {rid} 任务 {n} 已验收", f"{rid} task {n} verified"))
 
 
@@ -431,7 +451,7 @@ def rectify_verify(c: Context, rid: str, n: int, by: str, on: dt.datetime | None
 def rectify_report(c: Context, rid: str, text: str, by: str, on: dt.datetime | None,
                    db_url: str | None) -> None:  # fmt: skip
     """报告整改进展 / report progress."""
-    _change(c, db_url, rid, by, "report", lambda r: rect.report(r, _day(on), by, text))
+    _change(c, db_url, rid, by, "report", lambda r, day: rect.report(r, day, by, text), on)
     click.echo(c.say(f"整改 {rid} 进展已报告", f"{rid}: progress reported"))
 
 
@@ -445,7 +465,7 @@ def rectify_close(
     c: Context, rid: str, by: str, on: dt.datetime | None, db_url: str | None
 ) -> None:
     """销号（全部任务验收后）/ close once every task is verified."""
-    _change(c, db_url, rid, by, "close", lambda r: rect.close(r, by, _day(on)))
+    _change(c, db_url, rid, by, "close", lambda r, day: rect.close(r, by, day), on)
     click.echo(c.say(f"整改 {rid} 已销号", f"{rid} closed"))
 
 
@@ -455,15 +475,17 @@ def rectify_close(
 @pass_ctx
 def rectify_list(c: Context, as_json: bool, db_url: str | None) -> None:
     """整改及任务 / rectifications and their tasks."""
-    rows = _run(c, db_url, lambda rs: rs.rectifications())
+    rows = _run(c, db_url, lambda app: svc.rectifications(app.uow()))
     if as_json:
         _echo_json([asdict(r) for r in rows])
         return
     for r in rows:
         state = c.say(f"已销号 {r.closed_on}", f"closed {r.closed_on}") if r.closed_on else c.say(
             f"期限 {r.due_on}", f"due {r.due_on}")  # fmt: skip
-        done = sum(1 for t in r.tasks if t.status == "verified")
-        click.echo(f"{r.id} {r.unit} {r.title} [{r.kind}] {state} {done}/{len(r.tasks)}")
+        done = sum(1 for t in r.tasks if t.status is TaskStatus.VERIFIED)
+        click.echo(
+            f"{r.id} {r.unit} {r.title} [{r.kind.label(c.lang)}] {state} {done}/{len(r.tasks)}"
+        )
 
 
 @rectify_group.command("remind")
@@ -475,9 +497,8 @@ def rectify_remind(
     c: Context, as_of: dt.datetime | None, as_json: bool, db_url: str | None
 ) -> None:
     """临期与超期的整改任务，及缺少的巡视整改进展报告 / tasks due soon or overdue."""
-    day = _day(as_of)
-    rows = _run(c, db_url, lambda rs: rs.rectifications())
-    due = rect.reminders(rows, day, _cfg().remind_days)
+    rows, day = _run(c, db_url, lambda app: (svc.rectifications(app.uow()), app.today()), as_of)
+    due = rect.reminders(rows, day, _cfg(c).remind_days)
     late_reports = [
         (r.id, d) for r in rows if r.closed_on is None for d in rect.missing_reports(r, day)
     ]

@@ -3,31 +3,20 @@ outcomes, the reverse-review queue and the commentary data."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from jianguan.adapters.calendar_file import default_calendar
-from jianguan.adapters.monitoring_file import default_rules
-from jianguan.adapters.period_file import default_periods
-from jianguan.adapters.powers_file import load_powers
-from jianguan.adapters.review_file import load_review_policy
-from jianguan.adapters.rule_pack import RuleFileError
-from jianguan.adapters.selfcheck_file import default_selfcheck_rules
-from jianguan.adapters.store.review_sql import ReviewSql
-from jianguan.domain.model import Case
-from jianguan.domain.monitoring import DueBook, Finding
-from jianguan.domain.review import ReviewMode, ReviewPolicy, Sampling
-from jianguan.domain.selfcheck import CheckEnv
+from jianguan.bootstrap import App
+from jianguan.domain.review import OutcomeKind, ReviewMode, ReviewPolicy, Sampling
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services import review as svc
-from jianguan.services.selfcheck import self_check
+
+T = TypeVar("T")
 
 YEAR = click.option("--year", type=click.IntRange(1949, 2999), required=True, help="年度 / year")
 OPT_YEAR = click.option(
@@ -38,35 +27,19 @@ DB = click.option("--db", "db_url", metavar="URL", help="数据库 / database UR
 BY = click.option("--by", "by", metavar="PERSON", default=None, help="操作人 / acting person")
 
 
-def _policy(c: Context) -> ReviewPolicy:
-    try:
-        return load_review_policy(c.settings.data_dir)
-    except RuleFileError as exc:
-        msg = c.say("评查规则文件有误", "the review policy file is invalid")
-        raise click.ClickException(f"{msg}: {exc}") from None
+def _run(c: Context, db_url: str | None, act: Callable[[App], T]) -> T:
+    """One review step on the application; a refused step (nothing written) is reported
+    without a traceback."""
+    with c.app(db_url) as app:
+        try:
+            return act(app)
+        except svc.ReviewError as exc:
+            raise click.ClickException(c.say(exc.zh, exc.en)) from None
 
 
-@contextmanager
-def _session(c: Context, db_url: str | None) -> Iterator[ReviewSql]:
-    """One transaction; a refused step rolls back and is reported without a traceback."""
-    store = c.store(db_url)
-    try:
-        with store.session() as s:
-            yield ReviewSql(s)
-    except svc.ReviewError as exc:
-        raise click.ClickException(c.say(exc.zh, exc.en)) from None
-    finally:
-        store.close()
-
-
-def _findings_of(c: Context, rs: ReviewSql) -> Callable[[Case], list[Finding]]:
+def _prefill(app: App) -> svc.Prefill:
     """The one-click self-check (一键自检) of a case, to pre-fill its form with evidence."""
-    book = DueBook(default_periods(), default_calendar())
-    checks, monitoring = default_selfcheck_rules(), default_rules()
-    units = rs.units()
-    env = CheckEnv({p.id: p for p in rs.people()}, load_powers(c.settings.data_dir))
-    today = dt.date.today()
-    return lambda case: self_check(case, units, checks, monitoring, book, today, env)
+    return svc.self_check_prefill(app.rules, app.today())
 
 
 def _echo_json(value: Any) -> None:
@@ -109,28 +82,30 @@ def plan_cmd(
                 "give --routine-share or --routine-count, not both",
             )
         )
-    policy = _policy(c)
+    policy = c.rules().review
     base = policy.sampling
     sampling = Sampling(
         routine_share if routine_share is not None else base.share, routine_count, base.minimum
     )
-    with _session(c, db_url) as rs:
-        findings = (
-            _findings_of(c, rs)
-            if any((sp := policy.special(s)) is not None and sp.needs_findings for s in specials)
-            else None
-        )
-        plan = svc.make_plan(
-            rs,
+    needs_findings = any(
+        (sp := policy.special(s)) is not None and sp.needs_findings for s in specials
+    )
+    plan = _run(
+        c,
+        db_url,
+        lambda app: svc.make_plan(
+            app.uow(),
             policy,
             year,
             sampling=sampling,
+            now=app.now(),
             seed=seed,
             specials=specials,
-            findings_of=findings,
+            prefill=_prefill(app) if needs_findings else None,
             by=by or "system",
             replace_existing=replace,
-        )
+        ),
+    )
     if as_json:
         _echo_json([e.as_json() for e in plan.entries])
         return
@@ -158,8 +133,7 @@ def plan_cmd(
 @pass_ctx
 def verify_cmd(c: Context, year: int, db_url: str | None) -> None:
     """用记录的种子与候选清单重新抽取，核对常规抽查 / redraw the routine sample and compare."""
-    with _session(c, db_url) as rs:
-        problems = svc.verify_plan(rs, year)
+    problems = _run(c, db_url, lambda app: svc.verify_plan(app.uow(), year))
     for p in problems:
         click.echo(p, err=True)
     if problems:
@@ -188,12 +162,20 @@ def assign_cmd(
     c: Context, year: int, mode: str, as_json: bool, db_url: str | None, by: str | None
 ) -> None:
     """分配评查人（交叉 / 提级 / 异地），执行回避，均衡工作量 / assign reviewers with recusal."""
-    policy = _policy(c)
     chosen = ReviewMode(mode)
-    with _session(c, db_url) as rs:
-        choices = svc.assign(
-            rs, policy, year, chosen, findings_of=_findings_of(c, rs), by=by or "system"
-        )
+    choices = _run(
+        c,
+        db_url,
+        lambda app: svc.assign(
+            app.uow(),
+            app.rules.review,
+            year,
+            chosen,
+            now=app.now(),
+            prefill=_prefill(app),
+            by=by or "system",
+        ),
+    )
     if as_json:
         _echo_json(
             [
@@ -230,15 +212,14 @@ def assign_cmd(
 @pass_ctx
 def form_cmd(c: Context, case_id: str, year: int | None, as_json: bool, db_url: str | None) -> None:
     """查看评查表（含自动发现的问题与全部步骤）/ show a case's review form and its steps."""
-    with _session(c, db_url) as rs:
-        form = svc.find_form(rs, case_id, year)
-        events = rs.events(form.year, case_id)
+    form, events = _run(c, db_url, lambda app: svc.form_and_steps(app.uow(), case_id, year))
     body = {**form.as_json(), "events": events}
     if as_json:
         _echo_json(body)
         return
     click.echo(
-        f"{case_id}  {form.year}  {form.reviewer}  {form.status}  {form.grade or '—'}  {form.final_grade or '—'}"
+        f"{case_id}  {form.year}  {form.reviewer}  {form.status.label(c.lang)}  "
+        f"{form.grade or '—'}  {form.final_grade or '—'}"
     )
     for f in form.findings:
         click.echo(f"  {c.say('自动发现', 'finding')}: {f['rule']}  {f['explanation']}")
@@ -281,10 +262,10 @@ def record_cmd(
     by: str | None,
 ) -> None:
     """登记评查结果（等次与评查项目）/ record a review's items and grade."""
-    policy = _policy(c)
+    policy = c.rules().review
     marks = _read_items(c, items_file, policy) if items_file is not None else None
-    with _session(c, db_url) as rs:
-        form = svc.record(rs, policy, case_id, grade, marks=marks, year=year, by=by)
+    form = _run(c, db_url, lambda app: svc.record(
+        app.uow(), policy, case_id, grade, marks=marks, year=year, by=by, now=app.now()))  # fmt: skip
     g = policy.standards.scale.by_code(form.grade or "")
     click.echo(
         c.say(
@@ -305,9 +286,8 @@ def object_cmd(
     c: Context, case_id: str, reason: str, year: int | None, db_url: str | None, by: str | None
 ) -> None:
     """承办检察官对评查等次提出异议 / the handler objects to the recorded grade."""
-    policy = _policy(c)
-    with _session(c, db_url) as rs:
-        svc.object_to(rs, case_id, reason, year=year, by=by, policy=policy)
+    _run(c, db_url, lambda app: svc.object_to(
+        app.uow(), app.rules.review, case_id, reason, year=year, by=by, now=app.now()))  # fmt: skip
     click.echo(
         c.say(
             f"{case_id}：异议已登记，待作出最终决定",
@@ -334,32 +314,21 @@ def decide_cmd(
     by: str | None,
 ) -> None:
     """作出最终评查等次，并按等次启动问责线索、整改或正面清单 / decide the final grade."""
-    policy = _policy(c)
-    with _session(c, db_url) as rs:
-        form, opened = svc.decide(
-            rs, policy, case_id, grade_text=grade, year=year, by=by, note=note
-        )
+    policy = c.rules().review
+    form, opened = _run(c, db_url, lambda app: svc.decide(
+        app.uow(), policy, case_id, grade_text=grade, year=year, by=by, note=note,
+        now=app.now(), today=app.today()))  # fmt: skip
     g = policy.standards.scale.by_code(form.final_grade or "")
     click.echo(c.say(f"{case_id}：最终等次“{g.zh}”", f"{case_id}: final grade {g.en}"))
     for o in opened:
         due = o.due_on.isoformat() if o.due_on else "—"
-        click.echo(
-            c.say(
-                f"  已启动：{_OUTCOME_ZH[o.kind]}（期限 {due}）", f"  opened: {o.kind} (due {due})"
-            )
-        )
-
-
-_OUTCOME_ZH = {
-    "accountability_referral": "问题线索移送（问责）",
-    "rectification": "整改",
-    "positive_candidate": "正面清单候选",
-}
+        kind = OutcomeKind(o.kind)
+        click.echo(c.say(f"  已启动：{kind.zh}（期限 {due}）", f"  opened: {kind.en} (due {due})"))
 
 
 @review_group.command("outcomes")
 @OPT_YEAR
-@click.option("--kind", type=click.Choice(sorted(_OUTCOME_ZH)), default=None)
+@click.option("--kind", type=click.Choice(sorted(k.value for k in OutcomeKind)), default=None)
 @JSON
 @DB
 @pass_ctx
@@ -367,15 +336,16 @@ def outcomes_cmd(
     c: Context, year: int | None, kind: str | None, as_json: bool, db_url: str | None
 ) -> None:
     """评查结果运用：问责线索、整改任务、正面清单候选 / review outcomes."""
-    with _session(c, db_url) as rs:
-        found = rs.outcomes(year, kind)
+    wanted = OutcomeKind(kind) if kind is not None else None
+    found = _run(c, db_url, lambda app: svc.outcomes(app.uow(), year, wanted))
     if as_json:
         _echo_json([o.as_json() for o in found])
         return
     for o in found:
         due = o.due_on.isoformat() if o.due_on else "—"
         click.echo(
-            f"{o.case_id}  {c.say(_OUTCOME_ZH[o.kind], o.kind)}  {o.person}  {o.grade}  {due}  {o.status}"
+            f"{o.case_id}  {OutcomeKind(o.kind).label(c.lang)}  {o.person}  {o.grade}  {due}  "
+            f"{o.status}"
         )
     click.echo(c.say(f"共 {len(found)} 项", f"{len(found)} outcome(s)"))
 
@@ -387,9 +357,7 @@ def outcomes_cmd(
 @pass_ctx
 def reverse_cmd(c: Context, year: int, as_json: bool, db_url: str | None) -> None:
     """反向审视队列：无罪、撤回起诉、控告申诉 / the reverse-review queue."""
-    policy = _policy(c)
-    with _session(c, db_url) as rs:
-        queue = svc.reverse_queue(rs, policy, year)
+    queue = _run(c, db_url, lambda app: svc.reverse_queue(app.uow(), app.rules.review, year))
     if as_json:
         _echo_json([q.as_json() for q in queue])
         return
@@ -412,9 +380,7 @@ def reverse_cmd(c: Context, year: int, as_json: bool, db_url: str | None) -> Non
 @pass_ctx
 def commentary_cmd(c: Context, year: int, as_json: bool, db_url: str | None) -> None:
     """评查讲评数据：等次分布、常见问题（按标准与项目）、异议 / data for the review commentary."""
-    policy = _policy(c)
-    with _session(c, db_url) as rs:
-        data = svc.commentary(rs, policy, year)
+    data = _run(c, db_url, lambda app: svc.commentary(app.uow(), app.rules.review, year))
     if as_json:
         _echo_json(data)
         return

@@ -11,20 +11,28 @@ so the answer does not even confirm that it exists. Every read of a case goes in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
 
-from jianguan.domain.ledger import OPEN_STATUSES, REMIND, REPORT, URGE, Entry
+from jianguan.domain.gates import Missing, SelfCheckRecord, archive_missing, close_missing
+from jianguan.domain.ledger import Entry, RaisedByHand, transition
 from jianguan.domain.model import Case, Person, Role, Unit
+from jianguan.domain.rulebook import Rulebook
 from jianguan.services.monitoring import units_below
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.monitoring import LedgerQuery
+from jianguan.services.selfcheck import checker
 
 OWN_CASE_ROLES = frozenset({Role.PROSECUTOR, Role.ASSISTANT, Role.CLERK})
 LEDGER_ROLES = frozenset(
     {Role.CASE_OFFICER, Role.DEPARTMENT_HEAD, Role.CHIEF, Role.DEPUTY_CHIEF, Role.INSPECTOR}
 )
-NEXT_LEVEL = {REMIND: URGE, URGE: REPORT}
 PAGE_MAX = 200
+CASE_LEDGER_MAX = 100  # ledger entries shown on one case's page
+
+Gate = Literal["close", "archive", "done"]  # the gate a case stands before (done: archived)
 
 
 class NotInScope(LookupError):
@@ -48,83 +56,24 @@ class Principal:
     def own_cases_by_default(self) -> bool:
         return self.person.role in OWN_CASE_ROLES
 
+    @property
+    def keeps_the_ledger(self) -> bool:
+        """Whether the user's role may raise ledger entries by hand (case officers and above)."""
+        return self.person.role in LEDGER_ROLES
+
     def may_read(self, unit: str) -> bool:
         return unit in self.units
 
 
 @dataclass(frozen=True, slots=True)
-class CaseSummary:
-    case_id: str
-    unified_no: str
-    unit: str
-    department: str
-    category: str
-    received_on: dt.date
-    handler: str
-    decision_type: str | None
-    closed_on: dt.date | None
+class CaseFile:
+    """One case as its page shows it: the case, its ledger entries and the gate before it."""
 
-
-@dataclass(frozen=True, slots=True)
-class CaseQuery:
-    """Which cases of the scope to list: ``mine`` (handled by me), open only, one category."""
-
-    mine: bool = False
-    open_only: bool = False
-    category: str | None = None
-    after: str | None = None  # keyset cursor: the last case_id of the previous page
-    limit: int = 50
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerQuery:
-    mine: bool = False
-    status: str | None = None  # open | notified | corrected | closed | active (open or notified)
-    escalation: str | None = None
-    severity: str | None = None
-    rule: str | None = None
-    case_id: str | None = None
-    after: tuple[str, str] | None = None  # keyset cursor: (case_id, rule)
-    by_due: bool = False  # soonest due first (alerts); then no cursor
-    limit: int = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Dashboard:
-    open_cases: int
-    alerts: dict[str, int] = field(default_factory=dict)  # severity → open ledger entries
-    escalations: dict[str, int] = field(default_factory=dict)  # 提醒/督促/通报 → entries
-    due_soon: int = 0  # open entries due within the next three days (or overdue)
-
-
-class AccessStore(Protocol):
-    """What scoped access needs from the store (one transaction)."""
-
-    def units(self) -> list[Unit]: ...
-
-    def case_page(
-        self, units: Collection[str] | None, handler: str | None, query: CaseQuery
-    ) -> list[CaseSummary]:
-        """Cases of ``units`` (all when None), of ``handler`` when given, by case_id."""
-        ...
-
-    def load_case(self, case_id: str) -> Case | None: ...
-
-    def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None: ...
-
-    def case_reads(self, case_id: str, limit: int) -> list[tuple[str, str, dt.datetime]]: ...
-
-    def ledger_page(
-        self, units: Collection[str] | None, handler: str | None, query: LedgerQuery
-    ) -> list[Entry]: ...
-
-    def save_entry(self, entry: Entry) -> None: ...
-
-    def dashboard(
-        self, units: Collection[str] | None, handler: str | None, due_by: dt.date
-    ) -> Dashboard: ...
-
-    def append_audit(self, actor: str, action: str, subject: str | None, detail: Any) -> None: ...
+    case: Case
+    entries: list[Entry]
+    gate: Gate
+    missing: list[Missing]  # what the gate still needs (empty: the case may pass it)
+    last_check: SelfCheckRecord | None
 
 
 def principal_for(username: str, person: Person, units: Sequence[Unit]) -> Principal:
@@ -140,63 +89,110 @@ def _filters(p: Principal, mine: bool) -> tuple[frozenset[str] | None, str | Non
     return units, (p.person.id if mine else None)
 
 
-def list_cases(store: AccessStore, p: Principal, query: CaseQuery) -> list[CaseSummary]:
+_Q = TypeVar("_Q", CaseQuery, LedgerQuery)
+
+
+def _limited(query: _Q) -> _Q:
+    return replace(query, limit=max(1, min(query.limit, PAGE_MAX)))
+
+
+def page_is_full(rows: Sequence[object], limit: int) -> bool:
+    """Whether a page came back as long as asked (so that a next page may follow)."""
+    return len(rows) == max(1, min(limit, PAGE_MAX))
+
+
+def list_cases(uow: UnitOfWork, p: Principal, query: CaseQuery) -> list[CaseSummary]:
     units, handler = _filters(p, query.mine)
-    q = replace(query, limit=max(1, min(query.limit, PAGE_MAX)))
-    rows = store.case_page(units, handler, q)
+    with uow:
+        rows = uow.access.case_page(units, handler, _limited(query))
     # Belt and braces: the store filtered already; a row outside the scope would be a bug there.
     return [r for r in rows if p.may_read(r.unit)]
 
 
-def read_case(store: AccessStore, p: Principal, case_id: str, via: str, now: dt.datetime) -> Case:
-    """The case, if in scope; the read is logged (who, when, how)."""
-    case = store.load_case(case_id)
+def _in_scope(uow: UnitOfWork, p: Principal, case_id: str) -> Case:
+    case = uow.cases.load_case(case_id)
     if case is None or not p.may_read(case.unit):
         raise NotInScope(case_id)
-    store.log_read(case_id, p.person.id, via, now)
     return case
 
 
-def case_reads(
-    store: AccessStore, p: Principal, case_id: str, limit: int = 20
-) -> list[tuple[str, str, dt.datetime]]:
+def _read(uow: UnitOfWork, p: Principal, case_id: str, via: str, now: dt.datetime) -> Case:
+    case = _in_scope(uow, p, case_id)
+    uow.access.log_read(case_id, p.person.id, via, now)
+    return case
+
+
+def read_case(uow: UnitOfWork, p: Principal, case_id: str, via: str, now: dt.datetime) -> Case:
+    """The case, if in scope; the read is logged (who, when, how)."""
+    with uow:
+        case = _read(uow, p, case_id, via, now)
+        uow.commit()
+    return case
+
+
+def case_file(
+    uow: UnitOfWork, rules: Rulebook, p: Principal, case_id: str, via: str, now: dt.datetime
+) -> CaseFile:
+    """The case page's case (the read logged), its ledger entries and what its gate needs."""
+    with uow:
+        case = _read(uow, p, case_id, via, now)
+        entries = uow.ledger.page(None, None, LedgerQuery(case_id=case_id, limit=CASE_LEDGER_MAX))
+        gate: Gate = "done" if case.archived_on else ("archive" if case.closed_on else "close")
+        last = uow.casework.last_self_check(case_id)
+        missing: list[Missing] = []
+        if gate != "done":
+            people = {x.id: x for x in uow.cases.people()}
+            current = checker(rules, uow.cases.units())(case, people, now.date())
+            gate_needs = archive_missing if gate == "archive" else close_missing
+            missing = gate_needs(case, last, current, people)
+        uow.commit()
+    return CaseFile(case, entries, gate, missing, last)
+
+
+def case_reads(uow: UnitOfWork, p: Principal, case_id: str, limit: int = 20) -> list[CaseRead]:
     """Who read the case and when (only for those who may read the case themselves)."""
-    case = store.load_case(case_id)
-    if case is None or not p.may_read(case.unit):
-        raise NotInScope(case_id)
-    return store.case_reads(case_id, limit)
+    with uow:
+        _in_scope(uow, p, case_id)
+        return uow.access.case_reads(case_id, limit)
 
 
-def ledger(store: AccessStore, p: Principal, query: LedgerQuery) -> list[Entry]:
+def ledger(uow: UnitOfWork, p: Principal, query: LedgerQuery) -> list[Entry]:
     units, handler = _filters(p, query.mine)
-    q = replace(query, limit=max(1, min(query.limit, PAGE_MAX)))
-    return [e for e in store.ledger_page(units, handler, q) if p.may_read(e.unit)]
+    with uow:
+        rows = uow.ledger.page(units, handler, _limited(query))
+    return [e for e in rows if p.may_read(e.unit)]
 
 
-def dashboard(store: AccessStore, p: Principal, mine: bool, as_of: dt.date) -> Dashboard:
+def dashboard(uow: UnitOfWork, p: Principal, mine: bool, as_of: dt.date) -> Dashboard:
     units, handler = _filters(p, mine)
-    return store.dashboard(units, handler, as_of + dt.timedelta(days=3))
+    with uow:
+        return uow.access.dashboard(units, handler, as_of + dt.timedelta(days=3))
 
 
-def escalate(store: AccessStore, p: Principal, case_id: str, rule: str, as_of: dt.date) -> Entry:
-    """Raise an open ledger entry one level by hand (提醒 → 督促 → 通报), audited."""
-    if p.person.role not in LEDGER_ROLES:
+def escalate(
+    uow: UnitOfWork, p: Principal, case_id: str, rule: str, as_of: dt.date
+) -> Entry:
+    """Raise an open ledger entry one level by hand (提醒 → 督促 → 通报), audited.
+
+    ``NotAllowed`` for a role that does not keep the ledger, ``NotInScope`` for an entry that is
+    not there for this user, ``CannotEscalate`` for one resolved or already at 通报."""
+    if not p.keeps_the_ledger:
         raise NotAllowed(p.person.role.value)
-    found = store.ledger_page(
-        None if p.whole_store else p.units, None, LedgerQuery(case_id=case_id, rule=rule, limit=1)
-    )
-    entry = found[0] if found else None
-    if entry is None or not p.may_read(entry.unit):
-        raise NotInScope(case_id)
-    if entry.status not in OPEN_STATUSES or entry.escalation not in NEXT_LEVEL:
-        raise ValueError("该条目不能再升级 / this entry cannot be escalated further")
-    new = replace(
-        entry,
-        escalation=NEXT_LEVEL[entry.escalation],
-        status="notified",
-        notified_on=entry.notified_on or as_of,
-    )
-    store.save_entry(new)
-    detail = {"rule": rule, "from": entry.escalation, "to": new.escalation, "by": p.person.id}
-    store.append_audit(p.person.id, "ledger.escalate.manual", case_id, detail)
+    with uow:
+        entry = uow.ledger.entry(case_id, rule)
+        if entry is None or not p.may_read(entry.unit):
+            raise NotInScope(case_id)
+        change = transition(entry, RaisedByHand(as_of, p.person.id))
+        if change is None:  # pragma: no cover - a hand always moves an entry (or is refused)
+            return entry
+        new = change.entry
+        uow.ledger.save([new])
+        detail = {
+            "rule": rule,
+            "from": entry.escalation.value,
+            "to": new.escalation.value,
+            "by": p.person.id,
+        }
+        uow.audit.append(p.person.id, change.action.value, case_id, detail)
+        uow.commit()
     return new

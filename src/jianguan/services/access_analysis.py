@@ -19,8 +19,8 @@ from jianguan.services.anomalies import Anomaly, anomalies_in_store
 from jianguan.services.comparison import compare
 from jianguan.services.dataquality import check_store
 from jianguan.services.indicators import compute, drill
+from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.indicators import IndicatorSource
-from jianguan.services.ports import StoreSession
 
 
 def indicators(
@@ -45,8 +45,7 @@ def indicator_cases(
     date_to: dt.date | None = None,
 ) -> list[DrillRow]:
     """The (case, suspect) rows behind one side of an indicator in the user's units."""
-    rows = drill(source, catalogue, indicator, part, date_from, date_to, p.person.unit)
-    return rows
+    return drill(source, catalogue, indicator, part, date_from, date_to, p.person.unit)
 
 
 def funnel_of(
@@ -64,11 +63,11 @@ def funnel_of(
     )  # fmt: skip
 
 
-def data_quality(session: StoreSession, p: Principal) -> list[Issue]:
+def data_quality(uow: UnitOfWork, p: Principal) -> list[Issue]:
     """Data-quality issues of the cases of the user's units (duplicates looked for everywhere)."""
-    return check_store(session, p.person.unit)
+    return check_store(uow, p.person.unit)
 
 
-def anomalies(session: StoreSession, calendar: WorkCalendar, p: Principal) -> list[Anomaly]:
+def anomalies(uow: UnitOfWork, calendar: WorkCalendar, p: Principal) -> list[Anomaly]:
     """Business anomalies (level shifts, sudden drops, month-end pile-ups) in the user's units."""
-    return anomalies_in_store(session, calendar, unit=p.person.unit)
+    return anomalies_in_store(uow, calendar, unit=p.person.unit)

@@ -17,7 +17,7 @@ from jianguan.domain.rectification import Rectification, Reminder, missing_repor
 from jianguan.domain.referral import Referral, ReferralPolicy, due
 from jianguan.domain.responsibility import ListEntry, Tolerance
 from jianguan.services.access import Principal
-from jianguan.services.responsibility import ResponsibilitySession
+from jianguan.services.ports import UnitOfWork
 
 REFERRAL_ROLES = frozenset({Role.CHIEF, Role.DEPUTY_CHIEF, Role.DEPARTMENT_HEAD, Role.INSPECTOR})
 
@@ -47,20 +47,24 @@ def _own_only(p: Principal) -> bool:
     return p.own_cases_by_default
 
 
-def list_entries(rs: ResponsibilitySession, p: Principal) -> list[EntryView]:
-    tolerances = rs.tolerances()
+def list_entries(uow: UnitOfWork, p: Principal) -> list[EntryView]:
+    with uow:
+        tolerances = uow.responsibility.tolerances()
+        entries = uow.responsibility.entries()
     return [
         EntryView(e, tolerances.get(e.key))
-        for e in rs.entries()
+        for e in entries
         if p.may_read(e.unit) and (not _own_only(p) or e.person == p.person.id)
     ]
 
 
 def referrals(
-    rs: ResponsibilitySession, p: Principal, policy: ReferralPolicy, today: dt.date
+    uow: UnitOfWork, p: Principal, policy: ReferralPolicy, today: dt.date
 ) -> list[ReferralView]:
+    with uow:
+        stored = uow.responsibility.referrals()
     out = []
-    for r in rs.referrals():
+    for r in stored:
         concerned = r.person == p.person.id
         if not (concerned or (p.may_read(r.unit) and p.person.role in REFERRAL_ROLES)):
             continue
@@ -70,10 +74,12 @@ def referrals(
 
 
 def rectifications(
-    rs: ResponsibilitySession, p: Principal, lead: Sequence[int], today: dt.date
+    uow: UnitOfWork, p: Principal, lead: Sequence[int], today: dt.date
 ) -> list[RectificationView]:
+    with uow:
+        stored = uow.responsibility.rectifications()
     out = []
-    for r in rs.rectifications():
+    for r in stored:
         if not p.may_read(r.unit):
             continue
         if _own_only(p) and all(t.responsible != p.person.id for t in r.tasks):

@@ -10,13 +10,15 @@ is also limited to chiefs and department heads.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jianguan.domain.model import Role
-from jianguan.domain.review import Mark, ReviewPolicy
+from jianguan.domain.review import FormStatus, Mark, ReviewPolicy
 from jianguan.services import review as svc
 from jianguan.services.access import OWN_CASE_ROLES, NotAllowed, NotInScope, Principal
+from jianguan.services.ports import UnitOfWork
 
 DECIDE_ROLES = frozenset({Role.CHIEF, Role.DEPUTY_CHIEF, Role.DEPARTMENT_HEAD})
 
@@ -27,14 +29,25 @@ class FormView:
     unit: str
     handler: str
     standing: str  # reviewer | handler | oversight
+    role: Role  # the viewer's
 
     @property
     def may_record(self) -> bool:
-        return self.standing == "reviewer" and self.form.status in ("assigned", "recorded")
+        return self.standing == "reviewer" and self.form.status.recordable
 
     @property
     def may_object(self) -> bool:
-        return self.standing == "handler" and self.form.status == "recorded"
+        return self.standing == "handler" and self.form.status is FormStatus.RECORDED
+
+    @property
+    def may_decide(self) -> bool:
+        """An overseeing chief or department head, once a grade is recorded (回避 is checked by
+        the review itself)."""
+        return (
+            self.standing == "oversight"
+            and self.form.status.decidable
+            and self.role in DECIDE_ROLES
+        )
 
 
 def _standing(p: Principal, form: svc.Form, unit: str, handler: str) -> str | None:
@@ -48,9 +61,10 @@ def _standing(p: Principal, form: svc.Form, unit: str, handler: str) -> str | No
     return None
 
 
-def forms_for(rs: svc.ReviewSession, p: Principal, year: int) -> list[FormView]:
-    forms = rs.forms(year)
-    cases = rs.load_cases([f.case_id for f in forms])
+def forms_for(uow: UnitOfWork, p: Principal, year: int) -> list[FormView]:
+    with uow:
+        forms = uow.review.forms(year)
+        cases = uow.cases.load_cases([f.case_id for f in forms])
     out = []
     for f in forms:
         case = cases.get(f.case_id)
@@ -58,60 +72,65 @@ def forms_for(rs: svc.ReviewSession, p: Principal, year: int) -> list[FormView]:
             continue
         standing = _standing(p, f, case.unit, case.handler)
         if standing is not None:
-            out.append(FormView(f, case.unit, case.handler, standing))
+            out.append(FormView(f, case.unit, case.handler, standing, p.person.role))
     return out
 
 
-def form_for(rs: svc.ReviewSession, p: Principal, year: int, case_id: str) -> FormView:
-    form = rs.form(year, case_id)
-    case = rs.load_cases([case_id]).get(case_id) if form is not None else None
+def form_for(uow: UnitOfWork, p: Principal, year: int, case_id: str) -> FormView:
+    with uow:
+        form = uow.review.form(year, case_id)
+        case = uow.cases.load_case(case_id) if form is not None else None
     if form is None or case is None:
         raise NotInScope(case_id)
     standing = _standing(p, form, case.unit, case.handler)
     if standing is None:
         raise NotInScope(case_id)
-    return FormView(form, case.unit, case.handler, standing)
+    return FormView(form, case.unit, case.handler, standing, p.person.role)
 
 
 def record(
-    rs: svc.ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     p: Principal,
     year: int,
     case_id: str,
     grade: str,
+    now: dt.datetime,
     marks: Sequence[Mark] | None = None,
 ) -> svc.Form:
-    form_for(rs, p, year, case_id)
-    return svc.record(rs, policy, case_id, grade, marks=marks, year=year, by=p.person.id)
+    form_for(uow, p, year, case_id)
+    return svc.record(uow, policy, case_id, grade, marks=marks, year=year, by=p.person.id, now=now)
 
 
 def object_to(
-    rs: svc.ReviewSession,
+    uow: UnitOfWork,
+    policy: ReviewPolicy,
     p: Principal,
     year: int,
     case_id: str,
     reason: str,
-    policy: ReviewPolicy | None = None,
+    now: dt.datetime,
 ) -> svc.Form:
-    """With ``policy``, an objection after its period (``objection_days``) is refused."""
-    form_for(rs, p, year, case_id)
-    return svc.object_to(rs, case_id, reason, year=year, by=p.person.id, policy=policy)
+    """An objection after its period (``policy.objection_days``) is refused."""
+    form_for(uow, p, year, case_id)
+    return svc.object_to(uow, policy, case_id, reason, year=year, by=p.person.id, now=now)
 
 
 def decide(
-    rs: svc.ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     p: Principal,
     year: int,
     case_id: str,
     grade: str | None,
     note: str,
+    now: dt.datetime,
 ) -> svc.Form:
-    view = form_for(rs, p, year, case_id)
+    view = form_for(uow, p, year, case_id)
     if view.standing != "oversight" or p.person.role not in DECIDE_ROLES:
         raise NotAllowed(p.person.role.value)
     form, _ = svc.decide(
-        rs, policy, case_id, grade_text=grade or None, year=year, by=p.person.id, note=note
-    )
+        uow, policy, case_id, grade_text=grade or None, year=year, by=p.person.id, note=note,
+        now=now,
+    )  # fmt: skip
     return form

@@ -12,48 +12,13 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Protocol
 
-from jianguan.domain.model import Person
+from jianguan.domain.model import Person, Unit
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.accounts import Account, LoginSession, PasswordHasher
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
-
-
-class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-
-    def verify(self, hashed: str, password: str) -> bool: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    username: str
-    person_id: str
-    password_hash: str
-    active: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LoginSession:
-    username: str
-    csrf: str
-    expires_at: dt.datetime
-
-
-class AccountStore(Protocol):
-    def account(self, username: str) -> Account | None: ...
-
-    def person(self, person_id: str) -> Person | None: ...
-
-    def save_account(self, account: Account, now: dt.datetime) -> None:
-        """Insert or replace (by user name)."""
-        ...
-
-    def add_session(self, token_hash: str, session: LoginSession, now: dt.datetime) -> None: ...
-
-    def login_session(self, token_hash: str) -> LoginSession | None: ...
-
-    def drop_session(self, token_hash: str) -> None: ...
+MIN_PASSWORD = 8
 
 
 class LoginFailed(Exception):
@@ -64,51 +29,101 @@ class UnknownPerson(LookupError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A live session with the person behind it and the unit tree their scope is taken from."""
+
+    session: LoginSession
+    account: Account
+    person: Person
+    units: list[Unit]
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def set_password(
-    store: AccountStore, hasher: PasswordHasher, username: str, person_id: str, password: str
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    username: str,
+    person_id: str,
+    password: str,
+    now: dt.datetime,
+    actor: str,
 ) -> Account:
-    """Create the account of ``person_id`` (or reset its password); the person must exist."""
-    if store.person(person_id) is None:
-        raise UnknownPerson(person_id)
-    if len(password) < 8:
-        raise ValueError("密码至少 8 个字符 / a password needs at least 8 characters")
-    account = Account(username, person_id, hasher.hash(password), True)
-    store.save_account(account, dt.datetime.now(dt.UTC))
+    """Create the account of ``person_id`` (or reset its password); the person must exist.
+    Audited as ``account_set`` by ``actor``."""
+    with uow:
+        if uow.cases.person(person_id) is None:
+            raise UnknownPerson(person_id)
+        if len(password) < MIN_PASSWORD:
+            raise ValueError("密码至少 8 个字符 / a password needs at least 8 characters")
+        account = Account(username, person_id, hasher.hash(password), True)
+        uow.accounts.save_account(account, now)
+        uow.audit.append(actor, "account_set", None, {"username": username, "person": person_id})
+        uow.commit()
     return account
 
 
 def log_in(
-    store: AccountStore, hasher: PasswordHasher, username: str, password: str, now: dt.datetime
+    uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str, now: dt.datetime
 ) -> tuple[str, LoginSession]:
     """A new session token and its session; LoginFailed for any wrong answer."""
-    account = store.account(username)
-    if account is None or not account.active or not hasher.verify(account.password_hash, password):
-        raise LoginFailed(username)
-    token = secrets.token_urlsafe(32)
-    session = LoginSession(username, secrets.token_urlsafe(24), now + SESSION_LIFETIME)
-    store.add_session(token_digest(token), session, now)
+    with uow:
+        account = uow.accounts.account(username)
+        if (
+            account is None
+            or not account.active
+            or not hasher.verify(account.password_hash, password)
+        ):
+            raise LoginFailed(username)
+        token = secrets.token_urlsafe(32)
+        session = LoginSession(username, secrets.token_urlsafe(24), now + SESSION_LIFETIME)
+        uow.accounts.add_session(token_digest(token), session, now)
+        uow.commit()
     return token, session
 
 
-def current_session(
-    store: AccountStore, token: str | None, now: dt.datetime
+def _current(
+    uow: UnitOfWork, token: str | None, now: dt.datetime
 ) -> tuple[LoginSession, Account] | None:
-    """The live session and account of a cookie token, or None (expired, unknown, switched off)."""
     if not token:
         return None
-    session = store.login_session(token_digest(token))
+    session = uow.accounts.login_session(token_digest(token))
     if session is None or session.expires_at <= now:
         return None
-    account = store.account(session.username)
+    account = uow.accounts.account(session.username)
     if account is None or not account.active:
         return None
     return session, account
 
 
-def log_out(store: AccountStore, token: str | None) -> None:
-    if token:
-        store.drop_session(token_digest(token))
+def current_session(
+    uow: UnitOfWork, token: str | None, now: dt.datetime
+) -> tuple[LoginSession, Account] | None:
+    """The live session and account of a cookie token, or None (expired, unknown, switched off)."""
+    with uow:
+        return _current(uow, token, now)
+
+
+def signed_in(uow: UnitOfWork, token: str | None, now: dt.datetime) -> SignedIn | None:
+    """Who a cookie token belongs to, or None (no live session, or the person has left the
+    staff list since the account was made)."""
+    with uow:
+        found = _current(uow, token, now)
+        if found is None:
+            return None
+        session, account = found
+        person = uow.cases.person(account.person_id)
+        if person is None:
+            return None
+        return SignedIn(session, account, person, uow.cases.units())
+
+
+def log_out(uow: UnitOfWork, token: str | None) -> None:
+    if not token:
+        return
+    with uow:
+        uow.accounts.drop_session(token_digest(token))
+        uow.commit()

@@ -13,18 +13,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from jianguan.domain.anomalies import Shift, concentration, level_shifts, sudden_drops
+from jianguan.domain.anomalies import (
+    AnomalyKind,
+    Direction,
+    Series,
+    Shift,
+    concentration,
+    level_shifts,
+    sudden_drops,
+)
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.indicators import Catalogue, IndicatorRow
 from jianguan.domain.model import Case, Unit
 from jianguan.services.comparison import own_counts
 from jianguan.services.indicators import compute
-from jianguan.services.ports.indicators import IndicatorSource
 from jianguan.services.monitoring import units_below
-from jianguan.services.ports import StoreSession
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.indicators import IndicatorSource
 
 Month = tuple[int, int]
-SERIES_ZH = {"received": "受理案件数", "decided": "审结案件数"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +45,11 @@ class Params:
 
 @dataclass(frozen=True, slots=True)
 class Anomaly:
-    kind: str  # level_shift | sudden_drop | padding
+    kind: AnomalyKind
     unit: str
-    series: str  # received | decided
+    series: str  # a Series (received | decided), or the indicator id of a rate shift
     period: str  # YYYY-MM: the first month of the new level, the month of the drop or pile-up
-    direction: str  # up | down
+    direction: Direction
     explanation: str
     explanation_en: str
     statistic: float  # the shift's statistic or the test's p-value (see ``kind``)
@@ -50,11 +57,11 @@ class Anomaly:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "unit": self.unit,
-            "series": self.series,
+            "series": str(self.series),
             "period": self.period,
-            "direction": self.direction,
+            "direction": self.direction.value,
             "explanation": self.explanation,
             "explanation_en": self.explanation_en,
             "statistic": self.statistic,
@@ -113,7 +120,7 @@ def _label(m: Month) -> str:
 
 
 def _volume(
-    name: str, by_unit: dict[str, dict[Month, list[str]]], months: list[Month], p: Params
+    name: Series, by_unit: dict[str, dict[Month, list[str]]], months: list[Month], p: Params
 ) -> list[Anomaly]:
     """Level shifts and sudden drops of one count series, for every unit."""
     shape = [float(sum(len(u.get(m, ())) for u in by_unit.values())) for m in months]
@@ -136,7 +143,7 @@ def _ids(cases: dict[Month, list[str]], months: Sequence[Month]) -> tuple[str, .
 
 
 def _shifts(
-    name: str,
+    name: Series,
     unit: str,
     counts: list[int],
     exposure: list[float],
@@ -152,12 +159,12 @@ def _shifts(
         label = _label(months[s.at])
         out.append(
             Anomaly(
-                "level_shift",
+                AnomalyKind.LEVEL_SHIFT,
                 unit,
                 name,
                 label,
-                "up" if up else "down",
-                f"{SERIES_ZH[name]}自 {label} 起{'上升' if up else '下降'}：按全省同期折算，"
+                Direction.UP if up else Direction.DOWN,
+                f"{name.zh}自 {label} 起{'上升' if up else '下降'}：按全省同期折算，"
                 f"月均由 {s.before:.1f} 变为 {s.after:.1f}（统计量 {s.statistic:.1f}）",
                 f"{name} cases per month {'rose' if up else 'fell'} from {label}: "
                 f"{s.before:.1f} → {s.after:.1f} at province-adjusted level (statistic {s.statistic:.1f})",
@@ -169,7 +176,7 @@ def _shifts(
 
 
 def _drops(
-    name: str,
+    name: Series,
     unit: str,
     counts: list[int],
     shape: list[float],
@@ -182,12 +189,12 @@ def _drops(
         label = _label(months[d.at])
         out.append(
             Anomaly(
-                "sudden_drop",
+                AnomalyKind.SUDDEN_DROP,
                 unit,
                 name,
                 label,
-                "down",
-                f"{label} {SERIES_ZH[name]}骤降：实际 {d.observed} 件，按本单位前 6 个月与全省同期"
+                Direction.DOWN,
+                f"{label} {name.zh}骤降：实际 {d.observed} 件，按本单位前 6 个月与全省同期"
                 f"应约 {d.expected:.0f} 件（p = {d.p_value:.1e}）",
                 f"{name} cases fell abruptly in {label}: {d.observed} against about "
                 f"{d.expected:.0f} expected from the unit's last 6 months and the province (p = {d.p_value:.1e})",
@@ -248,7 +255,7 @@ def _padding_anomaly(
 ) -> Anomaly:  # fmt: skip
     label, kind = _label(m), PERIOD_ZH.get(m[1], "月末")
     ids = tuple(sorted(cid for d in window for cid in s.days[unit].get(d, ())))
-    return Anomaly("padding", unit, "decided", label, "up",
+    return Anomaly(AnomalyKind.PADDING, unit, Series.DECIDED, label, Direction.UP,
                    f"{label} {kind}集中结案：最后 {len(window)} 个工作日审结 {k}/{n} 件（{share:.0%}），"
                    f"本单位其他月份与全省同月仅约 {base:.0%}（p = {pv:.1e}），疑似注水",
                    f"decisions piled into the last {len(window)} working days of {label}: {k}/{n} "
@@ -277,8 +284,8 @@ def find_anomalies(
     if len(months) < 2:
         return []
     found = [
-        *_volume("received", s.received, months, p),
-        *_volume("decided", s.decided, months, p),
+        *_volume(Series.RECEIVED, s.received, months, p),
+        *_volume(Series.DECIDED, s.decided, months, p),
         *_padding(s, months, calendar, p),
     ]
     if units is not None:
@@ -287,7 +294,7 @@ def find_anomalies(
 
 
 def anomalies_in_store(
-    session: StoreSession,
+    uow: UnitOfWork,
     calendar: WorkCalendar,
     *,
     date_from: dt.date | None = None,
@@ -295,16 +302,19 @@ def anomalies_in_store(
     unit: str | None = None,
     params: Params | None = None,
 ) -> list[Anomaly]:
-    """``find_anomalies`` over every stored case; ``unit`` narrows to it and the units below."""
-    scope = units_below(session.units(), unit) if unit else None
-    return find_anomalies(
-        session.iter_cases(),
-        calendar,
-        date_from=date_from,
-        date_to=date_to,
-        units=scope,
-        params=params,
-    )
+    """``find_anomalies`` over every stored case; ``unit`` narrows to it and the units below.
+
+    Raises ``UnknownUnit`` for a unit not in the store."""
+    with uow:
+        scope = units_below(uow.cases.units(), unit) if unit else None
+        return find_anomalies(
+            uow.cases.iter_cases(),
+            calendar,
+            date_from=date_from,
+            date_to=date_to,
+            units=scope,
+            params=params,
+        )
 
 
 def rate_shifts(
@@ -343,7 +353,7 @@ def rate_shifts(
 def _rate_anomaly(indicator: str, unit: str, month: str, s: Shift) -> Anomaly:
     up = s.after > s.before
     return Anomaly(
-        "rate_shift", unit, indicator, month[:7], "up" if up else "down",
+        AnomalyKind.RATE_SHIFT, unit, indicator, month[:7], Direction.UP if up else Direction.DOWN,
         f"{indicator} 自 {month[:7]} 起{'上升' if up else '下降'}：由 {s.before:.1%} 变为 "
         f"{s.after:.1%}（统计量 {s.statistic:.1f}；案件见 jianguan drill）",
         f"{indicator} {'rose' if up else 'fell'} from {month[:7]}: {s.before:.1%} → {s.after:.1%} "

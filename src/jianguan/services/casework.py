@@ -152,7 +152,9 @@ def verify(uow: UnitOfWork, case_id: str, by: str, now: dt.datetime) -> Case:
                 "the verifier must be a department head or a senior prosecutor, not the handler",
             )
         if uow.casework.last_self_check(case_id) is None:
-            raise _refuse("self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check")
+            raise _refuse(
+                "self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check"
+            )
         updated = _with_events(case, Event(EventType.VERIFICATION, now.date(), by, None, None))
         _save(uow, updated, by, "verify", {})
         uow.commit()
@@ -174,7 +176,9 @@ def answer_consultation(
             )
         open_ = unanswered_opinions(case)
         if not open_:
-            raise _refuse("consultation", "没有待答复的会诊意见", "no consultation opinion to answer")
+            raise _refuse(
+                "consultation", "没有待答复的会诊意见", "no consultation opinion to answer"
+            )
         if decline_reason is not None and not decline_reason.strip():
             raise _refuse("reason", "不采纳会诊意见须说明理由", "a decline needs its reason")
         note = ACCEPTED if decline_reason is None else f"{DECLINED} {decline_reason.strip()}"
@@ -292,7 +296,9 @@ def archive(uow: UnitOfWork, rules: Rulebook, case_id: str, by: str, now: dt.dat
         if missing:
             raise GateRefused(missing)
         day = max(now.date(), case.closed_on or now.date())
-        updated = _with_events(case, Event(EventType.ARCHIVED, day, by, None, None), archived_on=day)
+        updated = _with_events(
+            case, Event(EventType.ARCHIVED, day, by, None, None), archived_on=day
+        )
         _save(uow, updated, by, "archive", {"on": day.isoformat()})
         uow.commit()
     return updated

@@ -81,6 +81,8 @@ def funnel_json(f: Funnel, indicator: str, by: str, names: Mapping[str, str]) ->
             "limit998_high": p.limit998_high,
             "flag": p.flag.value,
             "flag_zh": p.flag.zh,
+            "flag_en": p.flag.en,
+            "outside": p.flag.outside,
         }
         for p in f.points
     ]

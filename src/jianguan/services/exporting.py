@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
-from jianguan.domain.model import Case, Person, Unit
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.files import DataSetWriter
 

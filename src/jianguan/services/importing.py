@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 
 from jianguan.domain.errors import DataSetError, RecordError
-from jianguan.domain.model import Case, DataSet
+from jianguan.domain.model import Case
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.files import CaseFeed, Progress
+
 
 @dataclass(slots=True)
 class ImportReport:
@@ -151,3 +152,15 @@ def _summary(report: ImportReport) -> dict[str, object]:
             "unchanged": report.cases_unchanged,
         },
     }
+
+
+def verify_audit(uow: UnitOfWork) -> list[str]:
+    """What is wrong with the audit log's hash chain (empty when intact)."""
+    with uow:
+        return uow.audit.problems()
+
+
+def store_summary(uow: UnitOfWork) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Rows per table, and (all, open) cases per category: what is in the store."""
+    with uow:
+        return uow.cases.counts(), uow.cases.cases_by_category()

@@ -10,10 +10,8 @@ additive, so the source may roll up counted leaf rows rather than rows themselve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Protocol
 
 from jianguan.domain.indicators import (
     TIME_DIMENSIONS,
@@ -26,15 +24,14 @@ from jianguan.domain.indicators import (
     check_dims,
     period_dims,
 )
-from jianguan.domain.model import Unit
 from jianguan.services.monitoring import UnknownUnit, units_below
 from jianguan.services.ports.indicators import (
     SOURCE_DIMS,
     CountQuery,
-    CountRow,
     IndicatorSource,
     Scope,
 )
+
 
 def scope_for(
     source: IndicatorSource,

@@ -80,7 +80,9 @@ def make_run(warn: Warn, book: DueBook, as_of: dt.date) -> Run:
     return Run(as_of, book, lambda unit, category: warn.get((unit, category), as_of))
 
 
-def _findings(uow: UnitOfWork, rules: Rulebook, as_of: dt.date, scope: set[str] | None) -> list[Finding]:
+def _findings(
+    uow: UnitOfWork, rules: Rulebook, as_of: dt.date, scope: set[str] | None
+) -> list[Finding]:
     units = uow.cases.units()
     warn = warn_limits(units, rules.monitoring, rules.book, as_of)
     found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)

@@ -1,9 +1,10 @@
 """Case quality review (案件质量评查) use cases: plan, assign, record, object, decide, outcomes.
 
-Each step loads what it needs through a ``ReviewSession`` (one store transaction), applies the
-pure rules of ``domain.review``, and writes its rows, a ``review_events`` row and an audit entry
-together — or refuses with a ``ReviewError`` naming the problem in Chinese and English and
-writes nothing.
+Each step is one unit of work: it loads what it needs (``uow.review``, ``uow.cases``), applies
+the pure rules of ``domain.review``, writes its rows, a ``review_events`` row and an audit entry
+and commits — or refuses with a ``ReviewError`` naming the problem in Chinese and English and
+commits nothing. The policy comes from the rulebook (``rules.review``) and the moment of the
+step from the application's clock (``now``), both passed in.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
-from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.model import Case, Unit
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.review import (
     Assessment,
+    FormStatus,
     GradeDef,
     Mark,
     Org,
+    OutcomeKind,
     PlanBuilder,
     PlanEntry,
     PolicyError,
@@ -40,6 +43,12 @@ from jianguan.domain.review import (
     routine_candidates,
     units_under,
 )
+from jianguan.domain.rulebook import Rulebook
+from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from jianguan.services.selfcheck import checker
+
+__all__ = ["Form", "ReviewError", "ReviewOutcome", "StoredPlan"]
 
 
 class ReviewError(Exception):
@@ -52,18 +61,31 @@ class ReviewError(Exception):
 
 
 FindingsOf = Callable[[Case], Sequence[Finding]]
+# What pre-fills forms with evidence: given the open unit of work, a case's automatic findings.
+Prefill = Callable[[UnitOfWork], FindingsOf]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def self_check_prefill(rules: Rulebook, as_of: dt.date) -> Prefill:
+    """The one-click self-check (一键自检) of a case as of ``as_of``, to pre-fill its form."""
+
+    def bind(uow: UnitOfWork) -> FindingsOf:
+        check = checker(rules, uow.cases.units())
+        people = {p.id: p for p in uow.cases.people()}
+        return lambda case: check(case, people, as_of)
+
+    return bind
+
+
+def _findings(uow: UnitOfWork, prefill: Prefill | None) -> FindingsOf | None:
+    return prefill(uow) if prefill is not None else None
 
 
 def _step(
-    rs: ReviewSession, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
+    uow: UnitOfWork, year: int, case_id: str, step: str, by: str, at: dt.datetime, detail: Any
 ) -> None:
     """Every review step is a review event and an audit entry (全程留痕)."""
-    rs.add_event(year, case_id, step, by, at, detail)
-    rs.append_audit(by, f"review.{step}", case_id, {"year": year, **detail})
+    uow.review.add_event(year, case_id, step, by, at, detail)
+    uow.audit.append(by, f"review.{step}", case_id, {"year": year, **detail})
 
 
 # -- plan ---------------------------------------------------------------------------------------
@@ -91,21 +113,34 @@ def _specials(policy: ReviewPolicy, ids: Sequence[str], units: Sequence[Unit]) -
 
 
 def build_plan(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     year: int,
     sampling: Sampling,
     seed: str,
     specials: Sequence[str] = (),
-    findings_of: FindingsOf | None = None,
+    prefill: Prefill | None = None,
 ) -> tuple[list[PlanEntry], dict[str, list[str]]]:
     """The plan's entries and the routine candidates, from the stored cases (writes nothing)."""
-    args = _specials(policy, specials, rs.units())
+    with uow:
+        return _build_plan(uow, policy, year, sampling, seed, specials, _findings(uow, prefill))
+
+
+def _build_plan(
+    uow: UnitOfWork,
+    policy: ReviewPolicy,
+    year: int,
+    sampling: Sampling,
+    seed: str,
+    specials: Sequence[str],
+    findings_of: FindingsOf | None,
+) -> tuple[list[PlanEntry], dict[str, list[str]]]:
+    args = _specials(policy, specials, uow.cases.units())
     builder = PlanBuilder(
-        year, policy.triggers, args.specials, TriggerEnv(rs.arrested_matters()), args.scopes
+        year, policy.triggers, args.specials, TriggerEnv(uow.review.arrested_matters()), args.scopes
     )
     closed: list[Case] = []
-    for case in rs.cases_for_year(
+    for case in uow.review.cases_for_year(
         year,
         _trigger_types(policy, "document"),
         _trigger_types(policy, "event"),
@@ -136,41 +171,64 @@ def _kinds_of(case: Case, findings_of: FindingsOf | None) -> Callable[[], Collec
 
 
 def make_plan(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     year: int,
     *,
     sampling: Sampling,
+    now: dt.datetime,
     seed: str | None = None,
     specials: Sequence[str] = (),
-    findings_of: FindingsOf | None = None,
+    prefill: Prefill | None = None,
     by: str = "system",
     replace_existing: bool = False,
 ) -> StoredPlan:
     """Draw and store the year's plan; refuses a second plan once reviewers are assigned."""
-    old = rs.plan(year)
+    with uow:
+        plan = _make_plan(
+            uow, policy, year, sampling, now, seed, specials, prefill, by, replace_existing
+        )
+        uow.commit()
+    return plan
+
+
+def _make_plan(
+    uow: UnitOfWork,
+    policy: ReviewPolicy,
+    year: int,
+    sampling: Sampling,
+    now: dt.datetime,
+    seed: str | None,
+    specials: Sequence[str],
+    prefill: Prefill | None,
+    by: str,
+    replace_existing: bool,
+) -> StoredPlan:
+    old = uow.review.plan(year)
     if old is not None:
         if not replace_existing:
             raise ReviewError(
                 f"{year} 年度评查计划已存在（使用 --replace 重新制定）",
                 f"a review plan for {year} exists already (use --replace to redo it)",
             )
-        if rs.forms(year):
+        if uow.review.forms(year):
             raise ReviewError(
                 f"{year} 年度评查已分配评查人，计划不能重新制定",
                 f"reviewers are assigned for {year}: the plan can no longer be redone",
             )
-        rs.delete_plan(year)
+        uow.review.delete_plan(year)
     seed = seed if seed is not None else secrets.token_hex(8)
-    entries, candidates = build_plan(rs, policy, year, sampling, seed, specials, findings_of)
+    entries, candidates = _build_plan(
+        uow, policy, year, sampling, seed, specials, _findings(uow, prefill)
+    )
     params = {
         "sampling": {"share": sampling.share, "count": sampling.count, "minimum": sampling.minimum},
         "specials": list(specials),
         "triggers": [t.id for t in policy.triggers if t.enabled],
     }
-    plan = StoredPlan(year, seed, params, candidates, by, _now(), tuple(entries))
-    rs.save_plan(plan)
-    rs.append_audit(
+    plan = StoredPlan(year, seed, params, candidates, by, now, tuple(entries))
+    uow.review.save_plan(plan)
+    uow.audit.append(
         by,
         "review.plan",
         str(year),
@@ -184,9 +242,10 @@ def make_plan(
     return plan
 
 
-def verify_plan(rs: ReviewSession, year: int) -> list[str]:
+def verify_plan(uow: UnitOfWork, year: int) -> list[str]:
     """Redraw the routine sample from the recorded seed and candidates; the differences, if any."""
-    plan = _plan(rs, year)
+    with uow:
+        plan = _plan(uow, year)
     redrawn = draw_routine(plan.candidates, plan.sampling, plan.seed)
     stored: dict[str, set[str]] = {}
     for e in plan.entries:
@@ -200,8 +259,8 @@ def verify_plan(rs: ReviewSession, year: int) -> list[str]:
     return problems
 
 
-def _plan(rs: ReviewSession, year: int) -> StoredPlan:
-    plan = rs.plan(year)
+def _plan(uow: UnitOfWork, year: int) -> StoredPlan:
+    plan = uow.review.plan(year)
     if plan is None:
         raise ReviewError(
             f"没有 {year} 年度评查计划（先运行 jianguan review plan --year {year}）",
@@ -214,34 +273,37 @@ def _plan(rs: ReviewSession, year: int) -> StoredPlan:
 
 
 def assign(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     year: int,
     mode: ReviewMode,
     *,
-    findings_of: FindingsOf | None = None,
+    now: dt.datetime,
+    prefill: Prefill | None = None,
     by: str = "system",
 ) -> list[ReviewerChoice]:
     """Give every planned case without a form a reviewer, and open its pre-filled form."""
-    plan = _plan(rs, year)
-    existing = {f.case_id: f for f in rs.forms(year)}
-    todo = [e.case_id for e in plan.entries if e.case_id not in existing]
-    cases = rs.load_cases(todo)
-    org = Org.of(rs.units(), rs.people())
-    load = Counter(f.reviewer for f in existing.values())
-    declared = rs.declared_recusals(todo)
-    choices = assign_reviewers(
-        list(cases.values()), mode, org, policy.reviewer_roles, load, declared
-    )
-    now = _now()
-    for ch in choices:
-        if ch.reviewer is not None:
-            _open_form(rs, policy, year, cases[ch.case_id], ch, findings_of, by, now)
+    with uow:
+        plan = _plan(uow, year)
+        existing = {f.case_id: f for f in uow.review.forms(year)}
+        todo = [e.case_id for e in plan.entries if e.case_id not in existing]
+        cases = uow.cases.load_cases(todo)
+        org = Org.of(uow.cases.units(), uow.cases.people())
+        load = Counter(f.reviewer for f in existing.values())
+        declared = uow.review.declared_recusals(todo)
+        choices = assign_reviewers(
+            list(cases.values()), mode, org, policy.reviewer_roles, load, declared
+        )
+        findings_of = _findings(uow, prefill)
+        for ch in choices:
+            if ch.reviewer is not None:
+                _open_form(uow, policy, year, cases[ch.case_id], ch, findings_of, by, now)
+        uow.commit()
     return choices
 
 
 def _open_form(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     year: int,
     case: Case,
@@ -259,19 +321,19 @@ def _open_form(
         case.case_id,
         ch.mode,
         ch.reviewer,
-        "assigned",
+        FormStatus.ASSIGNED,
         tuple(f.as_json() for f in found),
         tuple(marks),
         now,
         assessed.score,
         assessed.suggested.code,
     )
-    rs.save_form(form)
+    uow.review.save_form(form)
     _step(
-        rs,
+        uow,
         year,
         case.case_id,
-        "assigned",
+        FormStatus.ASSIGNED.value,
         by,
         now,
         {
@@ -286,11 +348,31 @@ def _open_form(
 # -- forms --------------------------------------------------------------------------------------
 
 
-def find_form(rs: ReviewSession, case_id: str, year: int | None) -> Form:
-    """The case's form in ``year``, or in the latest plan year that has one."""
-    years = [year] if year is not None else sorted(rs.plan_years(case_id), reverse=True)
+def find_form(uow: UnitOfWork, case_id: str, year: int | None) -> Form:
+    """The case's form in ``year``, or in the latest plan year that has one (reads only)."""
+    with uow:
+        return _find_form(uow, case_id, year)
+
+
+def form_and_steps(
+    uow: UnitOfWork, case_id: str, year: int | None
+) -> tuple[Form, list[dict[str, Any]]]:
+    """The form (as ``find_form``) and every step recorded on it, oldest first."""
+    with uow:
+        form = _find_form(uow, case_id, year)
+        return form, uow.review.events(form.year, case_id)
+
+
+def outcomes(uow: UnitOfWork, year: int | None, kind: OutcomeKind | None) -> list[ReviewOutcome]:
+    """The review outcomes opened so far (评查结果运用), of ``year`` and ``kind`` when given."""
+    with uow:
+        return uow.review.outcomes(year, kind.value if kind is not None else None)
+
+
+def _find_form(uow: UnitOfWork, case_id: str, year: int | None) -> Form:
+    years = [year] if year is not None else sorted(uow.review.plan_years(case_id), reverse=True)
     for y in years:
-        form = rs.form(y, case_id)
+        form = uow.review.form(y, case_id)
         if form is not None:
             return form
     raise ReviewError(
@@ -324,135 +406,152 @@ def _check_grade(policy: ReviewPolicy, marks: Sequence[Mark], grade: GradeDef) -
 
 
 def record(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     case_id: str,
     grade_text: str,
     *,
+    now: dt.datetime,
     marks: Sequence[Mark] | None = None,
     year: int | None = None,
     by: str | None = None,
 ) -> Form:
     """The reviewer records the items and a grade; without ``marks`` the pre-filled ones stand."""
-    form = find_form(rs, case_id, year)
-    if form.status not in ("assigned", "recorded"):
-        raise ReviewError(
-            f"案件 {case_id} 的评查表已{_STATUS_ZH[form.status]}，不能再登记等次",
-            f"the form of {case_id} is {form.status}: its grade can no longer be recorded",
+    with uow:
+        form = _find_form(uow, case_id, year)
+        if not form.status.recordable:
+            raise ReviewError(
+                f"案件 {case_id} 的评查表{form.status.zh}，不能再登记等次",
+                f"the form of {case_id} is {form.status.en}: its grade can no longer be recorded",
+            )
+        who = by or form.reviewer
+        if who != form.reviewer:
+            raise ReviewError(
+                f"只有指定的评查人 {form.reviewer} 可以登记评查结果（不是 {who}）",
+                f"only the assigned reviewer {form.reviewer} may record the review (not {who})",
+            )
+        grade = _grade(policy, grade_text)
+        kept = tuple(marks) if marks is not None else form.marks
+        assessed = _check_grade(policy, kept, grade)
+        done = replace(
+            form,
+            status=FormStatus.RECORDED,
+            marks=kept,
+            score=assessed.score,
+            suggested=assessed.suggested.code,
+            grade=grade.code,
+            updated_at=now,
         )
-    who = by or form.reviewer
-    if who != form.reviewer:
-        raise ReviewError(
-            f"只有指定的评查人 {form.reviewer} 可以登记评查结果（不是 {who}）",
-            f"only the assigned reviewer {form.reviewer} may record the review (not {who})",
-        )
-    grade = _grade(policy, grade_text)
-    kept = tuple(marks) if marks is not None else form.marks
-    assessed = _check_grade(policy, kept, grade)
-    now = _now()
-    done = replace(
-        form,
-        status="recorded",
-        marks=kept,
-        score=assessed.score,
-        suggested=assessed.suggested.code,
-        grade=grade.code,
-        updated_at=now,
-    )
-    rs.save_form(done)
-    detail = {"grade": grade.code, "score": assessed.score, "items": [m.item for m in kept]}
-    _step(rs, form.year, case_id, "recorded", who, now, detail)
+        uow.review.save_form(done)
+        detail = {"grade": grade.code, "score": assessed.score, "items": [m.item for m in kept]}
+        _step(uow, form.year, case_id, FormStatus.RECORDED.value, who, now, detail)
+        uow.commit()
     return done
 
 
-_STATUS_ZH = {"assigned": "分配", "recorded": "登记", "objected": "提出异议", "decided": "决定"}
+def _case(uow: UnitOfWork, case_id: str) -> Case:
+    case = uow.cases.load_case(case_id)
+    if case is None:
+        raise ReviewError(f"案件 {case_id} 不存在", f"no case {case_id}")
+    return case
 
 
 def object_to(
-    rs: ReviewSession,
+    uow: UnitOfWork,
+    policy: ReviewPolicy,
     case_id: str,
     reason: str,
     *,
+    now: dt.datetime,
     year: int | None = None,
     by: str | None = None,
-    policy: ReviewPolicy | None = None,
-    now: dt.datetime | None = None,
 ) -> Form:
     """The handler objects (异议) to the recorded grade; the final decision then weighs it.
 
-    With ``policy``, an objection more than ``policy.objection_days`` days after the grade was
-    recorded is refused (the 2018 rule sets up an objection mechanism; the period is local)."""
-    form = find_form(rs, case_id, year)
-    case = rs.load_cases([case_id])[case_id]
-    who = by or case.handler
-    if who != case.handler:
-        raise ReviewError(
-            f"只有承办检察官 {case.handler} 可以提出异议（不是 {who}）",
-            f"only the handler {case.handler} may object (not {who})",
-        )
-    if form.status != "recorded":
-        raise ReviewError(
-            f"案件 {case_id} 的评查表状态为“{_STATUS_ZH[form.status]}”，只能对已登记的等次提出异议",
-            f"the form of {case_id} is {form.status}: only a recorded grade can be objected to",
-        )
-    if not reason.strip():
-        raise ReviewError("异议须写明理由", "an objection needs a reason")
-    at = now or _now()
-    if policy is not None and at - form.updated_at > dt.timedelta(days=policy.objection_days):
-        raise ReviewError(
-            f"异议期限已过：等次登记于 {form.updated_at.date()}，须在 {policy.objection_days} 日内提出",
-            f"too late to object: the grade was recorded on {form.updated_at.date()}, "
-            f"objections are due within {policy.objection_days} days",
-        )
-    done = replace(form, status="objected", objection=reason.strip(), updated_at=at)
-    rs.save_form(done)
-    _step(rs, form.year, case_id, "objected", who, at, {"reason": reason.strip()})
+    An objection more than ``policy.objection_days`` days after the grade was recorded is
+    refused (the 2018 rule sets up an objection mechanism; the period is local)."""
+    with uow:
+        form = _find_form(uow, case_id, year)
+        case = _case(uow, case_id)
+        who = by or case.handler
+        if who != case.handler:
+            raise ReviewError(
+                f"只有承办检察官 {case.handler} 可以提出异议（不是 {who}）",
+                f"only the handler {case.handler} may object (not {who})",
+            )
+        if form.status is not FormStatus.RECORDED:
+            raise ReviewError(
+                f"案件 {case_id} 的评查表状态为“{form.status.zh}”，只能对已登记的等次提出异议",
+                f"the form of {case_id} is {form.status.en}: only a recorded grade can be "
+                "objected to",
+            )
+        if not reason.strip():
+            raise ReviewError("异议须写明理由", "an objection needs a reason")
+        if now - form.updated_at > dt.timedelta(days=policy.objection_days):
+            raise ReviewError(
+                f"异议期限已过：等次登记于 {form.updated_at.date()}，"
+                f"须在 {policy.objection_days} 日内提出",
+                f"too late to object: the grade was recorded on {form.updated_at.date()}, "
+                f"objections are due within {policy.objection_days} days",
+            )
+        done = replace(form, status=FormStatus.OBJECTED, objection=reason.strip(), updated_at=now)
+        uow.review.save_form(done)
+        _step(uow, form.year, case_id, FormStatus.OBJECTED.value, who, now,
+              {"reason": reason.strip()})  # fmt: skip
+        uow.commit()
     return done
 
 
 def decide(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     policy: ReviewPolicy,
     case_id: str,
     *,
+    now: dt.datetime,
     grade_text: str | None = None,
     year: int | None = None,
     by: str | None = None,
     note: str = "",
     today: dt.date | None = None,
 ) -> tuple[Form, list[ReviewOutcome]]:
-    """Decide the final grade (by default the recorded one) and open the outcomes it calls for."""
-    form = find_form(rs, case_id, year)
-    if form.status not in ("recorded", "objected"):
-        raise ReviewError(
-            f"案件 {case_id} 的评查表状态为“{_STATUS_ZH[form.status]}”，不能作出最终决定",
-            f"the form of {case_id} is {form.status}: it cannot be decided",
+    """Decide the final grade (by default the recorded one) and open the outcomes it calls for.
+
+    A rectification's deadline counts from ``today`` (by default the day of ``now``)."""
+    with uow:
+        form = _find_form(uow, case_id, year)
+        if not form.status.decidable:
+            raise ReviewError(
+                f"案件 {case_id} 的评查表状态为“{form.status.zh}”，不能作出最终决定",
+                f"the form of {case_id} is {form.status.en}: it cannot be decided",
+            )
+        case = _case(uow, case_id)
+        who = by or form.reviewer
+        recused = uow.review.declared_recusals([case_id]).get(case_id, frozenset())
+        if who in conflicted(case) | recused:
+            raise ReviewError(
+                f"{who} 参与办理、核查或审批了案件 {case_id}，应当回避",
+                f"{who} took part in handling, verifying or approving {case_id} and must recuse",
+            )
+        grade = _grade(policy, grade_text or form.grade or "")
+        _check_grade(policy, form.marks, grade)
+        done = replace(
+            form, status=FormStatus.DECIDED, final_grade=grade.code, final_by=who, updated_at=now
         )
-    case = rs.load_cases([case_id])[case_id]
-    who = by or form.reviewer
-    if who in conflicted(case) | rs.declared_recusals([case_id]).get(case_id, frozenset()):
-        raise ReviewError(
-            f"{who} 参与办理、核查或审批了案件 {case_id}，应当回避",
-            f"{who} took part in handling, verifying or approving {case_id} and must recuse",
-        )
-    grade = _grade(policy, grade_text or form.grade or "")
-    _check_grade(policy, form.marks, grade)
-    now = _now()
-    done = replace(form, status="decided", final_grade=grade.code, final_by=who, updated_at=now)
-    rs.save_form(done)
-    detail = {
-        "grade": grade.code,
-        "recorded": form.grade,
-        "objection": form.objection,
-        "note": note,
-    }
-    _step(rs, form.year, case_id, "decided", who, now, detail)
-    opened = _open_outcome(rs, done, case, grade, today or now.date(), who, now)
+        uow.review.save_form(done)
+        detail = {
+            "grade": grade.code,
+            "recorded": form.grade,
+            "objection": form.objection,
+            "note": note,
+        }
+        _step(uow, form.year, case_id, FormStatus.DECIDED.value, who, now, detail)
+        opened = _open_outcome(uow, done, case, grade, today or now.date(), who, now)
+        uow.commit()
     return done, opened
 
 
 def _open_outcome(
-    rs: ReviewSession,
+    uow: UnitOfWork,
     form: Form,
     case: Case,
     grade: GradeDef,
@@ -484,9 +583,9 @@ def _open_outcome(
         evidence,
         now,
     )
-    rs.add_outcome(out)
+    uow.review.add_outcome(out)
     _step(
-        rs,
+        uow,
         form.year,
         case.case_id,
         "outcome",
@@ -533,25 +632,27 @@ class ReverseItem:
         }
 
 
-def reverse_queue(rs: ReviewSession, policy: ReviewPolicy, year: int) -> list[ReverseItem]:
+def reverse_queue(uow: UnitOfWork, policy: ReviewPolicy, year: int) -> list[ReverseItem]:
     """反向审视: the year's acquittals, withdrawals and complaints, to look back at their handling."""
     out = []
-    for case in rs.cases_for_year(year, (), (), ()):  # judged or closed in the year
-        why = reverse_reason(case, policy, year)
-        if why is not None:
-            out.append(ReverseItem(case.case_id, why, case.handler, case.unit))
+    with uow:
+        for case in uow.review.cases_for_year(year, (), (), ()):  # judged or closed in the year
+            why = reverse_reason(case, policy, year)
+            if why is not None:
+                out.append(ReverseItem(case.case_id, why, case.handler, case.unit))
     return out
 
 
-def commentary(rs: ReviewSession, policy: ReviewPolicy, year: int) -> dict[str, Any]:
+def commentary(uow: UnitOfWork, policy: ReviewPolicy, year: int) -> dict[str, Any]:
     """The data of the periodic review commentary (讲评): grades, common problems, objections."""
-    plan = _plan(rs, year)
-    forms = rs.forms(year)
+    with uow:
+        plan = _plan(uow, year)
+        forms = uow.review.forms(year)
     items = policy.standards.items()
-    graded = [f for f in forms if f.status == "decided"]
+    graded = [f for f in forms if f.status is FormStatus.DECIDED]
     problems: dict[str, list[str]] = {}
     for f in forms:
-        if f.status in ("recorded", "objected", "decided"):
+        if f.status.graded:
             for item in sorted({m.item for m in f.marks}):
                 problems.setdefault(item, []).append(f.case_id)
     by_standard: Counter[str] = Counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from jianguan.adapters.calendar_file import default_calendar
+from jianguan.domain.calendar import WorkCalendar
 from jianguan.synth.chunk import ChunkResult, Setup, Worker, init_process, run_in_process
 from jianguan.synth.fastcal import FastCalendar
 from jianguan.synth.geo import places
@@ -43,6 +43,7 @@ class SynthSummary:
 def generate(
     out_dir: Path,
     *,
+    calendar: WorkCalendar,
     cases: int,
     seed: int,
     start: dt.date = dt.date(2024, 1, 1),
@@ -54,23 +55,24 @@ def generate(
 ) -> SynthSummary:
     """Write units.csv, people.csv, cases.jsonl, defects.jsonl and manifest.json into ``out_dir``.
 
+    ``calendar`` is the official working-day calendar the dates are drawn on (the rulebook's).
     The files depend only on the arguments other than ``workers`` and ``progress``. ``progress``
     is called with the number of cases written so far, after each chunk. ``plant`` adds the
     patterns of ``synth.patterns`` and writes their truth to anomalies.jsonl.
     """
     began = time.perf_counter()
-    _check(cases, start, end, defect_rate)
+    _check(calendar, cases, start, end, defect_rate)
     out_dir.mkdir(parents=True, exist_ok=True)
     org = build_org(seed)
     _write_org(out_dir, org)
     plan = make_plan(seed, places(), start, end) if plant else None
-    fc, sk, setup = _prepare(seed, cases, start, end, defect_rate, plan)
+    fc, sk, setup = _prepare(calendar, seed, cases, start, end, defect_rate, plan)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     results = _results(setup, sk, n_workers, org, fc)
     cats, kinds = _write_cases(out_dir, results, progress)
     truth = volume_truth(plan, sk, places()) if plan is not None else []
     if plan is not None:
-        Rewriter(plan, seed, default_calendar()).run(out_dir, truth)
+        Rewriter(plan, seed, calendar).run(out_dir, truth)
     manifest = {
         "generator": "jianguan.synth",
         "version": VERSION,
@@ -97,22 +99,29 @@ def generate(
 
 
 def _prepare(
-    seed: int, cases: int, start: dt.date, end: dt.date, rate: float, plan: Plan | None = None
+    calendar: WorkCalendar,
+    seed: int,
+    cases: int,
+    start: dt.date,
+    end: dt.date,
+    rate: float,
+    plan: Plan | None = None,
 ) -> tuple[FastCalendar, Skeleton, Setup]:
     """Calendar tables, the skeleton of all cases, and what workers need to fill it in."""
-    calendar = default_calendar()
     first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
     fc = FastCalendar(calendar, first, last)
     hook = reassigner(plan, seed, places()) if plan is not None else None
     sk = build_skeleton(
         seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal(), hook
     )
-    setup = Setup(seed, first.toordinal(), last.toordinal(), end.toordinal(), rate, sk.totals)
+    setup = Setup(
+        seed, first.toordinal(), last.toordinal(), end.toordinal(), rate, sk.totals, calendar
+    )
     return fc, sk, setup
 
 
-def _check(cases: int, start: dt.date, end: dt.date, rate: float) -> None:
-    years = default_calendar().years
+def _check(calendar: WorkCalendar, cases: int, start: dt.date, end: dt.date, rate: float) -> None:
+    years = calendar.years
     if cases < 0:
         raise ValueError("cases must be >= 0")
     if end < start:

@@ -15,9 +15,10 @@ from jianguan.synth.common import (
     assign,
     close_file,
     consult_and_decide,
+    needs_approval,
     within_three_days,
 )
-from jianguan.synth.defects import choose, needs_approval
+from jianguan.synth.defects import choose
 from jianguan.synth.matter import Matter, make_matter, matter_rng, suspect_row
 
 P_CUSTODY = 0.9  # detained (刑事拘留) when the request comes in

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from jianguan.adapters.calendar_file import default_calendar
+from jianguan.domain.calendar import WorkCalendar
 from jianguan.synth.arrest import arrest_review
 from jianguan.synth.charges import ChargeDraw
 from jianguan.synth.common import Ctx, Json, Slot
@@ -36,6 +36,7 @@ class Setup:
     end: int  # the data set's end (ordinal)
     rate: float
     totals: dict[tuple[int, int, int], int]
+    calendar: WorkCalendar  # the official working-day calendar (picklable, a few KB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class Worker:
             fc
             if fc is not None
             else FastCalendar(
-                default_calendar(),
+                setup.calendar,
                 dt.date.fromordinal(setup.first),
                 dt.date.fromordinal(setup.last),
             )

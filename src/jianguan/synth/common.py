@@ -8,7 +8,6 @@ from operator import itemgetter
 from typing import Any
 
 from jianguan.synth.charges import ChargeDraw
-from jianguan.synth.defects import needs_approval
 from jianguan.synth.fastcal import FastCalendar
 from jianguan.synth.org import Org, UnitStaff
 from jianguan.synth.skeleton import CATEGORIES, KIND_CODES
@@ -354,3 +353,11 @@ def close_file(ctx: Ctx, d: Draft, unit: UnitStaff, lag: int, kind: str) -> None
     drop = ("self_check", "verification", "both")[int(ctx.rng.random() * 3)]
     archive(d, ctx.rng, ctx.fc, unit, ctx.end, lag,
             drop=drop if kind == "archived_unchecked" else "")  # fmt: skip
+
+
+# Decisions reserved to the chief (default powers list); any decision of a major case too.
+NEEDS_APPROVAL = frozenset({"deny_arrest", "not_prosecute", "protest", "file_suit"})
+
+
+def needs_approval(decision: str, major: bool) -> bool:
+    return major or decision in NEEDS_APPROVAL

@@ -135,13 +135,6 @@ KINDS: tuple[str, ...] = (
     "card_incomplete",
 )
 
-# Decisions reserved to the chief (default powers list); any decision of a major case too.
-NEEDS_APPROVAL = frozenset({"deny_arrest", "not_prosecute", "protest", "file_suit"})
-
-
-def needs_approval(decision: str, major: bool) -> bool:
-    return major or decision in NEEDS_APPROVAL
-
 
 def choose(ctx: Ctx, eligible: list[str]) -> str:
     """The kind to plant in this case, or "" for none.

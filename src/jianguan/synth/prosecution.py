@@ -20,9 +20,10 @@ from jianguan.synth.common import (
     assign,
     close_file,
     consult_and_decide,
+    needs_approval,
     within_three_days,
 )
-from jianguan.synth.defects import choose, needs_approval
+from jianguan.synth.defects import choose
 from jianguan.synth.fastcal import cn_small
 from jianguan.synth.matter import Matter, make_matter, matter_rng, suspect_row
 from jianguan.synth.prosecution_docs import (

@@ -19,8 +19,9 @@ from jianguan.synth.common import (
     choose_handler,
     close_file,
     consult_and_decide,
+    needs_approval,
 )
-from jianguan.synth.defects import choose, needs_approval
+from jianguan.synth.defects import choose
 from jianguan.synth.org import DEPT2, DEPT3, DEPT4, DEPT5
 from jianguan.synth.skeleton import ADM, CIV, CP, CS, PI
 

@@ -4,22 +4,18 @@ number → the cases behind it (下钻). Scope comes from services.access_analys
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from jianguan.adapters.indicator_file import default_catalogue
-from jianguan.adapters.indicator_sql import StoreIndicators
-from jianguan.domain.indicators import Catalogue, IndicatorError, month_end, parse_month
+from jianguan.domain.indicators import Indicator, IndicatorError, month_end, parse_month
 from jianguan.services import access_analysis as analysis
 from jianguan.services.comparison import funnel_json
-from jianguan.web.auth import User, api_user, page_user, web_of
+from jianguan.web.auth import User, api_user, page_user
 from jianguan.web.render import render
-
-if TYPE_CHECKING:
-    from jianguan.web.app import Web
+from jianguan.web.state import Web, web_of
 
 Month = Annotated[str | None, Query(pattern=r"^(19[4-9]\d|2\d{3})-(0[1-9]|1[0-2])$")]
 Part = Literal["numerator", "denominator"]
@@ -46,10 +42,6 @@ class DrillOut(BaseModel):
     cases: list[str]  # distinct case ids, first 500
 
 
-def _catalogue() -> Catalogue:
-    return default_catalogue()
-
-
 def _span(first: str | None, last: str | None) -> tuple[dt.date | None, dt.date | None] | None:
     """The dates of months ``first``..``last``; None when the range is empty (last < first)."""
     date_from = parse_month(first) if first else None
@@ -59,10 +51,10 @@ def _span(first: str | None, last: str | None) -> tuple[dt.date | None, dt.date 
     return date_from, date_to
 
 
-def known(indicator: str) -> None:
-    """404 for an indicator the catalogue does not have (a path names a thing that is not)."""
+def known(web: Web, indicator: str) -> Indicator:
+    """The indicator; 404 for one the catalogue does not have (a path names a thing that is not)."""
     try:
-        _catalogue().get(indicator)
+        return web.rules.indicators.get(indicator)
     except IndicatorError as exc:
         raise HTTPException(404, f"{exc.zh} / {exc.en}") from None
 
@@ -71,13 +63,13 @@ def figures(
     web: Web, user: User, by: tuple[str, ...], first: str | None, last: str | None,
     ids: list[str] | None = None,
 ) -> list[IndicatorOut]:  # fmt: skip
-    cat = _catalogue()
+    cat = web.rules.indicators
     span = _span(first, last)
     if span is None:
         return []
     date_from, date_to = span
     rows = analysis.indicators(
-        StoreIndicators(web.store.engine), cat, user.principal, by, date_from, date_to, ids
+        web.app.indicators(), cat, user.principal, by, date_from, date_to, ids
     )
     out = []
     for r in rows:
@@ -102,13 +94,13 @@ def figures(
 def drill_cases(
     web: Web, user: User, indicator: str, part: str, first: str | None, last: str | None
 ) -> DrillOut:
-    known(indicator)
+    known(web, indicator)
     span = _span(first, last)
     if span is None:
         return DrillOut(indicator=indicator, part=part, rows=0, cases=[])
     date_from, date_to = span
     rows = analysis.indicator_cases(
-        StoreIndicators(web.store.engine), _catalogue(), user.principal, indicator, part,
+        web.app.indicators(), web.rules.indicators, user.principal, indicator, part,
         date_from, date_to,
     )  # fmt: skip
     cases = list(dict.fromkeys(case_id for case_id, _ in rows))
@@ -118,7 +110,7 @@ def drill_cases(
 def funnel(
     web: Web, user: User, indicator: str, first: str | None, last: str | None
 ) -> dict[str, object]:
-    known(indicator)
+    known(web, indicator)
     span = _span(first, last)
     if span is None:  # no month in the range: nothing to compare
         return {
@@ -130,8 +122,10 @@ def funnel(
             "curve": [],
         }
     date_from, date_to = span
-    source = StoreIndicators(web.store.engine)
-    f = analysis.funnel_of(source, _catalogue(), user.principal, indicator, date_from, date_to)
+    source = web.app.indicators()
+    f = analysis.funnel_of(
+        source, web.rules.indicators, user.principal, indicator, date_from, date_to
+    )
     names = {u.code: u.name for u in source.units()}
     return funnel_json(f, indicator, "unit", names)
 
@@ -158,8 +152,9 @@ def api_figures(
 def api_trend(
     request: Request, user: ApiUser, indicator: str, first: Month = None, last: Month = None
 ) -> list[IndicatorOut]:
-    known(indicator)
-    return figures(web_of(request), user, ("month",), first, last, [indicator])
+    web = web_of(request)
+    known(web, indicator)
+    return figures(web, user, ("month",), first, last, [indicator])
 
 
 @api.get("/{indicator}/cases", responses=ERRORS)
@@ -204,8 +199,7 @@ def page_indicator(
     request: Request, user: PageUser, indicator: str, first: Month = None, last: Month = None
 ) -> Response:
     web = web_of(request)
-    known(indicator)
-    ind = _catalogue().get(indicator)
+    ind = known(web, indicator)
     context = {
         "user": user, "ind": ind, "first": first, "last": last,
         "trend": figures(web, user, ("month",), first, last, [indicator]),
@@ -224,8 +218,7 @@ def page_drill(
     last: Month = None,
 ) -> Response:
     web = web_of(request)
-    known(indicator)
-    ind = _catalogue().get(indicator)
+    ind = known(web, indicator)
     result = drill_cases(web, user, indicator, part, first, last)
     context = {"user": user, "ind": ind, "r": result, "first": first, "last": last}
     return render(request, "drill.html", context)

@@ -11,9 +11,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
+from jianguan.domain.monitoring import Severity
 from jianguan.services import access
 from jianguan.services.accounts import LoginFailed, log_in, log_out
+from jianguan.services.ports.access import CaseQuery
+from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web import views
 from jianguan.web.auth import (
     SESSION_COOKIE,
@@ -21,7 +24,7 @@ from jianguan.web.auth import (
     api_csrf,
     api_user,
     forget,
-    now,
+    lang_of,
     set_session_cookie,
     web_of,
 )
@@ -42,8 +45,9 @@ from jianguan.web.xlsx import XLSX, ledger_xlsx
 router = APIRouter(prefix="/api", tags=["api"])
 CurrentUser = Annotated[User, Depends(api_user)]
 Limit = Annotated[int, Query(ge=1, le=access.PAGE_MAX)]
+# A ledger status, or ``active`` for both that are still to be dealt with (open and notified).
 Status = Literal["open", "notified", "corrected", "closed", "active"]
-Level = Literal["提醒", "督促", "通报"]
+ACTIVE = "active"
 Responses = dict[int | str, dict[str, Any]]
 NOT_LOGGED_IN: Responses = {401: {"description": "未登录 / not logged in"}}
 NOT_FOUND: Responses = {404: {"description": "无此案件或不在范围内 / no such case in your scope"}}
@@ -66,12 +70,10 @@ def _me(user: User) -> Me:
 @router.post("/login", responses={401: {"description": "登录失败 / login failed"}})
 def api_login(body: LoginIn, request: Request, response: Response) -> Me:
     web = web_of(request)
-    with web.store.session() as s:
-        sql = SqlWeb(s)
-        try:
-            token, _ = log_in(sql, web.hasher, body.username, body.password, now())
-        except LoginFailed:
-            raise HTTPException(401, "用户名或密码错误 / wrong user name or password") from None
+    try:
+        token, _ = log_in(web.uow(), web.hasher, body.username, body.password, web.now())
+    except LoginFailed:
+        raise HTTPException(401, "用户名或密码错误 / wrong user name or password") from None
     set_session_cookie(request, response, token)
     request.cookies[SESSION_COOKIE] = token
     return _me(api_user(request))
@@ -80,8 +82,7 @@ def api_login(body: LoginIn, request: Request, response: Response) -> Me:
 @router.post("/logout", responses=NOT_LOGGED_IN)
 def api_logout(request: Request, response: Response, user: CurrentUser) -> dict[str, bool]:
     api_csrf(request, user)
-    with web_of(request).store.session() as s:
-        log_out(SqlWeb(s), request.cookies.get(SESSION_COOKIE))
+    log_out(web_of(request).uow(), request.cookies.get(SESSION_COOKIE))
     forget(request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"ok": True}
@@ -110,7 +111,7 @@ def cases(
 ) -> CasePage:
     """Cases in the user's scope by case number, 50 a page; ``next`` is the cursor."""
     own = user.principal.own_cases_by_default if mine is None else mine
-    q = access.CaseQuery(own, open_only, category, after, limit)
+    q = CaseQuery(own, open_only, category, after, limit)
     return views.case_page(web_of(request), user, q)
 
 
@@ -159,27 +160,27 @@ def ledger_query(
     mine: bool = False,
     status: Status | None = None,
     escalation: Level | None = None,
-    severity: Annotated[str | None, Query(max_length=16)] = None,
+    severity: Severity | None = None,
     rule: Annotated[str | None, Query(max_length=48)] = None,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     after: Annotated[str | None, Query(max_length=120, pattern=r"^[^|]*\|[^|]*$")] = None,
     limit: Limit = 50,
-) -> access.LedgerQuery:
+) -> LedgerQuery:
     cursor = tuple(after.split("|", 1)) if after else None
-    return access.LedgerQuery(
-        mine,
-        status,
-        escalation,
-        severity,
-        rule,
-        case_id,
-        (cursor[0], cursor[1]) if cursor else None,
-        False,
-        limit,
+    return LedgerQuery(
+        mine=mine,
+        status=LedgerStatus(status) if status and status != ACTIVE else None,
+        active_only=status == ACTIVE,
+        escalation=escalation,
+        severity=severity,
+        rule=rule,
+        case_id=case_id,
+        after=(cursor[0], cursor[1]) if cursor else None,
+        limit=limit,
     )
 
 
-LedgerFilter = Annotated[access.LedgerQuery, Depends(ledger_query)]
+LedgerFilter = Annotated[LedgerQuery, Depends(ledger_query)]
 
 
 @router.get("/ledger", responses=NOT_LOGGED_IN)
@@ -194,7 +195,7 @@ def ledger(request: Request, user: CurrentUser, query: LedgerFilter) -> LedgerPa
 )
 def ledger_export(request: Request, user: CurrentUser, query: LedgerFilter) -> Response:
     """The filtered ledger as an Excel workbook (at most 50,000 rows)."""
-    return ledger_xlsx(web_of(request), user, query)
+    return ledger_xlsx(web_of(request), user, query, lang_of(request))
 
 
 @router.post(
@@ -205,5 +206,5 @@ def escalate(request: Request, user: CurrentUser, case_id: str, rule: str) -> Le
     api_csrf(request, user)
     try:
         return views.escalate(web_of(request), user, case_id, rule)
-    except ValueError as exc:
+    except CannotEscalate as exc:
         raise HTTPException(409, str(exc)) from None

@@ -8,18 +8,22 @@ which has no session yet, uses a double-submit cookie instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request, Response
 
-from jianguan.adapters.store.web_sql import SqlWeb
-from jianguan.services.access import LEDGER_ROLES, Principal, principal_for
-from jianguan.services.accounts import SESSION_LIFETIME, current_session
+from jianguan.services.access import Principal, principal_for
+from jianguan.services.accounts import SESSION_LIFETIME, signed_in
 from jianguan.web.state import web_of
 
+__all__ = [
+    "CSRF_HEADER", "LANG_COOKIE", "PRELOGIN_COOKIE", "SESSION_COOKIE", "NeedLogin", "User",
+    "api_csrf", "api_user", "check_csrf", "forget", "lang_of", "page_user", "resolve",
+    "safe_next", "set_session_cookie", "web_of",
+]  # fmt: skip
 
 SESSION_COOKIE = "jg_session"
 PRELOGIN_COOKIE = "jg_prelogin"
@@ -44,18 +48,17 @@ class User:
 
     @property
     def may_escalate(self) -> bool:
-        return self.principal.person.role in LEDGER_ROLES
+        """Whether the user's role keeps the ledger (each entry still says if it may rise)."""
+        return self.principal.keeps_the_ledger
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# Resolving a cookie costs four queries and the unit tree; a resolved user is kept this long.
-# Logging out drops it at once; an account switched off or a person moved to another unit takes
-# effect within this time. One process's memory: several workers each keep their own.
-RESOLVED_FOR = dt.timedelta(seconds=5)
-_resolved: dict[str, tuple[dt.datetime, User]] = {}
+# Resolving a cookie costs four queries and the unit tree; a resolved user is kept this long
+# (a timer, not the application's clock: the cache ages in real seconds even when the clock is
+# pinned to an as-of day). Logging out drops it at once; an account switched off or a person
+# moved to another unit takes effect within this time. One process's memory: several workers
+# each keep their own.
+RESOLVED_FOR = 5.0  # seconds
+_resolved: dict[str, tuple[float, User]] = {}
 
 
 def forget(token: str | None) -> None:
@@ -67,7 +70,7 @@ def resolve(request: Request) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    moment = now()
+    moment = time.monotonic()
     hit = _resolved.get(token)
     if hit is not None and hit[0] > moment:
         return hit[1]
@@ -81,16 +84,11 @@ def resolve(request: Request) -> User | None:
 
 def _resolve(request: Request, token: str) -> User | None:
     web = web_of(request)
-    with web.store.session() as s:
-        sql = SqlWeb(s)
-        found = current_session(sql, token, now())
-        if found is None:
-            return None
-        session, account = found
-        person = sql.person(account.person_id)
-        if person is None:  # the person left the staff list since the account was made
-            return None
-        return User(principal_for(account.username, person, sql.units()), session.csrf)
+    found = signed_in(web.uow(), token, web.now())
+    if found is None:
+        return None
+    principal = principal_for(found.account.username, found.person, found.units)
+    return User(principal, found.session.csrf)
 
 
 def api_user(request: Request) -> User:

@@ -1,8 +1,13 @@
-"""Words on the pages: Simplified Chinese first, English on request (the ``lang`` cookie)."""
+"""Words on the pages: Simplified Chinese first, English on request (the ``lang`` cookie).
+
+Only the pages' own words live here. A status, level, severity, category, role, event or
+decision is a vocabulary of the domain (``domain.vocabulary.Vocabulary``): the templates show
+``member.label(lang)``, and no table here repeats them.
+"""
 
 from __future__ import annotations
 
-from jianguan.domain.model import CaseCategory
+from jianguan.domain.model import document_label
 
 LANGS = ("zh", "en")
 
@@ -149,44 +154,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "task_done": ("已完成待验收", "done, to verify"),
     "task_verified": ("已验收", "verified"),
     "missing_report": ("缺少进展报告：", "progress report missing:"),
+    "active": ("未办结（待处理+已通知）", "active (open + notified)"),  # open or notified
 }
-
-STATUS: dict[str, tuple[str, str]] = {
-    "open": ("待处理", "open"),
-    "notified": ("已通知", "notified"),
-    "corrected": ("已纠正", "corrected"),
-    "closed": ("已关闭", "closed"),
-    "active": ("未办结（待处理+已通知）", "active (open + notified)"),
-}
-
-EVENT_ZH = {
-    "received": "受理", "assigned": "分案", "counsel_notified": "告知委托辩护人权利",
-    "victim_notified": "告知被害人权利", "legal_aid_requested": "通知法律援助",
-    "questioned": "讯问", "returned_for_investigation": "退回补充侦查", "retransferred": "重新移送",
-    "extension_approved": "批准延长", "custody_changed": "变更强制措施", "family_notified": "通知家属",
-    "consultation_opinion": "会诊意见", "consultation_answered": "答复会诊意见", "self_check": "自检",
-    "verification": "复核", "approval": "审批", "decided": "作出决定", "closed": "办结",
-    "archived": "归档",
-}  # fmt: skip
-
-ROLE_ZH = {
-    "chief": "检察长", "deputy_chief": "副检察长", "department_head": "部门负责人",
-    "prosecutor": "检察官", "assistant": "检察官助理", "clerk": "书记员",
-    "case_officer": "案管人员", "inspector": "检务督察",
-}  # fmt: skip
-
-LEVEL_EN = {"提醒": "reminder", "督促": "urging", "通报": "notice"}
-
-CATEGORY: dict[str, tuple[str, str]] = {
-    CaseCategory.ARREST_REVIEW: ("审查逮捕", "arrest review"),
-    CaseCategory.PROSECUTION_REVIEW: ("审查起诉", "prosecution review"),
-    CaseCategory.CIVIL_SUPERVISION: ("民事诉讼监督", "civil supervision"),
-    CaseCategory.ADMIN_SUPERVISION: ("行政诉讼监督", "administrative supervision"),
-    CaseCategory.PUBLIC_INTEREST: ("公益诉讼", "public interest"),
-    CaseCategory.CRIMINAL_SUPERVISION: ("刑事诉讼监督", "criminal supervision"),
-    CaseCategory.COMPLAINT: ("控告申诉", "complaint"),
-}
-
 
 class Words:
     def __init__(self, lang: str) -> None:
@@ -197,22 +166,9 @@ class Words:
         pair = WORDS.get(key)
         return pair[self._i] if pair else key
 
-    def status(self, value: str) -> str:
-        pair = STATUS.get(value)
-        return pair[self._i] if pair else value
-
-    def level(self, value: str) -> str:
-        return LEVEL_EN.get(value, value) if self._i else value
-
-    def category(self, value: str) -> str:
-        pair = CATEGORY.get(value)
-        return pair[self._i] if pair else value
-
-    def role(self, value: str) -> str:
-        return value.replace("_", " ") if self._i else ROLE_ZH.get(value, value)
-
-    def event(self, value: str) -> str:
-        return value if self._i else EVENT_ZH.get(value, value)
+    def document(self, doc_type: str) -> str:
+        """A document type's name (its code when the platform does not know the type)."""
+        return document_label(doc_type, self.lang)
 
     def say(self, zh: str, en: str) -> str:
         return en if self._i else zh

@@ -6,6 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from jianguan.domain.ledger import LedgerStatus, Level
+from jianguan.domain.model import CaseCategory, CaseSource, DecisionType, EventType
+from jianguan.domain.monitoring import FindingKind, Severity
+
 
 class Me(BaseModel):
     username: str
@@ -28,10 +32,10 @@ class CaseOut(BaseModel):
     unified_no: str
     unit: str
     department: str
-    category: str
+    category: CaseCategory
     received_on: dt.date
     handler: str
-    decision_type: str | None
+    decision_type: DecisionType | None
     closed_on: dt.date | None
 
 
@@ -41,7 +45,7 @@ class CasePage(BaseModel):
 
 
 class EventOut(BaseModel):
-    type: str
+    type: EventType
     on: dt.date
     by: str | None
     party: str | None
@@ -85,8 +89,8 @@ class FindingOut(BaseModel):
     case_id: str
     rule: str
     title: str
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     due: dt.date | None
     days_left: int | None
     basis: list[str]
@@ -95,12 +99,13 @@ class FindingOut(BaseModel):
 
 
 class LedgerOut(FindingOut):
-    status: str
-    escalation: str
+    status: LedgerStatus
+    escalation: Level
     first_found: dt.date
     last_found: dt.date
     notified_on: dt.date | None
     resolved_on: dt.date | None
+    may_escalate: bool  # a hand may raise it a level now (domain.ledger.may_escalate)
 
 
 class LedgerPage(BaseModel):
@@ -136,7 +141,7 @@ class AnswerIn(BaseModel):
 
 class CaseDetail(BaseModel):
     case: CaseOut
-    source: str
+    source: CaseSource
     assigned_on: dt.date
     major_complex: bool
     charges: list[str]

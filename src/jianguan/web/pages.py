@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from jianguan.adapters.store.web_sql import SqlWeb
-from jianguan.services import access
+from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
+from jianguan.domain.monitoring import SEVERITIES
 from jianguan.services.accounts import LoginFailed, log_in, log_out
+from jianguan.services.ports.access import CaseQuery
+from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web import views
 from jianguan.web.api import LedgerFilter
 from jianguan.web.auth import (
@@ -21,7 +23,7 @@ from jianguan.web.auth import (
     User,
     check_csrf,
     forget,
-    now,
+    lang_of,
     page_user,
     safe_next,
     set_session_cookie,
@@ -54,11 +56,10 @@ def login_submit(
     if not pre or not secrets.compare_digest(pre, cookie):  # login CSRF: double submit
         return render(request, "login.html", _login_ctx(next, "csrf"), 403)
     web = web_of(request)
-    with web.store.session() as s:
-        try:
-            token, _ = log_in(SqlWeb(s), web.hasher, username, password, now())
-        except LoginFailed:
-            return render(request, "login.html", _login_ctx(next, "bad_login"), 401)
+    try:
+        token, _ = log_in(web.uow(), web.hasher, username, password, web.now())
+    except LoginFailed:
+        return render(request, "login.html", _login_ctx(next, "bad_login"), 401)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(request, response, token)
     response.delete_cookie(PRELOGIN_COOKIE, path="/login")
@@ -72,8 +73,7 @@ def _login_ctx(next_path: str, error: str) -> dict[str, object]:
 @router.post("/logout")
 def logout(request: Request, user: PageUser, csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(user, csrf)
-    with web_of(request).store.session() as s:
-        log_out(SqlWeb(s), request.cookies.get(SESSION_COOKIE))
+    log_out(web_of(request).uow(), request.cookies.get(SESSION_COOKIE))
     forget(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -98,7 +98,7 @@ def home(request: Request, user: PageUser, mine: bool | None = None) -> Response
         "mine": own,
         "board": views.dashboard(web, user, own),
         "alerts": views.alerts(web, user, own, 30),
-        "page": views.case_page(web, user, access.CaseQuery(mine=own, open_only=True, limit=20)),
+        "page": views.case_page(web, user, CaseQuery(mine=own, open_only=True, limit=20)),
         "open_only": True,
     }
     return render(request, "home.html", context)
@@ -115,7 +115,7 @@ def cases(
 ) -> Response:
     """The case list; ``rows=1`` answers only the next rows (htmx "more")."""
     own = user.principal.own_cases_by_default if mine is None else mine
-    q = access.CaseQuery(mine=own, open_only=open_only, after=after, limit=50)
+    q = CaseQuery(mine=own, open_only=open_only, after=after, limit=50)
     page = views.case_page(web_of(request), user, q)
     context = {"user": user, "mine": own, "open_only": open_only, "page": page}
     return render(request, "case_rows.html" if rows else "cases.html", context)
@@ -155,13 +155,21 @@ def case_answer(
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request, user: PageUser, query: LedgerFilter, rows: bool = False) -> Response:
     page = views.ledger_page(web_of(request), user, query)
-    context = {"user": user, "page": page, "q": query, "query_string": request.url.query}
+    context = {
+        "user": user,
+        "page": page,
+        "q": query,
+        "query_string": request.url.query,
+        "statuses": list(LedgerStatus),
+        "levels": list(Level),
+        "severities": SEVERITIES,
+    }
     return render(request, "ledger_rows.html" if rows else "ledger.html", context)
 
 
 @router.get("/ledger/export.xlsx")
 def ledger_export(request: Request, user: PageUser, query: LedgerFilter) -> Response:
-    return ledger_xlsx(web_of(request), user, query)
+    return ledger_xlsx(web_of(request), user, query, lang_of(request))
 
 
 @router.post("/ledger/{case_id}/{rule}/escalate", response_class=HTMLResponse)
@@ -169,10 +177,9 @@ def ledger_escalate(
     request: Request, user: PageUser, case_id: str, rule: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(user, csrf or request.headers.get("X-CSRF-Token"))
+    web = web_of(request)
     try:
-        entry = views.escalate(web_of(request), user, case_id, rule)
-    except ValueError:
-        entry = views.ledger_page(
-            web_of(request), user, access.LedgerQuery(case_id=case_id, rule=rule, limit=1)
-        ).items[0]
+        entry = views.escalate(web, user, case_id, rule)
+    except CannotEscalate:  # raised meanwhile, or resolved: the row as it now stands
+        entry = views.ledger_page(web, user, LedgerQuery(case_id=case_id, rule=rule, limit=1)).items[0]
     return render(request, "ledger_row.html", {"user": user, "e": entry})

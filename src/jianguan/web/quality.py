@@ -10,16 +10,19 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from jianguan.domain.anomalies import AnomalyKind, Direction
+from jianguan.domain.dataquality import IssueKind
 from jianguan.services import access_analysis as analysis
-from jianguan.web.auth import User, api_user, page_user, web_of
+from jianguan.web.auth import User, api_user, page_user
 from jianguan.web.render import render
+from jianguan.web.state import web_of
 
 SHOWN = 1000
 
 
 class IssueOut(BaseModel):
     case_id: str
-    kind: str
+    kind: IssueKind
     check: str
     explanation: str
     explanation_en: str
@@ -28,11 +31,11 @@ class IssueOut(BaseModel):
 
 
 class AnomalyOut(BaseModel):
-    kind: str
+    kind: AnomalyKind
     unit: str
     series: str
     period: str
-    direction: str
+    direction: Direction
     explanation: str
     explanation_en: str
     statistic: float
@@ -40,8 +43,7 @@ class AnomalyOut(BaseModel):
 
 
 def issues(request: Request, user: User) -> list[IssueOut]:
-    with web_of(request).store.session() as s:
-        found = analysis.data_quality(s, user.principal)
+    found = analysis.data_quality(web_of(request).uow(), user.principal)
     return [
         IssueOut(
             case_id=i.case_id,
@@ -58,8 +60,7 @@ def issues(request: Request, user: User) -> list[IssueOut]:
 
 def anomalies(request: Request, user: User) -> list[AnomalyOut]:
     web = web_of(request)
-    with web.store.session() as s:
-        found = analysis.anomalies(s, web.calendar, user.principal)
+    found = analysis.anomalies(web.uow(), web.rules.calendar, user.principal)
     return [
         AnomalyOut(
             kind=a.kind,

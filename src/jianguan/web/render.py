@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jianguan.domain.monitoring import SEVERITIES
+from jianguan.domain.monitoring import Severity
 from jianguan.web.auth import lang_of
 from jianguan.web.i18n import Words
 
@@ -18,7 +18,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 def severity_class(severity: str) -> str:
     """sev-0 (情节轻微) … sev-3 (涉嫌违法违纪): the page colours by it."""
-    return f"sev-{SEVERITIES.index(severity)}" if severity in SEVERITIES else "sev-0"
+    known = Severity.parse(str(severity))
+    return f"sev-{known.rank}" if known is not None else "sev-0"
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -12,17 +12,19 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from jianguan.adapters.responsibility_file import default_config
-from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
+from jianguan.domain.rectification import RectificationKind, TaskStatus
+from jianguan.domain.referral import ReferralSource
+from jianguan.domain.responsibility import ListKind
 from jianguan.services import access_responsibility as access
-from jianguan.web.auth import User, api_user, page_user, web_of
+from jianguan.web.auth import User, api_user, page_user
 from jianguan.web.render import render
+from jianguan.web.state import web_of
 
 
 class EntryOut(BaseModel):
     key: str
     rule: str
-    list_kind: str  # positive | negative
+    list_kind: ListKind
     title: str
     unit: str
     person: str | None
@@ -35,7 +37,7 @@ class EntryOut(BaseModel):
 
 class ReferralOut(BaseModel):
     id: str
-    source: str
+    source: ReferralSource
     person: str
     unit: str
     case_id: str | None
@@ -48,28 +50,36 @@ class ReferralOut(BaseModel):
     steps: list[dict[str, Any]]
 
 
+class TaskOut(BaseModel):
+    n: int
+    problem: int  # from 1
+    responsible: str
+    measure: str
+    due_on: dt.date
+    status: TaskStatus
+
+
 class RectificationOut(BaseModel):
     id: str
-    kind: str
+    kind: RectificationKind
     title: str
     unit: str
     opened_on: dt.date
     due_on: dt.date
     closed_on: dt.date | None
     problems: list[str]
-    tasks: list[dict[str, Any]]
+    tasks: list[TaskOut]
     reminders: list[dict[str, Any]]
     missing_reports: list[dt.date]
 
 
 def entries(request: Request, user: User) -> list[EntryOut]:
-    with web_of(request).store.session() as s:
-        views = access.list_entries(ResponsibilitySql(s), user.principal)
+    views = access.list_entries(web_of(request).uow(), user.principal)
     return [
         EntryOut(
-            key=v.entry.key, rule=v.entry.rule, list_kind=v.entry.list.value, title=v.entry.title,
+            key=v.entry.key, rule=v.entry.rule, list_kind=v.entry.list, title=v.entry.title,
             unit=v.entry.unit, person=v.entry.person, case_id=v.entry.case_id, on=v.entry.on,
-            evidence={"source": v.entry.evidence.source, "ref": v.entry.evidence.ref,
+            evidence={"source": v.entry.evidence.source.value, "ref": v.entry.evidence.ref,
                       "detail": dict(v.entry.evidence.detail)},
             basis=list(v.entry.basis), tolerance=v.tolerance.cause if v.tolerance else None,
         )
@@ -79,9 +89,8 @@ def entries(request: Request, user: User) -> list[EntryOut]:
 
 def referrals(request: Request, user: User) -> list[ReferralOut]:
     web = web_of(request)
-    with web.store.session() as s:
-        views = access.referrals(ResponsibilitySql(s), user.principal, default_config().referral,
-                                 web.today())  # fmt: skip
+    views = access.referrals(web.uow(), user.principal, web.rules.responsibility.referral,
+                             web.today())  # fmt: skip
     return [
         ReferralOut(
             id=v.referral.id, source=v.referral.source, person=v.referral.person,
@@ -96,17 +105,16 @@ def referrals(request: Request, user: User) -> list[ReferralOut]:
 
 def rectifications(request: Request, user: User) -> list[RectificationOut]:
     web = web_of(request)
-    with web.store.session() as s:
-        views = access.rectifications(ResponsibilitySql(s), user.principal,
-                                      default_config().remind_days, web.today())  # fmt: skip
+    views = access.rectifications(web.uow(), user.principal,
+                                  web.rules.responsibility.remind_days, web.today())  # fmt: skip
     return [
         RectificationOut(
             id=v.rectification.id, kind=v.rectification.kind, title=v.rectification.title,
             unit=v.rectification.unit, opened_on=v.rectification.opened_on,
             due_on=v.rectification.due_on, closed_on=v.rectification.closed_on,
             problems=list(v.rectification.problems),
-            tasks=[{"n": t.n, "problem": t.problem + 1, "responsible": t.responsible,
-                    "measure": t.measure, "due_on": t.due_on, "status": t.status}
+            tasks=[TaskOut(n=t.n, problem=t.problem + 1, responsible=t.responsible,
+                           measure=t.measure, due_on=t.due_on, status=t.status)
                    for t in v.rectification.tasks],
             reminders=[{"task": r.task, "due_on": r.due_on, "days_left": r.days_left}
                        for r in v.reminders],

@@ -8,19 +8,19 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
-from jianguan.adapters.store.review_sql import ReviewSql
 from jianguan.domain.review import ReviewPolicy
 from jianguan.services import access_review as reviews
-from jianguan.services.access_review import DECIDE_ROLES, FormView
-from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user, web_of
+from jianguan.services.access_review import FormView
+from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
 from jianguan.web.render import render
+from jianguan.web.state import web_of
 
 Year = Annotated[int | None, Query(ge=1949, le=2999)]
 PlanYear = Annotated[int, Path(ge=1949, le=2999)]  # bounded: the store's integers are 64-bit
 
 
 def policy(request: Request) -> ReviewPolicy:
-    return web_of(request).review_policy
+    return web_of(request).rules.review
 
 
 class FormOut(BaseModel):
@@ -61,26 +61,22 @@ def _year(request: Request, year: int | None) -> int:
 
 
 def list_forms(request: Request, user: User, year: int) -> list[FormView]:
-    with web_of(request).store.session() as s:
-        return reviews.forms_for(ReviewSql(s), user.principal, year)
+    return reviews.forms_for(web_of(request).uow(), user.principal, year)
 
 
 def one_form(request: Request, user: User, year: int, case_id: str) -> FormView:
-    with web_of(request).store.session() as s:
-        return reviews.form_for(ReviewSql(s), user.principal, year, case_id)
+    return reviews.form_for(web_of(request).uow(), user.principal, year, case_id)
 
 
 def act(request: Request, user: User, year: int, case_id: str, action: str, **kw: str) -> None:
-    with web_of(request).store.session() as s:
-        rs, p = ReviewSql(s), user.principal
-        if action == "record":
-            reviews.record(rs, policy(request), p, year, case_id, kw["grade"])
-        elif action == "object":
-            reviews.object_to(rs, p, year, case_id, kw["reason"], policy(request))
-        else:
-            reviews.decide(
-                rs, policy(request), p, year, case_id, kw.get("grade"), kw.get("note", "")
-            )
+    web, p = web_of(request), user.principal
+    if action == "record":
+        reviews.record(web.uow(), web.rules.review, p, year, case_id, kw["grade"], web.now())
+    elif action == "object":
+        reviews.object_to(web.uow(), web.rules.review, p, year, case_id, kw["reason"], web.now())
+    else:
+        reviews.decide(web.uow(), web.rules.review, p, year, case_id, kw.get("grade"),
+                       kw.get("note", ""), web.now())  # fmt: skip
 
 
 # -- API ------------------------------------------------------------------------------------------
@@ -152,13 +148,8 @@ def page_forms(request: Request, user: PageUser, year: Year = None) -> Response:
 @pages.get("/review/{year}/{case_id}", response_class=HTMLResponse)
 def page_form(request: Request, user: PageUser, year: PlanYear, case_id: str) -> Response:
     v = one_form(request, user, year, case_id)
-    may_decide = (
-        v.standing == "oversight"
-        and v.form.status in ("recorded", "objected")
-        and user.principal.person.role in DECIDE_ROLES
-    )
     grades = policy(request).standards.scale.grades
-    context = {"user": user, "v": v, "may_decide": may_decide, "grades": grades}
+    context = {"user": user, "v": v, "may_decide": v.may_decide, "grades": grades}
     return render(request, "review_form.html", context)
 
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from jianguan.adapters.store.casework_sql import CaseworkSql
-from jianguan.adapters.store.web_sql import SqlWeb
 from jianguan.domain.gates import unanswered_opinions
-from jianguan.domain.ledger import Entry
-from jianguan.domain.model import Case, Person, Unit
-from jianguan.domain.monitoring import Finding
-from jianguan.domain.selfcheck import CheckEnv
+from jianguan.domain.ledger import Entry, may_escalate
+from jianguan.domain.model import Case, CaseCategory, DecisionType
+from jianguan.domain.monitoring import Finding, FindingKind, Severity
 from jianguan.services import access, casework
 from jianguan.services.casefile import case_periods
-from jianguan.services.selfcheck import self_check
-from jianguan.web.auth import User, now
+from jianguan.services.ports.access import CaseQuery, CaseSummary
+from jianguan.services.ports.monitoring import LedgerQuery
+from jianguan.services.selfcheck import check_cases
+from jianguan.web.auth import User
 from jianguan.web.models import (
     CaseDetail,
     CaseOut,
@@ -34,31 +31,9 @@ from jianguan.web.models import (
     SelfCheckRecordOut,
     SuspectOut,
 )
+from jianguan.web.state import Web
 
 EXCERPT = 160
-
-if TYPE_CHECKING:
-    from jianguan.web.app import Web
-
-
-def rule_info(web: Web, rule_id: str) -> tuple[str, list[str]]:
-    """(Chinese title, law basis) of a monitoring or self-check rule."""
-    for rules in (web.monitoring.rules, web.checks.rules):
-        for rule in rules:
-            if rule.id == rule_id:
-                return rule.title, list(rule.basis)
-    return rule_id, []
-
-
-def checker(web: Web, units: list[Unit]) -> casework.Checker:
-    """The one-click self-check as the case-work gates call it (with staff and powers lists)."""
-    book = web.book()
-
-    def check(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
-        env = CheckEnv(people, web.powers)
-        return self_check(case, units, web.checks, web.monitoring, book, day, env)
-
-    return check
 
 
 def _days(due: dt.date | None, today: dt.date) -> int | None:
@@ -66,11 +41,10 @@ def _days(due: dt.date | None, today: dt.date) -> int | None:
 
 
 def finding_out(web: Web, f: Finding) -> FindingOut:
-    title, _ = rule_info(web, f.rule)
     return FindingOut(
         case_id=f.case_id,
         rule=f.rule,
-        title=title,
+        title=web.rules.rule(f.rule).title,
         kind=f.kind,
         severity=f.severity,
         due=f.due,
@@ -82,16 +56,16 @@ def finding_out(web: Web, f: Finding) -> FindingOut:
 
 
 def ledger_out(web: Web, e: Entry) -> LedgerOut:
-    title, basis = rule_info(web, e.rule)
+    info = web.rules.rule(e.rule)
     return LedgerOut(
         case_id=e.case_id,
         rule=e.rule,
-        title=title,
-        kind=e.kind,
-        severity=e.severity,
+        title=info.title,
+        kind=FindingKind(e.kind),  # typed already when read from the store
+        severity=Severity(e.severity),
         due=e.due,
         days_left=_days(e.due, web.today()),
-        basis=basis,
+        basis=list(info.basis),
         explanation=e.explanation,
         unit=e.unit,
         status=e.status,
@@ -100,27 +74,27 @@ def ledger_out(web: Web, e: Entry) -> LedgerOut:
         last_found=e.last_found,
         notified_on=e.notified_on,
         resolved_on=e.resolved_on,
+        may_escalate=may_escalate(e),
     )
 
 
-def case_page(web: Web, user: User, query: access.CaseQuery) -> CasePage:
-    with web.store.session() as s:
-        rows = access.list_cases(SqlWeb(s), user.principal, query)
+def case_page(web: Web, user: User, query: CaseQuery) -> CasePage:
+    rows = access.list_cases(web.uow(), user.principal, query)
     items = [_case_out(r) for r in rows]
-    full = len(rows) == max(1, min(query.limit, access.PAGE_MAX))
+    full = access.page_is_full(rows, query.limit)
     return CasePage(items=items, next=rows[-1].case_id if rows and full else None)
 
 
-def _case_out(r: access.CaseSummary) -> CaseOut:
+def _case_out(r: CaseSummary) -> CaseOut:
     return CaseOut(
         case_id=r.case_id,
         unified_no=r.unified_no,
         unit=r.unit,
         department=r.department,
-        category=r.category,
+        category=CaseCategory(r.category),
         received_on=r.received_on,
         handler=r.handler,
-        decision_type=r.decision_type,
+        decision_type=DecisionType(r.decision_type) if r.decision_type else None,
         closed_on=r.closed_on,
     )
 
@@ -131,30 +105,18 @@ def _card(case: Case) -> CaseOut:
         unified_no=case.unified_no,
         unit=case.unit,
         department=case.department,
-        category=case.category.value,
+        category=case.category,
         received_on=case.received_on,
         handler=case.handler,
-        decision_type=case.decision.type.value if case.decision else None,
+        decision_type=case.decision.type if case.decision else None,
         closed_on=case.closed_on,
     )
 
 
 def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
     today = web.today()
-    with web.store.session() as s:
-        sql = SqlWeb(s)
-        case = access.read_case(sql, user.principal, case_id, via, now())
-        entries = sql.ledger_page(None, None, access.LedgerQuery(case_id=case_id, limit=100))
-        work = CaseworkSql(s)
-        gate = "done" if case.archived_on else ("archive" if case.closed_on else "close")
-        missing = (
-            casework.gate_status(
-                work, case_id, _at(today), checker(web, sql.units()), archive=gate == "archive"
-            )
-            if gate != "done"
-            else []
-        )
-        last = work.last_self_check(case_id)
+    found = access.case_file(web.uow(), web.rules, user.principal, case_id, via, web.now())
+    case, last = found.case, found.last_check
     periods = [
         PeriodOut(
             period=d.period,
@@ -171,11 +133,11 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             basis=list(d.basis),
             steps=list(d.steps),
         )
-        for d in case_periods(case, web.periods, web.calendar, today)
+        for d in case_periods(case, web.rules.periods, web.rules.calendar, today)
     ]
     return CaseDetail(
         case=_card(case),
-        source=case.source.value,
+        source=case.source,
         assigned_on=case.assigned_on,
         major_complex=case.major_complex,
         charges=list(case.charges),
@@ -192,7 +154,7 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             for x in case.suspects
         ],
         events=[
-            EventOut(type=e.type.value, on=e.on, by=e.by, party=e.party, note=e.note)
+            EventOut(type=e.type, on=e.on, by=e.by, party=e.party, note=e.note)
             for e in case.events
         ],
         documents=[
@@ -207,9 +169,9 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             for d in case.documents
         ],
         periods=periods,
-        findings=[ledger_out(web, e) for e in entries],
-        gate=gate,
-        gate_missing=[MissingOut(code=m.code, zh=m.zh, en=m.en) for m in missing],
+        findings=[ledger_out(web, e) for e in found.entries],
+        gate=found.gate,
+        gate_missing=[MissingOut(code=m.code, zh=m.zh, en=m.en) for m in found.missing],
         last_self_check=SelfCheckRecordOut(
             by=last.by, at=last.at, findings=len(last.findings), explained=sorted(last.explained)
         )
@@ -220,27 +182,16 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
     )
 
 
-def _at(day: dt.date) -> dt.datetime:
-    """The moment an action is dated: now, or noon of the configured as-of day (demo, tests)."""
-    current = now()
-    return current if current.date() == day else dt.datetime.combine(day, dt.time(12), dt.UTC)
-
-
 def run_selfcheck(web: Web, user: User, case_id: str) -> SelfCheckOut:
     """一键自检. The handler's own check is recorded through case work (每案必检 counts it);
     anyone else in scope sees the same findings without a record."""
-    today = web.today()
-    with web.store.session() as s:
-        sql = SqlWeb(s)
-        case = access.read_case(sql, user.principal, case_id, "selfcheck", now())
-        check = checker(web, sql.units())
-        if case.handler == user.person_id:
-            record = casework.record_self_check(
-                CaseworkSql(s), case_id, user.person_id, _at(today), check
-            )
-            found, recorded = list(record.findings), True
-        else:
-            found, recorded = check(case, {p.id: p for p in s.people()}, today), False
+    today, now = web.today(), web.now()
+    case = access.read_case(web.uow(), user.principal, case_id, "selfcheck", now)
+    if case.handler == user.person_id:
+        record = casework.record_self_check(web.uow(), web.rules, case_id, user.person_id, now)
+        found, recorded = list(record.findings), True
+    else:
+        found, recorded = list(check_cases(web.uow(), web.rules, case_id, today)), False
     return SelfCheckOut(
         case_id=case_id,
         as_of=today,
@@ -251,41 +202,34 @@ def run_selfcheck(web: Web, user: User, case_id: str) -> SelfCheckOut:
 
 def answer(web: Web, user: User, case_id: str, accept: bool, reason: str | None) -> None:
     """Answer the oldest open consultation opinion (only the handler may: case work refuses)."""
-    with web.store.session() as s:
-        access.read_case(SqlWeb(s), user.principal, case_id, "answer", now())
-        casework.answer_consultation(
-            CaseworkSql(s),
-            case_id,
-            user.person_id,
-            _at(web.today()),
-            None if accept else reason or "",
-        )
+    now = web.now()
+    access.read_case(web.uow(), user.principal, case_id, "answer", now)
+    casework.answer_consultation(
+        web.uow(), case_id, user.person_id, now, None if accept else reason or ""
+    )
 
 
 def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
-    with web.store.session() as s:
-        rows = access.case_reads(SqlWeb(s), user.principal, case_id)
-    return [ReadOut(person=p, via=v, at=a) for p, v, a in rows]
+    rows = access.case_reads(web.uow(), user.principal, case_id)
+    return [ReadOut(person=r.person, via=r.via, at=r.at) for r in rows]
 
 
-def ledger_page(web: Web, user: User, query: access.LedgerQuery) -> LedgerPage:
-    with web.store.session() as s:
-        rows = access.ledger(SqlWeb(s), user.principal, query)
-    full = len(rows) == max(1, min(query.limit, access.PAGE_MAX))
+def ledger_page(web: Web, user: User, query: LedgerQuery) -> LedgerPage:
+    rows = access.ledger(web.uow(), user.principal, query)
+    full = access.page_is_full(rows, query.limit)
     last = f"{rows[-1].case_id}|{rows[-1].rule}" if rows and full else None
     return LedgerPage(items=[ledger_out(web, e) for e in rows], next=last)
 
 
 def alerts(web: Web, user: User, mine: bool, limit: int = 100) -> list[LedgerOut]:
     """Active ledger entries of the scope, soonest due first (the home page's alert list)."""
-    q = access.LedgerQuery(mine=mine, status="active", by_due=True, limit=limit)
+    q = LedgerQuery(mine=mine, active_only=True, by_due=True, limit=limit)
     return ledger_page(web, user, q).items
 
 
 def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
     today = web.today()
-    with web.store.session() as s:
-        d = access.dashboard(SqlWeb(s), user.principal, mine, today)
+    d = access.dashboard(web.uow(), user.principal, mine, today)
     return DashboardOut(
         as_of=today,
         mine=mine,
@@ -297,6 +241,5 @@ def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
 
 
 def escalate(web: Web, user: User, case_id: str, rule: str) -> LedgerOut:
-    with web.store.session() as s:
-        entry = access.escalate(SqlWeb(s), user.principal, case_id, rule, web.today())
+    entry = access.escalate(web.uow(), user.principal, case_id, rule, web.today())
     return ledger_out(web, entry)

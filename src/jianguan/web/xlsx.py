@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from fastapi import Response
 from openpyxl import Workbook
 
 from jianguan.services import access
+from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web.auth import User
+from jianguan.web.state import Web
 from jianguan.web.views import ledger_page
 
 MAX_ROWS = 50_000
@@ -30,11 +31,9 @@ HEADER = (
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-if TYPE_CHECKING:
-    from jianguan.web.app import Web
 
-
-def ledger_xlsx(web: Web, user: User, query: access.LedgerQuery) -> Response:
+def ledger_xlsx(web: Web, user: User, query: LedgerQuery, lang: str = "zh") -> Response:
+    """The ledger rows ``query`` selects, the vocabularies in the reader's words."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("台账")
     ws.append(HEADER)
@@ -47,11 +46,11 @@ def ledger_xlsx(web: Web, user: User, query: access.LedgerQuery) -> Response:
                     e.case_id,
                     e.rule,
                     e.title,
-                    e.severity,
+                    e.severity.label(lang),
                     e.unit,
                     e.due,
-                    e.status,
-                    e.escalation,
+                    e.status.label(lang),
+                    e.escalation.label(lang),
                     e.first_found,
                     e.last_found,
                     e.explanation,

@@ -48,9 +48,11 @@ class SqlLedger(OnSession):
         return {(r["case_id"], r["rule"]): entry_of(r) for r in rows}
 
     def entry(self, case_id: str, rule: str) -> Entry | None:
-        row = self._conn.execute(
-            select(_t).where(_l.case_id == case_id, _l.rule == rule)
-        ).mappings().first()
+        row = (
+            self._conn.execute(select(_t).where(_l.case_id == case_id, _l.rule == rule))
+            .mappings()
+            .first()
+        )
         return entry_of(row) if row is not None else None
 
     def save(self, entries: Sequence[Entry]) -> None:

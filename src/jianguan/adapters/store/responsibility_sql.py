@@ -1,10 +1,11 @@
-"""SQL of the responsibility system (implements services.responsibility.ResponsibilitySession)."""
+"""SQL of the responsibility system (implements services.ports.ResponsibilityRepository)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -20,10 +21,17 @@ from jianguan.adapters.store.schema_responsibility import (
 )
 from jianguan.adapters.store.schema_review import review_forms, review_outcomes
 from jianguan.adapters.store.sql_store import OnSession
-from jianguan.domain.rectification import Rectification, Report, Task
-from jianguan.domain.referral import Referral, Step
+from jianguan.domain.rectification import (
+    Rectification,
+    RectificationKind,
+    RectificationSource,
+    Report,
+    Task,
+)
+from jianguan.domain.referral import Referral, ReferralSource, Step
 from jianguan.domain.responsibility import (
     Evidence,
+    EvidenceSource,
     FindingFact,
     GradeFact,
     ListEntry,
@@ -56,7 +64,7 @@ def _referral(body: dict[str, Any]) -> Referral:
     )
     return Referral(
         body["id"],
-        body["source"],
+        ReferralSource(body["source"]),
         body["source_ref"],
         body["person"],
         body["unit"],
@@ -90,9 +98,9 @@ def _rectification(body: dict[str, Any]) -> Rectification:
     )
     return Rectification(
         body["id"],
-        body["kind"],
+        RectificationKind(body["kind"]),
         body["title"],
-        body["source"],
+        RectificationSource(body["source"]),
         body["source_ref"],
         body["unit"],
         dt.date.fromisoformat(body["opened_on"]),
@@ -160,7 +168,7 @@ class ResponsibilitySql(OnSession):
                 r.severity,
                 r.first_found,
                 r.explanation,
-                "monitoring_ledger",
+                EvidenceSource.MONITORING_LEDGER,
             )
             for r in rows
         ]
@@ -191,7 +199,7 @@ class ResponsibilitySql(OnSession):
                     f["severity"],
                     r.at.date(),
                     f["explanation"],
-                    "self_check",
+                    EvidenceSource.SELF_CHECK,
                 )
                 for f in body["findings"]
                 if f["rule"] not in body["explained"]
@@ -286,7 +294,7 @@ class ResponsibilitySql(OnSession):
 
     def _entry_row(self, e: ListEntry, manual: bool, at: dt.datetime) -> dict[str, Any]:
         evidence = {
-            "source": e.evidence.source,
+            "source": e.evidence.source.value,
             "ref": e.evidence.ref,
             "detail": dict(e.evidence.detail),
         }
@@ -334,7 +342,7 @@ class ResponsibilitySql(OnSession):
                     r.person,
                     r.case_id,
                     r.on_date,
-                    Evidence(ev["source"], ev["ref"], ev["detail"]),
+                    Evidence(EvidenceSource(ev["source"]), ev["ref"], ev["detail"]),
                     tuple(orjson.loads(r.basis)),
                 )
             )
@@ -370,7 +378,11 @@ class ResponsibilitySql(OnSession):
     def _save(self, table: Table, record: Referral | Rectification) -> None:
         """Replace the record: its filter columns (same names as its fields) and its body."""
         body = dataclasses.asdict(record)
-        columns = {c.name: body[c.name] for c in table.columns if c.name != "body"}
+        columns = {
+            c.name: v.value if isinstance(v := body[c.name], Enum) else v
+            for c in table.columns
+            if c.name != "body"
+        }
         self._c.execute(delete(table).where(table.c.id == record.id))
         self._c.execute(insert(table).values(**columns, body=_json(body)))
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.sql import Select
 
 from jianguan.adapters.store import schema
-from jianguan.adapters.store.schema_web import accounts, case_reads, web_sessions
 from jianguan.adapters.store.ledger_sql import in_scope
+from jianguan.adapters.store.schema_web import accounts, case_reads, web_sessions
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.ledger import ACTIVE
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from jianguan.domain.ledger import Entry, Level, LedgerStatus
+from jianguan.domain.ledger import Entry, LedgerStatus, Level
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, Severity
 
 

@@ -33,7 +33,7 @@ document.addEventListener("DOMContentLoaded", () => {
         line("limit998_low", {}), line("limit998_high", {}),
         { type: "scatter", data: f.points.filter((p) => p.value !== null).map((p) => ({
             value: [p.denominator, p.value], name: `${p.unit} ${p.name}: ${(p.value * 100).toFixed(1)}% (${p.flag_zh})`,
-            itemStyle: { color: p.flag === "within" || p.flag === "too_few" ? "#52606d" : "#d9480f" } })) },
+            itemStyle: { color: p.outside ? "#d9480f" : "#52606d" } })) },
       ],
     });
     funnelEl.dataset.ready = "1";

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import click
 
-from jianguan.adapters.passwords import Argon2Hasher
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.bootstrap import App
 from jianguan.domain.model import Person, Role, UnitLevel
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.accounts import UnknownPerson, set_password
@@ -20,13 +18,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing easily misread
 
 
-def demo_people(store: SqlStore) -> list[Person]:
+def demo_people(app: App) -> list[Person]:
     """A prosecutor with many alerts, and the case officer, head and chief above them."""
-    with store.session() as s:
-        sql = SqlWeb(s)
-        people = {p.id: p for p in s.people()}
-        levels = {u.code: u.level for u in s.units()}
-        busiest = [people[h] for h, _ in sql.handlers_by_alerts(50) if h in people]
+    with app.uow() as uow:
+        people = {p.id: p for p in uow.cases.people()}
+        levels = {u.code: u.level for u in uow.cases.units()}
+        busiest = [people[h] for h, _ in uow.access.handlers_by_alerts(50) if h in people]
     prosecutor = next((p for p in busiest if p.role is Role.PROSECUTOR), None)
     if prosecutor is None:
         return []
@@ -51,14 +48,13 @@ def demo_people(store: SqlStore) -> list[Person]:
     return chosen
 
 
-def make_demo_accounts(store: SqlStore) -> list[tuple[Person, str]]:
-    """Accounts (user name = staff id) with fresh random passwords, printed once by the caller."""
-    hasher = Argon2Hasher()
+def make_demo_accounts(app: App) -> list[tuple[Person, str]]:
+    """Accounts (user name = staff id) with fresh random passwords, printed once by the caller;
+    hashed with the application's hasher."""
     out = []
-    for person in demo_people(store):
+    for person in demo_people(app):
         password = "".join(secrets.choice(ALPHABET) for _ in range(12))
-        with store.session() as s:
-            set_password(SqlWeb(s), hasher, person.id, person.id, password)
+        set_password(app.uow(), app.hasher, person.id, person.id, password, app.now(), "demo")
         out.append((person, password))
     return out
 
@@ -91,40 +87,42 @@ def serve_cmd(
     demo: bool,
 ) -> None:
     """启动网页服务 / serve the web application."""
-    import uvicorn
+    import uvicorn  # the web stack loads only when it is served
 
-    from jianguan.web.app import WebConfig, create_app
+    from jianguan.web.app import create_app
+    from jianguan.web.state import WebConfig
 
-    url = c.settings.store_url(db_url)
-    day = as_of.date() if as_of else None
-    if demo:
-        store = c.store(db_url)
-        try:
-            accounts = make_demo_accounts(store)
-        except UnknownPerson as exc:  # pragma: no cover - the people were just read
-            raise click.ClickException(str(exc)) from None
-        finally:
-            store.close()
-        if not accounts:
-            raise click.ClickException(
-                c.say(
-                    "库中没有演示数据，请先运行 jianguan demo",
-                    "no demo data: run `jianguan demo` first",
-                )
+    day = as_of.date() if as_of else (demo_as_of(c.settings.data_dir) if demo else None)
+    with c.app(db_url, day) as app:
+        if demo:
+            show_demo_accounts(c, app)
+        secure = host not in LOOPBACK if secure_cookies is None else secure_cookies
+        site = create_app(app, WebConfig(secure_cookies=secure))
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(
+            c.say(
+                f"网页服务：http://{shown}:{port}/  （Ctrl+C 停止）",
+                f"serving at http://{shown}:{port}/  (Ctrl+C stops)",
             )
-        day = day or demo_as_of(c.settings.data_dir)
-        click.echo(c.say("演示账号（用户名 / 密码）：", "demo accounts (user name / password):"))
-        for person, password in accounts:
-            click.echo(
-                f"  {person.id:<12} {password:<14} {person.name} · {person.role.value} · {person.unit}"
-            )
-    secure = host not in LOOPBACK if secure_cookies is None else secure_cookies
-    app = create_app(WebConfig(url, secure_cookies=secure, as_of=day, data_dir=c.settings.data_dir))
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(
-        c.say(
-            f"网页服务：http://{shown}:{port}/  （Ctrl+C 停止）",
-            f"serving at http://{shown}:{port}/  (Ctrl+C stops)",
         )
-    )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(site, host=host, port=port, log_level="warning")
+
+
+def show_demo_accounts(c: Context, app: App) -> None:
+    """Make the demo accounts and print them (refused when the store holds no demo data)."""
+    try:
+        accounts = make_demo_accounts(app)
+    except UnknownPerson as exc:  # pragma: no cover - the people were just read
+        raise click.ClickException(str(exc)) from None
+    if not accounts:
+        raise click.ClickException(
+            c.say(
+                "库中没有演示数据，请先运行 jianguan demo",
+                "no demo data: run `jianguan demo` first",
+            )
+        )
+    click.echo(c.say("演示账号（用户名 / 密码）：", "demo accounts (user name / password):"))
+    for person, password in accounts:
+        click.echo(
+            f"  {person.id:<12} {password:<14} {person.name} · {person.role.value} · {person.unit}"
+        )
