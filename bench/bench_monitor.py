@@ -50,23 +50,27 @@ WITH sus AS (
 ev AS (
     SELECT case_id,
            max(CASE WHEN type = 'retransferred' THEN on_date END) AS back,
-           max(CASE WHEN type = 'returned_for_investigation' THEN on_date END) AS ret
-    FROM events WHERE type IN ('retransferred', 'returned_for_investigation')
+           max(CASE WHEN type = 'returned_for_investigation' THEN on_date END) AS ret,
+           max(CASE WHEN type = 'extension_approved' THEN on_date END) AS ext
+    FROM events WHERE type IN ('retransferred', 'returned_for_investigation', 'extension_approved')
     GROUP BY case_id),
 f AS (
     SELECT c.*, coalesce(sus.custody, 0) AS custody, coalesce(sus.fast, 1) AS fast,
-           coalesce(sus.long, 0) AS long, coalesce(ev.back, c.received_on) AS base,
+           coalesce(sus.long, 0) AS long, coalesce(ev.back, c.received_on) AS base, ev.ext,
            (c.decision_on IS NULL AND ev.ret IS NOT NULL
             AND (ev.back IS NULL OR ev.ret > ev.back)) AS away
-    FROM cases c LEFT JOIN sus USING (case_id) LEFT JOIN ev USING (case_id))
-SELECT f.case_id, d.due FROM f JOIN due d
-  ON d.period = f.category AND d.custody = f.custody
- AND d.start = CASE WHEN f.category = 'arrest_review' THEN f.received_on ELSE f.base END
- AND d.major = CASE WHEN f.category = 'arrest_review' THEN f.major ELSE 0 END
- AND d.fast = CASE WHEN f.category = 'arrest_review' THEN 0 ELSE f.fast END
- AND d.over1y = CASE WHEN f.category = 'arrest_review' OR f.fast = 0 THEN 0 ELSE f.long END
- AND d.ext = CASE WHEN f.category = 'arrest_review' THEN 0 ELSE 1 - f.fast END
-WHERE NOT f.away AND coalesce(f.decision_on, ?) > d.due
+    FROM cases c LEFT JOIN sus USING (case_id) LEFT JOIN ev USING (case_id)),
+g AS (
+    SELECT f.*, CASE WHEN f.category = 'arrest_review' THEN f.received_on ELSE f.base END AS start,
+           (f.category = 'prosecution_review' AND f.ext IS NOT NULL AND f.ext >= f.base) AS extended
+    FROM f)
+SELECT g.case_id, CASE WHEN g.extended THEN d.extended_due ELSE d.due END AS legal FROM g JOIN due d
+  ON d.period = g.category AND d.custody = g.custody AND d.start = g.start
+ AND d.major = g.major
+ AND d.fast = CASE WHEN g.category = 'arrest_review' THEN 0 ELSE g.fast END
+ AND d.over1y = CASE WHEN g.category = 'arrest_review' OR g.fast = 0 THEN 0 ELSE g.long END
+WHERE NOT g.away
+  AND coalesce(g.decision_on, ?) > CASE WHEN g.extended THEN d.extended_due ELSE d.due END
 """
 
 
@@ -93,12 +97,12 @@ def duckdb_overdue(folder: Path, as_of: dt.date) -> tuple[float, set[str]]:
     keys = book.keys_for("arrest_review") + book.keys_for("prosecution_review")
     rows = [
         (k.period, s, int(k.custody), int(k.major), int(k.fast_track), int(k.over_one_year),
-         int(k.extended), book.due(k, s))
+         book.due(k, s), book.window(k, s))
         for s in starts for k in keys
     ]  # fmt: skip
     con.execute(
         "CREATE TABLE due (period VARCHAR, start DATE, custody INT, major INT, fast INT, "
-        "over1y INT, ext INT, due DATE)"
+        "over1y INT, due DATE, extended_due DATE)"
     )
     con.executemany("INSERT INTO due VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     start = time.perf_counter()

@@ -26,11 +26,10 @@ from pathlib import Path
 
 import httpx
 
-from jianguan.adapters.passwords import Argon2Hasher
-from jianguan.adapters.store.sql_store import SqlStore
-from jianguan.adapters.store.web_sql import SqlWeb
+from jianguan.bootstrap import bootstrap
 from jianguan.domain.model import Role, UnitLevel
 from jianguan.services.accounts import set_password
+from jianguan.services.monitoring import ledger_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -49,16 +48,12 @@ def prepare(cases: int) -> tuple[str, str]:
         )  # fmt: skip
     as_of = json.loads((data / "manifest.json").read_text())["as_of"]
     url = f"sqlite:///{OUT / f'web-{cases}.db'}"
-    store = SqlStore(url)
-    with store.session() as s:
-        counts = s.counts()
-    store.close()
+    with bootstrap(db_url=url) as app, app.uow() as uow:
+        counts = uow.cases.counts()
     if counts["cases"] != cases:
         subprocess.run([*JIANGUAN, "import", str(data), "--db", url], check=True)
-    store = SqlStore(url)
-    with store.engine.connect() as conn:
-        ledger = conn.exec_driver_sql("SELECT count(*) FROM monitoring_ledger").scalar()
-    store.close()
+    with bootstrap(db_url=url) as app:
+        ledger = sum(ledger_summary(app.uow()).values())
     if not ledger:
         subprocess.run([*JIANGUAN, "monitor", "--as-of", as_of, "--db", url], check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
@@ -66,11 +61,9 @@ def prepare(cases: int) -> tuple[str, str]:
 
 
 def make_users(url: str) -> dict[str, str]:
-    store = SqlStore(url)
-    with store.session() as s:
-        sql = SqlWeb(s)
-        people, levels = s.people(), {u.code: u.level for u in s.units()}
-        busiest = [h for h, _ in sql.handlers_by_alerts(200)]
+    with bootstrap(db_url=url) as app, app.uow() as uow:
+        people, levels = uow.cases.people(), {u.code: u.level for u in uow.cases.units()}
+        busiest = [h for h, _ in uow.access.handlers_by_alerts(200)]
     by_id = {p.id: p for p in people}
     prosecutor = next(by_id[h] for h in busiest if by_id[h].role is Role.PROSECUTOR)
     province = next(
@@ -84,11 +77,9 @@ def make_users(url: str) -> dict[str, str]:
         "basic officer": basic.id,
         "prosecutor": prosecutor.id,
     }
-    hasher = Argon2Hasher()
-    with store.session() as s:
+    with bootstrap(db_url=url) as app:  # the server's own (full-strength) password hashing
         for pid in users.values():
-            set_password(SqlWeb(s), hasher, pid, pid, PASSWORD)
-    store.close()
+            set_password(app.uow(), app.hasher, pid, pid, PASSWORD, app.now(), "bench")
     return users
 
 

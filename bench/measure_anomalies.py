@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -107,25 +108,45 @@ def _card(folder: Path) -> set[str]:
     return {r["case_id"] for r in rows if r["kind"] == "card_incomplete"}
 
 
-def run(seed: int, n: int, workers: int, tmp: Path) -> dict[str, object]:
+@dataclass
+class Found:
+    anomalies: list[Anomaly]
+    issues: list[Issue]
+    seconds: float
+    cases: int
+
+
+@dataclass
+class Result:
+    plants: Counter[str]
+    hits: Counter[str]
+    stray: list[Anomaly]
+    stray_dq: list[Issue]
+    clean: list[Anomaly]
+    clean_dq: list[Issue]
+    seconds: float
+    cases: int
+
+
+def run(seed: int, n: int, workers: int, tmp: Path) -> Result:
     cal = packaged_calendar()
     planted, clean = tmp / f"p{seed}", tmp / f"c{seed}"
     generate(planted, calendar=cal, cases=n, seed=seed, defect_rate=0.05, workers=workers,
              plant=True)  # fmt: skip
     generate(clean, calendar=cal, cases=n, seed=seed, defect_rate=0.05, workers=workers)
     truth = [orjson.loads(x) for x in (planted / "anomalies.jsonl").read_bytes().splitlines()]
-    out: dict[str, object] = {}
+    out: dict[str, Found] = {}
     for name, folder in (("planted", planted), ("clean", clean)):
         cases = load(folder)
         began = time.perf_counter()
         anomalies = find_anomalies(cases, cal)
         issues = check_all(cases)
-        out[name] = (anomalies, issues, time.perf_counter() - began, len(cases))
+        out[name] = Found(anomalies, issues, time.perf_counter() - began, len(cases))
         if name == "clean":
             series, unit_months = tests_made(cases)
             print(f"  seed {seed}: clean set judged {series} unit series (shifts, drops), "
                   f"{unit_months} unit-months (padding)")  # fmt: skip
-    p_anoms, p_issues, *_ = out["planted"]  # type: ignore[misc]
+    p_anoms, p_issues = out["planted"].anomalies, out["planted"].issues
     hits: Counter[str] = Counter()
     plants: Counter[str] = Counter()
     for t in truth:
@@ -144,14 +165,14 @@ def run(seed: int, n: int, workers: int, tmp: Path) -> dict[str, object]:
         for c in t["case_ids"]
     }
     stray_dq = [i for i in p_issues if i.case_id not in planted_ids | _card(planted)]
-    c_anoms, c_issues, seconds, n_cases = out["clean"]  # type: ignore[misc]
+    found = out["clean"]
     card = _card(clean)
-    missing = {i.case_id for i in c_issues if i.kind is IssueKind.MISSING_FIELD}
+    missing = {i.case_id for i in found.issues if i.kind is IssueKind.MISSING_FIELD}
     print(f"  seed {seed}: missing card fields found {len(missing & card)} of {len(card)} planted "
           f"card_incomplete defects; {len(missing - card)} other")  # fmt: skip
-    c_issues = [i for i in c_issues if i.case_id not in card]
-    return {"plants": plants, "hits": hits, "stray": stray, "stray_dq": stray_dq,
-            "clean": c_anoms, "clean_dq": c_issues, "seconds": seconds, "cases": n_cases}  # fmt: skip
+    c_issues = [i for i in found.issues if i.case_id not in card]
+    return Result(plants, hits, stray, stray_dq, found.anomalies, c_issues, found.seconds,
+                  found.cases)  # fmt: skip
 
 
 def main() -> None:
@@ -166,16 +187,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:
             r = run(seed, args.cases, args.workers, Path(tmp))
-            plants.update(r["plants"])  # type: ignore[arg-type]
-            hits.update(r["hits"])  # type: ignore[arg-type]
-            clean, stray = r["clean"], r["stray"]
-            assert isinstance(clean, list)
-            assert isinstance(stray, list)
-            print(f"seed {seed}: {r['cases']} cases, detection + checks {r['seconds']:.1f} s; "
-                  f"false alarms: clean set {len(clean)} anomalies, {len(r['clean_dq'])} (dq); "  # type: ignore[arg-type]
-                  f"planted set {len(stray)} stray anomalies, {len(r['stray_dq'])} stray dq")  # type: ignore[arg-type]  # fmt: skip
+            plants.update(r.plants)
+            hits.update(r.hits)
+            print(f"seed {seed}: {r.cases} cases, detection + checks {r.seconds:.1f} s; "
+                  f"false alarms: clean set {len(r.clean)} anomalies, {len(r.clean_dq)} (dq); "
+                  f"planted set {len(r.stray)} stray anomalies, {len(r.stray_dq)} stray dq")  # fmt: skip
             if args.verbose:
-                for a in [*clean, *stray]:
+                for a in [*r.clean, *r.stray]:
                     print("   ", a.kind, a.unit, a.series, a.period, a.direction, a.explanation)
     print("detection (found / planted):")
     for kind in sorted(plants):

@@ -6,8 +6,9 @@ the SQL store. The batch monitor is the per-case Python engine run over every st
 differential tests keep it identical to the SQL one, so a service test on the fake exercises the
 same rules.
 
-Not faked: the responsibility repository (its facts are joins over review, ledger and case
-tables; its services are tested on SQLite and PostgreSQL).
+The responsibility repository keeps its records (list entries, tolerances, referrals,
+rectifications) and draws its facts from the review, ledger, self-check and case state above,
+as the SQL joins do; its services are also tested on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,13 +22,26 @@ from typing import Any
 
 from jianguan.domain.gates import SelfCheckRecord
 from jianguan.domain.ledger import ACTIVE, Entry, LedgerStatus, Level
-from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.model import Case, CaseCategory, OutcomeType, Person, Unit
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, evaluate_case
+from jianguan.domain.rectification import Rectification
+from jianguan.domain.referral import Referral
+from jianguan.domain.responsibility import (
+    EvidenceSource,
+    FindingFact,
+    GradeFact,
+    ListEntry,
+    PendingFact,
+    ReferralFact,
+    Tolerance,
+)
+from jianguan.domain.review import OutcomeKind
 from jianguan.services.monitoring import make_run
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
 from jianguan.services.ports.accounts import Account, LoginSession
 from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.monitoring import LedgerQuery
+from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
 
 
@@ -49,6 +63,10 @@ class State:
     forms: dict[tuple[int, str], Form] = field(default_factory=dict)
     review_events: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[ReviewOutcome] = field(default_factory=list)
+    list_entries: dict[str, tuple[ListEntry, bool]] = field(default_factory=dict)  # key → manual?
+    tolerances: dict[str, Tolerance] = field(default_factory=dict)
+    referrals: dict[str, Referral] = field(default_factory=dict)
+    rectifications: dict[str, Rectification] = field(default_factory=dict)
 
 
 def fake_hash(case: Case) -> str:
@@ -388,6 +406,138 @@ class FakeReview:
                 if (year is None or o.year == year) and (kind is None or o.kind == kind)]  # fmt: skip
 
 
+_CRIMINAL_REVIEW = (CaseCategory.ARREST_REVIEW, CaseCategory.PROSECUTION_REVIEW)
+
+
+class FakeResponsibility:
+    """Lists, tolerances, referrals and rectifications; facts read from the other state."""
+
+    def __init__(self, st: State) -> None:
+        self.st = st
+
+    def grade_facts(self) -> list[GradeFact]:
+        return [
+            GradeFact(f.case_id, c.handler, c.unit, f.final_grade, f.updated_at.date(),
+                      f"review:{f.year}:{f.case_id}")
+            for f in self.st.forms.values()
+            if f.final_grade is not None and (c := self.st.cases.get(f.case_id)) is not None
+        ]  # fmt: skip
+
+    def finding_facts(self) -> list[FindingFact]:
+        out = [
+            FindingFact(e.case_id, c.handler, c.unit, e.rule, e.kind, e.severity, e.first_found,
+                        e.explanation, EvidenceSource.MONITORING_LEDGER)
+            for e in self.st.ledger.values()
+            if (c := self.st.cases.get(e.case_id)) is not None
+        ]  # fmt: skip
+        last: dict[str, SelfCheckRecord] = {}
+        for record, _ in self.st.self_checks:
+            last[record.case_id] = record
+        for record in last.values():
+            case = self.st.cases.get(record.case_id)
+            handler, unit = (case.handler, case.unit) if case is not None else ("", "")
+            out += [
+                FindingFact(record.case_id, handler, unit, f.rule, f.kind, f.severity,
+                            record.at.date(), f.explanation, EvidenceSource.SELF_CHECK)
+                for f in record.findings
+                if f.rule not in record.explained
+            ]  # fmt: skip
+        return out
+
+    def pending_facts(self, as_of: dt.date) -> list[PendingFact]:
+        return [
+            PendingFact(e.case_id, c.handler, c.unit, e.due)
+            for e in self.st.ledger.values()
+            if e.kind == "review_overdue" and e.due is not None
+            and (c := self.st.cases.get(e.case_id)) is not None and c.closed_on is None
+        ]  # fmt: skip
+
+    def referral_facts(self) -> list[ReferralFact]:
+        return [
+            ReferralFact(r.id, r.person, r.unit, r.case_id, r.finding, r.decision, r.closed_on)
+            for r in self.referrals()
+            if r.closed_on is not None and r.finding and r.decision
+        ]
+
+    def replace_built_entries(self, entries: Sequence[ListEntry], at: dt.datetime) -> None:
+        kept = {k: v for k, v in self.st.list_entries.items() if v[1]}
+        kept.update({e.key: (e, False) for e in entries})
+        self.st.list_entries = kept
+
+    def add_manual_entry(self, entry: ListEntry, at: dt.datetime) -> None:
+        self.st.list_entries[entry.key] = (entry, True)
+
+    def entries(self, unit: str | None = None, person: str | None = None) -> list[ListEntry]:
+        rows = [e for e, _ in self.st.list_entries.values()
+                if (unit is None or e.unit == unit) and (person is None or e.person == person)]  # fmt: skip
+        return sorted(rows, key=lambda e: (e.unit, e.on, e.key))
+
+    def tolerances(self) -> dict[str, Tolerance]:
+        return dict(self.st.tolerances)
+
+    def add_tolerance(self, tolerance: Tolerance) -> None:
+        self.st.tolerances[tolerance.entry_key] = tolerance
+
+    def next_id(self, prefix: str) -> str:
+        table = self.st.referrals if prefix == "XS" else self.st.rectifications
+        return f"{prefix}{len(table) + 1:06d}"
+
+    def save_referral(self, r: Referral) -> None:
+        self.st.referrals[r.id] = r
+
+    def load_referral(self, rid: str) -> Referral | None:
+        return self.st.referrals.get(rid)
+
+    def referrals(self) -> list[Referral]:
+        return [self.st.referrals[k] for k in sorted(self.st.referrals)]
+
+    def has_source(self, table: str, source_ref: str) -> bool:
+        records: Collection[Referral | Rectification] = (
+            self.st.referrals.values() if table == "referrals" else self.st.rectifications.values()
+        )
+        return any(r.source_ref == source_ref for r in records)
+
+    def save_rectification(self, r: Rectification) -> None:
+        self.st.rectifications[r.id] = r
+
+    def load_rectification(self, rid: str) -> Rectification | None:
+        return self.st.rectifications.get(rid)
+
+    def rectifications(self) -> list[Rectification]:
+        return [self.st.rectifications[k] for k in sorted(self.st.rectifications)]
+
+    def review_outcomes(self) -> list[OutcomeLead]:
+        wanted = (OutcomeKind.ACCOUNTABILITY_REFERRAL, OutcomeKind.RECTIFICATION)
+        return [
+            OutcomeLead(o.year, o.case_id, o.kind, o.person, o.unit, o.grade, o.due_on,
+                        copy.deepcopy(dict(o.evidence)))
+            for o in self.st.outcomes
+            if o.kind in wanted
+        ]  # fmt: skip
+
+    def acquitted(self) -> list[tuple[str, str, str, dt.date]]:
+        return [
+            (c.case_id, c.handler, c.unit, c.outcome.on)
+            for _, c in sorted(self.st.cases.items())
+            if c.outcome is not None and c.outcome.type is OutcomeType.ACQUITTED
+        ]
+
+    def closed_cases(self, year: int) -> list[ClosedCase]:
+        return [
+            ClosedCase(
+                c.case_id, c.handler, c.unit, c.category.value,
+                c.charges[0] if c.charges else "", c.major_complex,
+                c.decision is not None and c.category in _CRIMINAL_REVIEW,
+                c.outcome.type.value if c.outcome is not None else None,
+            )
+            for _, c in sorted(self.st.cases.items())
+            if c.closed_on is not None and c.closed_on.year == year
+        ]  # fmt: skip
+
+    def case_kinds(self, kind: str) -> set[str]:
+        return {e.case_id for e in self.st.ledger.values() if e.kind == kind}
+
+
 class FakeUnitOfWork:
     """``services.ports.UnitOfWork`` in memory; ``commits`` counts the commits made."""
 
@@ -408,6 +558,7 @@ class FakeUnitOfWork:
         self.access = FakeAccess(st)
         self.accounts = FakeAccounts(st)
         self.review = FakeReview(st)
+        self.responsibility = FakeResponsibility(st)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self._open, "a unit of work was entered twice"

@@ -106,7 +106,7 @@ def test_ledger_is_idempotent_escalates_and_closes_what_is_put_right(
     later = as_of + dt.timedelta(days=30)
     _, changes = record(later)
     assert changes[LedgerAction.ESCALATE] >= len(findings) - changes[LedgerAction.CLOSE]
-    # 规则第257条: add the missing outline to one case; its entry is then corrected.
+    # 规则第342条: add the missing outline to one case; its entry is then corrected.
     wrong = next(f for f in findings if f.rule == "return_outline_missing")
     with store.uow() as uow:
         case = uow.cases.load_case(wrong.case_id)

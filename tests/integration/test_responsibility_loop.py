@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.entrypoints.cli import cli
-from jianguan.synth import generate
+from tests.support import app_for, generate
 
 YEAR = "2025"
 
@@ -136,9 +135,7 @@ def person_quality(rows: list[dict[str, Any]], person: str) -> float:
 
 
 def assert_every_entry_traces_to_its_evidence(db: str, entries: list[dict[str, Any]]) -> None:
-    store = SqlStore(db)
-    with store.session() as s:
-        conn = s.connection
+    with app_for(db) as app, app.store.engine.connect() as conn:
         ledger = {
             f"{r[0]}:{r[1]}"
             for r in conn.exec_driver_sql("select case_id, rule from monitoring_ledger")
@@ -147,7 +144,6 @@ def assert_every_entry_traces_to_its_evidence(db: str, entries: list[dict[str, A
             "select year, case_id from review_forms where final_grade is not null")}  # fmt: skip
         referrals = {r[0] for r in conn.exec_driver_sql("select id from referrals")}
         cases = {r[0] for r in conn.exec_driver_sql("select case_id from cases")}
-    store.close()
     known = {
         "monitoring_ledger": ledger,
         "review_outcome": forms,

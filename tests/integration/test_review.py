@@ -12,27 +12,24 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import orjson
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
-from jianguan.adapters.formats.feed import FileFeed
-from jianguan.adapters.review_file import default_review_policy
 from jianguan.adapters.store import schema
-from jianguan.adapters.store.review_sql import ReviewSql
-from jianguan.adapters.store.schema_casework import recusals
-from jianguan.adapters.store.schema_review import review_events, review_forms, review_outcomes
-from jianguan.adapters.store.sql_store import SqlStore
+from jianguan.adapters.store.schema_review import review_events, review_outcomes
 from jianguan.domain.model import Case
 from jianguan.domain.review import Sampling
 from jianguan.entrypoints.cli import cli
-from jianguan.services.importing import import_dataset
+from jianguan.services.importing import import_dataset, verify_audit
+from jianguan.services.ports import UnitOfWork
 from jianguan.services.review import ReviewError, build_plan, decide, object_to, record
-from jianguan.synth import generate
 from tests.factories import numbered_case, write_dataset
+from tests.support import app_for, generate
 
 YEAR = 2025
 
@@ -49,11 +46,10 @@ def records(folder: Path) -> list[dict[str, Any]]:
 
 
 def load(store_url: str, folder: Path) -> None:
-    store = SqlStore(store_url)
-    feed = FileFeed(folder)
-    assert import_dataset(feed, store).errors == []
-    feed.close()
-    store.close()
+    with app_for(store_url) as app:
+        feed = app.open_dataset(folder)
+        assert import_dataset(feed, app.uow()).errors == []
+        feed.close()
 
 
 def run(*args: str) -> Result:
@@ -170,10 +166,8 @@ def test_assign_never_breaches_recusal(store_url: str, generated: Path, mode: st
 
 
 def count(store_url: str, table: Any) -> int:
-    store = SqlStore(store_url)
-    with store.engine.connect() as conn:
+    with app_for(store_url) as app, app.store.engine.connect() as conn:
         n = conn.scalar(select(func.count()).select_from(table))
-    store.close()
     return int(n or 0)
 
 
@@ -183,12 +177,10 @@ def test_form_record_object_decide_and_outcomes(
     load(store_url, generated)
     ok_json("review", "plan", "--year", str(YEAR), "--seed", "s3", "--db", store_url)
     ok_json("review", "assign", "--year", str(YEAR), "--mode", "cross", "--db", store_url)
-    store = SqlStore(store_url)
-    with store.engine.connect() as conn:
-        forms = conn.execute(select(review_forms.c.case_id, review_forms.c.marks)).all()
-    store.close()
-    prefilled = [f.case_id for f in forms if f.marks != "[]"]
-    clean = [f.case_id for f in forms if f.marks == "[]"]
+    with app_for(store_url) as app, app.uow() as uow:
+        forms = uow.review.forms(YEAR)
+    prefilled = [f.case_id for f in forms if f.marks]
+    clean = [f.case_id for f in forms if not f.marks]
     assert prefilled  # forms start from the case's automatic findings
     cid = prefilled[0]
     form = ok_json("review", "form", cid, "--db", store_url)
@@ -269,16 +261,14 @@ def test_form_record_object_decide_and_outcomes(
 
     steps = [e["step"] for e in ok_json("review", "form", cid, "--db", store_url)["events"]]
     assert steps == ["assigned", "recorded", "objected", "decided", "outcome"]
-    store = SqlStore(store_url)
-    with store.engine.connect() as conn:
-        actions = Counter(
-            conn.scalars(select(schema.audit_log.c.action).where(schema.audit_log.c.subject == cid))
-        )
-    assert actions["review.recorded"] == 1
-    assert actions["review.objected"] == 1
-    assert actions["review.decided"] == 1
-    assert store.verify_audit_chain() == []
-    store.close()
+    with app_for(store_url) as app:
+        with app.store.engine.connect() as conn:
+            audit = schema.audit_log.c
+            actions = Counter(conn.scalars(select(audit.action).where(audit.subject == cid)))
+        assert actions["review.recorded"] == 1
+        assert actions["review.objected"] == 1
+        assert actions["review.decided"] == 1
+        assert verify_audit(app.uow()) == []
 
     data = ok_json("review", "commentary", "--year", str(YEAR), "--db", store_url)
     assert data["grades"] == {"unqualified": 1, "basic": 1, "excellent": 1}
@@ -317,32 +307,55 @@ def test_plan_refusals(store_url: str, generated: Path) -> None:
     assert run("review", "plan", "--year", str(YEAR), *both, "--db", store_url).exit_code == 2
 
 
-class EveryCase:
-    """A review session that offers every stored case to the plan (no SQL prefilter)."""
+class EveryCaseReview:
+    """The review repository, except that it offers every stored case to the plan."""
 
-    def __init__(self, inner: ReviewSql) -> None:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow.review, name)
+
+    def cases_for_year(self, *_: Any) -> Iterator[Case]:
+        return self._uow.cases.iter_cases()
+
+
+class EveryCase:
+    """A unit of work whose plan sees every stored case (no SQL prefilter)."""
+
+    def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def cases_for_year(self, *_: Any) -> Iterator[Case]:
-        return self._inner.iter_cases()
+    @property
+    def review(self) -> EveryCaseReview:
+        return EveryCaseReview(self._inner)
+
+    def __enter__(self) -> Self:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.__exit__(exc_type, exc, tb)
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
 def test_the_sql_prefilter_loses_no_case(store_url: str, generated: Path, year: int) -> None:
     """The plan drawn from the cases SQL offers equals the plan drawn from every case."""
     load(store_url, generated)
-    policy = default_review_policy()
-    store = SqlStore(store_url)
-    with store.session() as s:
-        rs = ReviewSql(s)
+    with app_for(store_url) as app:
+        policy = app.rules.review
         sampling = Sampling(0.1)
         specials = ["dangerous_driving", "discretionary_non_prosecution"]
-        fast = build_plan(rs, policy, year, sampling, "d", specials)
-        full = build_plan(EveryCase(rs), policy, year, sampling, "d", specials)  # type: ignore[arg-type]
-    store.close()
+        fast = build_plan(app.uow(), policy, year, sampling, "d", specials)
+        full = build_plan(EveryCase(app.uow()), policy, year, sampling, "d", specials)  # type: ignore[arg-type]
     assert fast == full
     assert len(fast[0]) > 100
 
@@ -380,24 +393,22 @@ def test_objection_window_and_the_handler_may_not_decide(store_url: str, generat
     load(store_url, generated)
     ok_json("review", "plan", "--year", str(YEAR), "--seed", "s4", "--db", store_url)
     ok_json("review", "assign", "--year", str(YEAR), "--mode", "escalated", "--db", store_url)
-    policy = default_review_policy()
-    store = SqlStore(store_url)
-    with store.session() as s:
-        rs = ReviewSql(s)
-        first, second = rs.forms(YEAR)[:2]
-        handler = rs.load_cases([first.case_id])[first.case_id].handler
-        done = record(rs, policy, first.case_id, "合格", marks=[])
+    with app_for(store_url) as app:
+        policy, now = app.rules.review, app.now()
+        with app.uow() as uow:
+            first, second = uow.review.forms(YEAR)[:2]
+            handler = uow.cases.load_cases([first.case_id])[first.case_id].handler
+        done = record(app.uow(), policy, first.case_id, "合格", marks=[], now=now)
         late = done.updated_at + dt.timedelta(days=policy.objection_days, seconds=1)
         with pytest.raises(ReviewError, match="too late to object"):
-            object_to(rs, first.case_id, "理由", policy=policy, now=late)
-        object_to(rs, first.case_id, "理由", policy=policy, now=late - dt.timedelta(seconds=2))
+            object_to(app.uow(), policy, first.case_id, "理由", now=late)
+        object_to(app.uow(), policy, first.case_id, "理由", now=late - dt.timedelta(seconds=2))
         # the handler took part in the case: he may not decide its grade (回避)
         with pytest.raises(ReviewError, match="must recuse"):
-            decide(rs, policy, first.case_id, by=handler)
-        record(rs, policy, second.case_id, "合格", marks=[])
+            decide(app.uow(), policy, first.case_id, by=handler, now=now)
+        record(app.uow(), policy, second.case_id, "合格", marks=[], now=now)
         with pytest.raises(ReviewError, match="only the handler"):
-            object_to(rs, second.case_id, "理由", by=second.reviewer)
-    store.close()
+            object_to(app.uow(), policy, second.case_id, "理由", by=second.reviewer, now=now)
 
 
 def test_a_person_recused_in_case_work_is_never_the_reviewer(
@@ -408,18 +419,9 @@ def test_a_person_recused_in_case_work_is_never_the_reviewer(
     load(store_url, write_dataset(tmp_path / "set", [numbered_case(1), numbered_case(2)]))
     plan = ["review", "plan", "--year", str(YEAR), "--seed", "r", "--routine-count", "2"]
     ok_json(*plan, "--db", store_url)
-    store = SqlStore(store_url)
-    with store.engine.begin() as conn:
-        conn.execute(
-            recusals.insert().values(
-                case_id=numbered_case(1)["case_id"],
-                person="P0090",
-                reason="近亲属",
-                by_person="P0001",
-                at=dt.datetime.now(dt.UTC),
-            )
-        )
-    store.close()
+    with app_for(store_url) as app, app.uow() as uow:
+        uow.casework.add_recusal(numbered_case(1)["case_id"], "P0090", "近亲属", "P0001", app.now())
+        uow.commit()
     choices = ok_json("review", "assign", "--year", str(YEAR), "--mode", "cross", "--db", store_url)
     assert {c["case_id"]: c["reviewer"] for c in choices} == {
         numbered_case(1)["case_id"]: None,

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from jianguan.bootstrap import App, fast_hasher
+from jianguan.bootstrap import App
 from jianguan.domain.model import Person, Role, Unit, UnitLevel
 from jianguan.domain.review import ReviewMode
 from jianguan.services import review
@@ -30,7 +30,6 @@ from tests.support import app_for, rules
 
 PASSWORD = "correct-horse-42"
 REVIEW_YEAR = 2025
-HASHER = fast_hasher()  # what app_for's applications hash and verify with
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,8 @@ def test_day_period_does_not_count_the_start_day() -> None:
     ],
 )
 def test_month_rule(start: str, end: str) -> None:
-    # 法释〔2012〕21号 第165条: 自本月某日至下月同日为一个月；起算日为本月最后一日的，至下月最后一日；
+    # 法释〔2021〕1号 第202条 (formerly 法释〔2012〕21号 第165条): 自本月某日至下月同日为一个月；
+    # 起算日为本月最后一日的，至下月最后一日；
     # 下月同日不存在的，至下月最后一日。
     assert add_months(dt.date.fromisoformat(start), 1) == dt.date.fromisoformat(end)
 

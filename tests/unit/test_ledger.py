@@ -93,11 +93,12 @@ def test_a_manual_urge_survives_later_monitoring_runs() -> None:
     ledger: dict[tuple[str, str], Entry] = {}
     apply(ledger, sync(ledger, [F], DAY, lambda first: 0))
     raised = transition(ledger[F.key], RaisedByHand(DAY, "P0090"))
-    assert raised is not None and raised.action is LedgerAction.ESCALATE_MANUAL
+    assert raised is not None
+    assert raised.action is LedgerAction.ESCALATE_MANUAL
     apply(ledger, [raised])
     assert (ledger[F.key].status, ledger[F.key].escalation) == (LedgerStatus.NOTIFIED, URGE)
     for day in range(1, 4):  # runs on the following days, still under 3 working days open
-        changes = sync(ledger, [F], DAY + dt.timedelta(days=day), lambda first: day - 1)
+        changes = sync(ledger, [F], DAY + dt.timedelta(days=day), lambda first, d=day: d - 1)
         assert all(c.action is not LedgerAction.ESCALATE for c in changes)
         apply(ledger, changes)
         assert ledger[F.key].escalation is URGE
@@ -113,11 +114,13 @@ def test_hand_escalation_stops_at_the_top_and_on_resolved_entries() -> None:
     entry = ledger[F.key]
     assert may_escalate(entry)
     top = transition(transition(entry, RaisedByHand(DAY, "x")).entry, RaisedByHand(DAY, "x"))  # type: ignore[union-attr]
-    assert top is not None and top.entry.escalation is REPORT
+    assert top is not None
+    assert top.entry.escalation is REPORT
     assert not may_escalate(top.entry)
     with pytest.raises(CannotEscalate):
         transition(top.entry, RaisedByHand(DAY, "x"))
     closed = sync({F.key: entry}, [], DAY, lambda first: 0)[0].entry
-    assert closed.status is LedgerStatus.CLOSED and not may_escalate(closed)
+    assert closed.status is LedgerStatus.CLOSED
+    assert not may_escalate(closed)
     with pytest.raises(CannotEscalate):
         transition(closed, RaisedByHand(DAY, "x"))

@@ -147,10 +147,15 @@ def test_clean_base_case_has_no_findings() -> None:
 
 
 def test_what_happens_after_as_of_is_not_seen() -> None:
-    # 刑诉法 第172条: one month from 2025-09-01 ends 10-01 (holiday → 10-09). Decided 10-13
-    # without extension; seen as of 10-10 the case is still open and only due soon.
-    case = build_case({"decision": {"type": "not_prosecute", "on": "2025-10-13"}})
-    early = {f.rule for f in evaluate_case(case, default_rules(), run_for(dt.date(2025, 10, 10)))}
-    late = {f.rule for f in evaluate_case(case, default_rules(), run_for(dt.date(2025, 11, 1)))}
-    assert early == {"review_due_soon"}
-    assert late == {"extension_unapproved"}
+    # 刑诉法 第172条: one month from 2025-09-01 ends 10-01 (holiday → 10-09). A major case decided
+    # 10-13 without extension; seen as of 10-08 it is open and due soon, as of 10-10 open and
+    # overdue (the decision of 10-13 is not seen yet), as of 11-01 decided late, unapproved.
+    major = {"major_complex": True, "decision": {"type": "not_prosecute", "on": "2025-10-13"}}
+    case = build_case(major)
+
+    def rules_on(day: dt.date) -> set[str]:
+        return {f.rule for f in evaluate_case(case, default_rules(), run_for(day))}
+
+    assert rules_on(dt.date(2025, 10, 8)) == {"review_due_soon"}
+    assert rules_on(dt.date(2025, 10, 10)) == {"review_overdue"}
+    assert rules_on(dt.date(2025, 11, 1)) == {"review_overdue", "extension_unapproved"}

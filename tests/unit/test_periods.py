@@ -56,17 +56,44 @@ def test_prosecution_review_one_month_moves_past_national_day() -> None:
 
 def test_prosecution_review_extension_adds_15_days_to_the_unmoved_end() -> None:
     # 刑事诉讼法 第172条第1款: 重大、复杂的案件，可以延长十五日 — added to 10-01, not to 10-09
-    result = compute_due(PERIODS["prosecution_review"], d("2025-09-01"), CAL, extended=True)
+    major = frozenset({"major"})
+    result = compute_due(
+        PERIODS["prosecution_review"], d("2025-09-01"), CAL, conditions=major, extended=True
+    )
     assert result.unmoved_end == d("2025-10-16")
     assert result.due == d("2025-10-16")
     assert result.extensions == ("15日",)
+
+
+def test_only_a_major_or_complex_case_may_be_extended() -> None:
+    # 刑事诉讼法 第172条第1款 allows "重大、复杂的案件，可以延长十五日" only: an extension of any
+    # other prosecution review is refused by the engine, not silently applied.
+    with pytest.raises(ValueError, match="cannot be extended"):
+        compute_due(PERIODS["prosecution_review"], d("2025-09-01"), CAL, extended=True)
 
 
 def test_fast_track_is_10_days_or_15_over_one_year() -> None:
     # 刑事诉讼法 第172条第1款: 速裁…十日以内；可能判处的有期徒刑超过一年的，可以延长至十五日
     assert due("prosecution_review", "2025-09-26", "fast_track") == d("2025-10-09")
     assert due("prosecution_review", "2025-09-26", "fast_track", "custody") == d("2025-10-06")
-    assert due("prosecution_review", "2025-03-03", "fast_track", "over_one_year") == d("2025-03-18")
+    # 可以延长: without a recorded decision the 10 days apply even over one year (03-13, a Thursday)
+    assert due("prosecution_review", "2025-03-03", "fast_track", "over_one_year") == d("2025-03-13")
+    longer = compute_due(
+        PERIODS["prosecution_review"],
+        d("2025-03-03"),
+        CAL,
+        conditions=frozenset({"fast_track", "over_one_year"}),
+        extended=True,
+    )
+    assert (longer.due, longer.extensions) == (d("2025-03-18"), ("5日",))
+    with pytest.raises(ValueError, match="cannot be extended"):  # not over one year: never 15
+        compute_due(
+            PERIODS["prosecution_review"],
+            d("2025-03-03"),
+            CAL,
+            conditions=frozenset({"fast_track"}),
+            extended=True,
+        )
 
 
 def test_restart_after_retransfer_counts_a_full_month_from_the_new_start() -> None:
@@ -93,9 +120,48 @@ def test_custody_extension_chain_adds_each_step_to_the_previous_expiry() -> None
         assert due("investigative_custody", "2025-01-10", "custody", chain_steps=steps) == d(end)
 
 
+def test_investigative_custody_never_moves_whatever_the_flags() -> None:
+    # 刑事诉讼法 第105条第4款但书: 在押期间…不得因节假日而延长 — 侦查羁押 is custody by definition,
+    # so even without the custody flag a chain ending in the National Day holiday is not moved.
+    result = compute_due(PERIODS["investigative_custody"], d("2025-08-01"), CAL)
+    assert (result.raw_end, result.due, result.moved_from) == (
+        d("2025-10-01"),
+        d("2025-10-01"),
+        None,
+    )
+    assert result.in_custody is True
+
+
+def test_a_custody_chain_never_ends_later_than_its_months_from_the_arrest() -> None:
+    # 刑事诉讼法 第156条 (二个月, +一个月), 第158条 (+二个月), 第159条 (+二个月). Arrested 2024-12-29:
+    # + 2 months = 2025-02-28, the last day of February, and + 1 month from there would be 03-31
+    # (the month-end reading of 法释〔2021〕1号 第202条) — two days more than 3 months from the arrest.
+    # The person in custody gets the earlier end; the derivation shows both readings.
+    result = compute_due(PERIODS["investigative_custody"], d("2024-12-29"), CAL, chain_steps=1)
+    assert result.due == d("2025-03-29")
+    assert any("2025-03-31" in step and "取较早者" in step for step in result.steps)
+    full = compute_due(PERIODS["investigative_custody"], d("2024-12-29"), CAL, chain_steps=3)
+    assert full.due == d("2025-07-29")  # 7 months from the arrest, not 07-31
+
+
 def test_month_end_start_runs_to_next_month_end() -> None:
-    # 法释〔2012〕21号 第165条
+    # 法释〔2021〕1号 第202条 (the 2012 interpretation's 第165条 in the same words)
     assert due("supplementary_investigation", "2025-01-31") == d("2025-02-28")
+    # from 04-30 (a month end) to 05-31, in the Dragon Boat holiday (05-31–06-02): moved to 06-03
+    assert due("supplementary_investigation", "2025-04-30") == d("2025-06-03")
+    result = compute_due(PERIODS["supplementary_investigation"], d("2025-04-30"), CAL)
+    assert "法释〔2021〕1号第202条" in result.basis
+    assert not any("2012" in b for b in result.basis)
+
+
+def test_civil_periods_count_months_by_the_civil_code() -> None:
+    # 民法典 第202条: 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为
+    # 期间的最后一日 — from 04-30 the corresponding date is 05-30 (the criminal rule says 05-31).
+    result = compute_due(PERIODS["public_interest_reply"], d("2025-04-30"), CAL)
+    assert result.raw_end == d("2025-06-30")
+    assert "民法典第202条" in result.basis
+    short = compute_due(PERIODS["civil_supervision_review"], d("2025-02-28"), CAL)
+    assert short.raw_end == d("2025-05-28")  # criminal reading: 05-31
 
 
 def test_civil_supervision_is_three_months() -> None:
@@ -126,7 +192,7 @@ def test_derivation_names_every_step() -> None:
     assert result.raw_end == d("2025-10-01")
     assert result.moved_from == d("2025-10-01")
     assert "刑事诉讼法第105条第4款" in result.basis
-    assert "法释〔2012〕21号第165条" in result.basis
+    assert "法释〔2021〕1号第202条" in result.basis
     assert any("国庆节" in step for step in result.steps)
 
 

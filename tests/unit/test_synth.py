@@ -116,9 +116,7 @@ def test_chunks_made_in_spawned_workers_equal_chunks_made_here() -> None:
     first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=600)
     fc = FastCalendar(calendar, first, last)
     sk = build_skeleton(5, 7000, fc, calendar, places(), start.toordinal(), end.toordinal())
-    setup = Setup(
-        5, first.toordinal(), last.toordinal(), end.toordinal(), 0.2, sk.totals, calendar
-    )
+    setup = Setup(5, first.toordinal(), last.toordinal(), end.toordinal(), 0.2, sk.totals, calendar)
     here = [r.cases + r.defects for r in _results(setup, sk, 1, build_org(5), fc)]
     spawned = [r.cases + r.defects for r in _results(setup, sk, 2, build_org(5), fc, "spawn")]
     assert len(here) == 2

@@ -59,7 +59,8 @@ def test_an_import_commits_once_and_a_refused_one_leaves_nothing(tmp_path: Path)
     feed = FileFeed(bad)
     report = import_dataset(feed, uow)
     feed.close()
-    assert len(report.errors) == 1 and report.errors[0].line == 2
+    assert len(report.errors) == 1
+    assert report.errors[0].line == 2
     assert uow.commits == 1
     assert "440304-2025-XSSC-000003" not in uow.state.cases  # the good line 1 is not kept either
 

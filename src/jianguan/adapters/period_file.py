@@ -8,7 +8,14 @@ from importlib import resources
 from typing import Any
 
 from jianguan.domain.errors import RulebookError
-from jianguan.domain.periods import CONDITIONS, ChainStep, Length, PeriodDefinition, Variant
+from jianguan.domain.periods import (
+    CONDITIONS,
+    ChainStep,
+    Length,
+    MonthRule,
+    PeriodDefinition,
+    Variant,
+)
 
 
 class PeriodFileError(RulebookError):
@@ -30,6 +37,21 @@ def _variant(period_id: str, raw: dict[str, Any]) -> Variant:
     )
 
 
+def _month_rule(period_id: str, value: object) -> MonthRule:
+    try:
+        return MonthRule(str(value))
+    except ValueError:
+        raise PeriodFileError(
+            f"periods.{period_id}: months must be 'criminal' or 'civil', not {value!r}"
+        ) from None
+
+
+def _flag(period_id: str, name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise PeriodFileError(f"periods.{period_id}: {name} must be true or false, not {value!r}")
+    return value
+
+
 def parse_periods(text: str) -> dict[str, PeriodDefinition]:
     doc = tomllib.loads(text)
     out = {}
@@ -45,6 +67,8 @@ def parse_periods(text: str) -> dict[str, PeriodDefinition]:
             ),
             restart=raw.get("restart"),
             max_count=raw.get("max_count"),
+            months=_month_rule(period_id, raw.get("months", "criminal")),
+            custody=_flag(period_id, "custody", raw.get("custody", False)),
         )
     return out
 

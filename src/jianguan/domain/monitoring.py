@@ -27,7 +27,7 @@ from functools import cache
 
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import Case, EventType
-from jianguan.domain.periods import PeriodDefinition, compute_due
+from jianguan.domain.periods import Derivation, PeriodDefinition, compute_due
 from jianguan.domain.vocabulary import Vocabulary
 
 
@@ -113,7 +113,8 @@ CHECKS = frozenset(
 # Which case facts choose a period's variant; other facts are fixed false for it.
 PERIOD_FACTS: dict[str, tuple[str, ...]] = {
     "arrest_review": ("custody", "major"),
-    "prosecution_review": ("custody", "fast_track", "over_one_year"),
+    # major: only a major or complex case may be extended by 15 days (刑事诉讼法 第172条第1款)
+    "prosecution_review": ("custody", "major", "fast_track", "over_one_year"),
 }
 Param = str | int
 
@@ -222,22 +223,39 @@ class DueBook:
     def due(self, key: DueKey, start: dt.date) -> dt.date:
         return self._due(key, start)
 
-    def _compute(self, key: DueKey, start: dt.date) -> dt.date:
-        names = ("custody", "major", "fast_track", "over_one_year")
-        conditions = frozenset(n for n in names if getattr(key, n))
-        derivation = compute_due(
+    def derivation(self, key: DueKey, start: dt.date) -> Derivation:
+        """The whole derivation of a due date (the case page shows it)."""
+        return compute_due(
             self.periods[key.period],
             start,
             self.calendar,
-            conditions=conditions,
+            conditions=_conditions(key),
             extended=key.extended,
-            provisional=True,
+            provisional=True,  # a page must show an answer; a guessed move is marked as such
         )
+
+    def extendable(self, key: DueKey) -> bool:
+        """Whether the law lets this variant be extended (第172条: a major or complex case by
+        15 days; a fast-track case likely to be sentenced over one year from 10 to 15 days)."""
+        return self.periods[key.period].variant_for(_conditions(key)).extension is not None
+
+    def legal_due(self, key: DueKey, start: dt.date, approved: bool) -> dt.date:
+        """The due date the law sets: extended only when an extension was approved AND the
+        variant may be extended — an approval recorded for a case that cannot be extended
+        changes nothing."""
+        return self.due(replace(key, extended=approved and self.extendable(key)), start)
+
+    def window(self, key: DueKey, start: dt.date) -> dt.date:
+        """The end an approved extension would have given (the legal due when there is none)."""
+        return self.due(replace(key, extended=self.extendable(key)), start)
+
+    def _compute(self, key: DueKey, start: dt.date) -> dt.date:
+        derivation = self.derivation(key, start)
         self.provisional = self.provisional or derivation.provisional
         return derivation.due
 
     def keys_for(self, period: str) -> list[DueKey]:
-        """Every variant key of a period the rules may ask for."""
+        """Every unextended variant key of a period the rules may ask for."""
         used = PERIOD_FACTS.get(period, ("custody",))
         out = []
         for bits in range(1 << len(used)):
@@ -245,9 +263,12 @@ class DueBook:
             if flags.get("over_one_year") and not flags.get("fast_track"):
                 continue
             out.append(DueKey(period, **flags))
-            if period == "prosecution_review" and not flags.get("fast_track"):
-                out.append(DueKey(period, extended=True, **flags))
         return out
+
+
+def _conditions(key: DueKey) -> frozenset[str]:
+    names = ("custody", "major", "fast_track", "over_one_year")
+    return frozenset(n for n in names if getattr(key, n))
 
 
 # ---------------------------------------------------------------- per-case facts
@@ -311,37 +332,46 @@ class Run:
 Check = Callable[[Rule, Case, Facts, Run], tuple[bool, dt.date | None]]
 
 
-def review_dues(rule: Rule, f: Facts, run: Run, case: Case) -> tuple[dt.date, dt.date]:
-    """(due for overdue: extended end outside fast track; due as the case stands now)."""
-    period = str(rule.params.get("period", case.category.value))  # the category's own period
+def review_key(case: Case, f: Facts, book: DueBook, period: str) -> tuple[DueKey, dt.date]:
+    """The variant key and start date of a case's review period (the base after a re-transfer
+    for prosecution review, 第175条第3款), as monitoring, the ledger and the case page use it."""
     start = f.base if period == "prosecution_review" else case.received_on
-    book, flags = run.book, f.flags()
-    can_extend = period == "prosecution_review" and not f.fast_track
-    limit = book.due(book.key(period, flags, extended=can_extend), start)
-    now = book.due(book.key(period, flags, extended=can_extend and f.extended), start)
-    return limit, now
+    return book.key(period, f.flags()), start
+
+
+def review_dues(rule: Rule, f: Facts, run: Run, case: Case) -> tuple[dt.date, dt.date, bool]:
+    """(the legal due date, the end an extension would give, whether one is possible)."""
+    period = str(rule.params.get("period", case.category.value))  # the category's own period
+    book = run.book
+    key, start = review_key(case, f, book, period)
+    return book.legal_due(key, start, f.extended), book.window(key, start), book.extendable(key)
 
 
 def check_overdue(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """Decided after, or open past, the legal due date: always 超期, approved or not."""
     if f.with_investigators:
         return False, None
-    limit, _ = review_dues(rule, f, run, case)
-    return f.when > limit, limit
+    due, _, _ = review_dues(rule, f, run, case)
+    return f.when > due, due
 
 
 def check_due_soon(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """Open, inside the warning lead time, and the legal due date not yet passed (once it has,
+    the case is overdue, and a warning never names a date in the past)."""
     if case.decision is not None or case.closed_on is not None or f.with_investigators:
         return False, None
-    limit, now = review_dues(rule, f, run, case)
-    inside = now <= run.warn_until(case.unit, case.category.value)
-    return run.as_of <= limit and inside, now
+    due, _, _ = review_dues(rule, f, run, case)
+    inside = due <= run.warn_until(case.unit, case.category.value)
+    return run.as_of <= due and inside, due
 
 
 def check_extension(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
-    if case.decision is None or f.fast_track or f.extended:
+    """A case that could have been extended, decided inside the extension window without an
+    approved extension (it is overdue as well). A case that cannot be extended never is."""
+    if case.decision is None or f.extended:
         return False, None
-    limit, now = review_dues(rule, f, run, case)
-    return now < case.decision.on <= limit, now
+    due, window, extendable = review_dues(rule, f, run, case)
+    return extendable and due < case.decision.on <= window, due
 
 
 def _parties(case: Case, which: str) -> list[str]:

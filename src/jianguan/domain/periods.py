@@ -2,8 +2,10 @@
 
 - The start day is not counted: an N-day period starting on D ends on D + N.
 - A month runs to the same day of the next month; from a month's last day to the next month's
-  last day; where the same day does not exist, to the next month's last day (最高人民法院
-  法释〔2012〕21号 第165条, kept in the 2021 interpretation).
+  last day; where the same day does not exist, to the next month's last day (最高人民法院关于
+  适用《中华人民共和国刑事诉讼法》的解释, 法释〔2021〕1号 第202条, which replaced 法释〔2012〕21号
+  第165条 in the same words). Civil and administrative periods count months by the civil rule
+  instead (民法典 第202条): the corresponding date of the last month, else that month's last day.
 - A last day that is not a working day moves to the next working day (第105条 第4款), except for
   periods that run while the suspect is in custody, which never move.
 """
@@ -28,14 +30,25 @@ def add_days(start: dt.date, days: int) -> dt.date:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """Raw end of a month period under the month rule (法释〔2012〕21号 第165条)."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    target_last = last_day_of_month(year, month)
+    """Raw end of a criminal month period (法释〔2021〕1号 第202条): from a month's last day to
+    the last day of the target month."""
+    year, month, target_last = _target_month(start, months)
     if start.day == last_day_of_month(start.year, start.month):
         return dt.date(year, month, target_last)
     return dt.date(year, month, min(start.day, target_last))
+
+
+def add_months_civil(start: dt.date, months: int) -> dt.date:
+    """Raw end of a civil month period (民法典 第202条): the corresponding date of the target
+    month, or its last day when it has none (04-30 + 1 month = 05-30, not 05-31)."""
+    year, month, target_last = _target_month(start, months)
+    return dt.date(year, month, min(start.day, target_last))
+
+
+def _target_month(start: dt.date, months: int) -> tuple[int, int, int]:
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    return year, month + 1, last_day_of_month(year, month + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +76,20 @@ def settle(raw_end: dt.date, calendar: WorkCalendar, *, in_custody: bool) -> Due
 
 ARTICLE_105_START = "刑事诉讼法第105条第2款"
 ARTICLE_105_HOLIDAY = "刑事诉讼法第105条第4款"
-MONTH_RULE = "法释〔2012〕21号第165条"
+MONTH_RULE = "法释〔2021〕1号第202条"
+CIVIL_MONTH_RULE = "民法典第202条"
 CONDITIONS = frozenset({"custody", "major", "fast_track", "over_one_year"})
+
+
+class MonthRule(StrEnum):
+    """How a month is counted: the criminal interpretation's rule, or the civil code's."""
+
+    CRIMINAL = "criminal"
+    CIVIL = "civil"
+
+    @property
+    def basis(self) -> str:
+        return MONTH_RULE if self is MonthRule.CRIMINAL else CIVIL_MONTH_RULE
 
 
 class LengthUnit(StrEnum):
@@ -89,10 +114,11 @@ class Length:
             raise ValueError(f"period length must look like 7d, 1m or 24h, not {text!r}")
         return cls(int(number), LengthUnit(unit))
 
-    def after(self, start: dt.date) -> dt.date:
+    def after(self, start: dt.date, months: MonthRule = MonthRule.CRIMINAL) -> dt.date:
         """The raw end: the start day (or hour) itself is not counted."""
         if self.unit is LengthUnit.MONTHS:
-            return add_months(start, self.amount)
+            add = add_months if months is MonthRule.CRIMINAL else add_months_civil
+            return add(start, self.amount)
         if self.unit is LengthUnit.HOURS:  # dates only: 24 hours from an event on day D end on D+1
             return start + dt.timedelta(days=-(-self.amount // 24))
         return add_days(start, self.amount)
@@ -127,6 +153,8 @@ class PeriodDefinition:
     chain: tuple[ChainStep, ...] = ()
     restart: str | None = None
     max_count: int | None = None
+    months: MonthRule = MonthRule.CRIMINAL
+    custody: bool = False  # a custody period by definition (羁押期限): never moved, whatever flag
 
     def variant_for(self, conditions: frozenset[str]) -> Variant:
         for variant in self.variants:
@@ -176,16 +204,16 @@ def compute_due(
     if unknown:
         raise ValueError(f"unknown period conditions: {sorted(unknown)}")
     variant = period.variant_for(conditions)
-    in_custody = "custody" in conditions
-    raw_end = variant.length.after(start)
+    in_custody = period.custody or "custody" in conditions
+    raw_end = variant.length.after(start, period.months)
     steps = [
         f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
         f"期间 {variant.length} → 原始期满日 {raw_end}",
     ]
     basis = list(variant.basis)
-    extensions, end = _extend(period, variant, raw_end, extended, chain_steps, steps, basis)
+    extensions, end = _extend(period, variant, start, raw_end, extended, chain_steps, steps, basis)
     if variant.length.unit is LengthUnit.MONTHS:
-        basis.append(MONTH_RULE)
+        basis.append(period.months.basis)
     due, moved_from, guessed = _move(end, calendar, in_custody, variant, provisional, steps)
     if moved_from is not None or in_custody:
         basis.append(ARTICLE_105_HOLIDAY)
@@ -210,6 +238,7 @@ def compute_due(
 def _extend(
     period: PeriodDefinition,
     variant: Variant,
+    start: dt.date,
     end: dt.date,
     extended: bool,
     chain_steps: int,
@@ -220,16 +249,33 @@ def _extend(
     if extended:
         if variant.extension is None:
             raise ValueError(f"{period.id} ({variant.length}) cannot be extended")
-        end = variant.extension.after(end)
+        end = variant.extension.after(end, period.months)
         extensions.append(str(variant.extension))
         steps.append(f"经批准延长 {variant.extension}，自未顺延的期满日起加算 → {end}")
     if chain_steps > len(period.chain):
         raise ValueError(f"{period.id} has only {len(period.chain)} extension steps")
+    months = variant.length.amount if variant.length.unit is LengthUnit.MONTHS else None
     for step in period.chain[:chain_steps]:
-        end = step.length.after(end)
+        stepwise = step.length.after(end, period.months)
+        end = stepwise
+        note = ""
+        if months is not None and step.length.unit is LengthUnit.MONTHS:
+            # Adding each step to the previous expiry can drift past counting the months from the
+            # start at once (12-29 + 2 months = 02-28, a month's last day, + 1 month = 03-31,
+            # while 12-29 + 3 months = 03-29). The law gives the custody no more than its months:
+            # the earlier of the two readings applies, for the person in custody.
+            months += step.length.amount
+            whole = Length(months, LengthUnit.MONTHS).after(start, period.months)
+            if whole < stepwise:
+                end = whole
+                note = (
+                    f"；逐次加算为 {stepwise}，自起算日连续计算 {months} 个月为 {whole}，取较早者"
+                )
         extensions.append(str(step.length))
         basis.extend(step.basis)
-        steps.append(f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}")
+        steps.append(
+            f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}{note}"
+        )
     return extensions, end
 
 

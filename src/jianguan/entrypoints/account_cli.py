@@ -46,7 +46,9 @@ def account_set(
             set_password(app.uow(), app.hasher, name, person_id, password, app.now(), "cli")
         except UnknownPerson:
             raise click.ClickException(
-                c.say(f"人员 {person_id} 不在人员名单中", f"no person {person_id} in the staff list")
+                c.say(
+                    f"人员 {person_id} 不在人员名单中", f"no person {person_id} in the staff list"
+                )
             ) from None
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None

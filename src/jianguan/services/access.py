@@ -169,9 +169,7 @@ def dashboard(uow: UnitOfWork, p: Principal, mine: bool, as_of: dt.date) -> Dash
         return uow.access.dashboard(units, handler, as_of + dt.timedelta(days=3))
 
 
-def escalate(
-    uow: UnitOfWork, p: Principal, case_id: str, rule: str, as_of: dt.date
-) -> Entry:
+def escalate(uow: UnitOfWork, p: Principal, case_id: str, rule: str, as_of: dt.date) -> Entry:
     """Raise an open ledger entry one level by hand (提醒 → 督促 → 通报), audited.
 
     ``NotAllowed`` for a role that does not keep the ledger, ``NotInScope`` for an entry that is

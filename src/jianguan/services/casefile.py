@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from jianguan.domain.calendar import WorkCalendar
-from jianguan.domain.model import Case, CaseCategory, DecisionType
-from jianguan.domain.monitoring import facts_of
-from jianguan.domain.periods import Derivation, PeriodDefinition, compute_due
+from jianguan.domain.model import Case, CaseCategory, DecisionType, EventType
+from jianguan.domain.monitoring import DueBook, DueKey, facts_of, review_key
+from jianguan.domain.periods import Derivation, PeriodDefinition
 
 REVIEW_PERIOD = {
     CaseCategory.ARREST_REVIEW: "arrest_review",
@@ -23,37 +24,64 @@ REVIEW_PERIOD = {
 CRIMINAL = frozenset({CaseCategory.ARREST_REVIEW, CaseCategory.PROSECUTION_REVIEW})
 
 
+@dataclass(frozen=True, slots=True)
+class CasePeriod:
+    """One period of a case: how its due date was reached, and when the duty was done."""
+
+    derivation: Derivation
+    done_on: dt.date | None  # the decision, or the last party told; None while not done
+
+    def days_left(self, today: dt.date) -> int | None:
+        """Days to the due date while the duty is open (negative: overdue); None once done."""
+        return None if self.done_on is not None else (self.derivation.due - today).days
+
+    @property
+    def days_late(self) -> int | None:
+        """Days after the due date that the duty was done (0: in time); None while open.
+        A closed case is judged at its decision, not by counting on to today."""
+        if self.done_on is None:
+            return None
+        return max(0, (self.done_on - self.derivation.due).days)
+
+
 def case_periods(
     case: Case, periods: Mapping[str, PeriodDefinition], calendar: WorkCalendar, as_of: dt.date
-) -> list[Derivation]:
-    """The review period of the case's category and the notice periods that apply to it."""
+) -> list[CasePeriod]:
+    """The review period of the case's category and the notice periods that apply to it.
+
+    Each comes from the monitoring rules' own due-date book with the same variant key (custody,
+    major, fast track, over one year, an approved extension where the law allows one), so the
+    page names the date a finding and the ledger name."""
+    book = DueBook(periods, calendar)
     f = facts_of(case, as_of)
-    out: list[tuple[str, dt.date, frozenset[str], bool]] = []
+    decided = case.decision.on if case.decision is not None else None
+    out: list[tuple[DueKey, dt.date, dt.date | None]] = []
     review = REVIEW_PERIOD.get(case.category)
-    if review == "arrest_review":
-        flags = {"custody": f.custody, "major": f.major}
-        out.append((review, case.received_on, frozenset(k for k, v in flags.items() if v), False))
-    elif review == "prosecution_review":
-        flags = {"custody": f.custody, "fast_track": f.fast_track, "over_one_year": f.over_one_year}
-        conditions = frozenset(k for k, v in flags.items() if v)
-        out.append((review, f.base, conditions, f.extended and not f.fast_track))
-    elif review is not None:
-        out.append((review, case.received_on, frozenset(), False))
+    if review is not None and review in periods:
+        key, start = review_key(case, f, book, review)
+        out.append((replace(key, extended=f.extended and book.extendable(key)), start, decided))
     if case.category in CRIMINAL and case.suspects:
-        out.append(("counsel_notice", case.received_on, frozenset(), False))
+        told = _all_told(case, EventType.COUNSEL_NOTIFIED, [s.id for s in case.suspects])
+        out.append((book.key("counsel_notice", f.flags()), case.received_on, told))
         if case.victims:
-            out.append(("victim_notice", case.received_on, frozenset(), False))
+            told = _all_told(case, EventType.VICTIM_NOTIFIED, [v.id for v in case.victims])
+            out.append((book.key("victim_notice", f.flags()), case.received_on, told))
     if case.decision is not None and case.decision.type is DecisionType.APPROVE_ARREST:
-        out.append(("family_notice", case.decision.on, frozenset(), False))
+        told = _all_told(case, EventType.FAMILY_NOTIFIED, [s.id for s in case.suspects])
+        out.append((book.key("family_notice", f.flags()), case.decision.on, told))
     return [
-        compute_due(
-            periods[name],
-            start,
-            calendar,
-            conditions=conditions,
-            extended=extended,
-            provisional=True,  # a page must show an answer; a guessed move is marked as such
-        )
-        for name, start, conditions, extended in out
-        if name in periods
+        CasePeriod(book.derivation(key, start), done)
+        for key, start, done in out
+        if key.period in periods
     ]
+
+
+def _all_told(case: Case, kind: EventType, parties: list[str]) -> dt.date | None:
+    """The day the last of ``parties`` was told (their first notice each), or None."""
+    first: dict[str, dt.date] = {}
+    for e in case.events:
+        if e.type is kind and e.party is not None:
+            first[e.party] = min(first.get(e.party, e.on), e.on)
+    if not parties or any(p not in first for p in parties):
+        return None
+    return max(first[p] for p in parties)

@@ -19,6 +19,7 @@ from jianguan.domain.calendar import WorkCalendar
 from jianguan.synth.arrest import arrest_review
 from jianguan.synth.charges import ChargeDraw
 from jianguan.synth.common import Ctx, Json, Slot
+from jianguan.synth.defects import IMPLIES
 from jianguan.synth.fastcal import FastCalendar
 from jianguan.synth.org import Org, build_org
 from jianguan.synth.prosecution import prosecution_review
@@ -97,10 +98,10 @@ class Worker:
             out += dumps(case)
             out += b"\n"
             cats[CATEGORIES[slot.cat]] += 1
-            if kind:
-                bad += dumps({"case_id": case["case_id"], "kind": kind})
+            for planted in (kind, *IMPLIES.get(kind, ())) if kind else ():
+                bad += dumps({"case_id": case["case_id"], "kind": planted})
                 bad += b"\n"
-                kinds[kind] += 1
+                kinds[planted] += 1
         return ChunkResult(bytes(out), bytes(bad), dict(cats), dict(kinds))
 
 

@@ -14,10 +14,14 @@ Periods (刑事诉讼法 第105条 on counting; ``jianguan.domain.periods``):
 * Arrest review (刑诉法 第91条, 规则 第282条): ``add_days(received_on, P)``, P = 7 if in custody,
   else 20 if ``major_complex``, else 15.
 * Prosecution review (刑诉法 第172条, 第175条): the review *base* is ``received_on`` or the date of
-  the last ``retransferred`` event. Fast track (all suspects ``fast_track``): ``add_days(base, 10)``,
-  or 15 when any suspect's ``likely_sentence_months`` > 12. Otherwise one month
-  ``add_months(base, 1)``; with an ``extension_approved`` event on or after the base the end is
-  ``add_days(add_months(base, 1), 15)`` (15 days added to the unmoved one-month end).
+  the last ``retransferred`` event. Fast track (all suspects ``fast_track``): ``add_days(base,
+  10)``; when any suspect's ``likely_sentence_months`` > 12 the period "可以延长至十五日": with an
+  ``extension_approved`` event on or after the base it ends ``add_days(base, 15)``. Otherwise one
+  month ``add_months(base, 1)``; a ``major_complex`` case "可以延长十五日": with an
+  ``extension_approved`` event on or after the base the end is ``add_days(add_months(base, 1),
+  15)`` (15 days added to the unmoved one-month end). An extension recorded for any other case
+  changes nothing. The *legal due date* is the end with the extension when one was approved and
+  allowed, else the end without; the *window* is the end an extension would give.
 * An open case whose last ``returned_for_investigation`` has no later ``retransferred`` is with
   the investigators: its review period is not running and it is not overdue.
 * The 3-day duties run from ``received_on`` (never restarted): ``add_days(received_on, 3)``.
@@ -25,13 +29,13 @@ Periods (刑事诉讼法 第105条 on counting; ``jianguan.domain.periods``):
 Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
 
 ``review_overdue``
-    Arrest review or prosecution review decided after its due date, or open at ``as_of`` after
-    it. For a non-fast-track prosecution review the due date used is the one-month-plus-15-days
-    end whether or not an extension was approved (see the next kind).
+    Arrest review or prosecution review decided after its legal due date, or open at ``as_of``
+    after it — approved or not, extendable or not.
 ``extension_unapproved``
-    Non-fast-track prosecution review without an ``extension_approved`` event (on or after the
-    base), decided after the one-month due date but on or before the due date of
-    ``add_days(add_months(base, 1), 15)``.
+    Prosecution review that could have been extended (major, or fast track over one year),
+    without an ``extension_approved`` event (on or after the base), decided after the legal due
+    date but on or before the window's end. Such a case is ``review_overdue`` as well, and
+    defects.jsonl names it with both kinds (``IMPLIES``).
 ``counsel_notice_late``
     Prosecution review with a suspect that has no ``counsel_notified`` event (party = the
     suspect) on or before the 3-day due date, once that due date is before ``as_of``.
@@ -45,7 +49,7 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     More than two ``returned_for_investigation`` events (刑诉法 第175条 第3款: at most twice).
 ``return_outline_missing``
     A ``returned_for_investigation`` event without an ``investigation_outline`` document issued
-    the same day (规则 第257条); outlines and returns are matched one to one by date.
+    the same day (规则 第342条); outlines and returns are matched one to one by date.
 ``approval_missing``
     A decision that needs the chief's approval — ``deny_arrest``, ``not_prosecute``, ``protest``,
     ``file_suit``, or any decision of a ``major_complex`` case (组织法 第29条; 规则 第4条) — with
@@ -92,9 +96,9 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
 ``review_due_soon`` is a warning, never planted.
 
 How a planted case looks (one kind per case, everything else about it clean): ``review_overdue``
-decided 2–5 days after the moved due date (open at ``as_of`` when that is later);
-``extension_unapproved`` decided between the moved one-month due date + 2 and the unmoved
-one-month end + 15, with no extension; the three notice kinds leave out the first party's event
+decided 2–5 days after the moved end of the window (open at ``as_of`` when that is later), so it
+is overdue only; ``extension_unapproved`` decided between the moved legal due date + 2 and the
+unmoved end of the window, with no extension; the three notice kinds leave out the first party's event
 or put it 1–3 days after the moved 3-day end; ``return_limit_exceeded`` has three returns, each
 with its outline; ``return_outline_missing`` leaves out one outline (adding a return if there was
 none); ``approval_missing`` leaves out both ``approved_by`` and the event; ``plea_statement_missing``
@@ -136,12 +140,25 @@ KINDS: tuple[str, ...] = (
 )
 
 
+# A planted kind that is, by definition, also another: a case decided inside the extension window
+# without an approved extension is past its legal due date too (刑事诉讼法 第172条第1款).
+# defects.jsonl lists both rows, and the manifest counts both.
+IMPLIES: dict[str, tuple[str, ...]] = {"extension_unapproved": ("review_overdue",)}
+
+
+# Kinds few cases are eligible for get more weight among the eligible ones, so that each is planted
+# often enough to be measured (only a major case, or a fast-track one likely to be sentenced over
+# a year, can carry extension_unapproved).
+WEIGHTS: dict[str, float] = {"extension_unapproved": 12.0}
+
+
 def choose(ctx: Ctx, eligible: list[str]) -> str:
     """The kind to plant in this case, or "" for none.
 
-    A case is drawn with probability ``defect_rate``; the kind is uniform among those eligible
-    for it. A drawn case with no eligible kind passes its turn on to the next eligible case of
-    the chunk, so that the share of defective cases stays close to the rate.
+    A case is drawn with probability ``defect_rate``; the kind is drawn among those eligible
+    for it, uniformly but for ``WEIGHTS``. A drawn case with no eligible kind passes its turn on
+    to the next eligible case of the chunk, so that the share of defective cases stays close to
+    the rate.
     """
     if ctx.rate <= 0.0:
         return ""
@@ -153,4 +170,10 @@ def choose(ctx: Ctx, eligible: list[str]) -> str:
         return ""
     if not drawn:
         ctx.debt -= 1
-    return eligible[int(ctx.rng.random() * len(eligible))]
+    weights = [WEIGHTS.get(k, 1.0) for k in eligible]
+    pick = ctx.rng.random() * sum(weights)
+    for kind, weight in zip(eligible, weights, strict=True):
+        pick -= weight
+        if pick < 0:
+            return kind
+    return eligible[-1]

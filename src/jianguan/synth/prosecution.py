@@ -94,7 +94,10 @@ def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
     n_ret = 0 if fast else (0 if r < P_RETURNS[0] else 1 if r < P_RETURNS[1] else 2)
     if ground == "insufficient_evidence":
         n_ret = 2  # 刑诉法 第175条 第4款: after two returns
-    ext = not fast and rng.random() < 0.03 + 0.4 * m.major
+    # 第172条: only a major or complex case may be extended (by 15 days), and a fast-track case
+    # likely to be sentenced over one year (from 10 to 15 days); each with a recorded approval.
+    long = fast and max(p.likely for p in m.suspects) > 12
+    ext = (m.major and not fast and rng.random() < 0.4) or (long and rng.random() < 0.5)
     return Facts(custody, counsel, plea, fast, dtype, ground, n_ret, ext)
 
 
@@ -108,8 +111,20 @@ def _rounds(ctx: Ctx, received: int, n: int) -> list[tuple[int, int]]:
     return out
 
 
-def _fast_raw(m: Matter, base: int) -> int:
-    return base + (15 if max(p.likely for p in m.suspects) > 12 else 10)
+def _long(m: Matter) -> bool:
+    """Fast track with a likely sentence over one year: 10 days, extendable to 15."""
+    return max(p.likely for p in m.suspects) > 12
+
+
+def _extendable(m: Matter, f: Facts) -> bool:
+    return _long(m) if f.fast else m.major
+
+
+def _raw_legal(ctx: Ctx, m: Matter, f: Facts, plan: Plan, extended: bool) -> int:
+    """The unmoved end of the review period, with the extension when ``extended``."""
+    if f.fast:
+        return plan.base + (15 if extended and _long(m) else 10)
+    return plan.raw1(ctx) + (15 if extended and m.major else 0)
 
 
 def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int) -> Plan:
@@ -117,7 +132,10 @@ def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int) -> Plan:
     rounds = _rounds(ctx, received, n_ret)
     base = rounds[-1][1] if rounds else received
     if f.fast:
-        decision = fc.pick(rng, base + 3, _fast_raw(m, base), late=True)
+        if f.ext:  # asked for before the 10 days end, then decided within the 15
+            ext_day = fc.pick(rng, base + 3, base + 9)
+            return Plan(rounds, ext_day, fc.pick(rng, ext_day, base + 15, late=True), base)
+        decision = fc.pick(rng, base + 3, base + 10, late=True)
         return Plan(rounds, -1, year_end_rush(ctx, base + 3, decision), base)
     raw1 = fc.months(base, 1)
     if f.ext:
@@ -128,9 +146,10 @@ def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int) -> Plan:
 
 
 def _due(ctx: Ctx, m: Matter, f: Facts, plan: Plan) -> int:
-    """The moved due date beyond which a decision is review_overdue."""
-    raw = _fast_raw(m, plan.base) if f.fast else plan.raw1(ctx) + 15
-    return ctx.fc.next_working(raw)
+    """The moved end of the extension window (the legal due date when the case cannot be
+    extended or was): a decision after it is review_overdue and nothing else."""
+    window = _raw_legal(ctx, m, f, plan, extended=_extendable(m, f))
+    return ctx.fc.next_working(window)
 
 
 def _eligible(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, lag: int) -> list[str]:
@@ -138,10 +157,11 @@ def _eligible(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, lag: int
     kinds = []
     if _due(ctx, m, f, plan) + 2 <= end:
         kinds.append("review_overdue")
-    if not f.fast:
-        raw1 = plan.raw1(ctx)
-        if fc.next_working(raw1) + 2 <= min(raw1 + 15, end):
+    if _extendable(m, f):
+        raw = _raw_legal(ctx, m, f, plan, extended=False)
+        if fc.next_working(raw) + 2 <= min(_raw_legal(ctx, m, f, plan, extended=True), end):
             kinds.append("extension_unapproved")
+    if not f.fast:
         if received + 160 <= end:
             kinds.append("return_limit_exceeded")
         if (plan.rounds and plan.rounds[0][0] <= end) or received + 31 <= end:
@@ -186,9 +206,9 @@ def _replan(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, kind: str)
     if kind == "review_overdue":
         plan.decision = _due(ctx, m, f, plan) + 2 + int(rng.random() * 4)
     elif kind == "extension_unapproved":
-        raw1 = plan.raw1(ctx)
         plan.ext_day = -1
-        plan.decision = fc.pick(rng, fc.next_working(raw1) + 2, min(raw1 + 15, ctx.end))
+        raw, window = (_raw_legal(ctx, m, f, plan, extended=e) for e in (False, True))
+        plan.decision = fc.pick(rng, fc.next_working(raw) + 2, min(window, ctx.end))
     elif kind == "return_limit_exceeded":
         plan = _plan(ctx, m, f, received, 3)
     elif kind == "return_outline_missing" and not plan.rounds:
@@ -231,8 +251,8 @@ def _history(
         d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
     _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
     if plan.ext_day >= 0:
-        d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None,
-             "延长审查起诉期限十五日")  # fmt: skip
+        note = "延长审查起诉期限至十五日" if f.fast else "延长审查起诉期限十五日"
+        d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None, note)
     if kind != "plea_statement_missing":
         signed_from = min(max(plan.base, d.assigned, *notified), plan.decision)
         plea_statements(ctx, slot, d, m, f, signed_from, plan.decision)

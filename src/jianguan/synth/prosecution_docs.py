@@ -113,7 +113,7 @@ def plea_statements(
 
 
 def outline_doc(ctx: Ctx, slot: Slot, d: Draft, m: Matter, nth: int, day: int) -> None:
-    """The supplementary-investigation outline that goes with each return (规则 第257条)."""
+    """The supplementary-investigation outline that goes with each return (规则 第342条)."""
     rng = ctx.rng
     unit = ctx.org.units[slot.unit].place
     first = int(rng.random() * len(texts.OUTLINE_ITEMS))

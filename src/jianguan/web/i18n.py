@@ -42,6 +42,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "due": ("期满日", "Due"),
     "days_left": ("剩余天数", "Days left"),
     "overdue": ("已超期", "overdue"),
+    "done_late": ("超期", "done late by"),
+    "days_unit": ("日办结", "days"),
+    "done_in_time": ("按期办结", "done in time"),
     "explanation": ("说明", "Explanation"),
     "basis": ("法律依据", "Law basis"),
     "more": ("加载更多", "More"),
@@ -156,6 +159,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "missing_report": ("缺少进展报告：", "progress report missing:"),
     "active": ("未办结（待处理+已通知）", "active (open + notified)"),  # open or notified
 }
+
 
 class Words:
     def __init__(self, lang: str) -> None:

@@ -80,7 +80,9 @@ class PeriodOut(BaseModel):
     moved_from: dt.date | None
     in_custody: bool
     provisional: bool
-    days_left: int
+    done_on: dt.date | None  # the decision or the last party told; None while open
+    days_left: int | None  # while open: days to the due date (negative: overdue)
+    days_late: int | None  # once done: days after the due date (0: in time)
     basis: list[str]
     steps: list[str]
 

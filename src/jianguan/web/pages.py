@@ -181,5 +181,7 @@ def ledger_escalate(
     try:
         entry = views.escalate(web, user, case_id, rule)
     except CannotEscalate:  # raised meanwhile, or resolved: the row as it now stands
-        entry = views.ledger_page(web, user, LedgerQuery(case_id=case_id, rule=rule, limit=1)).items[0]
+        entry = views.ledger_page(
+            web, user, LedgerQuery(case_id=case_id, rule=rule, limit=1)
+        ).items[0]
     return render(request, "ledger_row.html", {"user": user, "e": entry})

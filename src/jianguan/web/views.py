@@ -129,11 +129,14 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             moved_from=d.moved_from,
             in_custody=d.in_custody,
             provisional=d.provisional,
-            days_left=(d.due - today).days,
+            done_on=p.done_on,
+            days_left=p.days_left(today),
+            days_late=p.days_late,
             basis=list(d.basis),
             steps=list(d.steps),
         )
-        for d in case_periods(case, web.rules.periods, web.rules.calendar, today)
+        for p in case_periods(case, web.rules.periods, web.rules.calendar, today)
+        for d in (p.derivation,)
     ]
     return CaseDetail(
         case=_card(case),
@@ -154,8 +157,7 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             for x in case.suspects
         ],
         events=[
-            EventOut(type=e.type, on=e.on, by=e.by, party=e.party, note=e.note)
-            for e in case.events
+            EventOut(type=e.type, on=e.on, by=e.by, party=e.party, note=e.note) for e in case.events
         ],
         documents=[
             DocumentOut(

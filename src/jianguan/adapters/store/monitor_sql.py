@@ -55,8 +55,9 @@ DUE = Table(
     Column("major", Integer, primary_key=True),
     Column("fast", Integer, primary_key=True),
     Column("over1y", Integer, primary_key=True),
-    Column("ext", Integer, primary_key=True),
-    Column("due", Date, nullable=False),
+    Column("due", Date, nullable=False),  # unextended
+    Column("extended_due", Date, nullable=False),  # with an approved extension (= due if none)
+    Column("extendable", Integer, nullable=False),  # whether the law allows an extension
     prefixes=["TEMPORARY"],
 )
 FACTS = Table(
@@ -223,41 +224,41 @@ class SqlMonitor(OnSession):
         if any(r.check.startswith(("period_", "extension")) for r in rules.rules):
             periods |= {"arrest_review", "prosecution_review"}
         keys = [k for p in sorted(periods) for k in book.keys_for(p)]
-        rows = [
-            _due_row(k, start, book.due(k, start)) for start in self._start_dates() for k in keys
-        ]
+        rows = [_due_row(book, k, start) for start in self._start_dates() for k in keys]
         for i in range(0, len(rows), 20_000):
             self._conn.execute(DUE.insert(), rows[i : i + 20_000])
 
     # ------------------------------------------------------------ due-date lookups
 
     def due(
-        self, period: str, start: ColumnElement[dt.date], ext: ColumnElement[int] | int = 0
-    ) -> ColumnElement[dt.date]:
-        """The due date of ``period`` from ``start`` for the fact row in hand (scalar subquery)."""
+        self, period: str, start: ColumnElement[dt.date], column: str = "due"
+    ) -> ColumnElement[Any]:
+        """A column of the due-date row of ``period`` from ``start`` for the fact row in hand
+        (scalar subquery): ``due``, ``extended_due`` or ``extendable``."""
         names = {KEY_COLUMNS[n] for n in PERIOD_FACTS.get(period, ("custody",))}
-        conds = [DUE.c.period == period, DUE.c.start == start, DUE.c.ext == ext]
+        conds = [DUE.c.period == period, DUE.c.start == start]
         for name in ("custody", "major", "fast", "over1y"):
             conds.append(DUE.c[name] == (F[name] if name in names else 0))
-        return select(DUE.c.due).where(*conds).scalar_subquery()
+        return select(DUE.c[column]).where(*conds).scalar_subquery()
 
     def review_dues(self) -> tuple[ColumnElement[dt.date], ColumnElement[dt.date]]:
-        """(the overdue limit, the due date as the case stands now), per the fact row's category."""
-        limit = case(
-            (F.category == "arrest_review", self.due("arrest_review", F.received_on)),
-            else_=self.due("prosecution_review", F.base, 1 - F.fast),
-        )
-        now = case(
-            (F.category == "arrest_review", self.due("arrest_review", F.received_on)),
-            else_=self.due("prosecution_review", F.base, (1 - F.fast) * F.extended),
-        )
-        return limit, now
+        """(the legal due date, the end an extension would give), per the fact row's category
+        (domain.monitoring.review_dues: an approval counts only where the law allows one)."""
+
+        def of(column: str) -> ColumnElement[Any]:
+            return case(
+                (F.category == "arrest_review", self.due("arrest_review", F.received_on, column)),
+                else_=self.due("prosecution_review", F.base, column),
+            )
+
+        legal = case((F.extended == 1, of("extended_due")), else_=of("due"))
+        return legal, of("extended_due")
 
     def run(self, query: Select[Any]) -> Rows:
         return [(r[0], r[1], r[2]) for r in self._conn.execute(query)]
 
 
-def _due_row(key: DueKey, start: dt.date, due: dt.date) -> dict[str, object]:
+def _due_row(book: DueBook, key: DueKey, start: dt.date) -> dict[str, object]:
     return {
         "period": key.period,
         "start": start,
@@ -265,8 +266,9 @@ def _due_row(key: DueKey, start: dt.date, due: dt.date) -> dict[str, object]:
         "major": int(key.major),
         "fast": int(key.fast_track),
         "over1y": int(key.over_one_year),
-        "ext": int(key.extended),
-        "due": due,
+        "due": book.due(key, start),
+        "extended_due": book.window(key, start),
+        "extendable": int(book.extendable(key)),
     }
 
 
@@ -278,8 +280,8 @@ def _in_scope(rule: Rule) -> ColumnElement[bool]:
 
 
 def sql_overdue(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
-    limit, _ = m.review_dues()
-    inner = select(F.case_id, F.unit, F.decision_on, limit.label("due")).where(
+    legal, _ = m.review_dues()
+    inner = select(F.case_id, F.unit, F.decision_on, legal.label("due")).where(
         _in_scope(rule), F.away == 0
     )
     sub = inner.subquery()
@@ -288,29 +290,29 @@ def sql_overdue(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
 
 
 def sql_due_soon(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
-    limit, now = m.review_dues()
-    inner = select(
-        F.case_id, F.unit, limit.label("limit"), now.label("due"), WARN.c.until
-    ).select_from(FACTS.join(WARN, and_(WARN.c.unit == F.unit, WARN.c.category == F.category)))
+    legal, _ = m.review_dues()
+    inner = select(F.case_id, F.unit, legal.label("due"), WARN.c.until).select_from(
+        FACTS.join(WARN, and_(WARN.c.unit == F.unit, WARN.c.category == F.category))
+    )
     inner = inner.where(
         _in_scope(rule), F.away == 0, F.decision_type.is_(None), F.closed_on.is_(None)
     )
     sub = inner.subquery()
     day = literal(as_of, Date)
     query = select(sub.c.case_id, sub.c.unit, sub.c.due).where(
-        day <= sub.c.limit, sub.c.due <= sub.c.until
+        day <= sub.c.due, sub.c.due <= sub.c.until
     )
     return m.run(query)
 
 
 def sql_extension(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
-    limit, now = m.review_dues()
-    inner = select(F.case_id, F.unit, F.decision_on, limit.label("limit"), now.label("due")).where(
-        _in_scope(rule), F.decision_type.isnot(None), F.fast == 0, F.extended == 0
-    )
+    legal, window = m.review_dues()
+    inner = select(
+        F.case_id, F.unit, F.decision_on, legal.label("due"), window.label("window")
+    ).where(_in_scope(rule), F.decision_type.isnot(None), F.extended == 0)
     sub = inner.subquery()
     query = select(sub.c.case_id, sub.c.unit, sub.c.due).where(
-        sub.c.due < sub.c.decision_on, sub.c.decision_on <= sub.c.limit
+        sub.c.due < sub.c.decision_on, sub.c.decision_on <= sub.c.window
     )
     return m.run(query)
 
