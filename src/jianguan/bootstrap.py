@@ -81,8 +81,9 @@ class App:
     # -- data sets ---------------------------------------------------------------------------------
 
     def open_dataset(self, path: Path) -> CaseFeed:
-        """A data set to import (folder or zip; CSV + JSONL, or xlsx); ``FileNotFoundError``."""
-        return FileFeed(path)
+        """A data set to import (folder or zip; CSV + JSONL, or xlsx); ``FileNotFoundError``.
+        A case received after the clock's day is refused."""
+        return FileFeed(path, today=self.today())
 
     def dataset_writer(self, out_dir: Path, fmt: str = "jsonl") -> DataSetWriter:
         if fmt not in FORMATS:

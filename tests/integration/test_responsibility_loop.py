@@ -7,6 +7,7 @@ the record it came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -58,9 +59,18 @@ def graded(jg: Jg) -> dict[str, str]:
     return dict(zip(("unqualified", "basic", "excellent"), picked, strict=True))
 
 
+def acquittals(db: str, by: dt.date) -> int:
+    """Acquittals judged by ``by`` in the generated data: each opens a referral lead of its own
+    (无罪判决)."""
+    with app_for(db) as app, app.uow() as uow:
+        return sum(on <= by for *_, on in uow.responsibility.acquitted())
+
+
 def test_the_whole_loop(jg: Jg, graded: dict[str, str]) -> None:
-    # Leads are taken up once: a referral for the 不合格 case, a rectification for 基本合格.
-    assert "新移送线索 1 条，新开整改 1 项" in jg("referral", "leads", "--on", "2026-01-05")
+    # Leads are taken up once: a referral for the 不合格 case (and one per acquittal in the
+    # data), a rectification for 基本合格.
+    expected = f"新移送线索 {1 + acquittals(jg.db, dt.date(2026, 1, 5))} 条，新开整改 1 项"
+    assert expected in jg("referral", "leads", "--on", "2026-01-05")
     assert "新移送线索 0 条，新开整改 0 项" in jg("referral", "leads", "--on", "2026-01-06")
     (referral,) = [r for r in jg.json("referral", "list") if r["source"] == "review"]
     assert referral["case_id"] == graded["unqualified"]

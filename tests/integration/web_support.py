@@ -78,7 +78,9 @@ def build(folder: Path, cases: int = 1500) -> WebData:
         review.assign(app.uow(), policy, REVIEW_YEAR, ReviewMode.CROSS, now=app.now())
         with app.uow() as uow:  # what the tests need to know of the province
             units, people = uow.cases.units(), uow.cases.people()
-            heads = {c.case_id: (c.unit, c.handler) for c in uow.cases.iter_cases()}
+            cases = list(uow.cases.iter_cases())
+            heads = {c.case_id: (c.unit, c.handler) for c in cases}
+            with_open = {c.handler for c in cases if c.closed_on is None and c.decision is None}
         by_unit: dict[str, list[str]] = {}
         handled: dict[str, list[str]] = {}
         for case_id, (unit, handler) in sorted(heads.items()):
@@ -103,9 +105,13 @@ def build(folder: Path, cases: int = 1500) -> WebData:
 
         users = {
             "prosecutor_a": max(
-                (p for p in people if p.role is Role.PROSECUTOR and p.unit == a.code),
+                (
+                    p
+                    for p in people
+                    if p.role is Role.PROSECUTOR and p.unit == a.code and p.id in with_open
+                ),
                 key=lambda p: (sum(heads[f.case_id][1] == p.id for f in findings), p.id),
-            ),  # the prosecutor of unit A with most findings on their cases: they have alerts
+            ),  # of unit A's prosecutors with an open case, the one with most findings: alerts
             "officer_a": first(Role.CASE_OFFICER, a.code),
             "head_a": first(Role.DEPARTMENT_HEAD, a.code),
             "prosecutor_b": first(Role.PROSECUTOR, b.code, with_cases=True),

@@ -249,15 +249,23 @@ def test_recommendation_acceptance_rate_reproduces_2020_figure() -> None:
 
     刑事诉讼法第201条: 人民法院依法作出判决时，一般应当采纳人民检察院指控的罪名和量刑建议.
     """
+    proposed = {
+        "category": "prosecution_review",
+        "decision_type": "prosecute",
+        "plea_leniency": True,
+        "outcome_type": "convicted",
+    }
     rows = {
         "persons": [
-            {"category": "prosecution_review", "recommendation_accepted": True, "_weight": 687_907},
+            {**proposed, "recommendation_accepted": True, "_weight": 687_907},
+            {**proposed, "recommendation_accepted": False, "_weight": 737_119 - 687_907},
+            # no plea, so no recommendation was proposed: in neither part
             {
-                "category": "prosecution_review",
-                "recommendation_accepted": False,
-                "_weight": 737_119 - 687_907,
+                **proposed,
+                "plea_leniency": False,
+                "recommendation_accepted": None,
+                "_weight": 50_000,
             },
-            {"category": "prosecution_review", "recommendation_accepted": None, "_weight": 50_000},
         ]
     }
     assert round(_rate("recommendation_acceptance_rate", rows) * 100, 1) == 93.3
@@ -336,3 +344,19 @@ def test_months_and_periods() -> None:
         parse_month("2025-13")
     with pytest.raises(IndicatorError):
         default_catalogue().get("no_such_indicator")
+
+
+def test_a_catalogue_of_more_than_fifty_indicators_is_refused() -> None:
+    # 2024 ("一取消三不再"): no more evaluation-indicator system; the catalogue stays small.
+    from jianguan.adapters.indicator_file import IndicatorFileError, catalogue_text, parse_catalogue
+
+    text = catalogue_text()
+    one = text[text.index("[indicators.non_arrest_rate]") : text.index("[indicators.arrest_rate]")]
+    shipped = len(parse_catalogue(text).indicators)
+
+    def copies(n: int) -> str:
+        return "".join(one.replace("non_arrest_rate]", f"copy_{i}]") for i in range(n))
+
+    assert len(parse_catalogue(text + copies(50 - shipped)).indicators) == 50
+    with pytest.raises(IndicatorFileError, match="at most 50"):
+        parse_catalogue(text + copies(51 - shipped))

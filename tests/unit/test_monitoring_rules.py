@@ -121,6 +121,11 @@ def test_the_required_rules_are_all_there() -> None:
         "return_outline_missing",
         "extension_unapproved",
         "family_notice_late",
+        "return_overdue",
+        "opinions_unheard",
+        "custody_necessity_late",
+        "minor_guardian_absent",
+        "public_interest_reply_overdue",
     }
 
 
@@ -151,7 +156,9 @@ def test_what_happens_after_as_of_is_not_seen() -> None:
     # 10-13 without extension; seen as of 10-08 it is open and due soon, as of 10-10 open and
     # overdue (the decision of 10-13 is not seen yet), as of 11-01 decided late, unapproved.
     major = {"major_complex": True, "decision": {"type": "not_prosecute", "on": "2025-10-13"}}
-    case = build_case(major)
+    # 第173条: the defender heard before the decision (else opinions_unheard as well)
+    heard = [["counsel_notified", "2025-09-02", "S1"], ["opinion_heard", "2025-10-10", "S1"]]
+    case = build_case({**major, "events": heard})
 
     def rules_on(day: dt.date) -> set[str]:
         return {f.rule for f in evaluate_case(case, default_rules(), run_for(day))}

@@ -203,3 +203,23 @@ def test_unit_evaluation_compares_with_the_province_in_code_order() -> None:
     assert [r.unit for r in rows] == ["U1", "U2", "U3"]
     assert [r.verdict for r in rows] == ["worse", "better", "too_few"]
     assert rows[1].positive == {"excellent_grade": 1}
+
+
+def test_no_negative_entry_anywhere_is_never_worse_than_the_province() -> None:
+    # Issue 13: with no negative entry in the whole province, the Wilson lower bound of a unit's
+    # 0 / n came out as 6.9e-18 > 0 and called it 明显差于全省水平.
+    units = evaluate_units({"440304": 120, "440305": 80}, [], [], min_cases=30)
+    assert [u.verdict for u in units] == ["within", "within"]
+    assert all(u.low == 0.0 for u in units)
+
+
+def test_every_case_negative_is_never_better_and_no_case_is_never_judged() -> None:
+    # The other edges of the same kind: p = 1 (upper bound exactly 1), and a unit with positive
+    # entries only and no closed case (n = 0 must not divide by zero, whatever min_cases says).
+    negatives = [("440304", "r", 1.0)] * 40 + [("440305", "r", 1.0)] * 40
+    units = {u.unit: u for u in evaluate_units(
+        {"440304": 40, "440305": 40, "440306": 0}, [("440306", "p")], negatives, min_cases=0
+    )}  # fmt: skip
+    assert units["440304"].high == 100.0
+    assert units["440304"].verdict == "within"  # the whole province is at 100 %
+    assert units["440306"].verdict == "too_few"

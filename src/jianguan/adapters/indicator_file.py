@@ -17,6 +17,7 @@ from jianguan.domain.indicators import (
     COHORTS,
     COUNT_UNITS,
     FIELDS,
+    MAX_INDICATORS,
     VALUE_KINDS,
     Catalogue,
     Condition,
@@ -166,6 +167,14 @@ def parse_catalogue(text: str, file: str = DEFAULT_FILE) -> Catalogue:
     entries = data.get("indicators")
     if not isinstance(entries, dict) or not entries:
         raise IndicatorFileError(file, "-", "indicators", "no [indicators.<id>] tables")
+    if len(entries) > MAX_INDICATORS:
+        raise IndicatorFileError(
+            file,
+            "-",
+            "indicators",
+            f"{len(entries)} indicators; the catalogue holds at most {MAX_INDICATORS} "
+            "(目录至多50项：2024年起不再搞指标体系考核)",
+        )
     return Catalogue(tuple(_Reader(file, k, v).indicator() for k, v in entries.items()))
 
 

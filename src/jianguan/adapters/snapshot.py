@@ -154,9 +154,10 @@ JSON_COLUMNS = {
     "charges": "VARCHAR[]",
     "suspects": "STRUCT(id VARCHAR, name VARCHAR, birth_date DATE, in_custody BOOLEAN, "
     "minor BOOLEAN, disability VARCHAR, has_counsel BOOLEAN, plea_leniency BOOLEAN, "
-    "fast_track BOOLEAN, likely_sentence_months BIGINT)[]",
+    "fast_track BOOLEAN, likely_sentence_months BIGINT, likely_sentence VARCHAR)[]",
     "victims": "STRUCT(id VARCHAR, name VARCHAR)[]",
-    "events": 'STRUCT(type VARCHAR, "on" DATE, "by" VARCHAR, party VARCHAR, note VARCHAR)[]',
+    "events": 'STRUCT(type VARCHAR, "on" DATE, "by" VARCHAR, party VARCHAR, note VARCHAR, '
+    "at VARCHAR)[]",
     "decision": 'STRUCT(type VARCHAR, "on" DATE, "by" VARCHAR, approved_by VARCHAR, ground VARCHAR)',
     "outcome": 'STRUCT(type VARCHAR, "on" DATE, sentence_months BIGINT, '
     "recommendation_months BIGINT, recommendation_accepted BOOLEAN, appealed BOOLEAN, "
@@ -192,12 +193,13 @@ CHILDREN = {
         "x.id AS id, x.name AS name, x.birth_date AS birth_date, x.in_custody AS in_custody, "
         "x.minor AS minor, x.disability AS disability, x.has_counsel AS has_counsel, "
         "x.plea_leniency AS plea_leniency, x.fast_track AS fast_track, "
-        "x.likely_sentence_months AS likely_sentence_months",
+        "x.likely_sentence_months AS likely_sentence_months, x.likely_sentence AS likely_sentence",
     ),
     "victims": _child("victims", "x.id AS id, x.name AS name"),
     "events": _child(
         "events",
-        'x.type AS type, x."on" AS on_date, x."by" AS by_person, x.party AS party, x.note AS note',
+        'x.type AS type, x."on" AS on_date, x."by" AS by_person, x.party AS party, x.note AS note, '
+        "x.at AS at",
     ),
     "documents": _child("documents", 'x.type AS type, x."no" AS "no", x.issued_on AS issued_on'),
 }

@@ -153,12 +153,19 @@ class UnitEvaluation:
 
 
 def wilson(events: float, n: int, confidence: float) -> tuple[float, float]:
+    """Wilson's score interval of ``events`` in ``n``. At the edges the bound is exact: with no
+    event the lower limit is 0 (rounding left 6.9e-18, which once called a unit with no negative
+    entry "明显差于" a province with none), with every case an event the upper limit is 1."""
+    if n <= 0:
+        raise ValueError("a rate needs at least one case")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = min(events / n, 1.0)
+    p = min(max(events, 0.0) / n, 1.0)
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    low = 0.0 if p == 0 else max(centre - half, 0.0)
+    high = 1.0 if p == 1 else min(centre + half, 1.0)
+    return low, high
 
 
 def evaluate_units(
@@ -186,7 +193,7 @@ def evaluate_units(
         n, bad = closed.get(unit, 0), sum(neg[unit].values())
         rate = low = high = None
         verdict = "too_few"
-        if n >= min_cases and overall is not None:
+        if n >= max(min_cases, 1) and overall is not None:
             low, high = wilson(bad, n, confidence)
             rate = bad / n
             verdict = "worse" if low > overall else "better" if high < overall else "within"

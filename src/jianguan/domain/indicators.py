@@ -142,6 +142,13 @@ class Indicator:
         )
 
 
+# Since October 2024 ("一取消三不再") the SPP no longer applies an evaluation-indicator system,
+# sets notification thresholds or ranks units; the business data are still analysed. The official
+# lists had 46 indicators (2023) and 38 (2024), reported, not published. A catalogue past 50 is
+# refused here (issue 13), so that a local catalogue cannot quietly rebuild the old system.
+MAX_INDICATORS = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     indicators: tuple[Indicator, ...]

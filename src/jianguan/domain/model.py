@@ -93,6 +93,63 @@ class EventType(Vocabulary):
     DECIDED = "decided", "作出决定", "decided"
     CLOSED = "closed", "办结", "closed"
     ARCHIVED = "archived", "归档", "archived"
+    # format 1.1 (docs/format.md)
+    ARREST_EXECUTED = "arrest_executed", "执行逮捕", "arrest executed"  # 刑诉法 第93条
+    OPINION_HEARD = (
+        "opinion_heard",
+        "听取意见",
+        "opinion heard",
+    )  # 第173条; party = the suspect (its defender or duty lawyer heard) or the victim
+    NECESSITY_APPLIED = (
+        "necessity_applied",
+        "申请羁押必要性审查",
+        "custody-necessity review applied for",
+    )  # 第95条
+    NECESSITY_ANSWERED = (
+        "necessity_answered",
+        "答复羁押必要性审查申请",
+        "custody-necessity application answered",
+    )
+    GUARDIAN_PRESENT = (
+        "guardian_present",
+        "法定代理人或合适成年人到场",
+        "legal representative or appropriate adult present",
+    )  # 第281条
+    PUBLIC_INTEREST_NOTICE = (
+        "public_interest_notice",
+        "发出诉前检察建议或公告",
+        "pre-litigation recommendation or notice issued",
+    )
+    PUBLIC_INTEREST_REPLY = (
+        "public_interest_reply",
+        "诉前检察建议回复",
+        "pre-litigation reply received",
+    )
+
+
+class SentenceBand(Vocabulary):
+    """The likely sentence as a band (format 1.1 ``likely_sentence``): unlike a number of months
+    it can say life imprisonment or death (刑法 第45、46、48条)."""
+
+    UP_TO_1Y = "up_to_1y", "一年以下有期徒刑、拘役或管制", "up to one year"
+    FROM_1Y_TO_3Y = "1y_to_3y", "一年以上三年以下有期徒刑", "one to three years"
+    FROM_3Y_TO_10Y = "3y_to_10y", "三年以上十年以下有期徒刑", "three to ten years"
+    OVER_10Y = "over_10y", "十年以上有期徒刑", "over ten years"
+    LIFE = "life", "无期徒刑", "life imprisonment"
+    DEATH = "death", "死刑", "death"
+
+    @classmethod
+    def of_months(cls, months: int | None) -> SentenceBand | None:
+        """The band a number of months falls in (None for None); never life or death."""
+        if months is None:
+            return None
+        if months <= 12:
+            return cls.UP_TO_1Y
+        if months <= 36:
+            return cls.FROM_1Y_TO_3Y
+        if months <= 120:
+            return cls.FROM_3Y_TO_10Y
+        return cls.OVER_10Y
 
 
 class DecisionType(Vocabulary):
@@ -220,6 +277,13 @@ class Suspect(NamedTuple):
     plea_leniency: bool  # 认罪认罚
     fast_track: bool  # 速裁
     likely_sentence_months: int | None
+    likely_sentence: SentenceBand | None = None  # format 1.1; may say life or death
+
+    def sentence_band(self) -> SentenceBand | None:
+        """The band given, else the band of ``likely_sentence_months`` (a 1.0 record)."""
+        if self.likely_sentence is not None:
+            return self.likely_sentence
+        return SentenceBand.of_months(self.likely_sentence_months)
 
 
 class Victim(NamedTuple):
@@ -233,6 +297,7 @@ class Event(NamedTuple):
     by: str | None  # staff id
     party: str | None  # suspect or victim id
     note: str | None
+    at: dt.datetime | None = None  # format 1.1: the time, with its UTC offset, where known
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,31 @@ class FindingKind(Vocabulary):
         "consultation opinion unanswered",
     )
     FAMILY_NOTICE_LATE = "family_notice_late", "未在二十四小时内通知家属", "family notice late"
+    RETURN_OVERDUE = (
+        "return_overdue",
+        "补充侦查超过一个月未重新移送",
+        "supplementary investigation not completed within one month",
+    )
+    OPINIONS_UNHEARD = (
+        "opinions_unheard",
+        "未听取辩护人、值班律师或被害人意见",
+        "defender, duty lawyer or victim not heard",
+    )
+    CUSTODY_NECESSITY_LATE = (
+        "custody_necessity_late",
+        "羁押必要性审查申请未在十日内答复",
+        "custody-necessity application not answered within ten days",
+    )
+    MINOR_GUARDIAN_ABSENT = (
+        "minor_guardian_absent",
+        "讯问未成年犯罪嫌疑人时法定代理人或合适成年人未到场",
+        "minor questioned without a legal representative or appropriate adult",
+    )
+    PUBLIC_INTEREST_REPLY_OVERDUE = (
+        "public_interest_reply_overdue",
+        "诉前检察建议回复期满未回复",
+        "pre-litigation reply period passed without a reply",
+    )
 
 
 CHECKS = frozenset(
@@ -108,6 +133,9 @@ CHECKS = frozenset(
         "notice_within",
         "event_count_max",
         "event_with_document",
+        "answered_within",
+        "heard_before_decision",
+        "companion_same_day",
     }
 )
 # Which case facts choose a period's variant; other facts are fixed false for it.
@@ -383,6 +411,10 @@ def _parties(case: Case, which: str) -> list[str]:
             for s in case.suspects
             if (s.minor or s.disability is not None) and not s.has_counsel
         ]
+    if which == "minors":
+        return [s.id for s in case.suspects if s.minor]
+    if which == "suspects_and_victims":
+        return [s.id for s in case.suspects] + [v.id for v in case.victims]
     return [s.id for s in case.suspects]
 
 
@@ -415,6 +447,47 @@ def check_with_document(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[boo
     return any(docs[day] < n for day, n in events.items()), None
 
 
+def check_answered(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """Each ``event`` needs an ``answer`` (same party, or both none) on or before the due date
+    of ``period`` counted from it: the first answer on or after the event is the one that
+    counts; with none, the duty is broken once ``as_of`` is past the due date. The finding's due
+    date is that of the first event not answered in time."""
+    ask, answer = EventType(rule.param("event")), EventType(rule.param("answer"))
+    book = run.book
+    key = book.key(rule.param("period"), f.flags())
+    answers = [e for e in case.events if e.type is answer]
+    late: list[dt.date] = []
+    for e in case.events:
+        if e.type is not ask:
+            continue
+        due = book.due(key, e.on)
+        done = min((a.on for a in answers if a.party == e.party and a.on >= e.on), default=None)
+        if (run.as_of > due) if done is None else (done > due):
+            late.append(due)
+    return bool(late), min(late, default=None)
+
+
+def check_heard(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """A decided case where some party has no ``event`` (party = them) on or before the
+    decision day."""
+    if case.decision is None:
+        return False, None
+    kind, on = EventType(rule.param("event")), case.decision.on
+    heard = {e.party for e in case.events if e.type is kind and e.on <= on}
+    return any(p not in heard for p in _parties(case, rule.param("parties"))), None
+
+
+def check_companion(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """Each ``event`` concerning one of ``parties`` needs a ``companion`` event for the same
+    party on the same day."""
+    kind, companion = EventType(rule.param("event")), EventType(rule.param("companion"))
+    who = set(_parties(case, rule.param("parties")))
+    present = {(e.party, e.on) for e in case.events if e.type is companion}
+    return any(
+        e.type is kind and e.party in who and (e.party, e.on) not in present for e in case.events
+    ), None
+
+
 CHECK_FUNCTIONS: dict[str, Check] = {
     "period_overdue": check_overdue,
     "period_due_soon": check_due_soon,
@@ -422,6 +495,9 @@ CHECK_FUNCTIONS: dict[str, Check] = {
     "notice_within": check_notice,
     "event_count_max": check_count,
     "event_with_document": check_with_document,
+    "answered_within": check_answered,
+    "heard_before_decision": check_heard,
+    "companion_same_day": check_companion,
 }
 
 

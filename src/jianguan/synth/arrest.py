@@ -19,7 +19,7 @@ from jianguan.synth.common import (
     within_three_days,
 )
 from jianguan.synth.defects import choose
-from jianguan.synth.matter import Matter, make_matter, matter_rng, suspect_row
+from jianguan.synth.matter import Matter, Person, make_matter, matter_rng, suspect_row
 
 P_CUSTODY = 0.9  # detained (刑事拘留) when the request comes in
 
@@ -50,6 +50,8 @@ def _eligible(
             kinds.append("approval_missing")
         if approve and decision + 2 <= end:
             kinds.append("family_notice_late")
+        if any(p.minor for p in m.suspects):
+            kinds.append("minor_guardian_absent")
         if decision + lag <= end:
             kinds.append("archived_unchecked")
         kinds += record_kinds(decided_with_document=True, prosecuted=False)
@@ -83,18 +85,36 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
         m.handler,
         planted=kind == "legal_aid_missing",
     )
+    bare = kind == "minor_guardian_absent"  # the first minor questioned with no one present
     for p in m.suspects:
-        if rng.random() < 0.85:
-            d.ev(fc.pick(rng, d.assigned, decision), "questioned", m.handler, p.id)
+        if rng.random() < 0.85 or (bare and p.minor):
+            day = fc.pick(rng, d.assigned, decision)
+            d.ev(day, "questioned", m.handler, p.id)
+            bare = question_minor(d, p, day, bare)
     dtype = "approve_arrest" if approve else "deny_arrest"
     consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.04)
     if approve:
+        for p in m.suspects:  # executed by the police on the day of the approval (format 1.1)
+            at = f"{17 + int(rng.random() * 6):02d}:{int(rng.random() * 60):02d}"
+            d.ev(decision, "arrest_executed", None, p.id, None, at)
         _family(ctx, d, m, decision, kind == "family_notice_late")
     _documents(ctx, slot, d, m, decision, approve, kind)
     close_file(ctx, d, unit, lag, kind)
     rec = d.render(fc, end)
     plant(rng, rec, kind)
     return rec, kind
+
+
+def question_minor(d: Draft, p: Person, day: int, bare: bool) -> bool:
+    """A minor is questioned with a legal representative or an appropriate adult present
+    (刑诉法 第281条), except the first minor of a planted ``minor_guardian_absent`` case; returns
+    whether that minor is still to come."""
+    if not p.minor:
+        return bare
+    if bare:
+        return False
+    d.ev(day, "guardian_present", None, p.id, "法定代理人到场")
+    return bare
 
 
 def criminal_draft(ctx: Ctx, slot: Slot, m: Matter) -> Draft:

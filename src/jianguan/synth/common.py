@@ -112,7 +112,7 @@ class Draft:
         self.charges: list[str] = []
         self.suspects: list[Json] = []
         self.victims: list[Json] = []
-        self.events: list[tuple[int, str, str | None, str | None, str | None]] = []
+        self.events: list[tuple[int, str, str | None, str | None, str | None, str | None]] = []
         self.docs: list[tuple[int, str, str | None, str | None]] = []
         self.decision: tuple[str, int, str, str | None, str | None] | None = None
         self.outcome: Json | None = None
@@ -126,8 +126,11 @@ class Draft:
         by: str | None = None,
         party: str | None = None,
         note: str | None = None,
+        at: str | None = None,
     ) -> None:
-        self.events.append((o, kind, by, party, note))
+        """An event on day ``o``; ``at`` (format 1.1) is its time as "HH:MM" in China Standard
+        Time, written as ISO 8601 with the +08:00 offset."""
+        self.events.append((o, kind, by, party, note, at))
 
     def doc(self, o: int, kind: str, no: str | None, text: str | None) -> None:
         self.docs.append((o, kind, no, text))
@@ -145,11 +148,13 @@ class Draft:
     def render(self, fc: FastCalendar, end: int) -> Json:
         iso, base = fc.iso, fc.base
         self.events.sort(key=_FIRST)
-        events = [
-            {"type": t, "on": iso[o - base], "by": b, "party": p, "note": n}
-            for o, t, b, p, n in self.events
-            if o <= end
-        ]
+        events = []
+        for o, t, b, p, n, a in self.events:
+            if o <= end:
+                e = {"type": t, "on": iso[o - base], "by": b, "party": p, "note": n}
+                if a is not None:
+                    e["at"] = f"{iso[o - base]}T{a}:00+08:00"
+                events.append(e)
         docs = [
             {"type": t, "no": no, "issued_on": iso[o - base], "text": x}
             for o, t, no, x in sorted(self.docs, key=_FIRST)

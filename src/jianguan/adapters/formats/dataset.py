@@ -7,13 +7,25 @@ bounded whatever the size of cases.jsonl.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
+from jianguan.adapters.formats.limits import (
+    MAX_LINE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_RATIO,
+    MAX_TABLE_BYTES,
+    PEOPLE_WIDTHS,
+    RATIO_FLOOR,
+    UNIT_WIDTHS,
+    text_problem,
+)
 from jianguan.adapters.formats.records import (
     PEOPLE_COLUMNS,
     UNIT_COLUMNS,
@@ -27,6 +39,16 @@ from jianguan.domain.model import Case, DataSet, Person, Unit
 
 REQUIRED = ("units", "people", "cases")
 T = TypeVar("T", Unit, Person)
+# What reading a damaged archive member can raise (bad CRC, broken deflate stream, truncation,
+# encryption, an unknown compression method).
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+
+
+def read_error(file: str, exc: BaseException) -> RecordError:
+    """A file (or archive member) that could not be read to its end."""
+    return RecordError(
+        file, 0, "-", f"文件损坏，无法读取：{exc}", f"damaged, cannot be read: {exc}"
+    )
 
 
 class DataSetSource:
@@ -36,23 +58,35 @@ class DataSetSource:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._members: dict[str, str] = {}
+        self.problems: list[RecordError] = []  # an archive refused before any member is read
         if path.is_file() and zipfile.is_zipfile(path):
-            self._zip = zipfile.ZipFile(path)
-            for name in self._zip.namelist():
-                if not name.endswith("/"):
-                    self._members.setdefault(name.rsplit("/", 1)[-1], name)
+            try:
+                self._zip = zipfile.ZipFile(path)
+                infos = self._zip.infolist()
+            except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                self._zip = None
+                self.problems.append(read_error(path.name, exc))
+                return
+            self.problems = archive_problems(path.name, infos)
+            for info in infos:
+                if not info.is_dir():
+                    self._members.setdefault(info.filename.rsplit("/", 1)[-1], info.filename)
         elif not path.is_dir():
             raise FileNotFoundError(
                 f"{path}: 不是数据集文件夹或 .zip 文件 / not a data set folder or .zip"
             )
 
+    @property
+    def is_archive(self) -> bool:
+        return self._zip is not None or bool(self.problems)
+
     def has(self, name: str) -> bool:
-        if self._zip is not None:
+        if self.is_archive:
             return name in self._members
         return (self.path / name).is_file()
 
     def display(self, name: str) -> str:
-        return f"{self.path.name}/{name}" if self._zip is not None else name
+        return f"{self.path.name}/{name}" if self.is_archive else name
 
     def size(self, name: str) -> int:
         if self._zip is not None:
@@ -73,6 +107,61 @@ class DataSetSource:
         return not self.has("cases.jsonl") and self.has("cases.xlsx")
 
 
+def archive_problems(archive: str, infos: list[zipfile.ZipInfo]) -> list[RecordError]:
+    """Why an archive must not be read, from its directory alone (before any member is read):
+    names that climb out of it or are absolute, members named twice, encrypted or declared to
+    expand beyond reason (a zip bomb)."""
+    out: list[RecordError] = []
+    seen: dict[str, str] = {}
+    for info in infos:
+        name = info.filename
+        loc = f"{archive}/{name}"
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+            out.append(
+                RecordError(
+                    loc,
+                    0,
+                    "-",
+                    "压缩包成员路径越界（绝对路径或含 ..）",
+                    "archive member path escapes the archive (absolute or with ..)",
+                )
+            )
+            continue
+        if info.is_dir():
+            continue
+        base = parts[-1]
+        if base in seen:
+            out.append(
+                RecordError(
+                    loc,
+                    0,
+                    "-",
+                    f"压缩包中有两个 {base}（另一个：{seen[base]}）",
+                    f"two members named {base} in the archive (the other: {seen[base]})",
+                )
+            )
+        seen.setdefault(base, name)
+        if info.flag_bits & 0x1:
+            out.append(RecordError(loc, 0, "-", "压缩包成员已加密", "archive member is encrypted"))
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.file_size > RATIO_FLOOR and ratio > MAX_RATIO
+        ):
+            out.append(
+                RecordError(
+                    loc,
+                    0,
+                    "-",
+                    f"解压后 {info.file_size} 字节（压缩比 {ratio:.0f}:1），超出合理范围，"
+                    "疑为压缩炸弹，未读取",
+                    f"expands to {info.file_size} bytes ({ratio:.0f}:1), beyond reason "
+                    "(a zip bomb?); not read",
+                )
+            )
+    return out
+
+
 @dataclass(slots=True)
 class Organisation:
     dataset: DataSet
@@ -90,9 +179,21 @@ def _decode_text(raw: bytes, file: str) -> str | RecordError:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return _file_error(
-            file, line, f"不是 UTF-8 编码（第 {exc.start} 字节）", f"not UTF-8 (byte {exc.start})"
-        )
+        return not_utf8(file, line, exc.start, raw, "")
+
+
+def not_utf8(file: str, line: int, at: int, raw: bytes, where: str) -> RecordError:
+    """A text that is not UTF-8, with a hint when it reads as GBK (Excel on Chinese Windows)."""
+    zh = f"不是 UTF-8 编码（{where}第 {at} 字节）"
+    en = f"not UTF-8 (byte {at}{' of the line' if where else ''})"
+    try:
+        raw.decode("gbk")
+    except UnicodeDecodeError:
+        pass
+    else:
+        zh += "；看来是 GBK 编码，请另存为 UTF-8"
+        en += "; it looks like GBK: save it as UTF-8"
+    return _file_error(file, line, zh, en)
 
 
 def read_csv(
@@ -100,33 +201,58 @@ def read_csv(
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RecordError]]:
     """Rows with their line numbers, or the errors that stop the file being read."""
     file = source.display(name)
-    with source.open(name) as fh:
-        decoded = _decode_text(fh.read(), file)
+    if source.size(name) > MAX_TABLE_BYTES:
+        return [], [
+            _file_error(
+                file,
+                0,
+                f"文件过大（{source.size(name)} 字节，上限 {MAX_TABLE_BYTES}）",
+                f"file too large ({source.size(name)} bytes, at most {MAX_TABLE_BYTES})",
+            )
+        ]
+    try:
+        with source.open(name) as fh:
+            data = fh.read(MAX_TABLE_BYTES + 1)
+    except READ_ERRORS as exc:
+        return [], [read_error(file, exc)]
+    decoded = _decode_text(data, file)
     if isinstance(decoded, RecordError):
         return [], [decoded]
     if not decoded.strip():
         return [], [_file_error(file, 1, "文件为空", "file is empty")]
     reader = csv.reader(io.StringIO(decoded, newline=""))
-    header = [h.strip() for h in next(reader)]
-    problems = _header_problems(file, header, expected)
-    if problems:
-        return [], problems
-    rows, errors = [], []
-    for fields in reader:
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            errors.append(
-                RecordError(
-                    file,
-                    reader.line_num,
-                    "-",
-                    f"应有 {len(header)} 列，实有 {len(fields)} 列",
-                    f"expected {len(header)} columns, found {len(fields)}",
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RecordError] = []
+    try:
+        header = [h.strip() for h in next(reader)]
+        problems = _header_problems(file, header, expected)
+        if problems:
+            return [], problems
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                errors.append(
+                    RecordError(
+                        file,
+                        reader.line_num,
+                        "-",
+                        f"应有 {len(header)} 列，实有 {len(fields)} 列",
+                        f"expected {len(header)} columns, found {len(fields)}",
+                    )
                 )
+                continue
+            rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
+    except csv.Error as exc:  # a field over the csv module's size limit, a NUL, a stray quote
+        errors.append(
+            RecordError(
+                file,
+                reader.line_num,
+                "-",
+                f"CSV 格式错误：{exc}",
+                f"malformed CSV: {exc}",
             )
-            continue
-        rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
+        )
     return rows, errors
 
 
@@ -182,7 +308,12 @@ def _decode_rows(
 ) -> list[tuple[int, T]]:
     out: list[tuple[int, T]] = []
     seen: dict[str, int] = {}
+    widths = UNIT_WIDTHS if key == "code" else PEOPLE_WIDTHS
     for line, row in rows:
+        stored = [p for k, v in row.items() if (p := text_problem(k, v, widths.get(k)))]
+        if stored:
+            errors += [RecordError(file, line, f, zh, en) for f, zh, en in stored]
+            continue
         result = decode(row)
         if isinstance(result, list):
             errors += [RecordError(file, line, f, zh, en) for f, zh, en in result]
@@ -205,51 +336,83 @@ def _decode_rows(
 
 
 def iter_jsonl_cases(
-    source: DataSetSource, org: DataSet, name: str = "cases.jsonl"
+    source: DataSetSource,
+    org: DataSet,
+    name: str = "cases.jsonl",
+    today: dt.date | None = None,
 ) -> Iterator[tuple[int, Case | list[RecordError]]]:
-    """(bytes read so far, case or its errors) for each non-blank line; duplicates are errors."""
+    """(bytes read so far, case or its errors) for each non-blank line; duplicates are errors.
+
+    A line is read up to MAX_LINE_BYTES and no further: a longer one is refused and skipped."""
     file = source.display(name)
     seen: set[str] = set()
     done = 0
     any_line = False
-    with source.open(name) as fh:
-        for number, raw in enumerate(fh, start=1):
-            done += len(raw)
-            if not raw.strip():
-                continue
-            any_line = True
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield (
-                    done,
-                    [
-                        _file_error(
-                            file,
-                            number,
-                            f"不是 UTF-8 编码（本行第 {exc.start} 字节）",
-                            f"not UTF-8 (byte {exc.start} of the line)",
-                        )
-                    ],
-                )
-                continue
-            result = decode_case_line(line, file, number, org)
-            if isinstance(result, Case):
-                if result.case_id in seen:
-                    result = [
-                        RecordError(
-                            file,
-                            number,
-                            "case_id",
-                            f"案件编号 {result.case_id} 重复",
-                            f"duplicate case_id {result.case_id}",
-                        )
-                    ]
-                else:
-                    seen.add(result.case_id)
-            yield done, result
+    try:
+        with source.open(name) as fh:
+            for number, raw in enumerate(_bounded_lines(fh), start=1):
+                done += len(raw) if raw is not None else 0
+                if raw is None:
+                    yield (
+                        done,
+                        [
+                            _file_error(
+                                file,
+                                number,
+                                f"行过长（超过 {MAX_LINE_BYTES} 字节），未读取",
+                                f"line too long (over {MAX_LINE_BYTES} bytes); not read",
+                            )
+                        ],
+                    )
+                    any_line = True
+                    continue
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # a BOM, as Windows editors write one
+                if not raw.strip():
+                    continue
+                any_line = True
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield done, [not_utf8(file, number, exc.start, raw, "本行")]
+                    continue
+                result = decode_case_line(line, file, number, org, today)
+                if isinstance(result, Case):
+                    if result.case_id in seen:
+                        result = [
+                            RecordError(
+                                file,
+                                number,
+                                "case_id",
+                                f"案件编号 {result.case_id} 重复",
+                                f"duplicate case_id {result.case_id}",
+                            )
+                        ]
+                    else:
+                        seen.add(result.case_id)
+                yield done, result
+    except READ_ERRORS as exc:
+        yield done, [read_error(file, exc)]
+        return
     if not any_line:
         yield done, [_file_error(file, 1, "文件为空", "file is empty")]
+
+
+def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes | None]:
+    """Lines of at most MAX_LINE_BYTES; None for a longer line, whose rest is skipped unread
+    into memory (read and dropped in bounded pieces)."""
+    while True:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while True:
+                rest = fh.readline(1024 * 1024)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield raw
 
 
 def missing_files(source: DataSetSource) -> list[RecordError]:

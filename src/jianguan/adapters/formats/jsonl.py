@@ -1,8 +1,10 @@
-"""Writes a format v1 data set: units.csv, people.csv, cases.jsonl."""
+"""Writes a data set (docs/format.md): units.csv, people.csv, cases.jsonl, and format.json
+naming the format version written."""
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,7 +15,17 @@ from jianguan.adapters.formats.records import (
     person_to_row,
     unit_to_row,
 )
+from jianguan.adapters.formats.schema import FORMAT_VERSION
 from jianguan.domain.model import Case, Person, Unit
+
+FORMAT_FILE = "format.json"
+
+
+def write_format_file(out_dir: Path) -> None:
+    """``format.json``: which version of docs/format.md the data set is written in. Readers do
+    not need it (every 1.x file reads the same way); it tells a person or another system."""
+    note = {"format": "case-records", "version": FORMAT_VERSION, "spec": "docs/format.md"}
+    (out_dir / FORMAT_FILE).write_text(json.dumps(note) + "\n", encoding="utf-8")
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> None:
@@ -43,4 +55,5 @@ class JsonlWriter:
                 fh.write(case_to_json(case))
                 fh.write(b"\n")
                 count += 1
+        write_format_file(self.out_dir)
         return count

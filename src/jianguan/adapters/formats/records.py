@@ -1,4 +1,4 @@
-"""Format v1 records ⇄ domain objects, with every check a record can fail named and located.
+"""Format 1.1 records (docs/format.md; a 1.0 record is one) ⇄ domain objects, with every check a record can fail named and located.
 
 `decode_case_line` turns one cases.jsonl line into a `Case` or a list of `RecordError`s;
 `case_to_record` is its inverse (the export). Units and people rows are handled here too.
@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from jianguan.adapters.formats import limits
 from jianguan.adapters.formats.schema import decode_case_json
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import (
@@ -70,6 +71,22 @@ _REASONS: dict[str, tuple[str, str]] = {
         "日期 {input} 无效，应为 YYYY-MM-DD",
         "invalid date {input}, expected YYYY-MM-DD",
     ),
+    "datetime_type": (
+        "应为带时区的时间 YYYY-MM-DDTHH:MM:SS+08:00",
+        "must be a datetime with offset, e.g. 2025-09-05T10:30:00+08:00",
+    ),
+    "datetime_parsing": (
+        "时间 {input} 无效，应为 ISO 8601 带时区，如 2025-09-05T10:30:00+08:00",
+        "invalid datetime {input}, expected ISO 8601 with offset",
+    ),
+    "datetime_from_date_parsing": (
+        "时间 {input} 无效，应为 ISO 8601 带时区，如 2025-09-05T10:30:00+08:00",
+        "invalid datetime {input}, expected ISO 8601 with offset",
+    ),
+    "timezone_aware": (
+        "时间 {input} 缺少时区（如 +08:00）",
+        "datetime {input} has no UTC offset (e.g. +08:00)",
+    ),
     "json_invalid": ("不是合法的 JSON：{error}", "malformed JSON: {error}"),
     "json_type": ("应为 JSON 对象", "must be a JSON object"),
 }
@@ -103,25 +120,37 @@ def validation_errors(file: str, line: int, exc: ValidationError) -> list[Record
 
 
 def decode_case_line(
-    raw: bytes | str, file: str, line: int, org: DataSet
+    raw: bytes | str, file: str, line: int, org: DataSet, today: dt.date | None = None
 ) -> Case | list[RecordError]:
-    """One cases.jsonl line → a validated `Case`, or every error found in it."""
+    """One cases.jsonl line → a validated `Case`, or every error found in it.
+
+    ``today``: the day of the import, when known; a case received after it is refused."""
     try:
         rec = decode_case_json(raw)
     except ValidationError as exc:
         return validation_errors(file, line, exc)
-    errors = [RecordError(file, line, f, zh, en) for f, zh, en in _semantic_problems(rec, org)]
+    except (RecursionError, MemoryError, ValueError) as exc:  # a parser's own limits
+        return [RecordError(file, line, "-", f"不是合法的 JSON：{exc}", f"malformed JSON: {exc}")]
+    problems = limits.duplicate_keys(raw) + _semantic_problems(rec, org, today)
+    errors = [RecordError(file, line, f, zh, en) for f, zh, en in problems]
     return errors or _to_case(rec)
 
 
 Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
 
 
-def _semantic_problems(rec: Mapping[str, Any], org: DataSet) -> list[Problem]:
+def _semantic_problems(
+    rec: Mapping[str, Any], org: DataSet, today: dt.date | None = None
+) -> list[Problem]:
+    storable = limits.storable_problems(rec)
+    if storable:  # values the store cannot hold; the other checks would only repeat them
+        return storable
     return [
         *_staff_problems(rec, org),
+        *limits.handler_problems(rec, org),
         *_party_problems(rec),
         *_date_problems(rec),
+        *limits.impossible_dates(rec, today),
         *_decision_problems(rec),
     ]
 
@@ -255,7 +284,7 @@ def _to_case(rec: Mapping[str, Any]) -> Case:
         suspects=tuple(_suspect(s) for s in rec.get("suspects", ())),
         victims=tuple(Victim(v["id"], v["name"]) for v in rec.get("victims", ())),
         events=tuple(
-            Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"))
+            Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"), e.get("at"))
             for e in rec.get("events", ())
         ),
         decision=None if not decision else _decision(decision),
@@ -281,6 +310,7 @@ def _suspect(s: Mapping[str, Any]) -> Suspect:
         s["plea_leniency"],
         s["fast_track"],
         s.get("likely_sentence_months"),
+        s.get("likely_sentence"),
     )
 
 
@@ -300,8 +330,27 @@ def _outcome(o: Mapping[str, Any]) -> Outcome:
     )
 
 
+def _suspect_doc(s: Suspect) -> dict[str, Any]:
+    """A suspect as written: ``likely_sentence`` (1.1) only when known, so that a 1.0 record
+    is written back as it came (and keeps its content hash)."""
+    out = s._asdict()
+    if out["likely_sentence"] is None:
+        del out["likely_sentence"]
+    return out
+
+
+def _event_doc(e: Event) -> dict[str, Any]:
+    """An event as written: ``at`` (1.1) only when known, as ISO 8601 with its offset."""
+    out = e._asdict()
+    if e.at is None:
+        del out["at"]
+    else:
+        out["at"] = e.at.isoformat()
+    return out
+
+
 def _case_doc(case: Case) -> dict[str, Any]:
-    """The format v1 object with enums and dates left as they are (orjson writes both natively)."""
+    """The format object with enums and dates left as they are (orjson writes both natively)."""
     d, o = case.decision, case.outcome
     decision: dict[str, Any] | None = None
     if d is not None:
@@ -321,9 +370,9 @@ def _case_doc(case: Case) -> dict[str, Any]:
         "assignment": case.assignment,
         "major_complex": case.major_complex,
         "charges": case.charges,
-        "suspects": [s._asdict() for s in case.suspects],
+        "suspects": [_suspect_doc(s) for s in case.suspects],
         "victims": [v._asdict() for v in case.victims],
-        "events": [e._asdict() for e in case.events],
+        "events": [_event_doc(e) for e in case.events],
         "decision": decision,
         "outcome": None
         if o is None

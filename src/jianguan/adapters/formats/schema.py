@@ -1,8 +1,11 @@
-"""Format v1 (../shared/spec/case-records-v1.md) as strict pydantic schemas for one cases.jsonl line.
+"""Format 1.1 (docs/format.md) as strict pydantic schemas for one cases.jsonl line.
 
 Strict: a string is not an int, `"true"` is not a bool, an unknown key is refused (it would be
 lost silently otherwise). Keys whose value may be null may also be left out; lists default to
 empty. Decoded lines are plain dicts; `records.py` turns them into domain objects.
+
+Every 1.1 addition is optional (an event's `at`, a suspect's `likely_sentence`, new event
+types), so a 1.0 line is a valid 1.1 line with the same meaning.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NotRequired
 
-from pydantic import ConfigDict, TypeAdapter, with_config
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from jianguan.domain.model import (
@@ -22,7 +25,12 @@ from jianguan.domain.model import (
     EventType,
     NonProsecutionGround,
     OutcomeType,
+    SentenceBand,
 )
+
+# The format version this code reads (every earlier 1.x too) and the one exports write.
+FORMAT_VERSION = "1.1"
+READS_VERSIONS = ("1.0", "1.1")
 
 _STRICT = ConfigDict(strict=True, extra="forbid")
 
@@ -39,6 +47,7 @@ class SuspectIn(TypedDict):
     plea_leniency: bool
     fast_track: bool
     likely_sentence_months: NotRequired[int | None]
+    likely_sentence: NotRequired[SentenceBand | None]  # 1.1
 
 
 @with_config(_STRICT)
@@ -54,6 +63,7 @@ class EventIn(TypedDict):
     by: NotRequired[str | None]
     party: NotRequired[str | None]
     note: NotRequired[str | None]
+    at: NotRequired[AwareDatetime | None]  # 1.1: ISO 8601 with its UTC offset
 
 
 @with_config(_STRICT)

@@ -10,16 +10,19 @@ variant is meant for spreadsheets a case-management office keeps, not for bulk e
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from openpyxl import Workbook, load_workbook
 
-from jianguan.adapters.formats.dataset import DataSetSource, _decode_rows
+from jianguan.adapters.formats.dataset import READ_ERRORS, DataSetSource, _decode_rows, read_error
+from jianguan.adapters.formats.jsonl import write_format_file
 from jianguan.adapters.formats.records import (
     PEOPLE_COLUMNS,
     UNIT_COLUMNS,
@@ -29,6 +32,8 @@ from jianguan.adapters.formats.records import (
     decode_unit_row,
     tree_problems,
 )
+from jianguan.adapters.formats.limits import RATIO_FLOOR, text_problem
+from jianguan.domain import cells
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import Case, DataSet, Person, Unit
 
@@ -73,56 +78,140 @@ LIST_SHEETS: dict[str, tuple[str, ...]] = {
         "plea_leniency",
         "fast_track",
         "likely_sentence_months",
+        "likely_sentence",
     ),
     "victims": ("case_id", "id", "name"),
-    "events": ("case_id", "type", "on", "by", "party", "note"),
+    "events": ("case_id", "type", "on", "by", "party", "note", "at"),
     "documents": ("case_id", "type", "no", "issued_on", "text"),
 }
+# Format 1.1 columns a 1.0 sheet may lack (docs/format.md): absent means empty.
+OPTIONAL_COLUMNS = frozenset({"at", "likely_sentence"})
+MAX_XLSX_BYTES = 256 * 1024 * 1024  # a workbook file, compressed
+MAX_XLSX_MEMBER_BYTES = 256 * 1024 * 1024  # one XML part of it, uncompressed
+MAX_XLSX_RATIO = 500  # sheet XML compresses better than text; a zip bomb ~1000
 _BOOLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 _LIST_FIELD = re.compile(r"^(suspects|victims|events|documents)\[(\d+)\]\.?(.*)$")
 
 
 def _cell(value: Any) -> Any:
-    """An xlsx cell as the JSON value format v1 expects."""
+    """An xlsx cell as the JSON value format v1 expects (a text the writer escaped, unescaped)."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     if isinstance(value, str):
         stripped = value.strip()
         if not stripped:
             return None
-        return _BOOLS[stripped.lower()] if stripped.lower() in ("true", "false") else value
+        if stripped.lower() in ("true", "false"):
+            return _BOOLS[stripped.lower()]
+        return cells.unescape(value)
     return value
 
 
+def _book_problems(data: IO[bytes], label: str) -> list[RecordError]:
+    """An .xlsx is a zip of XML parts: each part is size-checked before openpyxl reads any."""
+    try:
+        with zipfile.ZipFile(data) as book:
+            infos = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return [RecordError(label, 0, "-", f"无法读取 xlsx：{exc}", f"unreadable xlsx: {exc}")]
+    finally:
+        data.seek(0)
+    out = []
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_XLSX_MEMBER_BYTES or (
+            info.file_size > RATIO_FLOOR and ratio > MAX_XLSX_RATIO
+        ):
+            out.append(
+                RecordError(
+                    label,
+                    0,
+                    "-",
+                    f"工作簿部件 {info.filename} 解压后 {info.file_size} 字节（压缩比 {ratio:.0f}:1），"
+                    "超出合理范围，未读取",
+                    f"workbook part {info.filename} expands to {info.file_size} bytes "
+                    f"({ratio:.0f}:1), beyond reason; not read",
+                )
+            )
+    return out
+
+
+def _load(source: DataSetSource, book_name: str, label: str) -> tuple[Any, list[RecordError]]:
+    """The workbook (read-only, formulas as written), or why it cannot be read."""
+    if source.size(book_name) > MAX_XLSX_BYTES:
+        return None, [
+            RecordError(
+                label,
+                0,
+                "-",
+                f"文件过大（{source.size(book_name)} 字节，上限 {MAX_XLSX_BYTES}）",
+                f"file too large ({source.size(book_name)} bytes, at most {MAX_XLSX_BYTES})",
+            )
+        ]
+    try:
+        with source.open(book_name) as fh:
+            data = io.BytesIO(fh.read(MAX_XLSX_BYTES + 1))
+    except READ_ERRORS as exc:
+        return None, [read_error(label, exc)]
+    problems = _book_problems(data, label)
+    if problems:
+        return None, problems
+    try:
+        return load_workbook(data, read_only=True, data_only=False), []
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        return None, [
+            RecordError(label, 0, "-", f"无法读取 xlsx：{exc}", f"unreadable xlsx: {exc}")
+        ]
+
+
 def _sheet_rows(
-    source: DataSetSource, book_name: str, sheet: str | None, expected: tuple[str, ...]
+    source: DataSetSource,
+    book_name: str,
+    sheet: str | None,
+    expected: tuple[str, ...],
+    sheets: tuple[str, ...] | None = None,
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[RecordError]]:
+    """The rows of one sheet by header; ``sheets``: the only sheets the book may have."""
     label = f"{source.display(book_name)}[{sheet}]" if sheet else source.display(book_name)
-    with source.open(book_name) as fh:
-        try:
-            book = load_workbook(fh, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            return [], [
-                RecordError(label, 0, "-", f"无法读取 xlsx：{exc}", f"unreadable xlsx: {exc}")
+    book, errors = _load(source, book_name, label)
+    if book is None:
+        return [], errors
+    try:
+        if sheets is not None:
+            errors += [
+                RecordError(
+                    f"{source.display(book_name)}[{name}]",
+                    0,
+                    "-",
+                    f"未知工作表（应为 {'、'.join(sheets)}）",
+                    f"unknown sheet (expected {', '.join(sheets)})",
+                )
+                for name in book.sheetnames
+                if name not in sheets
             ]
         if sheet is not None and sheet not in book.sheetnames:
-            return [], [RecordError(label, 0, "-", "缺少工作表", "sheet missing")]
+            return [], [*errors, RecordError(label, 0, "-", "缺少工作表", "sheet missing")]
         ws = book[sheet] if sheet else book.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = [tuple(row) for row in ws.iter_rows()]
+    except Exception as exc:  # a part openpyxl cannot parse, a damaged zip member
+        return [], [*errors, read_error(label, exc)]
+    finally:
         book.close()
+    if errors:
+        return [], errors
     if not rows:
         return [], [RecordError(label, 1, "-", "工作表为空", "sheet is empty")]
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    header = [str(h.value).strip() if h.value is not None else "" for h in rows[0]]
     while header and not header[-1]:
         header.pop()
     problems = [
         RecordError(label, 1, c, "表头缺少此列", "column missing from header")
         for c in expected
-        if c not in header
+        if c not in header and c not in OPTIONAL_COLUMNS
     ]
     problems += [
         RecordError(label, 1, c or "(空)", "表头有未知列", "unknown column in header")
@@ -132,11 +221,44 @@ def _sheet_rows(
     if problems:
         return [], problems
     out = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {h: _cell(v) for h, v in zip(header, values, strict=False)}
-        if any(v is not None for v in cells.values()):
-            out.append((number, cells))
-    return out, []
+    for number, row in enumerate(rows[1:], start=2):
+        values: dict[str, Any] = {}
+        for i, cell in enumerate(row):
+            column = header[i] if i < len(header) else None
+            problem = _cell_problem(cell, column)
+            if problem is not None:
+                problems.append(RecordError(label, number, column or f"#{i + 1}", *problem))
+            elif column is not None:
+                values[column] = _cell(cell.value)
+        if any(v is not None for v in values.values()):
+            out.append((number, values))
+    return (out, []) if not problems else ([], problems)
+
+
+def _cell_problem(cell: Any, column: str | None) -> tuple[str, str] | None:
+    """Why a cell's value cannot be taken as data: a formula, an error, data with no header."""
+    if cell.value is None:
+        return None
+    if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+        return (
+            "单元格是公式，请改为其计算结果（选择性粘贴为数值）",
+            "the cell is a formula; paste its value instead",
+        )
+    if not isinstance(cell.value, str | int | float | bool | dt.date | dt.datetime):
+        kind = type(cell.value).__name__
+        return (f"单元格的值类型 {kind} 无法读取", f"a cell value of type {kind} cannot be read")
+    if cell.data_type == "e":
+        return (f"单元格是错误值 {cell.value}", f"the cell holds the error {cell.value}")
+    if column is None:
+        return ("表头之外的列有数据", "a value in a column without a header")
+    if isinstance(cell.value, str):
+        return _storable(cell.value)
+    return None
+
+
+def _storable(text: str) -> tuple[str, str] | None:
+    problem = text_problem("-", text)
+    return None if problem is None else (problem[1], problem[2])
 
 
 def read_organisation(source: DataSetSource) -> tuple[DataSet, list[RecordError]]:
@@ -180,26 +302,32 @@ def _text(value: Any) -> str:
 
 
 def iter_cases(
-    source: DataSetSource, org: DataSet
+    source: DataSetSource, org: DataSet, today: dt.date | None = None
 ) -> Iterator[tuple[int, Case | list[RecordError]]]:
-    rows, errors = _sheet_rows(source, "cases.xlsx", "cases", CASE_COLUMNS)
+    book_sheets = ("cases", *LIST_SHEETS)
+    rows, errors = _sheet_rows(source, "cases.xlsx", "cases", CASE_COLUMNS, book_sheets)
+    label = source.display("cases.xlsx")
     lists: dict[str, dict[str, list[tuple[int, dict[str, Any]]]]] = {}
-    for sheet, columns in LIST_SHEETS.items():
-        sheet_rows, errs = _sheet_rows(source, "cases.xlsx", sheet, columns)
-        errors += errs
-        grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-        for number, row in sheet_rows:
-            grouped[str(row.pop("case_id"))].append((number, row))
-        lists[sheet] = grouped
+    if not errors:
+        case_ids = {_text(row.get("case_id")) for _, row in rows}
+        for sheet, columns in LIST_SHEETS.items():
+            sheet_rows, errs = _sheet_rows(source, "cases.xlsx", sheet, columns)
+            errors += errs
+            grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+            for number, row in sheet_rows:
+                case_id = _text(row.pop("case_id", None))
+                if case_id not in case_ids:  # a row of no case would be dropped silently
+                    errors.append(_orphan(f"{label}[{sheet}]", number, case_id))
+                grouped[case_id].append((number, row))
+            lists[sheet] = grouped
     if errors:
         yield 0, errors
         return
-    label = source.display("cases.xlsx")
     seen: set[str] = set()
     for number, row in rows:
-        case_id = str(row["case_id"])
+        case_id = _text(row["case_id"])
         record = _record(row, {s: [r for _, r in g.get(case_id, [])] for s, g in lists.items()})
-        result = decode_case_line(orjson.dumps(record), f"{label}[cases]", number, org)
+        result = decode_case_line(orjson.dumps(record), f"{label}[cases]", number, org, today)
         if isinstance(result, list):
             result = [_relocate(e, label, case_id, lists) for e in result]
         elif case_id in seen:
@@ -214,6 +342,18 @@ def iter_cases(
             ]
         seen.add(case_id)
         yield number, result
+
+
+def _orphan(label: str, number: int, case_id: str) -> RecordError:
+    if not case_id:
+        return RecordError(label, number, "case_id", "必填字段为空", "required field is empty")
+    return RecordError(
+        label,
+        number,
+        "case_id",
+        f"案件 {case_id} 不在 cases 工作表中",
+        f"case {case_id} is not in the cases sheet",
+    )
 
 
 def _record(row: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -281,7 +421,7 @@ class XlsxWriter:
         ws = book.create_sheet(name.removesuffix(".xlsx"))
         ws.append(list(columns))
         for row in rows:
-            ws.append(row)
+            ws.append([_out(v) for v in row])
         book.save(self.out_dir / name)
 
     def write_cases(self, cases: Iterable[Case]) -> int:
@@ -296,6 +436,7 @@ class XlsxWriter:
             _append_case(sheets, case_to_record(case))
             count += 1
         book.save(self.out_dir / "cases.xlsx")
+        write_format_file(self.out_dir)
         return count
 
 
@@ -306,19 +447,20 @@ def _append_case(sheets: dict[str, Any], rec: dict[str, Any]) -> None:
     flat.update({f"outcome_{k}": v for k, v in o.items()})
     sheets["cases"].append([_out(flat.get(c)) for c in CASE_COLUMNS])
     for charge in rec["charges"]:
-        sheets["charges"].append([rec["case_id"], charge])
+        sheets["charges"].append([_out(rec["case_id"]), _out(charge)])
     for name in ("suspects", "victims", "events", "documents"):
         for item in rec[name]:
             sheets[name].append(
-                [rec["case_id"], *(_out(item.get(c)) for c in LIST_SHEETS[name][1:])]
+                [_out(rec["case_id"]), *(_out(item.get(c)) for c in LIST_SHEETS[name][1:])]
             )
 
 
 def _out(value: Any) -> Any:
-    # ISO dates are written as real dates so that Excel sorts and filters them.
+    """A value as its cell: ISO dates as real dates (so that Excel sorts and filters them), a
+    text a spreadsheet would run as a formula escaped (`domain.cells`; `_cell` undoes it)."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            return value
-    return value
+            return cells.escape(value)
+    return cells.escape(value) if isinstance(value, str) else value

@@ -213,10 +213,18 @@ class SqlMonitor(OnSession):
             query = query.where(c.unit.in_(select(SCOPE.c.unit)))
         self._conn.execute(FACTS.insert().from_select([col.name for col in FACTS.c], query))
 
-    def _start_dates(self) -> list[dt.date]:
+    def _start_dates(self, event_types: Collection[str]) -> list[dt.date]:
         dates: set[dt.date] = set()
         for column in (F.received_on, F.base, F.decision_on):
             dates.update(d for d in self._conn.scalars(select(column).distinct()) if d)
+        if event_types:  # periods that run from an event (answered_within)
+            e = schema.events.c
+            query = (
+                select(e.on_date)
+                .where(e.type.in_(sorted(event_types)), e.case_id.in_(select(F.case_id)))
+                .distinct()
+            )
+            dates.update(d for d in self._conn.scalars(query) if d)
         return sorted(dates)
 
     def _fill_dues(self, rules: RuleSet, book: DueBook) -> None:
@@ -224,7 +232,9 @@ class SqlMonitor(OnSession):
         if any(r.check.startswith(("period_", "extension")) for r in rules.rules):
             periods |= {"arrest_review", "prosecution_review"}
         keys = [k for p in sorted(periods) for k in book.keys_for(p)]
-        rows = [_due_row(book, k, start) for start in self._start_dates() for k in keys]
+        asks = {r.param("event") for r in rules.rules if r.check == "answered_within"}
+        starts = self._start_dates(asks)
+        rows = [_due_row(book, k, start) for start in starts for k in keys]
         for i in range(0, len(rows), 20_000):
             self._conn.execute(DUE.insert(), rows[i : i + 20_000])
 
@@ -402,6 +412,100 @@ def sql_with_document(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     return m.run(query)
 
 
+def sql_answered(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    """domain.monitoring.check_answered: per asking event, the first answer on or after it."""
+    day = literal(as_of, Date)
+    ask, ans = schema.events.alias("ask"), schema.events.alias("ans")
+    done = (
+        select(func.min(ans.c.on_date))
+        .where(
+            ans.c.case_id == ask.c.case_id,
+            ans.c.type == rule.param("answer"),
+            ans.c.party.is_not_distinct_from(ask.c.party),
+            ans.c.on_date >= ask.c.on_date,
+            ans.c.on_date <= day,
+        )
+        .scalar_subquery()
+    )
+    inner = (
+        select(
+            F.case_id,
+            F.unit,
+            m.due(rule.param("period"), ask.c.on_date).label("due"),
+            done.label("done"),
+        )
+        .select_from(FACTS.join(ask, ask.c.case_id == F.case_id))
+        .where(_in_scope(rule), ask.c.type == rule.param("event"), ask.c.on_date <= day)
+    )
+    sub = inner.subquery()
+    late = or_(and_(sub.c.done.is_(None), day > sub.c.due), sub.c.done > sub.c.due)
+    query = (
+        select(sub.c.case_id, sub.c.unit, func.min(sub.c.due))
+        .where(late)
+        .group_by(sub.c.case_id, sub.c.unit)
+    )
+    return m.run(query)
+
+
+def _party_tables(which: str) -> list[tuple[Table, list[ColumnElement[bool]]]]:
+    if which == "suspects_and_victims":
+        return [(schema.suspects, []), (schema.victims, [])]
+    if which == "minors":
+        return [(schema.suspects, [schema.suspects.c.minor.is_(True)])]
+    return [_parties(which)]
+
+
+def sql_heard(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    """domain.monitoring.check_heard: a decided case with a party not heard by the decision."""
+    e = schema.events.c
+    missing = []
+    for parties, extra in _party_tables(rule.param("parties")):
+        heard = (
+            exists()
+            .where(
+                e.case_id == F.case_id,
+                e.type == rule.param("event"),
+                e.party == parties.c.id,
+                e.on_date <= F.decision_on,
+            )
+            .correlate_except(schema.events)
+        )
+        missing.append(
+            exists()
+            .where(parties.c.case_id == F.case_id, *extra, not_(heard))
+            .correlate_except(parties)
+        )
+    query = select(F.case_id, F.unit, literal(None, Date)).where(
+        _in_scope(rule), F.decision_on.isnot(None), or_(*missing)
+    )
+    return m.run(query)
+
+
+def sql_companion(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    """domain.monitoring.check_companion: an event of one of the parties without its companion
+    event (same party, same day)."""
+    day = literal(as_of, Date)
+    ev, mate = schema.events.alias("ev"), schema.events.alias("mate")
+    (parties, extra), *_ = _party_tables(rule.param("parties"))
+    present = exists().where(
+        mate.c.case_id == ev.c.case_id,
+        mate.c.type == rule.param("companion"),
+        mate.c.party == ev.c.party,
+        mate.c.on_date == ev.c.on_date,
+    )
+    bare = (
+        select(ev.c.case_id)
+        .select_from(
+            ev.join(parties, and_(parties.c.case_id == ev.c.case_id, parties.c.id == ev.c.party))
+        )
+        .where(ev.c.type == rule.param("event"), ev.c.on_date <= day, *extra, not_(present))
+    )
+    query = select(F.case_id, F.unit, literal(None, Date)).where(
+        _in_scope(rule), F.case_id.in_(bare)
+    )
+    return m.run(query)
+
+
 COMPILERS: dict[str, Callable[[SqlMonitor, Rule, dt.date], Rows]] = {
     "period_overdue": sql_overdue,
     "period_due_soon": sql_due_soon,
@@ -409,4 +513,7 @@ COMPILERS: dict[str, Callable[[SqlMonitor, Rule, dt.date], Rows]] = {
     "notice_within": sql_notice,
     "event_count_max": sql_count,
     "event_with_document": sql_with_document,
+    "answered_within": sql_answered,
+    "heard_before_decision": sql_heard,
+    "companion_same_day": sql_companion,
 }

@@ -24,6 +24,7 @@ from jianguan.domain.model import (
     NonProsecutionGround,
     Outcome,
     OutcomeType,
+    SentenceBand,
     Suspect,
     Victim,
 )
@@ -55,7 +56,10 @@ def case_rows(case: Case, content_hash: str) -> dict[str, list[Row]]:
         "case_charges": [(cid, i, c) for i, c in enumerate(case.charges)],
         "suspects": [(cid, i, *s) for i, s in enumerate(case.suspects)],
         "victims": [(cid, i, *v) for i, v in enumerate(case.victims)],
-        "events": [(cid, i, *e) for i, e in enumerate(case.events)],
+        "events": [
+            (cid, i, *e) if e.at is None else (cid, i, *e[:5], e.at.isoformat())
+            for i, e in enumerate(case.events)
+        ],
         "documents": [(cid, i, *doc) for i, doc in enumerate(case.documents)],
     }
 
@@ -68,6 +72,10 @@ def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
 
 
 def _bool(value: Any) -> bool | None:
@@ -135,12 +143,13 @@ def _assemble(h: Sequence[Any], kids: dict[str, list[Sequence[Any]]]) -> Case:
                 bool(r[9]),
                 bool(r[10]),
                 r[11],
+                SentenceBand(r[12]) if r[12] else None,
             )
             for r in kids["suspects"]
         ),
         victims=tuple(Victim(r[2], r[3]) for r in kids["victims"]),
         events=tuple(
-            Event(EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6])
+            Event(EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6], _datetime(r[7]))
             for r in kids["events"]
         ),
         decision=decision,

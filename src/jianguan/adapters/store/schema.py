@@ -99,6 +99,7 @@ suspects = Table(
     Column("plea_leniency", Boolean, nullable=False),
     Column("fast_track", Boolean, nullable=False),
     Column("likely_sentence_months", Integer),
+    Column("likely_sentence", String(16)),  # format 1.1 band (may say life or death)
 )
 
 victims = Table(
@@ -120,6 +121,9 @@ events = Table(
     Column("by_person", String(32)),
     Column("party", String(32)),
     Column("note", Text),
+    # format 1.1 `at`: kept as its ISO 8601 text with the offset it came with, so that export
+    # writes it back exactly on every backend (a timestamptz would keep the instant only).
+    Column("at", String(40)),
 )
 
 documents = Table(
