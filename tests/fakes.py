@@ -77,6 +77,9 @@ class FakeCases:
     def __init__(self, st: State) -> None:
         self.st = st
 
+    def lock_for_import(self) -> None:
+        pass  # one process, one import at a time
+
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
         new = sum(u.code not in self.st.units for u in units)
         changed = sum(u.code in self.st.units and self.st.units[u.code] != u for u in units)

@@ -35,7 +35,7 @@ def test_import_then_reimport_says_nothing_changed(
 def test_refused_import_exits_non_zero_and_lists_errors(runner: CliRunner, tmp_path: Path) -> None:
     data = write_dataset(tmp_path / "d", [numbered_case(1, source="police")])
     result = runner.invoke(cli, ["import", str(data)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused input (issue 14)
     assert "cases.jsonl:1: source: 取值 'police' 无效" in result.output
     assert "导入被拒绝：1 处错误，数据库未作任何改动" in result.output
 
@@ -43,7 +43,7 @@ def test_refused_import_exits_non_zero_and_lists_errors(runner: CliRunner, tmp_p
 def test_english_messages_on_request(runner: CliRunner, tmp_path: Path) -> None:
     data = write_dataset(tmp_path / "d", [numbered_case(1, source="police")])
     result = runner.invoke(cli, ["--lang", "en", "import", str(data)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused input (issue 14)
     assert "cases.jsonl:1: source: invalid value 'police'" in result.output
     assert "import refused: 1 error(s)" in result.output
 
@@ -77,7 +77,7 @@ def test_unreachable_database_is_a_clear_error(runner: CliRunner, tmp_path: Path
 def test_not_a_dataset_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("hello")
     result = runner.invoke(cli, ["import", str(tmp_path / "x.txt")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused input (issue 14)
     assert "不是数据集文件夹或 .zip 文件" in result.output
 
 

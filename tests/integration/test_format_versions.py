@@ -82,7 +82,8 @@ def test_a_1_1_file_round_trips_exactly(store_url: str, tmp_path: Path, band: st
     assert case.suspects[0].sentence_band() == band
     arrest = case.events[2]
     assert arrest.type == "arrest_executed"
-    assert arrest.at is not None and arrest.at.utcoffset() is not None
+    assert arrest.at is not None
+    assert arrest.at.utcoffset() is not None
     assert arrest.at.isoformat() == "2025-09-05T21:40:00+08:00"
 
 

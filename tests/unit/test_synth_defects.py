@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from jianguan.adapters.calendar_file import default_calendar
-from jianguan.domain.periods import add_days, add_months, settle
+from jianguan.domain.periods import add_days, add_months, add_months_civil, settle
 from jianguan.synth.charges import CHARGE_NAMES
 from jianguan.synth.defects import KINDS
 from tests.support import generate
@@ -78,6 +78,17 @@ class View:
 
     def days(self, kind: str, party: str | None = None) -> list[dt.date]:
         return [d for d, p in self.ev[kind] if party is None or p == party]
+
+    def unanswered(self, ask: str, answer: str, end: Any, custody: bool | None = None) -> bool:
+        """Some ``ask`` event whose first ``answer`` (same party) on or after it is past the
+        period ending ``end(asked)``, or that has none while ``as_of`` is past that end."""
+        held = self.custody if custody is None else custody
+        for asked, party in self.ev[ask]:
+            done = [d for d, p in self.ev[answer] if p == party and d >= asked]
+            when = min(done) if done else self.as_of
+            if after(when, end(asked), held, self.reading):
+                return True
+        return False
 
 
 def review_period(v: View) -> set[str]:
@@ -218,10 +229,43 @@ def after_decision(v: View) -> set[str]:
     return found
 
 
+def format_1_1_duties(v: View) -> set[str]:
+    """The rules of format 1.1's events (刑诉法 第95、173、175、281条; 公益诉讼解释 第21条)."""
+    c, found = v.c, set()
+    criminal = c["category"] in ("arrest_review", "prosecution_review")
+    if c["category"] == "prosecution_review":
+        # 第175条第3款 "应当在一个月以内补充侦查完毕"
+        if v.unanswered("returned_for_investigation", "retransferred", lambda d: add_months(d, 1)):
+            found.add("return_overdue")
+        # 第173条 "听取辩护人或者值班律师、被害人及其诉讼代理人的意见，并记录在案"
+        if v.decided is not None:
+            heard = {p for d, p in v.ev["opinion_heard"] if d <= v.decided}
+            parties = [s["id"] for s in c["suspects"]] + [w["id"] for w in c["victims"]]
+            if any(p not in heard for p in parties):
+                found.add("opinions_unheard")
+    if criminal:
+        # 第95条 "有关机关应当在十日以内将处理情况通知人民检察院"; the suspect is held: never moved
+        ten = lambda d: add_days(d, 10)  # noqa: E731
+        if v.unanswered("necessity_applied", "necessity_answered", ten, custody=True):
+            found.add("custody_necessity_late")
+        # 第281条 "在讯问和审判的时候，应当通知未成年犯罪嫌疑人、被告人的法定代理人到场"
+        minors = {s["id"] for s in c["suspects"] if s["minor"]}
+        present = set(v.ev["guardian_present"])
+        if any(p in minors and (d, p) not in present for d, p in v.ev["questioned"]):
+            found.add("minor_guardian_absent")
+    if c["category"] == "public_interest":
+        # 解释 第21条 "收到检察建议书之日起两个月内……书面回复" (civil month rule)
+        two = lambda d: add_months_civil(d, 2)  # noqa: E731
+        if v.unanswered("public_interest_notice", "public_interest_reply", two, custody=False):
+            found.add("public_interest_reply_overdue")
+    return found
+
+
 def find_defects(case: Case, as_of: dt.date, reading: str = "law") -> set[str]:
     v = View(case, as_of, reading)
     return (
-        review_period(v)
+        format_1_1_duties(v)
+        | review_period(v)
         | three_day_duties(v)
         | returns(v)
         | decision_checks(v)

@@ -15,6 +15,13 @@ Definitions (the same as ``jianguan.synth.defects``, which plants the defects we
 * ``when`` of a review is its decision date, or ``as_of`` while undecided.
 * A notice duty is judged once ``as_of`` is past its due date: each party needs the event on or
   before the due date.
+* An answered duty (``answered_within``: a return and its re-transfer, a custody-necessity
+  application and its answer, a public-interest recommendation and its reply) runs from each
+  asking event; the first answer for the same party on or after it counts, and with none the
+  duty is broken once ``as_of`` is past the due date.
+* ``heard_before_decision``: every party of a decided case needs the event (party = them) on or
+  before the decision day; ``companion_same_day``: each event of one of the parties needs its
+  companion event for the same party on the same day.
 """
 
 from __future__ import annotations
@@ -242,6 +249,7 @@ class DueBook:
         self.periods, self.calendar = periods, calendar
         self.provisional = False
         self._due = cache(self._compute)
+        self._extendable = cache(self._may_extend)
 
     def key(self, period: str, facts: Mapping[str, bool], extended: bool = False) -> DueKey:
         used = PERIOD_FACTS.get(period, ("custody",))
@@ -263,6 +271,10 @@ class DueBook:
         )
 
     def extendable(self, key: DueKey) -> bool:
+        """Whether the law lets this variant be extended (memoised)."""
+        return self._extendable(key)
+
+    def _may_extend(self, key: DueKey) -> bool:
         """Whether the law lets this variant be extended (第172条: a major or complex case by
         15 days; a fast-track case likely to be sentenced over one year from 10 to 15 days)."""
         return self.periods[key.period].variant_for(_conditions(key)).extension is not None
@@ -271,14 +283,24 @@ class DueBook:
         """The due date the law sets: extended only when an extension was approved AND the
         variant may be extended — an approval recorded for a case that cannot be extended
         changes nothing."""
-        return self.due(replace(key, extended=approved and self.extendable(key)), start)
+        wanted = approved and self.extendable(key)
+        return self.due(key if key.extended is wanted else replace(key, extended=wanted), start)
 
     def window(self, key: DueKey, start: dt.date) -> dt.date:
         """The end an approved extension would have given (the legal due when there is none)."""
-        return self.due(replace(key, extended=self.extendable(key)), start)
+        wanted = self.extendable(key)
+        return self.due(key if key.extended is wanted else replace(key, extended=wanted), start)
 
     def _compute(self, key: DueKey, start: dt.date) -> dt.date:
-        derivation = self.derivation(key, start)
+        derivation = compute_due(
+            self.periods[key.period],
+            start,
+            self.calendar,
+            conditions=_conditions(key),
+            extended=key.extended,
+            provisional=True,
+            explain=False,  # the date only: a run asks for tens of thousands
+        )
         self.provisional = self.provisional or derivation.provisional
         return derivation.due
 

@@ -192,13 +192,16 @@ def compute_due(
     extended: bool = False,
     chain_steps: int = 0,
     provisional: bool = False,
+    explain: bool = True,
 ) -> Derivation:
     """The due date of `period` counted from `start`, with its derivation.
 
     `extended`: an approved extension exists (added to the unmoved end). `chain_steps`: how many
     steps of an extension chain were approved (each added to the previous expiry). `provisional`:
     allow a move to be computed in a year the calendar does not cover, by the weekday rule only;
-    the result is then marked provisional.
+    the result is then marked provisional. `explain=False` leaves the worded steps out (the
+    monitoring run asks for tens of thousands of due dates and reads only the date); the
+    arithmetic is the same code either way.
     """
     unknown = conditions - CONDITIONS
     if unknown:
@@ -206,10 +209,12 @@ def compute_due(
     variant = period.variant_for(conditions)
     in_custody = period.custody or "custody" in conditions
     raw_end = variant.length.after(start, period.months)
-    steps = [
-        f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
-        f"期间 {variant.length} → 原始期满日 {raw_end}",
-    ]
+    steps: list[str] | None = None
+    if explain:
+        steps = [
+            f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
+            f"期间 {variant.length} → 原始期满日 {raw_end}",
+        ]
     basis = list(variant.basis)
     extensions, end = _extend(period, variant, start, raw_end, extended, chain_steps, steps, basis)
     if variant.length.unit is LengthUnit.MONTHS:
@@ -231,7 +236,7 @@ def compute_due(
         in_custody=in_custody,
         provisional=guessed,
         basis=tuple(dict.fromkeys(basis)),
-        steps=tuple(steps),
+        steps=tuple(steps or ()),
     )
 
 
@@ -242,7 +247,7 @@ def _extend(
     end: dt.date,
     extended: bool,
     chain_steps: int,
-    steps: list[str],
+    steps: list[str] | None,
     basis: list[str],
 ) -> tuple[list[str], dt.date]:
     extensions: list[str] = []
@@ -251,7 +256,8 @@ def _extend(
             raise ValueError(f"{period.id} ({variant.length}) cannot be extended")
         end = variant.extension.after(end, period.months)
         extensions.append(str(variant.extension))
-        steps.append(f"经批准延长 {variant.extension}，自未顺延的期满日起加算 → {end}")
+        if steps is not None:
+            steps.append(f"经批准延长 {variant.extension}，自未顺延的期满日起加算 → {end}")
     if chain_steps > len(period.chain):
         raise ValueError(f"{period.id} has only {len(period.chain)} extension steps")
     months = variant.length.amount if variant.length.unit is LengthUnit.MONTHS else None
@@ -273,9 +279,10 @@ def _extend(
                 )
         extensions.append(str(step.length))
         basis.extend(step.basis)
-        steps.append(
-            f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}{note}"
-        )
+        if steps is not None:
+            steps.append(
+                f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}{note}"
+            )
     return extensions, end
 
 
@@ -285,23 +292,29 @@ def _move(
     in_custody: bool,
     variant: Variant,
     provisional: bool,
-    steps: list[str],
+    steps: list[str] | None,
 ) -> tuple[dt.date, dt.date | None, bool]:
     """Apply 第105条第4款; returns (due, moved_from, provisional_used)."""
     if in_custody:
-        steps.append(f"犯罪嫌疑人在押，期满日不因节假日顺延（{ARTICLE_105_HOLIDAY}但书）→ {end}")
+        if steps is not None:
+            steps.append(
+                f"犯罪嫌疑人在押，期满日不因节假日顺延（{ARTICLE_105_HOLIDAY}但书）→ {end}"
+            )
         return end, None, False
     if variant.length.unit is LengthUnit.HOURS:
-        steps.append(f"以时计算的期间不因节假日顺延 → {end}")
+        if steps is not None:
+            steps.append(f"以时计算的期间不因节假日顺延 → {end}")
         return end, None, False
     guessed = provisional and not calendar.covers(end)
     due = calendar.next_working_day(end, provisional=provisional)
     guessed = guessed or (provisional and not calendar.covers(due))
     if due == end:
-        steps.append(f"{end} 为工作日，期满日即 {end}")
+        if steps is not None:
+            steps.append(f"{end} 为工作日，期满日即 {end}")
         return end, None, guessed
-    name = calendar.holiday_name(end, provisional=provisional) or "休息日"
-    steps.append(f"{end} 为{name}，顺延至节假日后第一个工作日 {due}（{ARTICLE_105_HOLIDAY}）")
-    if guessed:
+    if steps is not None:
+        name = calendar.holiday_name(end, provisional=provisional) or "休息日"
+        steps.append(f"{end} 为{name}，顺延至节假日后第一个工作日 {due}（{ARTICLE_105_HOLIDAY}）")
+    if guessed and steps is not None:
         steps.append("该年度国务院节假日安排尚未收录，仅按周末推算：结果为临时结果")
     return due, end, guessed

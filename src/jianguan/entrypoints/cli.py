@@ -16,7 +16,7 @@ from jianguan.entrypoints.account_cli import account_group
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
 from jianguan.entrypoints.check_cli import check_cmd
-from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
+from jianguan.entrypoints.context import REFUSED, Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
@@ -75,7 +75,8 @@ def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
         try:
             feed = app.open_dataset(path)
         except FileNotFoundError as exc:
-            raise click.ClickException(str(exc)) from None
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(REFUSED)
         with closing(feed), progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
             report = import_dataset(feed, app.uow(), progress=tick)
     print_import_report(c, report)

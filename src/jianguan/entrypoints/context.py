@@ -48,6 +48,9 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+REFUSED = 2  # the exit status of a refused import (bad input): nothing was written
+
+
 def print_import_report(c: Context, report: ImportReport) -> None:
     if report.errors:
         for err in report.errors:
@@ -64,7 +67,7 @@ def print_import_report(c: Context, report: ImportReport) -> None:
             ),
             err=True,
         )
-        sys.exit(1)
+        sys.exit(REFUSED)
     click.echo(
         c.say(
             f"案件：新增 {report.cases_new}，变更 {report.cases_changed}，未变 {report.cases_unchanged}；"

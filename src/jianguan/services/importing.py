@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 
 from jianguan.domain.errors import DataSetError, RecordError
 from jianguan.domain.model import Case
-from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports import StoreBusy, UnitOfWork
 from jianguan.services.ports.files import CaseFeed, Progress
 
 
@@ -50,10 +50,13 @@ def import_dataset(
     """Import `feed` in one unit of work; on any error nothing is written.
 
     Every record is checked even after the first error, so that the report lists them all.
+    The unit of work first takes the store's import lock: two imports at once run one after
+    the other, or the second is refused with a message (``StoreBusy``), never mixed.
     """
     report = ImportReport(feed.name)
     try:
         with _fewer_gc_passes(), uow:
+            uow.cases.lock_for_import()
             _run(feed, uow, report, actor, batch_size, progress)
             if report.errors:
                 raise DataSetError(report.errors)  # leaves the unit of work uncommitted
@@ -62,7 +65,14 @@ def import_dataset(
             uow.commit()
     except DataSetError:
         pass
+    except StoreBusy as exc:
+        report.errors.append(RecordError(feed.name, 0, "-", *_busy(exc)))
     return report
+
+
+def _busy(exc: StoreBusy) -> tuple[str, str]:
+    zh, _, en = str(exc).partition(" / ")
+    return zh, en or zh
 
 
 @contextmanager

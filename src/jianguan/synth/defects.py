@@ -93,6 +93,39 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     the chief, or a deputy chief where the list lets the chief delegate; a major case's decision
     is the chief's own (the generator has the chief approve every major case).
 
+``return_overdue``
+    Prosecution review with a ``returned_for_investigation`` event whose first ``retransferred``
+    event on or after it is later than ``add_months(return, 1)`` (刑诉法 第175条第3款: 补充侦查
+    一个月以内完毕), or that has none while ``as_of`` is past that end. Planted: the first return
+    comes back 2–5 days after the month's end moved to a working day, or (3 in 10) the case is
+    still with the investigators at ``as_of``, a month and more after the return.
+``opinions_unheard``
+    Decided prosecution review where a suspect or a victim has no ``opinion_heard`` event
+    (party = that suspect, its defender or duty lawyer heard — note ``defender`` |
+    ``duty_lawyer``; or that victim — note ``victim``) on or before ``decision.on`` (刑诉法
+    第173条). Planted: the first suspect's hearing left out.
+``custody_necessity_late``
+    Arrest or prosecution review with a ``necessity_applied`` event whose first
+    ``necessity_answered`` event (same party) on or after it is later than ``add_days(applied,
+    10)``, or that has none while ``as_of`` is past it (刑诉法 第95条; a custody period, never
+    moved). Clean: one in ten prosecution reviews with a suspect in custody has an application,
+    answered within the ten days. Planted: no answer, or one 2–4 days after the end moved.
+``minor_guardian_absent``
+    Arrest or prosecution review where a ``questioned`` event of a ``minor`` suspect has no
+    ``guardian_present`` event for the same suspect on the same day (刑诉法 第281条). Clean:
+    every questioning of a minor has one. Planted: left out for the first minor.
+``public_interest_reply_overdue``
+    Public-interest case with a ``public_interest_notice`` event whose first
+    ``public_interest_reply`` on or after it is later than ``add_months_civil(notice, 2)`` (the
+    civil month rule; 解释 第21条), or that has none while ``as_of`` is past it. Clean: every
+    recommendation (decision ``recommendation``) has its notice on the decision day and a reply
+    15–55 days later. Planted: no reply, or one 2–6 days after the end moved.
+
+Events that format 1.1 added and the generator writes for clean cases too: ``arrest_executed``
+(each suspect of an approved arrest, on the decision day, with ``at``), ``opinion_heard``,
+``guardian_present``, ``necessity_applied`` / ``necessity_answered``,
+``public_interest_notice`` / ``public_interest_reply``.
+
 ``review_due_soon`` is a warning, never planted.
 
 How a planted case looks (one kind per case, everything else about it clean): ``review_overdue``
@@ -137,6 +170,11 @@ KINDS: tuple[str, ...] = (
     "name_mismatch",
     "document_no_invalid",
     "card_incomplete",
+    "return_overdue",
+    "opinions_unheard",
+    "custody_necessity_late",
+    "minor_guardian_absent",
+    "public_interest_reply_overdue",
 )
 
 
@@ -148,8 +186,13 @@ IMPLIES: dict[str, tuple[str, ...]] = {"extension_unapproved": ("review_overdue"
 
 # Kinds few cases are eligible for get more weight among the eligible ones, so that each is planted
 # often enough to be measured (only a major case, or a fast-track one likely to be sentenced over
-# a year, can carry extension_unapproved).
-WEIGHTS: dict[str, float] = {"extension_unapproved": 12.0}
+# a year, can carry extension_unapproved; only a case with a minor, minor_guardian_absent).
+WEIGHTS: dict[str, float] = {
+    "extension_unapproved": 12.0,
+    "custody_necessity_late": 4.0,  # prosecution reviews with a suspect in custody
+    "minor_guardian_absent": 6.0,  # cases with a minor suspect
+    "legal_aid_missing": 3.0,  # a minor or disabled suspect without counsel
+}
 
 
 def choose(ctx: Ctx, eligible: list[str]) -> str:

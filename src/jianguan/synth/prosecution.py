@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jianguan.synth.arrest import criminal_draft, year_end_rush
+from jianguan.synth.arrest import criminal_draft, question_minor, year_end_rush
 from jianguan.synth.card_defects import plant, record_kinds
 from jianguan.synth.common import (
     Ctx,
@@ -101,11 +101,16 @@ def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
     return Facts(custody, counsel, plea, fast, dtype, ground, n_ret, ext)
 
 
-def _rounds(ctx: Ctx, received: int, n: int) -> list[tuple[int, int]]:
+def _rounds(ctx: Ctx, received: int, n: int, late: bool = False) -> list[tuple[int, int]]:
+    """Returns and re-transfers, each back within its month (刑诉法 第175条第3款); when ``late``
+    the first comes back 2–5 days after the month's end moved to a working day."""
     fc, rng, base, out = ctx.fc, ctx.rng, received, []
-    for _ in range(n):
+    for i in range(n):
         ret = fc.pick(rng, base + 10, fc.months(base, 1) - 2)
-        back = fc.pick(rng, ret + 12, fc.months(ret, 1))
+        if late and i == 0:
+            back = fc.next_working(fc.months(ret, 1)) + 2 + int(rng.random() * 4)
+        else:
+            back = fc.pick(rng, ret + 12, fc.months(ret, 1))
         out.append((ret, back))
         base = back
     return out
@@ -127,9 +132,9 @@ def _raw_legal(ctx: Ctx, m: Matter, f: Facts, plan: Plan, extended: bool) -> int
     return plan.raw1(ctx) + (15 if extended and m.major else 0)
 
 
-def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int) -> Plan:
+def _plan(ctx: Ctx, m: Matter, f: Facts, received: int, n_ret: int, late: bool = False) -> Plan:
     fc, rng = ctx.fc, ctx.rng
-    rounds = _rounds(ctx, received, n_ret)
+    rounds = _rounds(ctx, received, n_ret, late)
     base = rounds[-1][1] if rounds else received
     if f.fast:
         if f.ext:  # asked for before the 10 days end, then decided within the 15
@@ -164,6 +169,8 @@ def _eligible(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, lag: int
     if not f.fast:
         if received + 160 <= end:
             kinds.append("return_limit_exceeded")
+        if received + 80 <= end:
+            kinds.append("return_overdue")
         if (plan.rounds and plan.rounds[0][0] <= end) or received + 31 <= end:
             kinds.append("return_outline_missing")
     if fc.next_working(received + 3) + 1 <= end:
@@ -174,11 +181,16 @@ def _eligible(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, lag: int
             kinds.append("legal_aid_missing")
     if plan.decision <= end:
         kinds += _decided_kinds(m, f, plan.decision + lag <= end)
+    first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
+    if first_stop <= end and any(p.minor for p in m.suspects):
+        kinds.append("minor_guardian_absent")
+    if any(f.custody) and received + 45 <= end:
+        kinds.append("custody_necessity_late")
     return kinds
 
 
 def _decided_kinds(m: Matter, f: Facts, archived: bool) -> list[str]:
-    kinds = ["consultation_unanswered"]
+    kinds = ["consultation_unanswered", "opinions_unheard"]
     if f.dtype != "transfer":
         kinds += ["date_mismatch", "document_missing"]
     if needs_approval(f.dtype, m.major):
@@ -213,6 +225,13 @@ def _replan(ctx: Ctx, m: Matter, f: Facts, plan: Plan, received: int, kind: str)
         plan = _plan(ctx, m, f, received, 3)
     elif kind == "return_outline_missing" and not plan.rounds:
         plan = _plan(ctx, m, f, received, 1)
+    elif kind == "return_overdue":
+        if rng.random() < 0.3:  # never re-transferred: still with the investigators at as_of
+            ret = fc.pick(rng, received + 10, fc.months(received, 1) - 2)
+            back = ctx.end + 1 + int(rng.random() * 20)
+            plan = Plan([(ret, back)], -1, back + 20, back)
+        else:
+            plan = _plan(ctx, m, f, received, max(1, len(plan.rounds)), late=True)
     return plan
 
 
@@ -247,8 +266,13 @@ def _history(
     first_stop = plan.rounds[0][0] if plan.rounds else plan.decision
     assign(d, rng, fc, unit, min(first_stop - 1, end, d.received + 3))
     notified = _notices(ctx, d, m, f, kind)
+    bare = kind == "minor_guardian_absent"
     for p in m.suspects:
-        d.ev(fc.pick(rng, d.assigned, first_stop), "questioned", m.handler, p.id)
+        day = fc.pick(rng, d.assigned, first_stop)
+        d.ev(day, "questioned", m.handler, p.id)
+        bare = question_minor(d, p, day, bare)
+    _necessity(ctx, d, m, f, kind == "custody_necessity_late")
+    _opinions(ctx, d, m, f, plan, kind == "opinions_unheard")
     _returns(ctx, slot, d, m, plan, kind == "return_outline_missing")
     if plan.ext_day >= 0:
         note = "延长审查起诉期限至十五日" if f.fast else "延长审查起诉期限十五日"
@@ -262,6 +286,39 @@ def _history(
         d.outcome = outcome(ctx, m, f, plan.decision)
     documents(ctx, slot, d, m, f, plan.decision, kind, notified)
     close_file(ctx, d, unit, lag, kind)
+
+
+def _opinions(ctx: Ctx, d: Draft, m: Matter, f: Facts, plan: Plan, planted: bool) -> None:
+    """刑诉法 第173条: the defender (or the duty lawyer) of each suspect and each victim heard
+    before the decision; when ``planted`` the first suspect's hearing is left out."""
+    rng, fc = ctx.rng, ctx.fc
+    lo = max(d.assigned, plan.base)
+    heard = [
+        (p.id, "defender" if c else "duty_lawyer")
+        for p, c in zip(m.suspects, f.counsel, strict=True)
+    ]
+    heard += [(v[0], "victim") for v in m.victims]
+    for party, note in heard[1:] if planted else heard:
+        d.ev(fc.pick(rng, lo, plan.decision), "opinion_heard", m.handler, party, note)
+
+
+P_NECESSITY = 0.1  # an arrested suspect (or the defender) applies for a custody-necessity review
+
+
+def _necessity(ctx: Ctx, d: Draft, m: Matter, f: Facts, planted: bool) -> None:
+    """刑诉法 第95条: an application answered within ten days (a custody period: the end never
+    moves); when ``planted`` the answer is missing or 2–4 days after the end moved anyway."""
+    rng, fc = ctx.rng, ctx.fc
+    held = [p.id for p, c in zip(m.suspects, f.custody, strict=True) if c]
+    if not held or not (planted or rng.random() < P_NECESSITY):
+        return
+    asked = fc.pick(rng, d.received + 5, d.received + 20)
+    d.ev(asked, "necessity_applied", None, held[0], "辩护人申请羁押必要性审查")
+    if not planted:
+        d.ev(fc.pick(rng, asked + 1, asked + 10), "necessity_answered", m.handler, held[0], None)
+    elif rng.random() < 0.5:
+        late = fc.next_working(asked + 10) + 2 + int(rng.random() * 3)
+        d.ev(late, "necessity_answered", m.handler, held[0], None)
 
 
 def _notices(ctx: Ctx, d: Draft, m: Matter, f: Facts, kind: str) -> list[int]:

@@ -99,6 +99,8 @@ def supervision_case(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
             kinds.append("approval_missing")
         if decision + lag <= end:
             kinds.append("archived_unchecked")
+    if slot.cat == PI and dtype == "recommendation" and decision + 75 <= end:
+        kinds.append("public_interest_reply_overdue")
     kind = choose(ctx, kinds)
     d = Draft(ctx, slot, dept, source)
     d.major = major
@@ -107,8 +109,23 @@ def supervision_case(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     assign(d, rng, fc, unit, min(decision - 1, end))
     consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.03)
     _documents(ctx, slot, d, dtype, decision)
+    if slot.cat == PI and dtype == "recommendation":
+        _reply(ctx, d, decision, kind == "public_interest_reply_overdue")
     close_file(ctx, d, unit, lag, kind)
     return d.render(fc, end), kind
+
+
+def _reply(ctx: Ctx, d: Draft, issued: int, planted: bool) -> None:
+    """The pre-litigation recommendation and the organ's reply within two months (解释 第21条);
+    when ``planted`` the reply is missing or comes 2–6 days after the (criminal-rule, moved)
+    end, which is never earlier than the civil one."""
+    rng, fc = ctx.rng, ctx.fc
+    d.ev(issued, "public_interest_notice", d.handler, None, "诉前检察建议")
+    if not planted:
+        d.ev(fc.pick(rng, issued + 15, issued + 55), "public_interest_reply", None, None, None)
+    elif rng.random() < 0.5:
+        late = fc.next_working(fc.months(issued, 2)) + 2 + int(rng.random() * 5)
+        d.ev(late, "public_interest_reply", None, None, None)
 
 
 def _documents(ctx: Ctx, slot: Slot, d: Draft, dtype: str, decision: int) -> None:

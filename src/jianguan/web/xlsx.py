@@ -1,4 +1,7 @@
-"""The monitoring ledger as an Excel workbook (openpyxl, write-only: rows stream to the file)."""
+"""The monitoring ledger as an Excel workbook (openpyxl, write-only: rows stream to the file).
+
+Every text is written formula-safe (`domain.cells.escape`): a case id or an explanation that
+begins with ``=`` is shown as text, never run (OWASP, CSV/formula injection)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import replace
 from fastapi import Response
 from openpyxl import Workbook
 
+from jianguan.domain import cells
 from jianguan.services import access
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web.auth import User
@@ -41,22 +45,21 @@ def ledger_xlsx(web: Web, user: User, query: LedgerQuery, lang: str = "zh") -> R
     while written < MAX_ROWS:
         page = ledger_page(web, user, q)
         for e in page.items:
-            ws.append(
-                (
-                    e.case_id,
-                    e.rule,
-                    e.title,
-                    e.severity.label(lang),
-                    e.unit,
-                    e.due,
-                    e.status.label(lang),
-                    e.escalation.label(lang),
-                    e.first_found,
-                    e.last_found,
-                    e.explanation,
-                    "；".join(e.basis),
-                )
+            row = (
+                e.case_id,
+                e.rule,
+                e.title,
+                e.severity.label(lang),
+                e.unit,
+                e.due,
+                e.status.label(lang),
+                e.escalation.label(lang),
+                e.first_found,
+                e.last_found,
+                e.explanation,
+                "；".join(e.basis),
             )
+            ws.append([cells.escape(v) if isinstance(v, str) else v for v in row])
         written += len(page.items)
         if page.next is None:
             break

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from jianguan.domain.model import DataSet
+from jianguan.domain.model import DataSet, Person
 
 Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
 
@@ -99,8 +99,52 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
-def storable_problems(rec: Mapping[str, Any]) -> list[Problem]:
-    """Every value of a decoded case record the store could not hold as it is."""
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _plainly_storable(rec: Mapping[str, Any], raw: bytes) -> bool:
+    """A quick look that clears almost every record (the full walk costs three times the
+    schema's own parse), each part of it sound: no NUL escape (the only way JSON can hold a
+    NUL), no line long enough to hold an over-long string, no run of ten digits (so no integer
+    beyond 32 bits), no negative months, and the ids within their widths, neither blank nor
+    padded."""
+    if b"\\u0000" in raw or len(raw) > MAX_TEXT_CHARS:
+        return False
+    if b"0" * 10 in raw.translate(_DIGITS_AS_ZERO):
+        return False
+    outcome = rec.get("outcome") or {}
+    months = [outcome.get("sentence_months"), outcome.get("recommendation_months")]
+    months += [p.get("likely_sentence_months") for p in rec.get("suspects") or ()]
+    if any(isinstance(m, int) and m < 0 for m in months):
+        return False
+    decision = rec.get("decision") or {}
+    ids = [
+        (rec.get("case_id"), 64),
+        (rec.get("unified_no"), 64),
+        (rec.get("unit"), 16),
+        (rec.get("handler"), 32),
+        (decision.get("by"), 32),
+        (decision.get("approved_by"), 32),
+    ]
+    ids += [(p.get("id"), 32) for p in rec.get("suspects") or ()]
+    ids += [(p.get("id"), 32) for p in rec.get("victims") or ()]
+    for ev in rec.get("events") or ():
+        ids += [(ev.get("by"), 32), (ev.get("party"), 32)]
+    for value, width in ids:
+        if value is not None and (
+            not isinstance(value, str) or len(value) > width or not value or value != value.strip()
+        ):
+            return False
+    return all(len(d.get("type") or "") <= 48 for d in rec.get("documents") or ())
+
+
+def storable_problems(rec: Mapping[str, Any], raw: bytes | str | None = None) -> list[Problem]:
+    """Every value of a decoded case record the store could not hold as it is. ``raw``: the
+    JSON line it was decoded from, which lets a quick look clear the record."""
+    if raw is not None:
+        data = raw.encode("utf-8") if isinstance(raw, str) else raw
+        if _plainly_storable(rec, data):
+            return []
     out: list[Problem] = []
     for path, value in _walk(rec, ""):
         shape = _INDEX.sub("[]", path)
@@ -243,9 +287,22 @@ def _event_order(events: Any, received: dt.date) -> list[Problem]:
     return out
 
 
+_PEOPLE: list[tuple[DataSet, dict[str, Person]]] = []  # the last organisation's index
+
+
+def _people_of(org: DataSet) -> dict[str, Person]:
+    """People by id, indexed once per organisation (a province has thousands of staff)."""
+    last = _PEOPLE[-1] if _PEOPLE else None
+    if last is not None and last[0] is org:
+        return last[1]
+    index = {p.id: p for p in org.people}
+    _PEOPLE[:] = [(org, index)]
+    return index
+
+
 def handler_problems(rec: Mapping[str, Any], org: DataSet) -> list[Problem]:
     """The handler and the decision's author work in the unit that handles the case."""
-    people = {p.id: p for p in org.people}
+    people = _people_of(org)
     unit = rec.get("unit")
     decision = rec.get("decision") or {}
     out: list[Problem] = []

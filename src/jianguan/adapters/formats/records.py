@@ -131,7 +131,7 @@ def decode_case_line(
         return validation_errors(file, line, exc)
     except (RecursionError, MemoryError, ValueError) as exc:  # a parser's own limits
         return [RecordError(file, line, "-", f"不是合法的 JSON：{exc}", f"malformed JSON: {exc}")]
-    problems = limits.duplicate_keys(raw) + _semantic_problems(rec, org, today)
+    problems = limits.duplicate_keys(raw) + _semantic_problems(rec, org, today, raw)
     errors = [RecordError(file, line, f, zh, en) for f, zh, en in problems]
     return errors or _to_case(rec)
 
@@ -140,9 +140,12 @@ Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
 
 
 def _semantic_problems(
-    rec: Mapping[str, Any], org: DataSet, today: dt.date | None = None
+    rec: Mapping[str, Any],
+    org: DataSet,
+    today: dt.date | None = None,
+    raw: bytes | str | None = None,
 ) -> list[Problem]:
-    storable = limits.storable_problems(rec)
+    storable = limits.storable_problems(rec, raw)
     if storable:  # values the store cannot hold; the other checks would only repeat them
         return storable
     return [

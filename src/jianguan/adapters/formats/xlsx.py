@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 
 from jianguan.adapters.formats.dataset import READ_ERRORS, DataSetSource, _decode_rows, read_error
 from jianguan.adapters.formats.jsonl import write_format_file
+from jianguan.adapters.formats.limits import RATIO_FLOOR, text_problem
 from jianguan.adapters.formats.records import (
     PEOPLE_COLUMNS,
     UNIT_COLUMNS,
@@ -32,7 +33,6 @@ from jianguan.adapters.formats.records import (
     decode_unit_row,
     tree_problems,
 )
-from jianguan.adapters.formats.limits import RATIO_FLOOR, text_problem
 from jianguan.domain import cells
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import Case, DataSet, Person, Unit
@@ -326,21 +326,25 @@ def iter_cases(
     seen: set[str] = set()
     for number, row in rows:
         case_id = _text(row["case_id"])
+        if case_id in seen:  # its list rows cannot be told from the first one's
+            yield (
+                number,
+                [
+                    RecordError(
+                        f"{label}[cases]",
+                        number,
+                        "case_id",
+                        f"案件编号 {case_id} 重复",
+                        f"duplicate case_id {case_id}",
+                    )
+                ],
+            )
+            continue
+        seen.add(case_id)
         record = _record(row, {s: [r for _, r in g.get(case_id, [])] for s, g in lists.items()})
         result = decode_case_line(orjson.dumps(record), f"{label}[cases]", number, org, today)
         if isinstance(result, list):
             result = [_relocate(e, label, case_id, lists) for e in result]
-        elif case_id in seen:
-            result = [
-                RecordError(
-                    f"{label}[cases]",
-                    number,
-                    "case_id",
-                    f"案件编号 {case_id} 重复",
-                    f"duplicate case_id {case_id}",
-                )
-            ]
-        seen.add(case_id)
         yield number, result
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy import case as sql_case
+from sqlalchemy.exc import OperationalError
 
 from jianguan.adapters.formats.records import content_hash
 from jianguan.adapters.store import schema
@@ -30,8 +31,10 @@ from jianguan.adapters.store.rows import (
     columns,
 )
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
+from jianguan.services.ports import StoreBusy
 
 GENESIS = "0" * 64
+IMPORT_LOCK = 0x6A67_696D_706F_7274 & 0x7FFF_FFFF_FFFF_FFFF  # "jgimport": pg_advisory_xact_lock
 _IN_CHUNK = 900  # below SQLite's bound-parameter limit
 
 
@@ -81,6 +84,27 @@ class SqlSession:
         finally:
             if self._writer is not None:
                 self._writer.shutdown(wait=True)
+
+    # -- the import lock -----------------------------------------------------------------------
+
+    def lock_for_import(self) -> None:
+        """PostgreSQL: a transaction-scoped advisory lock, so that a second import waits for the
+        first to commit (it then sees the first's rows; no UniqueViolation). SQLite: the write
+        lock, taken by a write that changes nothing before anything is read, so that the
+        transaction never has to upgrade a stale read snapshot; a second import waits the
+        driver's busy timeout for it and is then refused (``StoreBusy``)."""
+        self.drain()
+        try:
+            if self._pg:
+                self._conn.execute(text("SET LOCAL lock_timeout = '15min'"))
+                self._conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+            else:
+                self._conn.execute(text("UPDATE units SET code = code WHERE 0"))
+        except OperationalError as exc:
+            raise StoreBusy(
+                "另一项导入（或其他写入）正在进行，请稍后再试 / another import (or another "
+                f"write) is in progress; try again later ({exc.orig})"
+            ) from exc
 
     # -- organisation -------------------------------------------------------------------------
 

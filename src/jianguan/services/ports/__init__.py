@@ -72,6 +72,10 @@ class StoreUnavailable(RuntimeError):
     """The store cannot be opened (bad URL, server down, unsupported database)."""
 
 
+class StoreBusy(RuntimeError):
+    """Another writer holds the store (an import running) longer than one may wait."""
+
+
 __all__ = [
     "AccessRepository",
     "AccountRepository",
@@ -83,6 +87,7 @@ __all__ = [
     "LedgerRepository",
     "ResponsibilityRepository",
     "ReviewRepository",
+    "StoreBusy",
     "StoreUnavailable",
     "UnitOfWork",
 ]

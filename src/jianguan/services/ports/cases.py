@@ -11,6 +11,11 @@ from jianguan.domain.model import Case, Person, Unit
 class CaseRepository(Protocol):
     """Units, people and cases as the interchange format describes them."""
 
+    def lock_for_import(self) -> None:
+        """Take the store's import lock for the rest of the unit of work, first thing: a second
+        import waits for the first to end, or raises ``StoreBusy`` when it cannot wait."""
+        ...
+
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
         """Insert or update; returns (new, changed)."""
         ...
