@@ -55,6 +55,13 @@ def _open_case(n: int, **changes: Any) -> dict[str, Any]:
             "party": "S1",
             "note": None,
         },
+        {  # 刑诉法 第173条第1款: the defender's opinion heard and recorded before the decision
+            "type": "opinion_heard",
+            "on": "2025-09-08",
+            "by": "P0012",
+            "party": "S1",
+            "note": "辩护人",
+        },
     ]
     rec = numbered_case(
         n,

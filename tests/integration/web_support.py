@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,11 +90,17 @@ def build(folder: Path, cases: int = 1500) -> WebData:
         level = {u.code: u.level for u in units}
         # Two basic units under different municipal units, so that every user has cases out of
         # scope.
+        alerted = Counter(heads[f.case_id][1] for f in findings)
+        busy = {  # units with a prosecutor who has an open case and alerts on their cases
+            p.unit
+            for p in people
+            if p.role is Role.PROSECUTOR and p.id in with_open and alerted[p.id]
+        }
         basics = sorted(
             (u for u in units if u.level is UnitLevel.BASIC and len(by_unit.get(u.code, [])) >= 5),
             key=lambda u: (-sum(f.unit == u.code for f in findings), u.code),
         )  # unit A: the one with most findings, so that its users have alerts
-        a = basics[0]
+        a = next(u for u in basics if u.code in busy)  # a prosecutor there has an open case
         b = next(u for u in basics if u.parent != a.parent)
 
         def first(role: Role, unit: str, with_cases: bool = False) -> Person:
@@ -110,7 +117,7 @@ def build(folder: Path, cases: int = 1500) -> WebData:
                     for p in people
                     if p.role is Role.PROSECUTOR and p.unit == a.code and p.id in with_open
                 ),
-                key=lambda p: (sum(heads[f.case_id][1] == p.id for f in findings), p.id),
+                key=lambda p: (alerted[p.id], p.id),
             ),  # of unit A's prosecutors with an open case, the one with most findings: alerts
             "officer_a": first(Role.CASE_OFFICER, a.code),
             "head_a": first(Role.DEPARTMENT_HEAD, a.code),

@@ -134,8 +134,9 @@ def test_a_second_card_charge_missing_from_the_indictment() -> None:
 
 def test_self_check_includes_monitoring_findings() -> None:
     # 刑诉法 第172条: decided 2025-11-20, long after one month (+15 days) from 2025-09-01;
-    # and no indictment (流程监控规定).
-    case = build_case({"decision": {"type": "prosecute", "on": "2025-11-20"}})
+    # and no indictment (流程监控规定). The defender was heard (刑诉法 第173条第1款).
+    heard = [["counsel_notified", "2025-09-02", "S1"], ["opinion_heard", "2025-09-10", "S1"]]
+    case = build_case({"decision": {"type": "prosecute", "on": "2025-11-20"}, "events": heard})
     found = check_case(case, rules(), [], {}, dt.date(2025, 12, 1))
     assert {f.kind for f in found} == {"document_missing", "review_overdue"}
     assert found == sorted(found, key=lambda f: f.key)

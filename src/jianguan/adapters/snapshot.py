@@ -157,7 +157,7 @@ JSON_COLUMNS = {
     "fast_track BOOLEAN, likely_sentence_months BIGINT, likely_sentence VARCHAR)[]",
     "victims": "STRUCT(id VARCHAR, name VARCHAR)[]",
     "events": 'STRUCT(type VARCHAR, "on" DATE, "by" VARCHAR, party VARCHAR, note VARCHAR, '
-    "at VARCHAR)[]",
+    '"at" VARCHAR)[]',
     "decision": 'STRUCT(type VARCHAR, "on" DATE, "by" VARCHAR, approved_by VARCHAR, ground VARCHAR)',
     "outcome": 'STRUCT(type VARCHAR, "on" DATE, sentence_months BIGINT, '
     "recommendation_months BIGINT, recommendation_accepted BOOLEAN, appealed BOOLEAN, "
