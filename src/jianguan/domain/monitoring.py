@@ -34,7 +34,7 @@ from functools import cache
 
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import Case, EventType
-from jianguan.domain.periods import Derivation, PeriodDefinition, compute_due
+from jianguan.domain.periods import Derivation, PeriodDefinition, compute_due, due_date
 from jianguan.domain.vocabulary import Vocabulary
 
 
@@ -292,17 +292,16 @@ class DueBook:
         return self.due(key if key.extended is wanted else replace(key, extended=wanted), start)
 
     def _compute(self, key: DueKey, start: dt.date) -> dt.date:
-        derivation = compute_due(
+        due, guessed = due_date(
             self.periods[key.period],
             start,
             self.calendar,
             conditions=_conditions(key),
             extended=key.extended,
             provisional=True,
-            explain=False,  # the date only: a run asks for tens of thousands
         )
-        self.provisional = self.provisional or derivation.provisional
-        return derivation.due
+        self.provisional = self.provisional or guessed
+        return due
 
     def keys_for(self, period: str) -> list[DueKey]:
         """Every unextended variant key of a period the rules may ask for."""

@@ -192,33 +192,19 @@ def compute_due(
     extended: bool = False,
     chain_steps: int = 0,
     provisional: bool = False,
-    explain: bool = True,
 ) -> Derivation:
     """The due date of `period` counted from `start`, with its derivation.
 
     `extended`: an approved extension exists (added to the unmoved end). `chain_steps`: how many
     steps of an extension chain were approved (each added to the previous expiry). `provisional`:
     allow a move to be computed in a year the calendar does not cover, by the weekday rule only;
-    the result is then marked provisional. `explain=False` leaves the worded steps out (the
-    monitoring run asks for tens of thousands of due dates and reads only the date); the
-    arithmetic is the same code either way.
+    the result is then marked provisional. ``due_date`` gives the date alone by the same code.
     """
-    unknown = conditions - CONDITIONS
-    if unknown:
-        raise ValueError(f"unknown period conditions: {sorted(unknown)}")
-    variant = period.variant_for(conditions)
-    in_custody = period.custody or "custody" in conditions
-    raw_end = variant.length.after(start, period.months)
-    steps: list[str] | None = None
-    if explain:
-        steps = [
-            f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
-            f"期间 {variant.length} → 原始期满日 {raw_end}",
-        ]
-    basis = list(variant.basis)
-    extensions, end = _extend(period, variant, start, raw_end, extended, chain_steps, steps, basis)
-    if variant.length.unit is LengthUnit.MONTHS:
-        basis.append(period.months.basis)
+    steps: list[str] = []
+    basis: list[str] = []
+    variant, in_custody, raw_end, extensions, end = _reckon(
+        period, start, conditions, extended, chain_steps, steps, basis
+    )
     due, moved_from, guessed = _move(end, calendar, in_custody, variant, provisional, steps)
     if moved_from is not None or in_custody:
         basis.append(ARTICLE_105_HOLIDAY)
@@ -236,8 +222,54 @@ def compute_due(
         in_custody=in_custody,
         provisional=guessed,
         basis=tuple(dict.fromkeys(basis)),
-        steps=tuple(steps or ()),
+        steps=tuple(steps),
     )
+
+
+def due_date(
+    period: PeriodDefinition,
+    start: dt.date,
+    calendar: WorkCalendar,
+    *,
+    conditions: frozenset[str] = frozenset(),
+    extended: bool = False,
+    provisional: bool = False,
+) -> tuple[dt.date, bool]:
+    """(due date, provisional) — ``compute_due`` without the derivation, for the monitoring run
+    that asks for tens of thousands of dates; the same arithmetic (``_reckon``, ``_move``)."""
+    variant, in_custody, _, _, end = _reckon(period, start, conditions, extended, 0, None, None)
+    due, _, guessed = _move(end, calendar, in_custody, variant, provisional, None)
+    return due, guessed
+
+
+def _reckon(
+    period: PeriodDefinition,
+    start: dt.date,
+    conditions: frozenset[str],
+    extended: bool,
+    chain_steps: int,
+    steps: list[str] | None,
+    basis: list[str] | None,
+) -> tuple[Variant, bool, dt.date, list[str], dt.date]:
+    """The variant, whether it runs in custody, the raw end, the extensions and the unmoved end
+    (第105条 before the holiday rule)."""
+    unknown = conditions - CONDITIONS
+    if unknown:
+        raise ValueError(f"unknown period conditions: {sorted(unknown)}")
+    variant = period.variant_for(conditions)
+    in_custody = period.custody or "custody" in conditions
+    raw_end = variant.length.after(start, period.months)
+    if steps is not None:
+        steps += [
+            f"起算日 {start}（不计入期间，{ARTICLE_105_START}）",
+            f"期间 {variant.length} → 原始期满日 {raw_end}",
+        ]
+    if basis is not None:
+        basis += variant.basis
+    extensions, end = _extend(period, variant, start, raw_end, extended, chain_steps, steps, basis)
+    if basis is not None and variant.length.unit is LengthUnit.MONTHS:
+        basis.append(period.months.basis)
+    return variant, in_custody, raw_end, extensions, end
 
 
 def _extend(
@@ -248,7 +280,7 @@ def _extend(
     extended: bool,
     chain_steps: int,
     steps: list[str] | None,
-    basis: list[str],
+    basis: list[str] | None,
 ) -> tuple[list[str], dt.date]:
     extensions: list[str] = []
     if extended:
@@ -278,7 +310,8 @@ def _extend(
                     f"；逐次加算为 {stepwise}，自起算日连续计算 {months} 个月为 {whole}，取较早者"
                 )
         extensions.append(str(step.length))
-        basis.extend(step.basis)
+        if basis is not None:
+            basis.extend(step.basis)
         if steps is not None:
             steps.append(
                 f"经{step.approver}批准延长 {step.length}（{'、'.join(step.basis)}）→ {end}{note}"

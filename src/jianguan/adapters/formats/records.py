@@ -131,7 +131,7 @@ def decode_case_line(
         return validation_errors(file, line, exc)
     except (RecursionError, MemoryError, ValueError) as exc:  # a parser's own limits
         return [RecordError(file, line, "-", f"不是合法的 JSON：{exc}", f"malformed JSON: {exc}")]
-    problems = limits.duplicate_keys(raw) + _semantic_problems(rec, org, today, raw)
+    problems = limits.duplicate_keys(raw, rec) + _semantic_problems(rec, org, today, raw)
     errors = [RecordError(file, line, f, zh, en) for f, zh, en in problems]
     return errors or _to_case(rec)
 
