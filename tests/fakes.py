@@ -24,6 +24,7 @@ from jianguan.domain.gates import SelfCheckRecord
 from jianguan.domain.ledger import ACTIVE, Entry, LedgerStatus, Level
 from jianguan.domain.model import Case, CaseCategory, OutcomeType, Person, Unit
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, evaluate_case
+from jianguan.domain.provenance import NO_WORK, PlatformWork, record_change
 from jianguan.domain.rectification import Rectification
 from jianguan.domain.referral import Referral
 from jianguan.domain.responsibility import (
@@ -67,6 +68,7 @@ class State:
     tolerances: dict[str, Tolerance] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
     rectifications: dict[str, Rectification] = field(default_factory=dict)
+    platform_work: dict[str, PlatformWork] = field(default_factory=dict)
 
 
 def fake_hash(case: Case) -> str:
@@ -104,16 +106,24 @@ class FakeCases:
     def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
         return {i: self.st.hashes[i] for i in case_ids if i in self.st.hashes}
 
-    def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
+    def insert_cases(
+        self, cases: Sequence[tuple[Case, str]], work: Mapping[str, PlatformWork] | None = None
+    ) -> None:
         for case, digest in cases:
             assert case.case_id not in self.st.cases, f"duplicate insert of {case.case_id}"
             self.st.cases[case.case_id] = case
             self.st.hashes[case.case_id] = digest
+            if work and work.get(case.case_id):
+                self.st.platform_work[case.case_id] = work[case.case_id]
+
+    def platform_work(self, case_ids: Sequence[str]) -> dict[str, PlatformWork]:
+        return {i: self.st.platform_work[i] for i in case_ids if i in self.st.platform_work}
 
     def delete_cases(self, case_ids: Sequence[str]) -> None:
         for i in case_ids:
             self.st.cases.pop(i, None)
             self.st.hashes.pop(i, None)
+            self.st.platform_work.pop(i, None)
 
     def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
         return {i: self.st.cases[i] for i in case_ids if i in self.st.cases}
@@ -122,8 +132,13 @@ class FakeCases:
         return self.st.cases.get(case_id)
 
     def save_case(self, case: Case) -> None:
+        stored = self.st.cases.get(case.case_id)
+        if stored is None:
+            self.st.hashes[case.case_id] = fake_hash(case)
+        else:  # a platform change: recorded as the platform's, the export's hash kept
+            work = self.st.platform_work.get(case.case_id, NO_WORK)
+            self.st.platform_work[case.case_id] = record_change(stored, work, case)
         self.st.cases[case.case_id] = case
-        self.st.hashes[case.case_id] = fake_hash(case)
 
     def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
         return iter([self.st.cases[k] for k in sorted(self.st.cases)])

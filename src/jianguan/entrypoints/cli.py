@@ -78,7 +78,7 @@ def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(REFUSED)
         with closing(feed), progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
-            report = import_dataset(feed, app.uow(), progress=tick)
+            report = import_dataset(feed, app.uow(), progress=tick, rules=app.rules)
     print_import_report(c, report)
 
 

@@ -78,6 +78,25 @@ def print_import_report(c: Context, report: ImportReport) -> None:
             f"people: {report.people_new} new, {report.people_changed} changed",
         )
     )
+    if report.platform_kept:
+        click.echo(
+            c.say(
+                f"本平台记录：{report.platform_kept} 件变更案件的本平台记录（事件、决定、分案）均已保留",
+                f"platform records: kept on all {report.platform_kept} changed case(s) "
+                "(events, decisions, assignments)",
+            )
+        )
+    if report.conflicts:
+        click.echo(
+            c.say(
+                f"冲突：{len(report.conflicts)} 处，导出与本平台记录不一致（均已保留，请核对）：",
+                f"conflicts: {len(report.conflicts)} where the export and the platform's "
+                "records disagree (both kept; check them):",
+            )
+        )
+        for conflict in report.conflicts:
+            text = conflict.zh if c.settings.lang == "zh" else conflict.en
+            click.echo(f"  {conflict.case_id}: {conflict.field}: {text}")
     if not report.changed_anything:
         click.echo(
             c.say(

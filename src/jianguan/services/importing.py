@@ -1,4 +1,10 @@
-"""Use case: import a data set — validated, atomic, idempotent, changes recorded (全程留痕)."""
+"""Use case: import a data set — validated, atomic, idempotent, changes recorded (全程留痕).
+
+Two sources kept apart (domain.provenance): a case's content hash is the hash of the export's
+record alone, so re-importing an export after platform work is "unchanged"; a changed export
+replaces the export's facts and the platform's share of the case (events recorded here, card
+fields set here) is applied again, every disagreement listed in the report as a conflict.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 
 from jianguan.domain.errors import DataSetError, RecordError
-from jianguan.domain.model import Case
+from jianguan.domain.model import Case, Person
+from jianguan.domain.powers import approval_problem, recorded_approver
+from jianguan.domain.provenance import (
+    CardField,
+    Conflict,
+    PlatformWork,
+    merge_export,
+    refused_decision,
+)
+from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import StoreBusy, UnitOfWork
 from jianguan.services.ports.files import CaseFeed, Progress
 
@@ -24,6 +39,8 @@ class ImportReport:
     cases_changed: int = 0
     cases_unchanged: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    platform_kept: int = 0  # changed cases whose platform records were applied again
 
     @property
     def changed_anything(self) -> bool:
@@ -46,18 +63,21 @@ def import_dataset(
     actor: str = "import",
     batch_size: int = 2000,
     progress: Progress | None = None,
+    rules: Rulebook | None = None,
 ) -> ImportReport:
     """Import `feed` in one unit of work; on any error nothing is written.
 
     Every record is checked even after the first error, so that the report lists them all.
     The unit of work first takes the store's import lock: two imports at once run one after
     the other, or the second is refused with a message (``StoreBusy``), never mixed.
+    With ``rules``, a re-imported decision the powers list would refuse on a case with platform
+    records is listed as a conflict.
     """
     report = ImportReport(feed.name)
     try:
         with _fewer_gc_passes(), uow:
             uow.cases.lock_for_import()
-            _run(feed, uow, report, actor, batch_size, progress)
+            _run(feed, uow, report, _Context(actor, rules), batch_size, progress)
             if report.errors:
                 raise DataSetError(report.errors)  # leaves the unit of work uncommitted
             if report.changed_anything:
@@ -87,11 +107,18 @@ def _fewer_gc_passes() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@dataclass(slots=True)
+class _Context:
+    actor: str
+    rules: Rulebook | None
+    people: dict[str, Person] | None = None  # read once, when a decision is to be checked
+
+
 def _run(
     feed: CaseFeed,
     uow: UnitOfWork,
     report: ImportReport,
-    actor: str,
+    ctx: _Context,
     batch_size: int,
     progress: Progress | None,
 ) -> None:
@@ -108,15 +135,15 @@ def _run(
         elif not report.errors:
             batch.append(item)
             if len(batch) >= batch_size:
-                _flush(batch, feed, uow, report, actor)
+                _flush(batch, feed, uow, report, ctx)
         if progress is not None and index % 1000 == 0:
             progress(done, feed.total_bytes)
     if not report.errors:
-        _flush(batch, feed, uow, report, actor)
+        _flush(batch, feed, uow, report, ctx)
 
 
 def _flush(
-    batch: list[Case], feed: CaseFeed, uow: UnitOfWork, report: ImportReport, actor: str
+    batch: list[Case], feed: CaseFeed, uow: UnitOfWork, report: ImportReport, ctx: _Context
 ) -> None:
     if not batch:
         return
@@ -125,25 +152,48 @@ def _flush(
     changed = [c for c in batch if c.case_id in stored and stored[c.case_id] != digests[c.case_id]]
     new = [c for c in batch if c.case_id not in stored]
     report.cases_unchanged += len(batch) - len(new) - len(changed)
+    kept: dict[str, PlatformWork] = {}
     if changed:
-        before = uow.cases.load_cases([c.case_id for c in changed])
-        uow.cases.delete_cases([c.case_id for c in changed])
-        for case in changed:
-            uow.audit.append(
-                actor,
-                "case_changed",
-                case.case_id,
-                {
-                    "source": feed.name,
-                    "fields": changed_fields(before[case.case_id], case),
-                    "hash_before": stored[case.case_id],
-                    "hash_after": digests[case.case_id],
-                },
-            )
-    uow.cases.insert_cases([(c, digests[c.case_id]) for c in (*new, *changed)])
+        ids = [c.case_id for c in changed]
+        before, work = uow.cases.load_cases(ids), uow.cases.platform_work(ids)
+        uow.cases.delete_cases(ids)
+        for i, case in enumerate(changed):
+            old, conflicts = before[case.case_id], tuple[Conflict, ...]()
+            if case.case_id in work:
+                merged = merge_export(case, old, work[case.case_id])
+                case, kept[case.case_id], conflicts = merged.case, merged.work, merged.conflicts
+                conflicts += _refused(case, old, merged.work, uow, ctx)
+                changed[i] = case
+                report.platform_kept += 1
+                report.conflicts += conflicts
+            detail: dict[str, object] = {
+                "source": feed.name,
+                "fields": changed_fields(old, case),
+                "hash_before": stored[case.case_id],
+                "hash_after": digests[case.case_id],
+            }
+            if case.case_id in kept:
+                detail["platform_records"] = kept[case.case_id].size
+                detail["conflicts"] = [{"field": c.field, "zh": c.zh} for c in conflicts]
+            uow.audit.append(ctx.actor, "case_changed", case.case_id, detail)
+    uow.cases.insert_cases([(c, digests[c.case_id]) for c in (*new, *changed)], kept or None)
     report.cases_new += len(new)
     report.cases_changed += len(changed)
     batch.clear()
+
+
+def _refused(
+    case: Case, before: Case, work: PlatformWork, uow: UnitOfWork, ctx: _Context
+) -> tuple[Conflict, ...]:
+    """A decision the export brings anew (not set here) that the powers list would refuse."""
+    d = case.decision
+    if ctx.rules is None or d is None or d == before.decision or CardField.DECISION in work.fields:
+        return ()
+    if ctx.people is None:
+        ctx.people = {p.id: p for p in uow.cases.people()}
+    powers = ctx.rules.powers.for_unit(case.unit)
+    why = approval_problem(d, recorded_approver(case), case.major_complex, powers, ctx.people)
+    return () if why is None else (refused_decision(case.case_id, d, why),)
 
 
 def changed_fields(before: Case, after: Case) -> list[str]:
@@ -152,7 +202,7 @@ def changed_fields(before: Case, after: Case) -> list[str]:
 
 
 def _summary(report: ImportReport) -> dict[str, object]:
-    return {
+    summary: dict[str, object] = {
         "source": report.source,
         "units": {"new": report.units_new, "changed": report.units_changed},
         "people": {"new": report.people_new, "changed": report.people_changed},
@@ -162,6 +212,10 @@ def _summary(report: ImportReport) -> dict[str, object]:
             "unchanged": report.cases_unchanged,
         },
     }
+    if report.platform_kept:
+        summary["platform_kept"] = report.platform_kept
+        summary["conflicts"] = len(report.conflicts)
+    return summary
 
 
 def verify_audit(uow: UnitOfWork) -> list[str]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Table
 
 from jianguan.adapters.store import schema
@@ -28,6 +29,13 @@ from jianguan.domain.model import (
     Suspect,
     Victim,
 )
+from jianguan.domain.provenance import (
+    CardField,
+    FieldChange,
+    Origin,
+    PlatformWork,
+    platform_flags,
+)
 
 Row = tuple[Any, ...]
 
@@ -36,8 +44,11 @@ def columns(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.columns)
 
 
-def case_rows(case: Case, content_hash: str) -> dict[str, list[Row]]:
-    """All rows of one case, keyed by table name.
+def case_rows(
+    case: Case, content_hash: str, work: PlatformWork | None = None
+) -> dict[str, list[Row]]:
+    """All rows of one case, keyed by table name; ``work``: the platform's share of it (its
+    events are stored with origin ``platform``, its card fields in ``case_platform_fields``).
 
     Enum members go to the drivers as they are: they are `str`, and both sqlite3 and psycopg
     bind them as text (saves a `.value` lookup per field on the bulk path).
@@ -56,11 +67,91 @@ def case_rows(case: Case, content_hash: str) -> dict[str, list[Row]]:
         "case_charges": [(cid, i, c) for i, c in enumerate(case.charges)],
         "suspects": [(cid, i, *s) for i, s in enumerate(case.suspects)],
         "victims": [(cid, i, *v) for i, v in enumerate(case.victims)],
-        "events": [
-            (cid, i, *e) if e.at is None else (cid, i, *e[:5], e.at.isoformat())
-            for i, e in enumerate(case.events)
-        ],
+        "events": _event_rows(case, work),
         "documents": [(cid, i, *doc) for i, doc in enumerate(case.documents)],
+        "case_platform_fields": [] if work is None else field_rows(cid, work),
+    }
+
+
+def _event_rows(case: Case, work: PlatformWork | None) -> list[Row]:
+    cid = case.case_id
+    if not work or not work.events:
+        return [
+            (cid, i, *e, _EXPORT) if e.at is None else (cid, i, *e[:5], e.at.isoformat(), _EXPORT)
+            for i, e in enumerate(case.events)
+        ]
+    flags = platform_flags(case.events, work.events)
+    return [
+        (cid, i, *e[:5], None if e.at is None else e.at.isoformat(),
+         Origin.PLATFORM if mine else _EXPORT)
+        for i, (e, mine) in enumerate(zip(case.events, flags, strict=True))
+    ]  # fmt: skip
+
+
+_EXPORT = Origin.EXPORT
+
+
+# -- the platform's card fields: values as JSON --------------------------------------------------
+
+
+def field_rows(case_id: str, work: PlatformWork) -> list[Row]:
+    return [
+        (case_id, card.value, encode_value(card, ch.export), encode_value(card, ch.platform))
+        for card, ch in work.fields.items()
+    ]
+
+
+def encode_value(card: CardField, value: Any) -> str:
+    if card is CardField.DECISION:
+        d = value
+        out: Any = None if d is None else [d.type, d.on.isoformat(), d.by, d.approved_by, d.ground]
+    elif card is CardField.DOCUMENTS:
+        out = [[d.type, d.no, d.issued_on.isoformat(), d.text] for d in value]
+    elif isinstance(value, dt.date):
+        out = value.isoformat()
+    else:
+        out = value
+    return orjson.dumps(out).decode()
+
+
+def decode_value(card: CardField, text: str) -> Any:
+    raw = orjson.loads(text)
+    if raw is None:
+        return None
+    if card is CardField.DECISION:
+        kind, on, by, approved_by, ground = raw
+        return Decision(
+            DecisionType(kind),
+            dt.date.fromisoformat(on),
+            by,
+            approved_by,
+            NonProsecutionGround(ground) if ground else None,
+        )
+    if card is CardField.DOCUMENTS:
+        return tuple(Document(t, no, dt.date.fromisoformat(on), tx) for t, no, on, tx in raw)
+    if card is CardField.ASSIGNMENT:
+        return AssignmentMode(raw)
+    if card in (CardField.ASSIGNED_ON, CardField.CLOSED_ON, CardField.ARCHIVED_ON):
+        return dt.date.fromisoformat(raw)
+    return raw
+
+
+def assemble_work(
+    events: Iterable[Sequence[Any]], card_fields: Iterable[Sequence[Any]]
+) -> dict[str, PlatformWork]:
+    """The platform's share per case, from its event rows (origin platform, in seq order) and
+    its ``case_platform_fields`` rows."""
+    evs: dict[str, list[Event]] = defaultdict(list)
+    for r in sorted(events, key=lambda r: (r[0], r[1])):
+        evs[r[0]].append(
+            Event(EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6], _datetime(r[7]))
+        )
+    changes: dict[str, dict[CardField, FieldChange]] = defaultdict(dict)
+    for r in card_fields:
+        card = CardField(r[1])
+        changes[r[0]][card] = FieldChange(decode_value(card, r[2]), decode_value(card, r[3]))
+    return {
+        cid: PlatformWork(tuple(evs.get(cid, ())), changes.get(cid, {})) for cid in {*evs, *changes}
     }
 
 
@@ -163,4 +254,4 @@ def _assemble(h: Sequence[Any], kids: dict[str, list[Sequence[Any]]]) -> Case:
 
 
 CHILD_TABLES: tuple[Table, ...] = schema.CASE_CHILD_TABLES
-ALL_CASE_TABLES: tuple[Table, ...] = (schema.cases, *CHILD_TABLES)
+ALL_CASE_TABLES: tuple[Table, ...] = (schema.cases, *CHILD_TABLES, schema.case_platform_fields)

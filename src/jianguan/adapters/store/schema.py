@@ -124,6 +124,9 @@ events = Table(
     # format 1.1 `at`: kept as its ISO 8601 text with the offset it came with, so that export
     # writes it back exactly on every backend (a timestamptz would keep the instant only).
     Column("at", String(40)),
+    # export | platform (domain.provenance.Origin): a re-import replaces the export's events
+    # and keeps the platform's.
+    Column("origin", String(8), nullable=False, server_default="export"),
 )
 
 documents = Table(
@@ -135,6 +138,17 @@ documents = Table(
     Column("no", Text),
     Column("issued_on", Date, nullable=False),
     Column("text", Text),
+)
+
+# Case-card fields set on the platform (domain.provenance): the value set here and the export's
+# value beside it (JSON), so that a re-import keeps the first and updates the second.
+case_platform_fields = Table(
+    "case_platform_fields",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("field", String(32), primary_key=True),
+    Column("export_value", Text, nullable=False),
+    Column("platform_value", Text, nullable=False),
 )
 
 # 全程留痕: every change the platform makes is one entry; each entry's hash covers the previous.

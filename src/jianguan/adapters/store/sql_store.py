@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -27,10 +27,12 @@ from jianguan.adapters.store.rows import (
     CHILD_TABLES,
     Row,
     assemble_cases,
+    assemble_work,
     case_rows,
     columns,
 )
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
+from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
 
 GENESIS = "0" * 64
@@ -167,10 +169,13 @@ class SqlSession:
             out.update({r[0]: r[1] for r in self._conn.execute(query)})
         return out
 
-    def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
+    def insert_cases(
+        self, cases: Sequence[tuple[Case, str]], work: Mapping[str, PlatformWork] | None = None
+    ) -> None:
         per_table: dict[str, list[Row]] = {t.name: [] for t in ALL_CASE_TABLES}
+        work = work or {}
         for case, digest in cases:
-            for name, rows in case_rows(case, digest).items():
+            for name, rows in case_rows(case, digest, work.get(case.case_id)).items():
                 per_table[name].extend(rows)
         jobs = [(table, per_table[table.name]) for table in ALL_CASE_TABLES]
         self.drain()
@@ -206,9 +211,30 @@ class SqlSession:
     def load_case(self, case_id: str) -> Case | None:
         return self.load_cases([case_id]).get(case_id)
 
+    def platform_work(self, case_ids: Sequence[str]) -> dict[str, PlatformWork]:
+        self.drain()
+        e, f = schema.events, schema.case_platform_fields
+        out: dict[str, PlatformWork] = {}
+        for chunk in _chunks(case_ids):
+            events = self._conn.execute(
+                select(e).where(e.c.case_id.in_(chunk), e.c.origin == Origin.PLATFORM.value)
+            ).all()
+            cards = self._conn.execute(select(f).where(f.c.case_id.in_(chunk))).all()
+            out.update(assemble_work(events, cards))
+        return out
+
     def save_case(self, case: Case) -> None:
-        self.delete_cases([case.case_id])
-        self.insert_cases([(case, content_hash(case))])
+        """A change made on the platform: what it adds is recorded as the platform's
+        (``domain.provenance.record_change``), and the content hash stays the export's."""
+        cid = case.case_id
+        stored = self.load_case(cid)
+        if stored is None:
+            self.insert_cases([(case, content_hash(case))])
+        else:
+            work = record_change(stored, self.platform_work([cid]).get(cid, NO_WORK), case)
+            digest = self.existing_hashes([cid])[cid]
+            self.delete_cases([cid])
+            self.insert_cases([(case, digest)], {cid: work})
         self.drain()
 
     def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:

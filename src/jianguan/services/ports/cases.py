@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from jianguan.domain.model import Case, Person, Unit
+from jianguan.domain.provenance import PlatformWork
 
 
 class CaseRepository(Protocol):
@@ -32,8 +33,16 @@ class CaseRepository(Protocol):
         """Content hashes of those of ``case_ids`` already stored."""
         ...
 
-    def insert_cases(self, cases: Sequence[tuple[Case, str]]) -> None:
-        """Bulk insert new cases with their content hashes."""
+    def insert_cases(
+        self, cases: Sequence[tuple[Case, str]], work: Mapping[str, PlatformWork] | None = None
+    ) -> None:
+        """Bulk insert new cases with their content hashes (the hash of the export's record);
+        ``work``: the platform's share of those cases that have one (domain.provenance)."""
+        ...
+
+    def platform_work(self, case_ids: Sequence[str]) -> dict[str, PlatformWork]:
+        """The platform's share of those of ``case_ids`` that have one (events recorded here,
+        card fields set here)."""
         ...
 
     def delete_cases(self, case_ids: Sequence[str]) -> None: ...
@@ -43,7 +52,10 @@ class CaseRepository(Protocol):
     def load_case(self, case_id: str) -> Case | None: ...
 
     def save_case(self, case: Case) -> None:
-        """Replace the stored case by this one (same case_id), its content hash recomputed."""
+        """Replace the stored case by this one (same case_id): a change made on the platform.
+        What it adds is recorded as the platform's (``domain.provenance.record_change``, which
+        raises ``NotAPlatformChange`` for an edit of the export's facts); the content hash stays
+        the export's. A case not stored yet is inserted with its own content hash."""
         ...
 
     def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
