@@ -1,10 +1,10 @@
 """Recall and precision of flow monitoring on `jianguan synth --cases 100000 --defect-rate 0.05
 --seed 1`, written into docs/monitoring.md (between the `measured` markers).
 
-    .venv/bin/python bench/measure_monitoring.py [--cases 100000] [--no-write]
+    .venv/bin/python bench/measure_monitoring.py [--cases 100000] [--no-write] [--db URL]
 
 Reuses bench/out/synth-<cases> when its manifest matches (bench_import.py makes the same set),
-imports it into a fresh SQLite file, runs `monitor` as of the manifest's `as_of`, and compares the
+imports it into a fresh SQLite file (or the empty store `--db` names), runs `monitor` as of the manifest's `as_of`, and compares the
 (case, kind) pairs found with defects.jsonl.
 """
 
@@ -41,7 +41,10 @@ def dataset(cases: int) -> Path:
     return folder
 
 
-def fresh_store(cases: int) -> App:
+def fresh_store(cases: int, url: str | None) -> App:
+    """A fresh SQLite file, or the empty store at ``url`` (e.g. a new PostgreSQL schema)."""
+    if url:
+        return bootstrap(db_url=url)
     db = OUT / f"monitor-{cases}.db"
     db.unlink(missing_ok=True)
     return bootstrap(db_url=f"sqlite:///{db}")
@@ -51,9 +54,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--db", default=None, help="an EMPTY store to use instead of a fresh SQLite file"
+    )
     args = ap.parse_args()
     folder = dataset(args.cases)
-    app = fresh_store(args.cases)
+    app = fresh_store(args.cases, args.db)
     feed = app.open_dataset(folder)
     if import_dataset(feed, app.uow()).errors:
         raise SystemExit("import refused")
@@ -71,7 +77,7 @@ def main() -> None:
     table = score_table(score({(f.case_id, f.kind) for f in findings}, truth, kinds))
     head = (
         f"`jianguan synth --cases {args.cases} --defect-rate 0.05 --seed 1`, as of {as_of}, "
-        f"SQLite; monitoring took {seconds:.1f} s for {len(findings)} findings."
+        f"{app.url.split(':')[0].split('+')[0]}; monitoring took {seconds:.1f} s for {len(findings)} findings."
     )
     print(head + "\n\n" + table)
     if not args.no_write:

@@ -117,6 +117,8 @@ def test_a_1_0_spreadsheet_without_the_new_columns_imports(tmp_path: Path) -> No
         ({"at": "2025-09-05T21:40:00"}, "缺少时区"),
         ({"at": "yesterday"}, "ISO 8601"),
         ({"at": 1757000000}, "带时区"),
+        # example_case's events[1] is on 2025-09-08: a moment on another day contradicts it
+        ({"at": "2025-09-09T08:00:00+08:00"}, "不在事件日期 2025-09-08 当天"),
     ],
 )
 def test_a_bad_at_is_refused_with_its_place(

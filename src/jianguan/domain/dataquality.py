@@ -1,7 +1,9 @@
 """Data-quality checks (数据质量): what the import lets in but a case-management office must fix.
 
-The import already refuses some impossible records (a decision or closing before receipt,
-archiving before closing: ``adapters/formats/records.py``). These checks cover the rest and the
+The import already refuses impossible records (a decision or closing before receipt, a decision
+after closing, an event before receipt, a suspect born after receipt, archiving before closing:
+``adapters/formats/records.py`` and ``limits.py``), so on imported data the per-case date checks
+below find only what a store filled another way holds. These checks cover the rest and the
 checks that need more than one case: date order inside a case, card fields required for the
 category, duplicates (重复录入) and one matter split into several cases (拆案). Every issue names
 its case (and the other cases involved) and explains itself in Chinese and English.

@@ -269,6 +269,15 @@ def _event_order(events: Any, received: dt.date) -> list[Problem]:
         on, kind = ev.get("on"), ev.get("type")
         if not isinstance(on, dt.date):
             continue
+        at = ev.get("at")
+        if isinstance(at, dt.datetime) and at.date() != on:  # the moment on its own clock
+            out.append(
+                (
+                    f"events[{i}].at",
+                    f"时刻 {at.isoformat()} 不在事件日期 {on} 当天",
+                    f"moment {at.isoformat()} is not on the event's day {on}",
+                )
+            )
         if on < received:
             out.append(
                 (
