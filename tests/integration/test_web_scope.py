@@ -265,3 +265,17 @@ def test_a_logged_out_session_is_refused_at_once(app: FastAPI, web_data: WebData
     assert client.post("/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
     replay = TestClient(app, cookies={"jg_session": token})
     assert replay.get("/api/me").status_code == 401
+
+
+def test_a_ledger_filter_left_at_all_is_no_filter(app: FastAPI, web_data: WebData) -> None:
+    # Issue 18: 状态 or 处置级别 left at 全部 sent status= and answered 422 with raw JSON.
+    officer = TestClient(app)
+    login(officer, web_data.users["officer_a"].id)
+    blank = {"status": "", "escalation": "", "severity": "", "rule": ""}
+    page = officer.get("/ledger", params=blank)
+    assert page.status_code == 200, page.text[:200]
+    unfiltered = officer.get("/api/ledger", params={"limit": "200"}).json()["items"]
+    assert (
+        officer.get("/api/ledger", params={**blank, "limit": "200"}).json()["items"] == unfiltered
+    )
+    assert officer.get("/api/ledger", params={"status": "nonsense"}).status_code == 422

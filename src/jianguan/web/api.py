@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BeforeValidator
 
 from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
 from jianguan.domain.monitoring import Severity
@@ -156,12 +157,17 @@ def alerts(
     return views.alerts(web_of(request), user, own, limit)
 
 
+def _blank_is_all(value: object) -> object:
+    """A filter left at 全部 (an empty select) means no filter, not a bad value."""
+    return None if value == "" else value
+
+
 def ledger_query(
     mine: bool = False,
-    status: Status | None = None,
-    escalation: Level | None = None,
-    severity: Severity | None = None,
-    rule: Annotated[str | None, Query(max_length=48)] = None,
+    status: Annotated[Status | None, BeforeValidator(_blank_is_all)] = None,
+    escalation: Annotated[Level | None, BeforeValidator(_blank_is_all)] = None,
+    severity: Annotated[Severity | None, BeforeValidator(_blank_is_all)] = None,
+    rule: Annotated[str | None, Query(max_length=48), BeforeValidator(_blank_is_all)] = None,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     after: Annotated[str | None, Query(max_length=120, pattern=r"^[^|]*\|[^|]*$")] = None,
     limit: Limit = 50,
