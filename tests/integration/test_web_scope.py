@@ -279,3 +279,21 @@ def test_a_ledger_filter_left_at_all_is_no_filter(app: FastAPI, web_data: WebDat
         officer.get("/api/ledger", params={**blank, "limit": "200"}).json()["items"] == unfiltered
     )
     assert officer.get("/api/ledger", params={"status": "nonsense"}).status_code == 422
+
+
+def test_a_bad_page_address_or_value_answers_a_page_not_json(
+    app: FastAPI, web_data: WebData
+) -> None:
+    # Issue 18: /indicators/nope and bad query values answered raw JSON on pages.
+    client = TestClient(app)
+    login(client, web_data.users["officer_a"].id)
+    for path, status in (
+        ("/indicators/nope", 404),
+        ("/no-such-page", 404),
+        ("/ledger?limit=x", 400),
+    ):
+        r = client.get(path)
+        assert r.status_code == status, (path, r.status_code)
+        assert r.headers["content-type"].startswith("text/html"), path
+        assert "<h1>" in r.text
+    assert client.get("/api/indicators/nope").headers["content-type"].startswith("application/json")

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jianguan.bootstrap import App
 from jianguan.domain.gates import GateRefused
@@ -95,8 +97,20 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
             return JSONResponse({"detail": detail}, status_code=422)
         return render(request, "error.html", {"status": 422, "key": message, "user": None}, 422)
 
+    @site.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A page answers with a page (in the user's words), the API with FastAPI's JSON.
+        if request.url.path.startswith(("/api", "/static")):
+            return await http_exception_handler(request, exc)
+        generic = exc.detail in (None, "", "Not Found")  # starlette's own words for a bad path
+        key = "page_not_found" if generic else str(exc.detail)
+        return render_error(request, exc.status_code, key)
+
     @site.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith("/api"):  # a page: say which value, in words
+            fields = "、".join(str(e.get("loc", ("",))[-1]) for e in exc.errors())
+            return render_error(request, 400, f"请求参数有误：{fields} / invalid value: {fields}")
         # FastAPI's documented shape (a list under "detail"), with a zh/en summary beside it
         detail = [
             {
