@@ -144,6 +144,18 @@ def test_drill_from_an_indicator_to_its_cases(
     expect(page.locator("#funnel-chart[data-ready='1']")).to_have_count(1)
     expect(page.locator("#trend-chart[data-ready='1']")).to_have_count(1)
     shot(page, "09-indicator-trend-funnel")
+    # Issue 18: a unit name carrying markup ran as script in the funnel tooltip. The chart's own
+    # formatter is asked to show such a name: it must come back as text, not as an element.
+    markup = "<img src=x onerror=window.__xss=1>"
+    shown = page.evaluate(
+        """(name) => {
+            const chart = echarts.getInstanceByDom(document.getElementById('funnel-chart'));
+            return chart.getOption().tooltip[0].formatter({ data: { name } });
+        }""",
+        markup,
+    )
+    assert "<img" not in shown
+    assert "&lt;img" in shown
     number = page.locator("#trend a.drill").first
     clicked = int(number.inner_text())
     number.click()

@@ -1,4 +1,9 @@
 // Indicator page: the trend (from the table's rows) and the funnel plot (points + control limits).
+// ECharts writes a tooltip formatter's string as HTML: names come from the data (a unit name may
+// carry markup), so they are escaped here.
+const escapeHtml = (text) =>
+  String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
 document.addEventListener("DOMContentLoaded", () => {
   if (!window.echarts) return; // the tables carry the same numbers
   const trendEl = document.getElementById("trend-chart");
@@ -27,7 +32,7 @@ document.addEventListener("DOMContentLoaded", () => {
       grid: { left: 50, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "value", name: "n" },
       yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
-      tooltip: { formatter: (p) => (p.data && p.data.name) || "" },
+      tooltip: { formatter: (p) => escapeHtml((p.data && p.data.name) || "") },
       series: [
         line("limit95_low", { type: "dashed" }), line("limit95_high", { type: "dashed" }),
         line("limit998_low", {}), line("limit998_high", {}),
