@@ -357,6 +357,11 @@ class FakeAccounts:
     def drop_session(self, token_hash: str) -> None:
         self.st.sessions.pop(token_hash, None)
 
+    def drop_sessions_of(self, username: str) -> None:
+        for key, session in list(self.st.sessions.items()):
+            if session.username == username:
+                del self.st.sessions[key]
+
 
 class FakeReview:
     def __init__(self, st: State) -> None:

@@ -297,3 +297,19 @@ def test_a_bad_page_address_or_value_answers_a_page_not_json(
         assert r.headers["content-type"].startswith("text/html"), path
         assert "<h1>" in r.text
     assert client.get("/api/indicators/nope").headers["content-type"].startswith("application/json")
+
+
+def test_wrong_logins_are_throttled(web_data: WebData) -> None:
+    # Issue 18: 300 wrong logins in 33 s met no throttle. After five, the name is locked for a
+    # while (429, in words), even with the right password; other users are not affected.
+    site = web_data.site()  # its own application: the lock must not leak into other tests
+    client = TestClient(site, client=("10.9.8.7", 50000))
+    me = web_data.users["officer_a"].id
+    for _ in range(5):
+        wrong = client.post("/api/login", json={"username": me, "password": "not-it-at-all"})
+        assert wrong.status_code == 401
+    locked = client.post("/api/login", json={"username": me, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.json()["detail"]
+    other = TestClient(site, client=("10.9.8.8", 50000))
+    assert login(other, web_data.users["head_a"].id)

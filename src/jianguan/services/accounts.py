@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from jianguan.domain.model import Person, Unit
 from jianguan.services.ports import UnitOfWork
@@ -23,6 +24,45 @@ MIN_PASSWORD = 8
 
 class LoginFailed(Exception):
     pass
+
+
+class TooManyAttempts(LoginFailed):
+    """Too many wrong logins for this user name (or from this address) lately."""
+
+    def __init__(self, username: str, wait: dt.timedelta) -> None:
+        super().__init__(username)
+        self.wait = wait
+
+
+@dataclass
+class LoginThrottle:
+    """Wrong logins counted per key (user name, client address) in a sliding window; past
+    ``limit`` of them the key is locked for ``lock`` (OWASP's account lockout with a delay,
+    not a permanent lock an attacker could use to shut a colleague out). In memory, per
+    server process."""
+
+    limit: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=15)
+    lock: dt.timedelta = dt.timedelta(minutes=15)
+    _failures: dict[str, list[dt.datetime]] = field(default_factory=dict)
+
+    def check(self, keys: Sequence[str], now: dt.datetime) -> None:
+        """``TooManyAttempts`` when any key is locked."""
+        for key in keys:
+            recent = [t for t in self._failures.get(key, ()) if now - t < self.window]
+            if len(recent) >= self.limit:
+                wait = recent[-self.limit] + self.lock - now
+                if wait > dt.timedelta(0):
+                    raise TooManyAttempts(key, wait)
+
+    def failed(self, keys: Sequence[str], now: dt.datetime) -> None:
+        for key in keys:
+            kept = [t for t in self._failures.get(key, ()) if now - t < self.window]
+            self._failures[key] = [*kept, now][-4 * self.limit :]
+
+    def succeeded(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self._failures.pop(key, None)
 
 
 class UnknownPerson(LookupError):
@@ -61,22 +101,35 @@ def set_password(
             raise ValueError("密码至少 8 个字符 / a password needs at least 8 characters")
         account = Account(username, person_id, hasher.hash(password), True)
         uow.accounts.save_account(account, now)
+        uow.accounts.drop_sessions_of(username)  # a reset ends every session of the old one
         uow.audit.append(actor, "account_set", None, {"username": username, "person": person_id})
         uow.commit()
     return account
 
 
+_DECOYS: dict[int, str] = {}
+
+
+def _decoy(hasher: PasswordHasher) -> str:
+    """A hash of a random password by this hasher, made once: what an unknown name is checked
+    against."""
+    if id(hasher) not in _DECOYS:
+        _DECOYS[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    return _DECOYS[id(hasher)]
+
+
 def log_in(
     uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str, now: dt.datetime
 ) -> tuple[str, LoginSession]:
-    """A new session token and its session; LoginFailed for any wrong answer."""
+    """A new session token and its session; LoginFailed for any wrong answer.
+
+    An unknown or switched-off user name costs one password check all the same, so the answer
+    takes as long as for a wrong password (user names cannot be told apart by timing)."""
     with uow:
         account = uow.accounts.account(username)
-        if (
-            account is None
-            or not account.active
-            or not hasher.verify(account.password_hash, password)
-        ):
+        usable = account is not None and account.active
+        stored = account.password_hash if account is not None and usable else _decoy(hasher)
+        if not hasher.verify(stored, password) or not usable:
             raise LoginFailed(username)
         token = secrets.token_urlsafe(32)
         session = LoginSession(username, secrets.token_urlsafe(24), now + SESSION_LIFETIME)

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator
 from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
 from jianguan.domain.monitoring import Severity
 from jianguan.services import access
-from jianguan.services.accounts import LoginFailed, log_in, log_out
+from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
 from jianguan.services.ports.access import CaseQuery
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web import views
@@ -41,6 +41,7 @@ from jianguan.web.models import (
     ReadOut,
     SelfCheckOut,
 )
+from jianguan.web.state import login_keys
 from jianguan.web.xlsx import XLSX, ledger_xlsx
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -68,13 +69,28 @@ def _me(user: User) -> Me:
     )
 
 
-@router.post("/login", responses={401: {"description": "登录失败 / login failed"}})
+@router.post(
+    "/login",
+    responses={
+        401: {"description": "登录失败 / login failed"},
+        429: {"description": "登录失败次数过多 / too many failed logins"},
+    },
+)
 def api_login(body: LoginIn, request: Request, response: Response) -> Me:
     web = web_of(request)
+    keys, now = login_keys(request, body.username), web.now()
     try:
-        token, _ = log_in(web.uow(), web.hasher, body.username, body.password, web.now())
+        web.throttle.check(keys, now)
+        token, _ = log_in(web.uow(), web.hasher, body.username, body.password, now)
+    except TooManyAttempts as exc:
+        minutes = max(1, round(exc.wait.total_seconds() / 60))
+        raise HTTPException(
+            429, f"登录失败次数过多，请 {minutes} 分钟后再试 / too many failed logins; retry later"
+        ) from None
     except LoginFailed:
+        web.throttle.failed(keys, now)
         raise HTTPException(401, "用户名或密码错误 / wrong user name or password") from None
+    web.throttle.succeeded(keys)
     set_session_cookie(request, response, token)
     request.cookies[SESSION_COOKIE] = token
     return _me(api_user(request))

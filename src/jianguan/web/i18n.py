@@ -68,6 +68,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "charges": ("罪名", "Charges"),
     "as_of": ("截至", "As of"),
     "page_not_found": ("页面不存在", "page not found"),
+    "too_many_logins": (
+        "登录失败次数过多，请稍后再试",
+        "too many failed logins; please try again later",
+    ),
     "not_found": ("未找到该案件，或不在您的查看范围内", "no such case, or not in your scope"),
     "forbidden": ("您的角色无权执行此操作", "your role may not do this"),
     "csrf": ("表单已失效，请刷新页面后重试", "the form expired; reload the page and try again"),

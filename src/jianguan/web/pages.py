@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
 from jianguan.domain.monitoring import SEVERITIES
-from jianguan.services.accounts import LoginFailed, log_in, log_out
+from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
 from jianguan.services.ports.access import CaseQuery
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web import views
@@ -30,6 +30,7 @@ from jianguan.web.auth import (
     web_of,
 )
 from jianguan.web.render import render
+from jianguan.web.state import login_keys
 from jianguan.web.xlsx import ledger_xlsx
 
 router = APIRouter(include_in_schema=False)
@@ -56,10 +57,16 @@ def login_submit(
     if not pre or not secrets.compare_digest(pre, cookie):  # login CSRF: double submit
         return render(request, "login.html", _login_ctx(next, "csrf"), 403)
     web = web_of(request)
+    keys, now = login_keys(request, username), web.now()
     try:
-        token, _ = log_in(web.uow(), web.hasher, username, password, web.now())
+        web.throttle.check(keys, now)
+        token, _ = log_in(web.uow(), web.hasher, username, password, now)
+    except TooManyAttempts:
+        return render(request, "login.html", _login_ctx(next, "too_many_logins"), 429)
     except LoginFailed:
+        web.throttle.failed(keys, now)
         return render(request, "login.html", _login_ctx(next, "bad_login"), 401)
+    web.throttle.succeeded(keys)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(request, response, token)
     response.delete_cookie(PRELOGIN_COOKIE, path="/login")

@@ -13,6 +13,7 @@ from fastapi import Request
 
 from jianguan.bootstrap import App
 from jianguan.domain.rulebook import Rulebook
+from jianguan.services.accounts import LoginThrottle
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.accounts import PasswordHasher
 
@@ -28,6 +29,7 @@ class Web:
     def __init__(self, app: App, config: WebConfig) -> None:
         self.app = app
         self.config = config
+        self.throttle = LoginThrottle()  # wrong logins per user name and per client address
 
     @property
     def rules(self) -> Rulebook:
@@ -46,6 +48,12 @@ class Web:
 
     def now(self) -> dt.datetime:
         return self.app.now()
+
+
+def login_keys(request: Request, username: str) -> list[str]:
+    """What wrong logins are counted against: the user name, and the client's address."""
+    client = request.client.host if request.client else "-"
+    return [f"user:{username}", f"client:{client}"]
 
 
 def web_of(request: Request) -> Web:

@@ -64,6 +64,9 @@ class SqlAccounts(OnSession):
     def drop_session(self, token_hash: str) -> None:
         self._conn.execute(delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
 
+    def drop_sessions_of(self, username: str) -> None:
+        self._conn.execute(delete(web_sessions).where(web_sessions.c.username == username))
+
 
 class SqlAccess(OnSession):
     def case_page(
