@@ -12,10 +12,12 @@ import click
 from jianguan.bootstrap import App
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import CaseCategory
+from jianguan.domain.review import ReviewMode
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.indicators_cli import print_headline
 from jianguan.entrypoints.messages import pad
 from jianguan.entrypoints.monitor_cli import finding_counts, print_changes, print_ledger
+from jianguan.services import responsibility, review
 from jianguan.services.importing import import_dataset, store_summary
 from jianguan.services.monitoring import ledger_summary, monitor_and_record
 
@@ -52,6 +54,7 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
         _print_summary(c, counts, by_category)
         print_headline(c, app.indicators(), app.rules.indicators)
         _monitor(c, app)
+        _review_and_lists(c, app)
 
 
 def _monitor(c: Context, app: App) -> None:
@@ -65,6 +68,36 @@ def _monitor(c: Context, app: App) -> None:
     )
     print_changes(c, changes)
     print_ledger(c, ledger_summary(app.uow()))
+
+
+def _review_and_lists(c: Context, app: App) -> None:
+    """A case-quality review plan for the demo's year with reviewers assigned, and the
+    positive/negative lists, so that the review and responsibility pages have something to show
+    (a re-run keeps the plan that is there)."""
+    year, policy, now = app.today().year, app.rules.review, app.now()
+    try:
+        plan = review.make_plan(
+            app.uow(), policy, year, sampling=policy.sampling, now=now, seed="demo", by="demo"
+        )
+        review.assign(app.uow(), policy, year, ReviewMode.CROSS, now=now, by="demo")
+        click.echo(
+            c.say(
+                f"\n{year} 年度案件质量评查计划：{len(plan.entries)} 件，已交叉分配评查人。",
+                f"\n{year} case-quality review plan: {len(plan.entries)} cases, reviewers "
+                "assigned across units.",
+            )
+        )
+    except review.ReviewError as exc:  # the plan of an earlier run
+        click.echo(c.say(f"\n评查计划：{exc.zh}", f"\nreview plan: {exc.en}"))
+    entries = responsibility.build_lists(
+        app.uow(), app.rules.responsibility, app.today(), "demo", now
+    )
+    click.echo(
+        c.say(
+            f"正面/负面清单：{len(entries)} 条。",
+            f"positive/negative lists: {len(entries)} entries.",
+        )
+    )
 
 
 def _print_summary(
