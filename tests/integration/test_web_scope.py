@@ -313,3 +313,18 @@ def test_wrong_logins_are_throttled(web_data: WebData) -> None:
     assert "登录失败次数过多" in locked.json()["detail"]
     other = TestClient(site, client=("10.9.8.8", 50000))
     assert login(other, web_data.users["head_a"].id)
+
+
+def test_the_case_proceeding_ratio_reads_as_the_engine_says(
+    app: FastAPI, web_data: WebData
+) -> None:
+    # Issue 18: 案-件比 (件 ÷ 案, shown 1:x) read 1:0.85 on the page where the engine said 1:1.13:
+    # the page printed 1 ÷ value.
+    client = TestClient(app)
+    login(client, web_data.users["officer_a"].id)
+    ratio = next(
+        f for f in client.get("/api/indicators").json() if f["id"] == "case_proceeding_ratio"
+    )
+    assert ratio["value"] is not None
+    assert ratio["value"] >= 1  # every 案 is at least one 件
+    assert f"1:{ratio['value']:.2f}" in client.get("/indicators").text
