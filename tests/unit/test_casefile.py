@@ -52,3 +52,19 @@ def test_an_extension_the_law_does_not_allow_is_not_shown_as_one() -> None:
     major = periods_of({"events": events, "major_complex": True}, "2025-09-30")
     assert plain.derivation.extensions == ()
     assert major["prosecution_review"].derivation.due == dt.date(2025, 10, 16)
+
+
+def test_the_family_notice_runs_from_the_arrests_execution() -> None:
+    # 刑诉法 第93条: "逮捕后二十四小时以内，通知被逮捕人的家属" — approved 09-10, executed 09-11:
+    # the 24 hours end on 09-12, as the monitor counts them.
+    over = {
+        "category": "arrest_review",
+        "decision": {"type": "approve_arrest", "on": "2025-09-10"},
+        "events": [
+            ["arrest_executed", "2025-09-11", "S1"],
+            ["family_notified", "2025-09-12", "S1"],
+        ],
+    }
+    family = periods_of(over, "2025-10-01")["family_notice"]
+    assert family.derivation.start == dt.date(2025, 9, 11)
+    assert family.days_late == 0

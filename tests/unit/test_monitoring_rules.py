@@ -56,6 +56,12 @@ BASE: dict[str, Any] = {
 }
 
 
+def _event(t: str, on: str, p: str, by: str = "", note: str = "", at: str = "") -> dict[str, Any]:
+    """An example event: [type, on, party] and optionally by, note and the time ``at``."""
+    e = {"type": t, "on": on, "by": by or None, "party": p or None, "note": note or None}
+    return {**e, "at": at} if at else e
+
+
 def build_case(over: dict[str, Any]) -> Case:
     rec = copy.deepcopy(BASE)
     for key, value in over.items():
@@ -65,10 +71,7 @@ def build_case(over: dict[str, Any]) -> Case:
             rec["victims"] = [{"id": v, "name": "王某"} for v in value]
         else:
             rec[key] = value
-    rec["events"] = [
-        {"type": t, "on": on, "by": None, "party": p or None, "note": None}
-        for t, on, p in rec["events"]
-    ]
+    rec["events"] = [_event(*e) for e in rec["events"]]
     rec["documents"] = [
         {"type": t, "no": None, "issued_on": on, "text": None} for t, on in rec["documents"]
     ]

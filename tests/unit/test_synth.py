@@ -245,7 +245,10 @@ def check_case(
     assert c["received_on"] <= c["assigned_on"] <= as_of
     parties = {s["id"] for s in c["suspects"]} | {v["id"] for v in c["victims"]}
     for s in c["suspects"]:
-        assert list(s) == SUSPECT_KEYS
+        # format 1.1: a likely-sentence band (life, death …) only where the months cannot say it
+        assert list(s) in (SUSPECT_KEYS, [*SUSPECT_KEYS, "likely_sentence"])
+        if "likely_sentence" in s:
+            assert s["likely_sentence_months"] is None
         assert s["disability"] is None or s["disability"] in {d.value for d in Disability}
         dt.date.fromisoformat(s["birth_date"])
     assert all(list(v) == ["id", "name"] for v in c["victims"])

@@ -136,8 +136,13 @@ def three_day_duties(v: View) -> set[str]:
         if any(late("victim_notified", w["id"]) for w in c["victims"]):
             found.add("victim_notice_late")
     if c["category"] in ("arrest_review", "prosecution_review"):
+        # 第35条第2、3款 and 法律援助法 第25条: a minor, a blind, deaf or mute suspect, a mentally
+        # ill one, or one who may face life imprisonment or death, without counsel
         needy = [
-            s for s in c["suspects"] if (s["minor"] or s["disability"]) and not s["has_counsel"]
+            s
+            for s in c["suspects"]
+            if (s["minor"] or s["disability"] or s.get("likely_sentence") in ("life", "death"))
+            and not s["has_counsel"]
         ]
         if any(late("legal_aid_requested", s["id"]) for s in needy):
             found.add("legal_aid_missing")
@@ -218,15 +223,36 @@ def after_decision(v: View) -> set[str]:
             a < o for o, a in zip(opinions, answers, strict=False)
         ):
             found.add("consultation_unanswered")
+    # 刑诉法 第93条 "除无法通知的以外，应当在逮捕后二十四小时以内，通知被逮捕人的家属"
     dec = v.decision
-    if dec and dec["type"] == "approve_arrest" and v.as_of >= v.decided + dt.timedelta(days=2):
-        # 刑诉法 第93条: family told within 24 hours of the arrest.
-        for s in c["suspects"]:
-            if not any(
-                d <= v.decided + dt.timedelta(days=1) for d in v.days("family_notified", s["id"])
-            ):
-                found.add("family_notice_late")
+    decided = v.decided if dec and dec["type"] == "approve_arrest" else None
+    if decided and any(family_late(c, s["id"], decided, v.as_of) for s in c["suspects"]):
+        found.add("family_notice_late")
     return found
+
+
+def family_late(c: Case, party: str, decided: dt.date, as_of: dt.date) -> bool:
+    """From the suspect's first arrest_executed (else the approval): a notice within 24 hours —
+    by the hour when both carry `at`, else on or before the next day — or 无法通知 recorded."""
+    mine = [e for e in c["events"] if e["party"] == party]
+    notices = [e for e in mine if e["type"] == "family_notified"]
+    if any((e["note"] or "").startswith("无法通知") for e in notices):
+        return False
+    arrests = [e for e in mine if e["type"] == "arrest_executed"]
+    start = min((day(e["on"]) for e in arrests), default=decided)
+    times = [dt.datetime.fromisoformat(e["at"]) for e in arrests
+             if e.get("at") and day(e["on"]) == start]  # fmt: skip
+    at = min(times, default=None)
+    last_day = start + dt.timedelta(days=1)
+    if as_of <= last_day:
+        return False  # not yet due
+
+    def in_time(e: dict[str, Any]) -> bool:
+        if at is not None and e.get("at"):
+            return dt.datetime.fromisoformat(e["at"]) <= at + dt.timedelta(hours=24)
+        return day(e["on"]) <= last_day
+
+    return not any(in_time(e) for e in notices)
 
 
 def format_1_1_duties(v: View) -> set[str]:
@@ -307,6 +333,26 @@ def test_without_a_rate_nothing_is_planted_and_nothing_is_found(clean: Any) -> N
     assert truth == {}
     found = {c["case_id"]: k for c in cases if (k := find_defects(c, as_of))}
     assert found == {}
+
+
+def test_legal_aid_is_planted_for_life_or_death_too(planted: Any) -> None:
+    """刑诉法 第35条第3款: some planted legal_aid_missing cases are of a suspect who may face life
+    imprisonment or death and has no other ground; clean ones of the kind have the request."""
+    cases, truth, _ = planted
+    grave = [
+        c
+        for c in cases
+        if any(
+            s.get("likely_sentence") in ("life", "death")
+            and not s["minor"]
+            and not s["disability"]
+            and not s["has_counsel"]
+            for s in c["suspects"]
+        )
+    ]
+    planted_ids = {cid for cid, ks in truth.items() if "legal_aid_missing" in ks}
+    assert any(c["case_id"] in planted_ids for c in grave)
+    assert any(c["case_id"] not in planted_ids for c in grave)
 
 
 def test_every_kind_is_planted_at_about_the_rate(planted: Any) -> None:

@@ -19,6 +19,9 @@ Definitions (the same as ``jianguan.synth.defects``, which plants the defects we
   application and its answer, a public-interest recommendation and its reply) runs from each
   asking event; the first answer for the same party on or after it counts, and with none the
   duty is broken once ``as_of`` is past the due date.
+* ``notified_after_arrest`` (刑诉法 第93条): per suspect from its first arrest_executed (else the
+  decision day), within 24 hours by the hour when the arrest and the notice both carry ``at``,
+  else by the day; a notice noted 无法通知 excuses the suspect.
 * ``heard_before_decision``: every party of a decided case needs the event (party = them) on or
   before the decision day; ``companion_same_day``: each event of one of the parties needs its
   companion event for the same party on the same day.
@@ -27,13 +30,14 @@ Definitions (the same as ``jianguan.synth.defects``, which plants the defects we
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from jianguan.domain.calendar import WorkCalendar
-from jianguan.domain.model import Case, EventType
+from jianguan.domain.model import Case, EventType, SentenceBand
 from jianguan.domain.periods import Derivation, PeriodDefinition, compute_due, due_date
 from jianguan.domain.vocabulary import Vocabulary
 
@@ -143,6 +147,7 @@ CHECKS = frozenset(
         "answered_within",
         "heard_before_decision",
         "companion_same_day",
+        "notified_after_arrest",
     }
 )
 # Which case facts choose a period's variant; other facts are fixed false for it.
@@ -423,6 +428,10 @@ def check_extension(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, d
     return extendable and due < case.decision.on <= window, due
 
 
+# 刑诉法 第35条第3款 "可能被判处无期徒刑、死刑，没有委托辩护人的" (规则 第42条): legal aid.
+GRAVE = frozenset({SentenceBand.LIFE, SentenceBand.DEATH})
+
+
 def _parties(case: Case, which: str) -> list[str]:
     if which == "victims":
         return [v.id for v in case.victims]
@@ -430,7 +439,8 @@ def _parties(case: Case, which: str) -> list[str]:
         return [
             s.id
             for s in case.suspects
-            if (s.minor or s.disability is not None) and not s.has_counsel
+            if (s.minor or s.disability is not None or s.sentence_band() in GRAVE)
+            and not s.has_counsel
         ]
     if which == "minors":
         return [s.id for s in case.suspects if s.minor]
@@ -454,6 +464,61 @@ def check_notice(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.d
     kind = EventType(rule.param("event"))
     told = {e.party for e in case.events if e.type is kind and e.on <= due}
     return any(p not in told for p in _parties(case, rule.param("parties"))), due
+
+
+def _arrest_time(
+    case: Case, kind: EventType, party: str
+) -> tuple[dt.date, dt.datetime | None] | None:
+    """The suspect's arrest as (day, time): the first ``kind`` event's day and the earliest
+    ``at`` recorded that day (None without one), or None when no such event is recorded."""
+    days = [e.on for e in case.events if e.type is kind and e.party == party]
+    if not days:
+        return None
+    first = min(days)
+    times = [e.at for e in case.events if e.type is kind and e.party == party and e.on == first]
+    return first, min((t for t in times if t is not None), default=None)
+
+
+def epoch_seconds(at: dt.datetime) -> int:
+    """Whole seconds since 1970 of an aware time: the resolution both engines judge hours at."""
+    return math.floor(at.timestamp())
+
+
+def check_after_arrest(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
+    """刑事诉讼法 第93条 "除无法通知的以外，应当在逮捕后二十四小时以内，通知被逮捕人的家属".
+
+    After a ``decision`` (approve_arrest), each suspect's duty runs from its ``start`` event
+    (arrest_executed), else from the decision day. With both the arrest and a notice timed
+    (``at``) the notice is in time when at most ``hours`` after it; otherwise by the day, on or
+    before the due date of ``period``. A ``event`` whose note begins with ``unable`` (无法通知)
+    records that the family could not be told: no duty for that suspect. A suspect is judged
+    once ``as_of`` is past the due day; the finding's due is the earliest of those late."""
+    decision = rule.param("decision")
+    if case.decision is None or case.decision.type.value != decision:
+        return False, None
+    start, kind = EventType(rule.param("start")), EventType(rule.param("event"))
+    unable, limit = rule.param("unable"), int(rule.params["hours"]) * 3600
+    book = run.book
+    key = book.key(rule.param("period"), f.flags())
+    late: list[dt.date] = []
+    for party in _parties(case, rule.param("parties")):
+        notes = [e for e in case.events if e.type is kind and e.party == party]
+        if any((e.note or "").startswith(unable) for e in notes):
+            continue
+        arrest = _arrest_time(case, start, party)
+        day, at = arrest if arrest is not None else (case.decision.on, None)
+        due = book.due(key, day)
+        if run.as_of <= due:
+            continue
+        told = any(
+            epoch_seconds(e.at) <= epoch_seconds(at) + limit
+            if at is not None and e.at is not None
+            else e.on <= due
+            for e in notes
+        )
+        if not told:
+            late.append(due)
+    return bool(late), min(late, default=None)
 
 
 def check_count(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
@@ -519,6 +584,7 @@ CHECK_FUNCTIONS: dict[str, Check] = {
     "answered_within": check_answered,
     "heard_before_decision": check_heard,
     "companion_same_day": check_companion,
+    "notified_after_arrest": check_after_arrest,
 }
 
 

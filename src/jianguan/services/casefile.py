@@ -67,8 +67,12 @@ def case_periods(
             told = _all_told(case, EventType.VICTIM_NOTIFIED, [v.id for v in case.victims])
             out.append((book.key("victim_notice", f.flags()), case.received_on, told))
     if case.decision is not None and case.decision.type is DecisionType.APPROVE_ARREST:
+        # 刑诉法 第93条: the 24 hours run from the arrest's execution (the first one recorded,
+        # as the monitor counts it), else from the approval
         told = _all_told(case, EventType.FAMILY_NOTIFIED, [s.id for s in case.suspects])
-        out.append((book.key("family_notice", f.flags()), case.decision.on, told))
+        executed = [e.on for e in case.events if e.type is EventType.ARREST_EXECUTED]
+        start = min(executed) if executed else case.decision.on
+        out.append((book.key("family_notice", f.flags()), start, told))
     return [
         CasePeriod(book.derivation(key, start), done)
         for key, start, done in out

@@ -48,7 +48,7 @@ def _eligible(
         kinds += ["date_mismatch", "document_missing", "consultation_unanswered"]
         if needs_approval("approve_arrest" if approve else "deny_arrest", m.major):
             kinds.append("approval_missing")
-        if approve and decision + 2 <= end:
+        if approve and decision + 3 <= end:  # the arrest may be executed the next day
             kinds.append("family_notice_late")
         if any(p.minor for p in m.suspects):
             kinds.append("minor_guardian_absent")
@@ -94,10 +94,7 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     dtype = "approve_arrest" if approve else "deny_arrest"
     consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.04)
     if approve:
-        for p in m.suspects:  # executed by the police on the day of the approval (format 1.1)
-            at = f"{17 + int(rng.random() * 6):02d}:{int(rng.random() * 60):02d}"
-            d.ev(decision, "arrest_executed", None, p.id, None, at)
-        _family(ctx, d, m, decision, kind == "family_notice_late")
+        _arrest_and_family(ctx, d, m, decision, kind == "family_notice_late")
     _documents(ctx, slot, d, m, decision, approve, kind)
     close_file(ctx, d, unit, lag, kind)
     rec = d.render(fc, end)
@@ -125,18 +122,50 @@ def criminal_draft(ctx: Ctx, slot: Slot, m: Matter) -> Draft:
     return d
 
 
-def _family(ctx: Ctx, d: Draft, m: Matter, decision: int, late: bool) -> None:
-    """Family told of the arrest the same or the next day (刑诉法 第93条)."""
-    rng = ctx.rng
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+P_NEXT_DAY = 0.2  # the arrest executed the day after the approval
+P_UNABLE = 0.02  # the family could not be told (刑诉法 第93条 "除无法通知的以外")
+P_TIMED = 0.6  # the notice recorded with its time
+
+
+def _arrest_and_family(ctx: Ctx, d: Draft, m: Matter, decision: int, late: bool) -> None:
+    """Each suspect's arrest executed by the police (format 1.1 ``arrest_executed``, with its
+    time) on the day of the approval or the next, and the family told within 24 hours of it
+    (刑诉法 第93条) — on that day after the arrest, or the next day no later than its hour —
+    unless they could not be told (a notice whose note begins 无法通知). When ``late`` the
+    first suspect's family is not told, told 2–4 days after the arrest, or told the next day
+    1–60 minutes after the 24 hours."""
+    rng, end = ctx.rng, ctx.end
+    executed = decision + (rng.random() < P_NEXT_DAY and decision + 3 <= end)
     for p in m.suspects:
+        arrested = 17 * 60 + int(rng.random() * 360)  # minute of the day, 17:00–22:59
+        d.ev(executed, "arrest_executed", None, p.id, None, _hhmm(arrested))
         if late:
             late = False
-            if rng.random() < 0.5:
+            r = rng.random()
+            if r < 0.3:
                 continue  # missing
-            day = decision + 2 + int(rng.random() * 3)
+            if r < 0.6:
+                d.ev(executed + 2 + int(rng.random() * 3), "family_notified", None, p.id)
+            else:
+                minute = arrested + 1 + int(rng.random() * min(60, 1439 - arrested))
+                d.ev(executed + 1, "family_notified", None, p.id, None, _hhmm(minute))
+            continue
+        if rng.random() < P_UNABLE:
+            note = "无法通知：家属身份不明"
+            d.ev(min(executed + int(rng.random() * 4), end), "family_notified", None, p.id, note)
+            continue
+        next_day = rng.random() < 0.4 and executed + 1 <= end
+        day = executed + next_day
+        if rng.random() < P_TIMED:
+            lo, hi = (0, arrested) if next_day else (arrested + 1, 1439)
+            minute = lo + int(rng.random() * (hi - lo + 1))
+            d.ev(day, "family_notified", None, p.id, None, _hhmm(minute))
         else:
-            day = decision + (rng.random() < 0.4 and decision + 1 <= ctx.end)
-        d.ev(day, "family_notified", None, p.id)
+            d.ev(day, "family_notified", None, p.id)
 
 
 def _documents(

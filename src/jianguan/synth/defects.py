@@ -42,9 +42,12 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
 ``victim_notice_late``
     Prosecution review with a victim without a ``victim_notified`` event within 3 days (same test).
 ``legal_aid_missing``
-    Arrest or prosecution review with a suspect who is a minor or has a disability, has
+    Arrest or prosecution review with a suspect who is a minor, has a disability, or has
+    ``likely_sentence`` ``life`` or ``death`` (刑诉法 第35条第3款; 规则 第42条), has
     ``has_counsel`` false, and has no ``legal_aid_requested`` event (party = the suspect) within
-    3 days (same test). (Suspects likely to face ≥ 10 years always have counsel here.)
+    3 days (same test). Suspects likely to face over 10 years have counsel, except the three in
+    ten of them written with a life or death band (``likely_sentence_months`` null), of whom
+    four in ten have none.
 ``return_limit_exceeded``
     More than two ``returned_for_investigation`` events (刑诉法 第175条 第3款: at most twice).
 ``return_outline_missing``
@@ -73,8 +76,15 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     Closed case with a ``consultation_opinion`` not followed (same day or later) by a
     ``consultation_answered`` event (note ``accepted`` or ``declined: <reason>``).
 ``family_notice_late``
-    ``approve_arrest`` case with a suspect whose ``family_notified`` event is missing or two or more
-    days after ``decision.on`` (刑诉法 第93条: within 24 hours), once ``as_of`` is two days after it.
+    ``approve_arrest`` case with a suspect not told within 24 hours of the arrest (刑诉法 第93条
+    "除无法通知的以外，应当在逮捕后二十四小时以内，通知被逮捕人的家属"). The arrest is the
+    suspect's first ``arrest_executed`` event (its time the earliest ``at`` that day), else the
+    decision day. A ``family_notified`` event (party = the suspect) is in time when, both it and
+    the arrest carrying ``at``, it is at most 24 hours after; otherwise when it is on or before
+    the day after the arrest. A ``family_notified`` whose note begins ``无法通知`` excuses the
+    suspect. Judged once ``as_of`` is past the day after the arrest. Clean: the arrest on the
+    approval day or (1 in 5) the next, the notice that day after it or the next day at most at
+    its hour (6 in 10 with ``at``), or (1 in 50) 无法通知 recorded.
 
 ``name_mismatch``
     Decided arrest or prosecution review whose decision document (the four types above) lacks
@@ -122,7 +132,7 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     15–55 days later. Planted: no reply, or one 2–6 days after the end moved.
 
 Events that format 1.1 added and the generator writes for clean cases too: ``arrest_executed``
-(each suspect of an approved arrest, on the decision day, with ``at``), ``opinion_heard``,
+(each suspect of an approved arrest, on the decision day or the next, with ``at``), ``opinion_heard``,
 ``guardian_present``, ``necessity_applied`` / ``necessity_answered``,
 ``public_interest_notice`` / ``public_interest_reply``.
 
@@ -139,8 +149,8 @@ leaves out every statement; ``charge_mismatch`` names another offence in the ind
 of one on the card; ``date_mismatch`` dates the decision document 1–3 days before
 ``decision.on``; ``document_missing`` leaves it out; ``archived_unchecked`` leaves out the
 self-check, the verification or both; ``consultation_unanswered`` has an opinion and no answer;
-``family_notice_late`` leaves out the first suspect's notice or puts it 2–4 calendar days after
-the decision. The list of offences is ``jianguan.synth.charges.CHARGE_NAMES``; no name in it
+``family_notice_late`` leaves out the first suspect's notice, puts it 2–4 calendar days after
+the arrest, or puts it the next day 1–60 minutes past the 24 hours (with ``at``). The list of offences is ``jianguan.synth.charges.CHARGE_NAMES``; no name in it
 contains another.
 """
 
@@ -191,7 +201,7 @@ WEIGHTS: dict[str, float] = {
     "extension_unapproved": 12.0,
     "custody_necessity_late": 4.0,  # prosecution reviews with a suspect in custody
     "minor_guardian_absent": 6.0,  # cases with a minor suspect
-    "legal_aid_missing": 3.0,  # a minor or disabled suspect without counsel
+    "legal_aid_missing": 8.0,  # a minor, disabled or life/death suspect without counsel
 }
 
 

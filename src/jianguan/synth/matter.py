@@ -19,6 +19,8 @@ from jianguan.synth.org import DEPT1, DEPT2
 _YEAR = 365.25
 DISABILITIES = ("deaf", "mute", "blind", "mental")
 LIFE_OR_DEATH = 120  # likely sentence (months) from which counsel is always present
+P_GRAVE = 0.3  # of those, the share likely to face life imprisonment or death (format 1.1 band)
+P_GRAVE_COUNSEL = 0.6  # the share of those who have retained counsel
 
 
 @dataclass(slots=True)
@@ -31,11 +33,16 @@ class Person:
     disability: str | None
     counsel: bool  # has counsel at the first stage
     likely: int  # likely sentence, months
+    band: str | None = None  # "life" | "death" (format 1.1 likely_sentence), else None
 
     @property
     def needs_aid(self) -> bool:
-        """Legal aid must be asked for when there is no counsel (刑诉法 第35条; 法律援助法 第25条)."""
-        return (self.minor or self.disability is not None) and not self.counsel
+        """Legal aid must be asked for when there is no counsel: a minor, a blind, deaf, mute or
+        mentally ill suspect, or one who may face life imprisonment or death (刑诉法 第35条;
+        规则 第42条; 法律援助法 第25条)."""
+        return (self.minor or self.disability is not None or self.band is not None) and (
+            not self.counsel
+        )
 
     def born(self) -> str:
         d = dt.date.fromordinal(self.birth)
@@ -69,7 +76,13 @@ def _person(rng: random.Random, i: int, received: int, ch: Charge, major: bool) 
     if minor:
         likely = max(ch.lo, likely * 2 // 3)
     p_counsel = 0.25 if (minor or disability) else (0.7 if major else 0.3)
-    counsel = likely >= LIFE_OR_DEATH or rng.random() < p_counsel
+    band = None
+    if likely >= LIFE_OR_DEATH and rng.random() < P_GRAVE:
+        band = "death" if rng.random() < 0.2 else "life"
+    if band is not None:
+        counsel = rng.random() < P_GRAVE_COUNSEL
+    else:
+        counsel = likely >= LIFE_OR_DEATH or rng.random() < p_counsel
     return Person(
         f"S{i + 1}",
         full_name(rng, male),
@@ -79,6 +92,7 @@ def _person(rng: random.Random, i: int, received: int, ch: Charge, major: bool) 
         disability,
         counsel,
         likely,
+        band,
     )
 
 
@@ -118,5 +132,7 @@ def suspect_row(
         "has_counsel": counsel,
         "plea_leniency": plea,
         "fast_track": fast,
-        "likely_sentence_months": p.likely,
+        # a life or death band says what months cannot (format 1.1): months are then null
+        "likely_sentence_months": None if p.band else p.likely,
+        **({"likely_sentence": p.band} if p.band else {}),
     }

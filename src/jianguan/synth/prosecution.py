@@ -209,7 +209,7 @@ def _needs_aid(m: Matter, f: Facts) -> list[str]:
     return [
         p.id
         for p, c in zip(m.suspects, f.counsel, strict=True)
-        if (p.minor or p.disability) and not c
+        if (p.minor or p.disability or p.band) and not c
     ]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Date,
+    DateTime,
     Integer,
     MetaData,
     Select,
@@ -25,7 +26,9 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    cast,
     exists,
+    extract,
     func,
     literal,
     not_,
@@ -36,6 +39,7 @@ from sqlalchemy import (
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.monitoring import (
+    GRAVE,
     PERIOD_FACTS,
     DueBook,
     DueKey,
@@ -233,6 +237,7 @@ class SqlMonitor(OnSession):
             periods |= {"arrest_review", "prosecution_review"}
         keys = [k for p in sorted(periods) for k in book.keys_for(p)]
         asks = {r.param("event") for r in rules.rules if r.check == "answered_within"}
+        asks |= {r.param("start") for r in rules.rules if r.check == "notified_after_arrest"}
         starts = self._start_dates(asks)
         rows = [_due_row(book, k, start) for start in starts for k in keys]
         for i in range(0, len(rows), 20_000):
@@ -332,7 +337,8 @@ def _parties(which: str) -> tuple[Table, list[ColumnElement[bool]]]:
         return schema.victims, []
     s = schema.suspects.c
     if which == "needy_suspects":
-        return schema.suspects, [or_(s.minor, s.disability.isnot(None)), not_(s.has_counsel)]
+        grave = s.likely_sentence.in_(sorted(GRAVE))  # 刑诉法 第35条第3款: life or death
+        return schema.suspects, [or_(s.minor, s.disability.isnot(None), grave), not_(s.has_counsel)]
     return schema.suspects, []
 
 
@@ -506,6 +512,82 @@ def sql_companion(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     return m.run(query)
 
 
+def epoch(m: SqlMonitor, at: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Whole seconds since 1970 of an ISO 8601 time with its offset (the ``at`` text), as
+    ``domain.monitoring.epoch_seconds`` counts them, on SQLite and PostgreSQL."""
+    if m._conn.dialect.name == "sqlite":
+        return cast(func.strftime("%s", at), Integer)
+    return func.floor(extract("epoch", cast(at, DateTime(timezone=True))))
+
+
+def sql_after_arrest(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
+    """domain.monitoring.check_after_arrest: per suspect, from its arrest (else the decision),
+    by the hour when both times are known, else by the day; 无法通知 recorded excuses."""
+    day = literal(as_of, Date)
+    s, e = schema.suspects, schema.events
+    start, kind = rule.param("start"), rule.param("event")
+    arrested = e.alias("arrested")
+    first = (
+        select(func.min(arrested.c.on_date))
+        .where(
+            arrested.c.case_id == s.c.case_id,
+            arrested.c.type == start,
+            arrested.c.party == s.c.id,
+            arrested.c.on_date <= day,
+        )
+        .scalar_subquery()
+    )
+    arrests = (
+        select(F.case_id, F.unit, s.c.id.label("party"), first.label("first"), F.decision_on)
+        .select_from(FACTS.join(s, s.c.case_id == F.case_id))
+        .where(_in_scope(rule), F.decision_type == rule.param("decision"))
+        .subquery()
+    )
+    timed = e.alias("timed")
+    first_at = (
+        select(func.min(epoch(m, timed.c.at)))
+        .where(
+            timed.c.case_id == arrests.c.case_id,
+            timed.c.type == start,
+            timed.c.party == arrests.c.party,
+            timed.c.on_date == arrests.c.first,
+        )
+        .scalar_subquery()
+    )
+    begun = func.coalesce(arrests.c.first, arrests.c.decision_on)
+    inner = select(
+        arrests.c.case_id,
+        arrests.c.unit,
+        arrests.c.party,
+        m.due(rule.param("period"), begun).label("due"),
+        first_at.label("at"),
+    ).select_from(arrests.join(FACTS, F.case_id == arrests.c.case_id))
+    sub = inner.subquery()
+    n = e.alias("told")
+    mine = and_(
+        n.c.case_id == sub.c.case_id,
+        n.c.type == kind,
+        n.c.party == sub.c.party,
+        n.c.on_date <= day,
+    )
+    unable = exists().where(mine, n.c.note.like(rule.param("unable") + "%"))
+    limit = int(rule.params["hours"]) * 3600
+    in_time = case(
+        (
+            and_(sub.c.at.isnot(None), n.c.at.isnot(None)),
+            epoch(m, n.c.at) <= sub.c.at + limit,
+        ),
+        else_=n.c.on_date <= sub.c.due,
+    )
+    told = exists().where(mine, in_time)
+    query = (
+        select(sub.c.case_id, sub.c.unit, func.min(sub.c.due))
+        .where(day > sub.c.due, not_(unable), not_(told))
+        .group_by(sub.c.case_id, sub.c.unit)
+    )
+    return m.run(query)
+
+
 COMPILERS: dict[str, Callable[[SqlMonitor, Rule, dt.date], Rows]] = {
     "period_overdue": sql_overdue,
     "period_due_soon": sql_due_soon,
@@ -516,4 +598,5 @@ COMPILERS: dict[str, Callable[[SqlMonitor, Rule, dt.date], Rows]] = {
     "answered_within": sql_answered,
     "heard_before_decision": sql_heard,
     "companion_same_day": sql_companion,
+    "notified_after_arrest": sql_after_arrest,
 }
