@@ -29,45 +29,15 @@ from jianguan.domain.provenance import CardField, ConflictKind, NotAPlatformChan
 from jianguan.services import casework
 from jianguan.services.exporting import export_dataset
 from jianguan.services.importing import ImportReport, import_dataset, verify_audit
-from tests.factories import numbered_case, write_dataset
+from tests.factories import write_dataset
+from tests.integration.test_casework import CONSULTED, MAJOR, OPEN, _open_case, cid
+from tests.integration.test_casework import PEOPLE as CASEWORK_PEOPLE
 from tests.support import imported
 
-PEOPLE = """id,name,unit,department,role,in_quota,senior
-P0001,王建国,440304,院领导,chief,true,true
-P0002,刘副,440304,院领导,deputy_chief,true,true
-P0011,陈敏,440304,第一检察部,department_head,true,true
-P0012,李华,440304,第一检察部,prosecutor,true,false
-P0013,张伟,440304,第一检察部,prosecutor,true,false
-P0014,周强,440304,第一检察部,prosecutor,true,true
-P0090,赵丽,440304,案件管理部,case_officer,false,false
-P0101,孙洋,440300,第一检察部,prosecutor,true,false
-"""
+# test_casework's procuratorate, and a prosecutor of the city procuratorate (a case moves there)
+PEOPLE = CASEWORK_PEOPLE + "P0101,孙洋,440300,第一检察部,prosecutor,true,false\n"
 NOW = dt.datetime(2025, 9, 20, 10, tzinfo=dt.UTC)
 DAY = NOW.date()
-OPEN, CONSULTED, MAJOR = 1, 2, 3  # open prosecution reviews as test_casework has them
-
-
-def cid(n: int) -> str:
-    return f"440304-2025-XSSC-{n:06d}"
-
-
-def _open_case(n: int, **changes: Any) -> dict[str, Any]:
-    """Received 2025-09-05, counsel notified, the defender heard; nothing decided."""
-    events = [
-        {"type": "received", "on": "2025-09-05", "by": None, "party": None, "note": None},
-        {"type": "counsel_notified", "on": "2025-09-06", "by": "P0012", "party": "S1",
-         "note": None},
-        {"type": "opinion_heard", "on": "2025-09-08", "by": "P0012", "party": "S1",
-         "note": "辩护人"},
-    ]  # fmt: skip
-    rec = numbered_case(
-        n, decision=None, outcome=None, closed_on=None, archived_on=None, events=events,
-        documents=[],
-    )  # fmt: skip
-    rec["suspects"][0]["plea_leniency"] = False
-    rec["suspects"][0]["fast_track"] = False
-    rec.update(changes)
-    return rec
 
 
 def _records() -> list[dict[str, Any]]:
