@@ -22,9 +22,9 @@ from jianguan.adapters.formats.limits import (
     MAX_RATIO,
     MAX_TABLE_BYTES,
     PEOPLE_WIDTHS,
-    RATIO_FLOOR,
     UNIT_WIDTHS,
     text_problem,
+    too_expansive,
 )
 from jianguan.adapters.formats.records import (
     PEOPLE_COLUMNS,
@@ -145,9 +145,7 @@ def archive_problems(archive: str, infos: list[zipfile.ZipInfo]) -> list[RecordE
         if info.flag_bits & 0x1:
             out.append(RecordError(loc, 0, "-", "压缩包成员已加密", "archive member is encrypted"))
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_MEMBER_BYTES or (
-            info.file_size > RATIO_FLOOR and ratio > MAX_RATIO
-        ):
+        if too_expansive(info.file_size, info.compress_size, MAX_MEMBER_BYTES, MAX_RATIO):
             out.append(
                 RecordError(
                     loc,

@@ -30,6 +30,15 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024  # units.csv / people.csv, read whole
 MAX_MEMBER_BYTES = 8 * 1024 * 1024 * 1024  # one archive member, uncompressed (declared)
 MAX_RATIO = 200  # uncompressed / compressed; text compresses 5-30 times, a zip bomb ~1000
 RATIO_FLOOR = 1024 * 1024  # members smaller than this may compress as well as they like
+
+
+def too_expansive(file_size: int, compress_size: int, max_bytes: int, max_ratio: float) -> bool:
+    """An archive member whose declared expansion is absurd (a zip bomb), judged from the
+    archive's directory before anything is read."""
+    ratio = file_size / max(compress_size, 1)
+    return file_size > max_bytes or (file_size > RATIO_FLOOR and ratio > max_ratio)
+
+
 MAX_XLSX_MEMBER_BYTES = 512 * 1024 * 1024  # one part of an .xlsx workbook, uncompressed
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL `integer`

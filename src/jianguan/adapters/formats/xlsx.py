@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 
 from jianguan.adapters.formats.dataset import READ_ERRORS, DataSetSource, _decode_rows, read_error
 from jianguan.adapters.formats.jsonl import write_format_file
-from jianguan.adapters.formats.limits import RATIO_FLOOR, text_problem
+from jianguan.adapters.formats.limits import text_problem, too_expansive
 from jianguan.adapters.formats.records import (
     PEOPLE_COLUMNS,
     UNIT_COLUMNS,
@@ -123,9 +123,7 @@ def _book_problems(data: IO[bytes], label: str) -> list[RecordError]:
     out = []
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_XLSX_MEMBER_BYTES or (
-            info.file_size > RATIO_FLOOR and ratio > MAX_XLSX_RATIO
-        ):
+        if too_expansive(info.file_size, info.compress_size, MAX_XLSX_MEMBER_BYTES, MAX_XLSX_RATIO):
             out.append(
                 RecordError(
                     label,
