@@ -35,7 +35,9 @@ from typing import Any
 import duckdb
 import psutil
 
+from jianguan.adapters.indicator_sql import DUCKDB, DUE_STARTS_SQL, dues_sql
 from jianguan.bootstrap import SNAPSHOT_MANIFEST, rulebook, snapshot_dataset, snapshot_indicators
+from jianguan.domain.monitoring import review_due_rows
 from jianguan.services.indicators import compute
 from jianguan.synth import generate
 
@@ -165,38 +167,42 @@ WITH RECURSIVE ua(unit, anc) AS (
   SELECT ua.unit, u.parent FROM ua JOIN units u ON u.code = ua.anc WHERE u.parent IS NOT NULL
 ),
 ar AS (SELECT DISTINCT unified_no FROM cases
-       WHERE category = 'arrest_review' AND decision_type = 'approve_arrest'),
+       WHERE category = 'arrest_review' AND decision_type IN ('approve_arrest', 'arrest_decided')),
 ev AS (SELECT case_id,
          count(*) FILTER (WHERE type = 'returned_for_investigation') AS n_ret,
          count(*) FILTER (WHERE type = 'extension_approved') AS n_ext,
-         max(on_date) FILTER (WHERE type = 'retransferred') AS retr
+         max(on_date) FILTER (WHERE type = 'retransferred') AS retr,
+         max(on_date) FILTER (WHERE type = 'extension_approved') AS last_ext
        FROM events WHERE type IN ('returned_for_investigation', 'extension_approved', 'retransferred')
        GROUP BY case_id),
-cu AS (SELECT case_id, bool_or(in_custody) AS cust FROM suspects GROUP BY case_id),
+cu AS (SELECT case_id, bool_or(in_custody) AS cust, bool_and(fast_track) AS fast,
+         bool_or(likely_sentence_months > 12) AS over12 FROM suspects GROUP BY case_id),
 c AS (
   SELECT c.case_id, c.unit, c.category AS cat, c.source, c.decision_type AS dt,
     c.decision_ground AS dg, c.outcome_type AS ot, c.recommendation_months AS rm,
     c.recommendation_accepted AS ra, c.appealed, c.charge_changed, c.received_on,
     c.decision_on, c.outcome_on, ar.unified_no IS NOT NULL AS arrested,
     coalesce(ev.n_ret, 0) > 0 AS returned, coalesce(ev.n_ext, 0) > 0 AS extended,
-    CASE WHEN c.category = 'arrest_review'
-           THEN date_diff('day', c.received_on, c.decision_on) <=
-                CASE WHEN coalesce(cu.cust, false) THEN 7 WHEN c.major_complex THEN 20 ELSE 15 END
-         WHEN c.category = 'prosecution_review'
-           THEN date_diff('day', coalesce(ev.retr, c.received_on), c.decision_on) <=
-                31 + CASE WHEN coalesce(ev.n_ext, 0) > 0 THEN 15 ELSE 0 END
-    END AS on_time
+    c.decision_on <= CASE WHEN ev.last_ext >= coalesce(ev.retr, c.received_on)
+                          THEN ld.extended_due ELSE ld.due END AS on_time
   FROM cases c LEFT JOIN ar ON ar.unified_no = c.unified_no
   LEFT JOIN ev ON ev.case_id = c.case_id LEFT JOIN cu ON cu.case_id = c.case_id
+  LEFT JOIN ind_legal_dues ld ON ld.period = c.category
+    AND ld.start_on = CASE WHEN c.category = 'prosecution_review'
+                           THEN coalesce(ev.retr, c.received_on) ELSE c.received_on END
+    AND ld.custody = coalesce(cu.cust, false)::INTEGER AND ld.major = c.major_complex::INTEGER
+    AND ld.fast = (c.category = 'prosecution_review' AND coalesce(cu.fast, true))::INTEGER
+    AND ld.over1y = (c.category = 'prosecution_review' AND coalesce(cu.fast, true)
+                     AND coalesce(cu.over12, false))::INTEGER
 ),
 p AS (SELECT c.*, s.minor, s.plea_leniency AS plea, s.fast_track AS fast
       FROM suspects s JOIN c ON c.case_id = s.case_id),
 leaf AS (
   SELECT unit, year(decision_on) * 100 + month(decision_on) AS ym,
-    count(*) FILTER (WHERE cat = 'arrest_review' AND dt IN ('approve_arrest', 'deny_arrest')) AS arr_dec,
+    count(*) FILTER (WHERE cat = 'arrest_review' AND dt IN ('approve_arrest', 'arrest_decided', 'deny_arrest')) AS arr_dec,
     count(*) FILTER (WHERE cat = 'arrest_review' AND dt = 'deny_arrest') AS arr_deny,
-    count(*) FILTER (WHERE cat = 'arrest_review' AND dt = 'approve_arrest') AS arr_appr,
-    count(*) FILTER (WHERE cat = 'arrest_review' AND dt IN ('approve_arrest', 'deny_arrest') AND minor) AS juv_arr_dec,
+    count(*) FILTER (WHERE cat = 'arrest_review' AND dt IN ('approve_arrest', 'arrest_decided')) AS arr_appr,
+    count(*) FILTER (WHERE cat = 'arrest_review' AND dt IN ('approve_arrest', 'arrest_decided', 'deny_arrest') AND minor) AS juv_arr_dec,
     count(*) FILTER (WHERE cat = 'arrest_review' AND dt = 'deny_arrest' AND minor) AS juv_arr_deny,
     count(*) FILTER (WHERE cat = 'prosecution_review' AND dt IN ('prosecute', 'not_prosecute')) AS pr_dec,
     count(*) FILTER (WHERE cat = 'prosecution_review' AND dt = 'not_prosecute') AS pr_np,
@@ -300,6 +306,16 @@ HAND_MAP: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+ARRESTS = ["approve_arrest", "arrest_decided"]  # 批准和决定逮捕
+
+
+def legal_dues(con: duckdb.DuckDBPyConnection) -> None:
+    """The review periods' legal due dates from the period engine (审限内办结率), as a table."""
+    starts = [r[0] for r in con.execute(DUE_STARTS_SQL).fetchall() if r[0] is not None]
+    for statement in dues_sql(DUCKDB, review_due_rows(RULES.book, starts)):
+        con.execute(statement)
+
+
 def views(con: duckdb.DuckDBPyConnection, snap: Path) -> None:
     con.execute("SET enable_progress_bar = false")
     for table in ("units", "cases", "suspects", "events"):
@@ -327,6 +343,7 @@ def hand_cells(snap: Path) -> Callable[[], Cells]:
     def run() -> Cells:
         con = duckdb.connect()
         views(con, snap)
+        legal_dues(con)
         cur = con.execute(HAND_SQL)
         rows = cur.fetchall()
         columns = [d[0] for d in cur.description]
@@ -351,7 +368,8 @@ def pandas_frames(snap: Path) -> dict[str, Any]:
             "major_complex, received_on, decision_on, outcome_on FROM cases"
         ).df(),
         "suspects": con.sql(
-            "SELECT case_id, in_custody, minor, plea_leniency, fast_track FROM suspects"
+            "SELECT case_id, in_custody, minor, plea_leniency, fast_track, "
+            "likely_sentence_months FROM suspects"
         ).df(),
         "events": con.sql("SELECT case_id, type, on_date FROM events").df(),
     }
@@ -369,9 +387,7 @@ def pandas_cells(frames: dict[str, Any]) -> Cells:
         frames["units"],
     )
     c = cases.copy()
-    approved = c.loc[
-        (c.category == "arrest_review") & (c.decision_type == "approve_arrest"), "unified_no"
-    ]
+    approved = c.loc[(c.category == "arrest_review") & c.decision_type.isin(ARRESTS), "unified_no"]
     c["arrested"] = c.unified_no.isin(set(approved))
     ev = events[
         events.type.isin(["returned_for_investigation", "extension_approved", "retransferred"])
@@ -383,22 +399,47 @@ def pandas_cells(frames: dict[str, Any]) -> Cells:
                 "n_ret": ev.type == "returned_for_investigation",
                 "n_ext": ev.type == "extension_approved",
                 "retr": ev.on_date.where(ev.type == "retransferred"),
+                "last_ext": ev.on_date.where(ev.type == "extension_approved"),
             }
         )
         .groupby("case_id")
-        .agg(n_ret=("n_ret", "sum"), n_ext=("n_ext", "sum"), retr=("retr", "max"))
+        .agg(
+            n_ret=("n_ret", "sum"),
+            n_ext=("n_ext", "sum"),
+            retr=("retr", "max"),
+            last_ext=("last_ext", "max"),
+        )
     )
-    cust = suspects.groupby("case_id").in_custody.any().rename("cust")
-    c = c.merge(per_case, on="case_id", how="left").merge(cust, on="case_id", how="left")
+    sus = suspects.assign(over12=suspects.likely_sentence_months.fillna(0) > 12)
+    per_sus = sus.groupby("case_id").agg(
+        cust=("in_custody", "any"), fast=("fast_track", "all"), over12=("over12", "any")
+    )
+    c = c.merge(per_case, on="case_id", how="left").merge(per_sus, on="case_id", how="left")
     c["returned"] = c.n_ret.fillna(0) > 0
     c["extended"] = c.n_ext.fillna(0) > 0
-    cust_b = c.cust.fillna(False).astype(bool)
-    ar_limit = (7 * cust_b + (~cust_b) * (15 + 5 * c.major_complex.astype(bool))).astype(int)
-    ar_days = (c.decision_on - c.received_on).dt.days
-    pr_days = (c.decision_on - c.retr.fillna(c.received_on)).dt.days
-    pr_limit = 31 + 15 * c.extended
     is_ar, is_pr = c.category == "arrest_review", c.category == "prosecution_review"
-    c["on_time"] = (is_ar & (ar_days <= ar_limit)) | (is_pr & (pr_days <= pr_limit))
+    # 审限: the legal due date of each case's review period, from the period engine
+    fast = is_pr & c.fast.fillna(True).astype(bool)
+    base = c.retr.fillna(c.received_on).where(is_pr, c.received_on)
+    key = pd.DataFrame(
+        {
+            "period": c.category,
+            "start_on": pd.to_datetime(base),
+            "custody": c.cust.fillna(False).astype(bool).astype(int),
+            "major": c.major_complex.astype(bool).astype(int),
+            "fast": fast.astype(int),
+            "over1y": (fast & c.over12.fillna(False).astype(bool)).astype(int),
+        }
+    )
+    rows = review_due_rows(RULES.book, base[is_ar | is_pr].dropna().dt.date.unique())
+    cols = ["period", "start_on", "custody", "major", "fast", "over1y", "due", "extended_due"]
+    dues = pd.DataFrame(rows, columns=cols)
+    for col in ("start_on", "due", "extended_due"):
+        dues[col] = pd.to_datetime(dues[col])
+    looked = key.merge(dues, on=cols[:6], how="left")
+    approved = c.last_ext.notna() & (c.last_ext >= base)
+    legal = looked.extended_due.where(approved.to_numpy(), looked.due).to_numpy()
+    c["on_time"] = (is_ar | is_pr) & (pd.to_datetime(c.decision_on).to_numpy() <= legal)
     p = suspects[["case_id", "minor", "plea_leniency", "fast_track"]].merge(c, on="case_id")
 
     def ym(s: Any) -> Any:
@@ -413,7 +454,7 @@ def pandas_cells(frames: dict[str, Any]) -> Cells:
     pa, ppr = p.category == "arrest_review", p.category == "prosecution_review"
     dt_ = p.decision_type
     pdec = ppr & dt_.isin(["prosecute", "not_prosecute"])
-    adec = pa & dt_.isin(["approve_arrest", "deny_arrest"])
+    adec = pa & dt_.isin([*ARRESTS, "deny_arrest"])
     minor, plea = p.minor.astype(bool), p.plea_leniency.astype(bool)
     prosecuted = ppr & (dt_ == "prosecute")
     judged = ppr & p.outcome_type.isin(["convicted", "exempted", "acquitted"])
@@ -425,7 +466,7 @@ def pandas_cells(frames: dict[str, Any]) -> Cells:
             {
                 "arr_dec": adec,
                 "arr_deny": pa & (dt_ == "deny_arrest"),
-                "arr_appr": pa & (dt_ == "approve_arrest"),
+                "arr_appr": pa & dt_.isin(ARRESTS),
                 "juv_arr_dec": adec & minor,
                 "juv_arr_deny": pa & (dt_ == "deny_arrest") & minor,
                 "pr_dec": pdec,

@@ -38,12 +38,15 @@ from jianguan.domain.responsibility import (
 )
 from jianguan.domain.review import OutcomeKind
 from jianguan.services.monitoring import make_run
-from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
 from jianguan.services.ports.accounts import Account, LoginSession
 from jianguan.services.ports.casework import AssignmentRecord
+from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from tests.fakes_management import FakeInspections, FakeSchedule, ManagementState
+from tests.fakes_supervision import FakeSupervision, SupervisionState
 
 
 @dataclass
@@ -53,6 +56,8 @@ class State:
     cases: dict[str, Case] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     audit: list[tuple[str, str, str | None, Any]] = field(default_factory=list)
+    audit_times: list[dt.datetime] = field(default_factory=list)  # when each entry was made
+    statistics_refreshed: int = 0
     self_checks: list[tuple[SelfCheckRecord, int]] = field(default_factory=list)
     assignments: list[AssignmentRecord] = field(default_factory=list)
     recusals: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -69,6 +74,8 @@ class State:
     referrals: dict[str, Referral] = field(default_factory=dict)
     rectifications: dict[str, Rectification] = field(default_factory=dict)
     platform_work: dict[str, PlatformWork] = field(default_factory=dict)
+    supervision: SupervisionState = field(default_factory=SupervisionState)
+    management: ManagementState = field(default_factory=ManagementState)
 
 
 def fake_hash(case: Case) -> str:
@@ -116,6 +123,9 @@ class FakeCases:
             if work and work.get(case.case_id):
                 self.st.platform_work[case.case_id] = work[case.case_id]
 
+    def insert_prepared(self, cases: Sequence[Prepared]) -> None:
+        self.insert_cases([(p.decode(), p.fingerprint) for p in cases])
+
     def platform_work(self, case_ids: Sequence[str]) -> dict[str, PlatformWork]:
         return {i: self.st.platform_work[i] for i in case_ids if i in self.st.platform_work}
 
@@ -143,6 +153,12 @@ class FakeCases:
     def iter_cases(self, batch_size: int = 2000) -> Iterator[Case]:
         return iter([self.st.cases[k] for k in sorted(self.st.cases)])
 
+    def refresh_statistics(self) -> None:
+        self.st.statistics_refreshed += 1
+
+    def case_ids_of_units(self, units: Collection[str]) -> Iterator[str]:
+        return iter([k for k, c in self.st.cases.items() if c.unit in units])
+
     def counts(self) -> dict[str, int]:
         return {"units": len(self.st.units), "people": len(self.st.people),
                 "cases": len(self.st.cases), "audit_log": len(self.st.audit)}  # fmt: skip
@@ -169,9 +185,17 @@ class FakeAudit:
 
     def append(self, actor: str, action: str, subject: str | None, detail: Any) -> None:
         self.st.audit.append((actor, action, subject, copy.deepcopy(detail)))
+        self.st.audit_times.append(dt.datetime.now(dt.UTC))
 
     def problems(self) -> list[str]:
         return []
+
+    def subjects_since(self, moment: dt.datetime) -> set[str]:
+        return {
+            entry[2]
+            for entry, at in zip(self.st.audit, self.st.audit_times, strict=True)
+            if at >= moment and entry[2] is not None
+        }
 
     def actions(self) -> list[str]:
         return [a for _, a, _, _ in self.st.audit]
@@ -300,6 +324,35 @@ class FakeAccess:
             )
             for c in rows[: query.limit]
         ]
+
+    def search_cases(
+        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+    ) -> tuple[int, list[CaseSummary]]:
+        needle = search.text.strip().lower()
+        names = {p.id: p.name for p in self.st.people.values()} if needle else {}
+
+        def hit(c: Case) -> bool:
+            words = [c.case_id, c.unified_no, names.get(c.handler, ""), *c.charges,
+                     *(s.name for s in c.suspects)]  # fmt: skip
+            return any(needle in w.lower() for w in words)
+
+        rows = [
+            c for _, c in sorted(self.st.cases.items())
+            if (units is None or c.unit in units) and (handler is None or c.handler == handler)
+            and (not search.open_only or c.closed_on is None) and (not needle or hit(c))
+        ]  # fmt: skip
+        if search.sort == "received_desc":
+            rows.sort(key=lambda c: (-c.received_on.toordinal(), c.case_id))
+        elif search.sort == "received":
+            rows.sort(key=lambda c: (c.received_on, c.case_id))
+        start = (max(1, search.page) - 1) * search.per_page
+        page = rows[start : start + search.per_page]
+        return len(rows), [
+            CaseSummary(c.case_id, c.unified_no, c.unit, c.department, c.category.value,
+                        c.received_on, c.handler, c.decision.type.value if c.decision else None,
+                        c.closed_on)
+            for c in page
+        ]  # fmt: skip
 
     def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None:
         self.st.reads.append((case_id, CaseRead(person, via, at)))
@@ -582,6 +635,9 @@ class FakeUnitOfWork:
         self.accounts = FakeAccounts(st)
         self.review = FakeReview(st)
         self.responsibility = FakeResponsibility(st)
+        self.supervision = FakeSupervision(st)
+        self.inspection = FakeInspections(st.management)
+        self.schedule = FakeSchedule(st.management)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self._open, "a unit of work was entered twice"

@@ -10,9 +10,10 @@ it themselves.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jianguan.adapters.calendar_file import add_notice
 from jianguan.adapters.clock import AsOfClock, SystemClock
@@ -21,11 +22,16 @@ from jianguan.adapters.rulebook_files import load_rulebook
 from jianguan.adapters.store.sql_store import SqlStore
 from jianguan.adapters.store.uow import SqlUnitOfWork
 from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.errors import RecordError
+from jianguan.domain.model import DataSet
 from jianguan.domain.rulebook import Rulebook
+from jianguan.domain.supervision import Lead, MatterIndicator
 from jianguan.services.ports import Clock, StoreUnavailable, UnitOfWork
 from jianguan.services.ports.accounts import PasswordHasher
 from jianguan.services.ports.files import CaseFeed, DataSetWriter
 from jianguan.services.ports.indicators import IndicatorSource
+from jianguan.services.ports.reports import ReportWriter
+from jianguan.services.ports.supervision import MatterIndicatorSource
 from jianguan.settings import Settings
 
 if TYPE_CHECKING:
@@ -73,7 +79,7 @@ class App:
         if self._indicators is None:
             from jianguan.adapters.indicator_sql import StoreIndicators
 
-            self._indicators = StoreIndicators(self.store.engine)
+            self._indicators = StoreIndicators(self.store.engine, self.rules.book)
         return self._indicators
 
     def write_snapshot(self, out_dir: Path) -> dict[str, int]:
@@ -82,25 +88,71 @@ class App:
 
         return snapshot_from_store(self.store.engine, out_dir, self.store.url)
 
+    def report_writer(self) -> ReportWriter:
+        """Writes reports as docx, PDF (Chromium) and xlsx (python-docx, matplotlib, openpyxl)."""
+        from jianguan.adapters.reports import FileReportWriter
+
+        return FileReportWriter()
+
     # -- data sets ---------------------------------------------------------------------------------
 
-    def open_dataset(self, path: Path) -> CaseFeed:
+    def open_dataset(
+        self,
+        path: Path,
+        *,
+        mapping: str | None = None,
+        strict: bool = False,
+        workers: int | None = None,
+    ) -> CaseFeed:
         """A data set to import (folder or zip; CSV + JSONL, or xlsx); ``FileNotFoundError``.
-        A case received after the clock's day is refused."""
+        A case received after the clock's day is refused.
+
+        ``mapping``: a workbook laid out as case officers have it, read through a column
+        mapping (a shipped one's name or a mapping file; docs/spreadsheets.md), which raises
+        ``ValueError`` when unknown. ``strict``: keys (columns) the format does not define are
+        refused; by default they are kept beside the record and written back on export.
+        ``workers``: processes decoding a large cases.jsonl (default: the setting)."""
+        if mapping is not None:
+            from jianguan.adapters.formats.mapped import open_mapped
+
+            return open_mapped(
+                path, mapping, today=self.today(), strict=strict, known=self._organisation()
+            )
         from jianguan.adapters.formats.feed import FileFeed
+        from jianguan.adapters.store.rows import prepared_rows
 
-        return FileFeed(path, today=self.today())
+        return FileFeed(
+            path,
+            today=self.today(),
+            strict=strict,
+            workers=self.settings.import_workers if workers is None else workers,
+            prepare=prepared_rows,
+        )
 
-    def dataset_writer(self, out_dir: Path, fmt: str = "jsonl") -> DataSetWriter:
+    def _organisation(self) -> DataSet:
+        """The units and people already in the store (for a sheet that carries cases only)."""
+        with self.uow() as uow:
+            return DataSet(tuple(uow.cases.units()), tuple(uow.cases.people()))
+
+    def dataset_writer(
+        self, out_dir: Path, fmt: str = "jsonl", since: dt.date | None = None
+    ) -> DataSetWriter:
+        """A writer of a data set; ``since``: it is a delta export of the changes since then."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
         if fmt == "jsonl":
             from jianguan.adapters.formats.jsonl import JsonlWriter
 
-            return JsonlWriter(out_dir)
+            return JsonlWriter(out_dir, since)
         from jianguan.adapters.formats.xlsx import XlsxWriter
 
-        return XlsxWriter(out_dir)
+        return XlsxWriter(out_dir, since)
+
+    def write_import_report(self, doc: Mapping[str, Any], path: Path) -> None:
+        """The import report (``services.importing.report_document``) as .json or .xlsx."""
+        from jianguan.adapters.formats.import_report import write_import_report
+
+        write_import_report(doc, path)
 
     def close(self) -> None:
         self.store.close()
@@ -155,11 +207,12 @@ def add_calendar_notice(data_dir: Path, text: str, source: str) -> list[int]:
     return add_notice(data_dir, text, source)
 
 
-def snapshot_indicators(snapshot_dir: Path) -> SnapshotIndicators:
-    """The indicator engine on a Parquet snapshot (DuckDB); close it when done."""
+def snapshot_indicators(snapshot_dir: Path, rules: Rulebook | None = None) -> SnapshotIndicators:
+    """The indicator engine on a Parquet snapshot (DuckDB); close it when done. The review
+    periods' due dates come from ``rules`` (default: the packaged rulebook)."""
     from jianguan.adapters.snapshot import SnapshotIndicators
 
-    return SnapshotIndicators(snapshot_dir)
+    return SnapshotIndicators(snapshot_dir, (rules or load_rulebook(None)).book)
 
 
 def snapshot_dataset(
@@ -187,3 +240,30 @@ def open_dataset(path: Path) -> CaseFeed:
 def fast_hasher() -> PasswordHasher:
     """Argon2 with cheap parameters, for tests and benchmarks that create many accounts."""
     return Argon2Hasher(fast=True)
+
+
+# -- supervision matters (issue 15) ----------------------------------------------------------------
+
+
+def read_leads(path: Path, units: set[str] | None = None) -> tuple[list[Lead], list[RecordError]]:
+    """Supervision leads from a ``.jsonl`` or ``.xlsx`` file (docs/supervision.md), with every
+    error located; ``FileNotFoundError`` when there is no such file."""
+    from jianguan.adapters.formats.leads import read_leads as _read
+
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return _read(path, units)
+
+
+def matter_indicators(app: App) -> MatterIndicatorSource:
+    """The matter indicators counted in the store (set-based SQL)."""
+    from jianguan.adapters.supervision_indicators import MatterIndicatorsSql
+
+    return MatterIndicatorsSql(app.store.engine)
+
+
+def matter_catalogue() -> tuple[MatterIndicator, ...]:
+    """The ``[supervision_indicators]`` block of rules/indicators.toml."""
+    from jianguan.adapters.supervision_indicators import matter_catalogue as _catalogue
+
+    return _catalogue()

@@ -5,10 +5,12 @@
 | data_dir | JIANGUAN_DATA_DIR | ./var | where the embedded store and generated demo data live |
 | database_url | JIANGUAN_DATABASE_URL | sqlite:///<data_dir>/jianguan.db | the store (SQLite file or PostgreSQL URL) |
 | lang | JIANGUAN_LANG | zh | language of messages for users: zh (Chinese, with English) or en |
+| import_workers | JIANGUAN_IMPORT_WORKERS | the machine's cores, at most 4 | processes that decode a large cases.jsonl (1: none) |
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +23,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     lang: Literal["zh", "en"] = "zh"
+    # Beyond four, the single writer (one transaction) is the limit, not decoding.
+    import_workers: int = min(4, os.cpu_count() or 1)
 
     def store_url(self, override: str | None = None) -> str:
         """The database URL: `--db` wins, then JIANGUAN_DATABASE_URL, then the embedded file."""

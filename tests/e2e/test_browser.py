@@ -66,6 +66,20 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+def new_page(browser: Browser) -> Page:
+    """A page that records what the Content-Security-Policy refused (there must be nothing)."""
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
+            else None)  # fmt: skip
+    page.csp_refused = refused  # type: ignore[attr-defined]
+    return page
+
+
+def no_csp_refusal(page: Page) -> None:
+    assert page.csp_refused == [], page.csp_refused  # type: ignore[attr-defined]
+
+
 def shot(page: Page, name: str) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
@@ -83,7 +97,7 @@ def log_in(page: Page, base: str, person_id: str) -> None:
 def test_log_in_see_an_alert_open_the_case_and_self_check(
     server: str, browser: Browser, web_data: WebData
 ) -> None:
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    page = new_page(browser)
     log_in(page, server, web_data.users["prosecutor_a"].id)
     alert = page.locator("#alerts tr.alert").first
     expect(alert).to_be_visible()
@@ -100,13 +114,14 @@ def test_log_in_see_an_alert_open_the_case_and_self_check(
     expect(result).to_be_visible()
     assert int(result.get_attribute("data-count") or "0") >= 1  # its alert is among them
     shot(page, "04-selfcheck")
+    no_csp_refusal(page)
     page.close()
 
 
 def test_case_officer_filters_escalates_and_switches_language(
     server: str, browser: Browser, web_data: WebData
 ) -> None:
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    page = new_page(browser)
     log_in(page, server, web_data.users["officer_a"].id)
     expect(page.locator("#open-cases")).to_be_visible()
     page.goto(f"{server}/ledger?status=active")
@@ -117,24 +132,39 @@ def test_case_officer_filters_escalates_and_switches_language(
     row_id = button.locator("xpath=ancestor::tr").get_attribute("id")
     button.click()
     expect(page.locator(f"[id='{row_id}']")).to_contain_text("督促")
-    page.goto(f"{server}/cases")
+    # 关闭 with a reason, then 撤销: the row answers in place (htmx), the ledger's own rule
+    form = page.locator("#ledger form.answer").first
+    row_id = form.locator("xpath=ancestor::tr").get_attribute("id")
+    form.locator("select[name=outcome]").select_option("closed")
+    form.locator("input[name=reason]").fill("已当面核实")
+    form.locator("button").click()
+    row = page.locator(f"[id='{row_id}']")
+    expect(row).to_contain_text("已关闭")
+    row.locator("form.undo button").click()
+    expect(page.locator(f"[id='{row_id}']")).not_to_contain_text("已关闭")
+    shot(page, "05b-ledger-closed-undone")
+    page.goto(f"{server}/cases?mine=false")
     expect(page.locator("#cases tbody tr").first).to_be_visible()
-    more = page.locator("#more-row button")
-    if more.count():
-        before = page.locator("#cases tbody tr").count()
-        more.click()
-        expect(page.locator("#cases tbody tr")).not_to_have_count(before)
+    total = int(page.locator("#case-pager").get_attribute("data-total") or "0")
+    assert total > 50 and page.locator("#cases tbody tr").count() == 50
+    page.fill("#case-q", "2025")
+    page.select_option("#case-sort", "received_desc")
+    page.click("#case-search button[type=submit]")
+    expect(page.locator("#case-pager")).to_contain_text("共")
+    assert int(page.locator("#case-pager").get_attribute("data-total") or "0") <= total
     shot(page, "06-cases")
     page.click("header .lang")
     expect(page.locator("h1")).to_have_text("Cases")
     shot(page, "07-cases-en")
+    page.click("header .lang")  # back to Chinese for the other tests
+    no_csp_refusal(page)
     page.close()
 
 
 def test_drill_from_an_indicator_to_its_cases(
     server: str, browser: Browser, web_data: WebData
 ) -> None:
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    page = new_page(browser)
     log_in(page, server, web_data.users["chief_city_a"].id)
     expect(page.locator("#open-cases")).to_be_visible()
     page.goto(f"{server}/indicators")
@@ -169,13 +199,14 @@ def test_drill_from_an_indicator_to_its_cases(
     expect(page.locator("#issue-table")).to_be_visible(timeout=60_000)
     expect(page.locator("#anomaly-table")).to_be_visible(timeout=60_000)
     shot(page, "11-data-quality")
+    no_csp_refusal(page)
     page.close()
 
 
 def test_review_workbench_lists_the_forms_of_the_unit(
     server: str, browser: Browser, web_data: WebData
 ) -> None:
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1360, "height": 900})
+    page = new_page(browser)
     log_in(page, server, web_data.users["head_a"].id)
     expect(page.locator("#open-cases")).to_be_visible()
     page.goto(f"{server}/review?year={REVIEW_YEAR}")
@@ -186,4 +217,30 @@ def test_review_workbench_lists_the_forms_of_the_unit(
     link.click()
     expect(page.locator("#review-title")).to_contain_text(case_id)
     shot(page, "13-review-form")
+    no_csp_refusal(page)
+    page.close()
+
+
+def test_the_head_verifies_and_the_gate_says_what_is_missing(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = new_page(browser)
+    log_in(page, server, web_data.users["prosecutor_a"].id)
+    expect(page.locator("#open-cases")).to_be_visible()
+    page.goto(f"{server}/cases?open_only=true")
+    case_id = page.locator("#cases tbody a").first.inner_text()
+    page.goto(f"{server}/cases/{case_id}")
+    page.click("#selfcheck-button")
+    expect(page.locator("#selfcheck-findings")).to_be_visible()
+    page.click("header form.inline button")  # 退出
+    log_in(page, server, web_data.users["head_a"].id)
+    page.goto(f"{server}/cases/{case_id}")
+    expect(page.locator("#verify-button")).to_be_visible()
+    shot(page, "14-case-before-verification")
+    page.click("#verify-button")
+    expect(page.locator("#gate li[data-code='verification']")).to_have_count(0)
+    page.click("#close-button")  # no decision yet: refused, in words
+    expect(page.locator("#refused")).to_contain_text("尚未作出审查结论")
+    shot(page, "15-close-refused")
+    no_csp_refusal(page)
     page.close()

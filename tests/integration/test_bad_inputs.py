@@ -63,9 +63,9 @@ def snapshot(app: App) -> dict[str, Any]:
         }
 
 
-def run_import(app: App, path: Path) -> ImportReport | FileNotFoundError:
+def run_import(app: App, path: Path, strict: bool = False) -> ImportReport | FileNotFoundError:
     try:
-        feed = app.open_dataset(path)
+        feed = app.open_dataset(path, strict=strict)
     except FileNotFoundError as exc:  # not a folder nor a zip: the CLI says so and exits 2
         return exc
     try:
@@ -96,7 +96,7 @@ def _check(app: App, entry: dict[str, Any], path: Path) -> list[str]:
     name = entry["name"]
     before = snapshot(app)
     try:
-        result = run_import(app, path)
+        result = run_import(app, path, strict=bool(entry.get("strict")))
     except Exception as exc:  # a traceback: the one thing that must never happen
         return [f"{name}: raised {type(exc).__name__}: {exc}"]
     problems = []
@@ -147,7 +147,8 @@ def test_jianguan_import_exits_2_on_every_refusal_and_never_crashes(
     wrong = []
     for entry in MANIFEST:
         path = corpus.build(entry["name"], tmp_path / "corpus")
-        result = runner.invoke(cli, ["import", str(path), "--db", store_url])
+        strict = ["--strict"] if entry.get("strict") else []
+        result = runner.invoke(cli, ["import", str(path), *strict, "--db", store_url])
         expected = 0 if entry.get("accept") else 2
         if result.exit_code != expected or "Traceback" in result.output:
             wrong.append(f"{entry['name']}: exit {result.exit_code} {result.exception!r}")

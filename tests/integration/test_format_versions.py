@@ -67,7 +67,8 @@ def test_a_1_0_file_imports_unchanged_and_is_written_back_as_it_came(
     assert [s.likely_sentence for c in cases for s in c.suspects] == [None] * 3
     assert {s.sentence_band() for c in cases for s in c.suspects} == {"up_to_1y"}
     note = json.loads((tmp_path / "out" / "format.json").read_text("utf-8"))
-    assert note["version"] == "1.1"
+    assert note["version"] == "1.2"
+    assert note["scope"] == "full"
 
 
 @pytest.mark.parametrize("band", ["life", "death", "over_10y", "1y_to_3y"])

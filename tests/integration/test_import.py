@@ -295,3 +295,25 @@ def test_xlsx_variant_round_trips(loaded_store: App, store_url: str, tmp_path: P
     assert report.cases_new == 3
     assert snapshot(other)["cases"] == snapshot(loaded_store)["cases"]
     other.close()
+
+
+def test_an_import_that_changes_cases_leaves_planner_statistics(
+    store_url: str, tmp_path: Path
+) -> None:
+    """Issue 17, item 4: statistics kept after imports (without them SQLite scans a unit to
+    count a prosecutor's open cases)."""
+    from sqlalchemy import text
+
+    with app_for(store_url) as app:
+        run_import(app, write_dataset(tmp_path / "a"))
+        with app.store.engine.connect() as conn:
+            if store_url.startswith("sqlite"):
+                rows = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
+                assert "cases" in rows
+            else:
+                stats = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND schemaname = current_schema()"
+                    )
+                ).scalar_one()
+                assert stats > 0

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -14,10 +15,12 @@ from click.testing import CliRunner
 
 from jianguan.bootstrap import snapshot_dataset, snapshot_indicators
 from jianguan.entrypoints.cli import cli
+from jianguan.services.casefile import case_periods
 from jianguan.services.importing import import_dataset
 from jianguan.services.indicators import compute, drill
 from jianguan.services.ports.indicators import IndicatorSource
-from tests.support import app_for, generate, rules
+from tests.factories import example_case, numbered_case, write_dataset
+from tests.support import app_for, generate, imported, rules
 
 CAT = rules().indicators
 SCOPES = [
@@ -96,6 +99,88 @@ def test_store_backends_agree_with_duckdb_and_drill_exactly(
         again.close()
 
 
+def test_on_time_rate_counts_each_cases_legal_due_date(
+    store_url: str, dataset: Path, duck: IndicatorSource
+) -> None:
+    """审限内办结率 against an independent count: each decided review's period from
+    services.casefile (the case page's derivation, 刑诉法 第105条 moves, 第172条 extensions and
+    fast track, 第175条第3款 restarts), in time when decided with 0 days late."""
+    with imported(dataset, store_url, as_of=dt.date(2026, 6, 30)) as app:
+        in_time = decided = 0
+        with app.uow() as uow:
+            for case in uow.cases.iter_cases():
+                if case.decision is None or case.category.value not in REVIEWS:
+                    continue
+                review = case_periods(case, app.rules.periods, app.rules.calendar, app.today())[0]
+                decided += 1
+                in_time += review.days_late == 0
+        got = compute(app.indicators(), CAT, ["on_time_rate"], ())
+        assert (got[0].numerator, got[0].denominator) == (in_time, decided)
+        duck_got = compute(duck, CAT, ["on_time_rate"], ())
+        assert (duck_got[0].numerator, duck_got[0].denominator) == (in_time, decided)
+        assert 0 < in_time < decided  # the generator plants overdue decisions
+
+
+REVIEWS = ("arrest_review", "prosecution_review")
+
+
+def _review(n: int, decided: str, *, custody: bool = False, events: Any = ()) -> dict[str, Any]:
+    """A prosecution review received 2025-09-01 (one month ends on 10-01, National Day)."""
+    suspect = {**example_case()["suspects"][0], "in_custody": custody, "fast_track": False}
+    suspect["likely_sentence_months"] = 10
+    return numbered_case(
+        n,
+        received_on="2025-09-01",
+        assigned_on="2025-09-01",
+        suspects=[suspect],
+        events=[
+            {"type": t, "on": on, "by": "P0012" if t != "approval" else "P0001", "party": None,
+             "note": None}
+            for t, on in events
+        ],
+        decision={"type": "prosecute", "on": decided, "by": "P0012", "approved_by": None},
+        outcome=None,
+        documents=[],
+        closed_on=decided,
+    )  # fmt: skip
+
+
+def test_a_decision_on_the_day_after_a_holiday_moved_due_date_is_in_time(
+    store_url: str, tmp_path: Path
+) -> None:
+    """刑诉法 第105条第4款 "期间的最后一日为节假日的，以节假日后的第一日为期满日期，但犯罪嫌疑人……
+    在押期间……不得因节假日而延长"; 第172条第1款 "重大、复杂的案件，可以延长十五日". Received
+    2025-09-01, the month ends 10-01 (国庆节, 10-01 to 10-08): due 10-09. A flat 31 days counted
+    the first case late and the last one in time."""
+    book = rules().book
+    key = book.key("prosecution_review", {})
+    assert book.legal_due(key, dt.date(2025, 9, 1), False) == dt.date(2025, 10, 9)
+    folder = write_dataset(
+        tmp_path / "set",
+        [
+            _review(1, "2025-10-09"),  # the first working day after the holiday: in time
+            _review(2, "2025-10-10"),  # a day late
+            _review(3, "2025-10-09", custody=True),  # held: the end does not move (10-01)
+            # an extension recorded for a case that is not major changes nothing (第172条)
+            _review(4, "2025-10-12", events=[("extension_approved", "2025-09-25")]),
+        ],
+    )
+    expected = (1, 4)
+    with imported(folder, store_url, as_of=dt.date(2025, 12, 31)) as app:
+        sql = app.indicators()
+        got = compute(sql, CAT, ["on_time_rate"], ())
+        assert (got[0].numerator, got[0].denominator) == expected
+        assert drill(sql, CAT, "on_time_rate", "numerator") == [("440304-2025-XSSC-000001", None)]
+    snap = tmp_path / "snap"
+    snapshot_dataset(folder, snap)
+    duck = snapshot_indicators(snap)
+    try:
+        got = compute(duck, CAT, ["on_time_rate"], ())
+        assert (got[0].numerator, got[0].denominator) == expected
+    finally:
+        duck.close()
+
+
 def test_units_roll_up_the_tree(duck: IndicatorSource) -> None:
     """A provincial figure includes every unit below it; a city's includes its districts."""
     by_unit = {(r.indicator, r.dims["unit"]): r for r in compute(duck, CAT, None, ("unit",))}
@@ -152,11 +237,14 @@ def test_figures_match_an_independent_count_over_the_raw_records(
         return len(s) if isinstance(s, list) else 0
 
     arrest = [c for c in cases if c["category"] == "arrest_review"]
+    # 批准和决定逮捕 (刑诉法 第165条、第170条第2款): the procuratorate's own arrest decisions count
+    arrested = ("approve_arrest", "arrest_decided")
+    assert any(decision(c) == "arrest_decided" for c in arrest)
     denied = sum(persons(c) for c in arrest if decision(c) == "deny_arrest")
-    decided = sum(persons(c) for c in arrest if decision(c) in ("approve_arrest", "deny_arrest"))
+    decided = sum(persons(c) for c in arrest if decision(c) in (*arrested, "deny_arrest"))
     pros = [c for c in cases if c["category"] == "prosecution_review" and decision(c) is not None]
     plea = sum(1 for c in pros for s in c["suspects"] if s["plea_leniency"])  # type: ignore[attr-defined, index]
-    arrested_matters = {c["unified_no"] for c in arrest if decision(c) == "approve_arrest"}
+    arrested_matters = {c["unified_no"] for c in arrest if decision(c) in arrested}
     after_arrest = [c for c in pros if c["unified_no"] in arrested_matters]
     ans = len(arrest) + sum(
         1
@@ -165,6 +253,9 @@ def test_figures_match_an_independent_count_over_the_raw_records(
     )
     got = {r.indicator: (r.numerator, r.denominator) for r in compute(duck, CAT, None, ())}
     assert got["non_arrest_rate"] == (denied, decided)
+    held = sum(persons(c) for c in arrest if decision(c) in arrested)
+    charged = sum(persons(c) for c in pros if decision(c) in ("prosecute", "not_prosecute"))
+    assert got["pretrial_detention_rate"] == (held, charged)
     assert got["plea_leniency_rate"] == (plea, sum(persons(c) for c in pros))
     assert got["non_prosecution_after_arrest_rate"] == (
         sum(persons(c) for c in after_arrest if decision(c) == "not_prosecute"),

@@ -57,11 +57,13 @@ class WebData:
         return next(u.parent for u in self.units if u.code == code)
 
 
-def build(folder: Path, cases: int = 1500) -> WebData:
+def build(folder: Path, cases: int = 1500, plant: bool = False) -> WebData:
+    """``plant``: with the generator's planted anomalies (level shifts, padding, duplicates,
+    split cases), so that the data-quality and anomaly pages have content."""
     data = folder / "data"
     generate(
         data, calendar=rules().calendar, cases=cases, seed=11, defect_rate=0.05,
-        end=dt.date(2025, 6, 30),
+        end=dt.date(2025, 6, 30), plant=plant,
     )  # fmt: skip
     as_of = dt.date.fromisoformat(json.loads((data / "manifest.json").read_text())["as_of"])
     url = f"sqlite:///{folder / 'web.db'}"

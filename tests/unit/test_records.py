@@ -61,11 +61,36 @@ def test_nullable_keys_may_be_left_out() -> None:
     assert all(e.note is None for e in case.events)
 
 
-def test_unknown_field_is_refused_not_dropped() -> None:
-    errors = decode_case_line(json.dumps(example_case(priority="high")), "cases.jsonl", 1, ORG)
+def test_unknown_field_is_refused_under_strict_not_dropped() -> None:
+    line = json.dumps(example_case(priority="high"))
+    errors = decode_case_line(line, "cases.jsonl", 1, ORG, strict=True)
     assert isinstance(errors, list)
     assert errors[0].field == "priority"
     assert "未知字段" in errors[0].zh
+
+
+def test_unknown_keys_are_kept_beside_their_objects_and_written_back() -> None:
+    """Format 1.2: a key the format does not define travels with the object that carried it."""
+    record = example_case(priority="high", 立案={"机关": "公安", "n": 2})
+    record["suspects"][0]["nation"] = "汉族"
+    record["events"][-1]["seal"] = [1, 2]
+    record["decision"] = None
+    case = decode_case_line(json.dumps(record, ensure_ascii=False), "cases.jsonl", 1, ORG)
+    assert isinstance(case, Case)
+    assert json.loads(case.extra or "{}") == {"priority": "high", "立案": {"机关": "公安", "n": 2}}
+    assert json.loads(case.suspects[0].extra or "{}") == {"nation": "汉族"}
+    assert json.loads(case.events[-1].extra or "{}") == {"seal": [1, 2]}
+    assert case.events[0].extra is None or len(case.events) == 1
+    assert case_to_record(case) == record
+    plain = decode(example_case())
+    assert content_hash(case) != content_hash(plain)  # a changed unknown key is a change
+
+
+def test_an_unknown_key_does_not_hide_the_records_real_errors() -> None:
+    line = json.dumps(example_case(priority="high", received_on="2025-13-01"))
+    errors = decode_case_line(line, "cases.jsonl", 1, ORG)
+    assert isinstance(errors, list)
+    assert [e.field for e in errors] == ["received_on"]
 
 
 def test_content_hash_ignores_layout_but_not_content() -> None:

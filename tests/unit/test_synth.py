@@ -361,7 +361,7 @@ def test_stages_of_a_matter_share_the_unified_number(data: dict[str, Any]) -> No
         assert [s["name"] for s in arrest["suspects"]] == [
             s["name"] for s in prosecution["suspects"]
         ]
-        arrested = arrest["decision"]["type"] == "approve_arrest"
+        arrested = arrest["decision"]["type"] in ("approve_arrest", "arrest_decided")
         assert all(s["in_custody"] == arrested for s in prosecution["suspects"])
 
 

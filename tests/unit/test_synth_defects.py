@@ -28,6 +28,7 @@ Case = dict[str, Any]
 DECISION_DOC = {
     "approve_arrest": "arrest_approval",
     "deny_arrest": "arrest_denial",
+    "arrest_decided": "arrest_decision",
     "prosecute": "indictment",
     "not_prosecute": "non_prosecution_decision",
 }
@@ -168,9 +169,12 @@ def decision_checks(v: View) -> set[str]:
     reserved = dec["type"] in RESERVED or c["major_complex"]
     if reserved and (dec["approved_by"] is None or not v.days("approval")):
         found.add("approval_missing")
-    pleading = [s for s in c["suspects"] if s["plea_leniency"]]
-    # 刑诉法 第174条: a signed statement for each suspect who pleads.
-    if c["category"] == "prosecution_review" and len(v.docs["plea_statement"]) < len(pleading):
+    # 刑诉法 第174条第1款: each suspect who pleads signs a statement, with the defender or duty
+    # lawyer present, before the indictment; 第2款: not the blind, deaf, mute or mentally ill,
+    # nor a minor whose legal representative or defender objected.
+    if c["category"] == "prosecution_review" and any(
+        not plea_signed(v, s) for s in c["suspects"] if must_sign(c, s)
+    ):
         found.add("plea_statement_missing")
     doc_type = DECISION_DOC.get(dec["type"])
     if doc_type and c["category"] in ("arrest_review", "prosecution_review"):
@@ -182,6 +186,22 @@ def decision_checks(v: View) -> set[str]:
         if dec["type"] == "prosecute" and docs and not indictment_agrees(c, docs[0]["text"]):
             found.add("charge_mismatch")
     return found
+
+
+def must_sign(c: Case, s: dict[str, Any]) -> bool:
+    objected = any(e["type"] == "plea_objection" and e["party"] == s["id"] for e in c["events"])
+    return s["plea_leniency"] and s["disability"] is None and not (s["minor"] and objected)
+
+
+def plea_signed(v: View, s: dict[str, Any]) -> bool:
+    indicted = [d["issued_on"] for d in v.docs["indictment"]]
+    by = min(indicted) if indicted else v.decision["on"]
+    return any(
+        f"犯罪嫌疑人：{s['name']}\n" in d["text"]
+        and d["issued_on"] <= by
+        and re.search(r"^(辩护人|值班律师)：\S+$", d["text"], re.MULTILINE)
+        for d in v.docs["plea_statement"]
+    )
 
 
 def record_checks(v: View) -> set[str]:
@@ -225,7 +245,8 @@ def after_decision(v: View) -> set[str]:
             found.add("consultation_unanswered")
     # 刑诉法 第93条 "除无法通知的以外，应当在逮捕后二十四小时以内，通知被逮捕人的家属"
     dec = v.decision
-    decided = v.decided if dec and dec["type"] == "approve_arrest" else None
+    arrest = ("approve_arrest", "arrest_decided")  # 批准逮捕 and 决定逮捕 alike
+    decided = v.decided if dec and dec["type"] in arrest else None
     if decided and any(family_late(c, s["id"], decided, v.as_of) for s in c["suspects"]):
         found.add("family_notice_late")
     return found

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 
 from jianguan.domain.indicators import Condition, DrillRow, Scalar, Term
 from jianguan.domain.model import Unit, UnitLevel
+from jianguan.domain.monitoring import DueBook, DueRow, review_due_rows
 from jianguan.services.ports.indicators import CountQuery, CountRow, Scope
 
 
@@ -86,19 +87,53 @@ PLAIN = {
     "outcome_on": "outcome_on",
 }
 PERSON_COLUMNS = ("in_custody", "minor", "has_counsel", "plea_leniency", "fast_track")
-EVENT_TYPES = ("returned_for_investigation", "extension_approved", "retransferred")
+
+
+# The legal due dates of the review periods (domain.monitoring.review_due_rows), looked up by
+# variant and start date: a table the source fills from the period engine before a query that
+# needs them, so that the indicator's 审限 is the date monitoring and the case page name.
+DUE_TABLE = "ind_legal_dues"
+DUE_COLUMNS = (
+    ("period", "VARCHAR(32)"),
+    ("start_on", "DATE"),
+    ("custody", "INTEGER"),
+    ("major", "INTEGER"),
+    ("fast", "INTEGER"),
+    ("over1y", "INTEGER"),
+    ("due", "DATE"),
+    ("extended_due", "DATE"),
+)
+# The start dates the table must cover: receipts of review cases and re-transfers (第175条第3款).
+DUE_STARTS_SQL = (
+    "SELECT DISTINCT received_on FROM cases "
+    "WHERE category IN ('arrest_review', 'prosecution_review') "
+    "UNION SELECT DISTINCT on_date FROM events WHERE type = 'retransferred'"
+)
+
+
+def dues_sql(d: Dialect, rows: Sequence[DueRow], chunk: int = 1000) -> list[str]:
+    """Statements that (re)create the due-date table as a temporary table holding ``rows``."""
+    cols = ", ".join(f"{name} {kind}" for name, kind in DUE_COLUMNS)
+    out = [f"DROP TABLE IF EXISTS {DUE_TABLE}", f"CREATE TEMPORARY TABLE {DUE_TABLE} ({cols})"]
+    for i in range(0, len(rows), chunk):
+        values = ", ".join(
+            f"('{r[0]}', {d.date(r[1])}, {r[2]}, {r[3]}, {r[4]}, {r[5]}, "
+            f"{d.date(r[6])}, {d.date(r[7])})"
+            for r in rows[i : i + chunk]
+        )
+        out.append(f"INSERT INTO {DUE_TABLE} VALUES {values}")
+    return out
 
 
 def _derived(d: Dialect) -> dict[str, tuple[str, frozenset[str]]]:
     """Derived case facts: fact name → (SQL expression, helper relations it needs)."""
+    # 审限内: decided on or before the legal due date — with the approved extension's end when
+    # one was approved on or after the base (the table holds the unextended end there when the
+    # law allows no extension)
     on_time = (
-        "CASE WHEN c.decision_on IS NULL THEN NULL "
-        f"WHEN c.category = 'arrest_review' THEN {d.days('c.received_on', 'c.decision_on')} <= "
-        "CASE WHEN COALESCE(cu.n_custody, 0) > 0 THEN 7 WHEN c.major_complex THEN 20 ELSE 15 END "
-        "WHEN c.category = 'prosecution_review' THEN "
-        f"{d.days('COALESCE(ev.last_retransferred, c.received_on)', 'c.decision_on')} <= "
-        "31 + CASE WHEN COALESCE(ev.n_extensions, 0) > 0 THEN 15 ELSE 0 END "
-        "ELSE NULL END"
+        "CASE WHEN c.decision_on IS NULL OR ld.due IS NULL THEN NULL "
+        "WHEN ev.last_extension >= COALESCE(ev.last_retransferred, c.received_on) "
+        "THEN c.decision_on <= ld.extended_due ELSE c.decision_on <= ld.due END"
     )
     return {
         "charge": ("ch.charge", frozenset({"ch"})),
@@ -107,20 +142,38 @@ def _derived(d: Dialect) -> dict[str, tuple[str, frozenset[str]]]:
         "extended": ("(COALESCE(ev.n_extensions, 0) > 0)", frozenset({"ev"})),
         "any_in_custody": ("(COALESCE(cu.n_custody, 0) > 0)", frozenset({"cu"})),
         "decided": ("(c.decision_type IS NOT NULL)", frozenset()),
-        "on_time": (on_time, frozenset({"ev", "cu"})),
+        "on_time": (on_time, frozenset({"ev", "sx", "ld"})),
     }
 
+
+# The variant of a case's review period (domain.monitoring.facts_of, DueBook.key): custody if
+# any suspect is held; fast track if every suspect is (a case without suspects counts as such,
+# as facts_of has it), over one year if then any likely sentence exceeds 12 months; only the
+# prosecution review uses fast track; the start is the last re-transfer, else the receipt.
+_FAST = "COALESCE(sx.fast, 1)"
+_PROSECUTION = "c.category = 'prosecution_review'"
+_DUE_JOIN = (
+    f"LEFT JOIN {DUE_TABLE} ld ON ld.period = c.category "
+    f"AND ld.start_on = CASE WHEN {_PROSECUTION} "
+    "THEN COALESCE(ev.last_retransferred, c.received_on) ELSE c.received_on END "
+    "AND ld.custody = COALESCE(sx.custody, 0) "
+    "AND ld.major = CASE WHEN c.major_complex THEN 1 ELSE 0 END "
+    f"AND ld.fast = CASE WHEN {_PROSECUTION} THEN {_FAST} ELSE 0 END "
+    f"AND ld.over1y = CASE WHEN {_PROSECUTION} AND {_FAST} = 1 THEN COALESCE(sx.over12, 0) ELSE 0 END"
+)
+EVENT_TYPES = ("returned_for_investigation", "extension_approved", "retransferred")
 
 HELPERS = {
     "ar": (
         "ar AS (SELECT DISTINCT unified_no FROM cases "
-        "WHERE category = 'arrest_review' AND decision_type = 'approve_arrest')",
+        "WHERE category = 'arrest_review' AND decision_type IN ('approve_arrest', 'arrest_decided'))",
         "LEFT JOIN ar ON ar.unified_no = c.unified_no",
     ),
     "ev": (
         "ev AS (SELECT case_id, "
         "SUM(CASE WHEN type = 'returned_for_investigation' THEN 1 ELSE 0 END) AS n_returns, "
         "SUM(CASE WHEN type = 'extension_approved' THEN 1 ELSE 0 END) AS n_extensions, "
+        "MAX(CASE WHEN type = 'extension_approved' THEN on_date END) AS last_extension, "
         "MAX(CASE WHEN type = 'retransferred' THEN on_date END) AS last_retransferred "
         f"FROM events WHERE type IN ({', '.join(literal(t) for t in EVENT_TYPES)}) GROUP BY case_id)",
         "LEFT JOIN ev ON ev.case_id = c.case_id",
@@ -130,11 +183,21 @@ HELPERS = {
         "cu AS (SELECT case_id, COUNT(*) AS n_custody FROM suspects WHERE in_custody GROUP BY case_id)",
         "LEFT JOIN cu ON cu.case_id = c.case_id",
     ),
+    "sx": (
+        "sx AS (SELECT case_id, MAX(CASE WHEN in_custody THEN 1 ELSE 0 END) AS custody, "
+        "MIN(CASE WHEN fast_track THEN 1 ELSE 0 END) AS fast, "
+        "MAX(CASE WHEN likely_sentence_months > 12 THEN 1 ELSE 0 END) AS over12 "
+        "FROM suspects GROUP BY case_id)",
+        "LEFT JOIN sx ON sx.case_id = c.case_id",
+    ),
     "ch": (
         "ch AS (SELECT case_id, charge FROM case_charges WHERE seq = 0)",
         "LEFT JOIN ch ON ch.case_id = c.case_id",
     ),
+    "ld": ("", _DUE_JOIN),  # a table the source provides (DUE_TABLE), not a CTE
 }
+# Joins in this order: the due-date lookup reads the event and suspect facts.
+HELPER_ORDER = ("ar", "ch", "cu", "ev", "sx", "ld")
 
 
 def facts_sql(d: Dialect, kinds: set[str], columns: set[str]) -> str:
@@ -150,8 +213,9 @@ def facts_sql(d: Dialect, kinds: set[str], columns: set[str]) -> str:
             expr, needs = derived[col]
             helpers |= needs
             select.append(f"{expr} AS {col}")
-    ctes = [HELPERS[h][0] for h in sorted(helpers)]
-    joins = " ".join(HELPERS[h][1] for h in sorted(helpers))
+    ordered = sorted(helpers, key=HELPER_ORDER.index)
+    ctes = [HELPERS[h][0] for h in ordered if HELPERS[h][0]]
+    joins = " ".join(HELPERS[h][1] for h in ordered)
     ctes.append(f"case_facts AS (SELECT {', '.join(select)} FROM cases c {joins})")
     fact_cols = ", ".join(f"f.{c}" for c in case_cols)
     lead = f"f.case_id{', ' + fact_cols if fact_cols else ''}"
@@ -302,17 +366,31 @@ def _unit(row: Sequence[object]) -> Unit:
 UNITS_SQL = "SELECT code, name, level, parent FROM units ORDER BY code"
 
 
-class StoreIndicators:
-    """Indicators counted in the store itself (SQLite or PostgreSQL), through SQLAlchemy."""
+def needs_dues(sql: str) -> bool:
+    return DUE_TABLE in sql
 
-    def __init__(self, engine: Engine) -> None:
+
+class StoreIndicators:
+    """Indicators counted in the store itself (SQLite or PostgreSQL), through SQLAlchemy; the
+    review periods' legal due dates come from ``book`` (the period engine)."""
+
+    def __init__(self, engine: Engine, book: DueBook) -> None:
         self.engine = engine
+        self.book = book
         self.dialect = POSTGRESQL if engine.dialect.name == "postgresql" else SQLITE
         self._units: list[Unit] | None = None
 
     def _run(self, sql: str) -> list[Sequence[object]]:
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
+            if not needs_dues(sql):
+                return [tuple(r) for r in conn.execute(text(sql))]
+            starts = [_day(r[0]) for r in conn.execute(text(DUE_STARTS_SQL)) if r[0] is not None]
+            for statement in dues_sql(self.dialect, review_due_rows(self.book, starts)):
+                conn.execute(text(statement))
+            try:
+                return [tuple(r) for r in conn.execute(text(sql))]
+            finally:
+                conn.execute(text(f"DROP TABLE IF EXISTS {DUE_TABLE}"))
 
     def units(self) -> Sequence[Unit]:
         if self._units is None:
@@ -326,3 +404,12 @@ class StoreIndicators:
 
     def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
         return drill_rows(self._run(compile_drill(self.dialect, terms, scope))) if terms else []
+
+
+def _day(value: object) -> dt.date:
+    """A date column as read: SQLite gives ISO text through a plain ``text()`` query."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

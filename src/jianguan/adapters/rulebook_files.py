@@ -15,6 +15,7 @@ from jianguan.adapters.powers_file import load_powers
 from jianguan.adapters.responsibility_file import default_config
 from jianguan.adapters.review_file import load_review_policy
 from jianguan.adapters.selfcheck_file import default_selfcheck_rules
+from jianguan.adapters.supervision_file import load_supervision_rules
 from jianguan.domain.rulebook import Rulebook
 
 
@@ -30,4 +31,5 @@ def load_rulebook(data_dir: Path | None = None) -> Rulebook:
         review=load_review_policy(data_dir),
         responsibility=default_config(),
         indicators=default_catalogue(),
+        supervision=load_supervision_rules(data_dir),
     )

@@ -22,16 +22,21 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Engine, Integer, Table, 
 
 from jianguan.adapters.indicator_sql import (
     DUCKDB,
+    DUE_STARTS_SQL,
     UNITS_SQL,
+    _day,
     _unit,
     compile_count,
     compile_drill,
     drill_rows,
+    dues_sql,
+    needs_dues,
     unpack,
 )
 from jianguan.adapters.store import schema
 from jianguan.domain.indicators import DrillRow, Term
 from jianguan.domain.model import Unit
+from jianguan.domain.monitoring import DueBook, review_due_rows
 from jianguan.services.ports.indicators import CountQuery, CountRow, Scope, SnapshotUnavailable
 
 TABLES: tuple[Table, ...] = (
@@ -265,9 +270,12 @@ def _merged_counts(out_dir: Path, counts: dict[str, int], part: str) -> dict[str
 
 
 class SnapshotIndicators:
-    """Indicators counted by DuckDB over a Parquet snapshot."""
+    """Indicators counted by DuckDB over a Parquet snapshot; the review periods' legal due dates
+    come from ``book`` (the period engine), as in the store's engine."""
 
-    def __init__(self, snapshot_dir: Path, *, threads: int | None = None) -> None:
+    def __init__(self, snapshot_dir: Path, book: DueBook, *, threads: int | None = None) -> None:
+        self.book = book
+        self._dues = False
         if not (snapshot_dir / MANIFEST).is_file():
             raise SnapshotError(
                 f"{snapshot_dir}: not a snapshot (no {MANIFEST}); see `jianguan snapshot`"
@@ -290,16 +298,24 @@ class SnapshotIndicators:
             self._units = [_unit(r) for r in self.con.execute(UNITS_SQL).fetchall()]
         return self._units
 
+    def _run(self, sql: str) -> list[tuple[object, ...]]:
+        if needs_dues(sql) and not self._dues:
+            # a snapshot does not change: its due-date table is filled once, on first need
+            starts = [_day(r[0]) for r in self.con.execute(DUE_STARTS_SQL).fetchall() if r[0]]
+            for statement in dues_sql(DUCKDB, review_due_rows(self.book, starts)):
+                self.con.execute(statement)
+            self._dues = True
+        return self.con.execute(sql).fetchall()
+
     def count(self, query: CountQuery) -> list[CountRow]:
         if not query.terms:
             return []
-        rows = self.con.execute(compile_count(DUCKDB, query)).fetchall()
-        return unpack(rows, len(query.group_by))
+        return unpack(self._run(compile_count(DUCKDB, query)), len(query.group_by))
 
     def drill(self, terms: Sequence[Term], scope: Scope) -> list[DrillRow]:
         if not terms:
             return []
-        return drill_rows(self.con.execute(compile_drill(DUCKDB, terms, scope)).fetchall())
+        return drill_rows(self._run(compile_drill(DUCKDB, terms, scope)))
 
     def close(self) -> None:
         self.con.close()

@@ -108,8 +108,19 @@ def missing_fields(case: Case) -> Iterator[Issue]:
         missing.append(("handler", "承办检察官"))
     for name, zh in missing:
         yield Issue(case.case_id, IssueKind.MISSING_FIELD, f"missing_{name}",
-                    f"{case.category.value} 类案件缺少{zh}（{name}）",
-                    f"{case.category.value} case without {name}", case.unit)  # fmt: skip
+                    f"{case.category.zh}案件缺少{zh}",
+                    f"{case.category.en} case without {name}", case.unit)  # fmt: skip
+
+
+def _zh(category: str) -> str:
+    """A category code in the reader's words (the explanations are read by case officers)."""
+    known = CaseCategory.parse(category)
+    return known.zh if known is not None else category
+
+
+def _en(category: str) -> str:
+    known = CaseCategory.parse(category)
+    return known.en if known is not None else category
 
 
 def per_case(case: Case) -> list[Issue]:
@@ -174,15 +185,15 @@ def _same_matter(uni: str, category: str, keys: list[_Key], flagged: set[str]) -
                 and abs((o.received_on - k.received_on).days) <= SPLIT_WINDOW_DAYS]  # fmt: skip
         if same:
             out.append(Issue(k.case_id, IssueKind.DUPLICATE, "same_unified_no",
-                             f"统一受案号 {uni} 下同一{category}阶段还有相同当事人的案件 {'、'.join(same)}",
-                             f"unified no. {uni} has another {category} case with the same people: {', '.join(same)}",
+                             f"统一受案号 {uni} 下同一{_zh(category)}阶段还有相同当事人的案件 {'、'.join(same)}",
+                             f"unified no. {uni} has another {_en(category)} case with the same people: {', '.join(same)}",
                              k.unit, tuple(same)))  # fmt: skip
             flagged.add(k.case_id)
         if near:
             out.append(Issue(k.case_id, IssueKind.SPLIT, "split_matter",
-                             f"统一受案号 {uni} 的同一{category}阶段被拆为多个案件（{'、'.join(near)}），"
+                             f"统一受案号 {uni} 的同一{_zh(category)}阶段被拆为多个案件（{'、'.join(near)}），"
                              f"受理相隔不超过 {SPLIT_WINDOW_DAYS} 日，犯罪嫌疑人各不相同",
-                             f"unified no. {uni} split into several {category} cases ({', '.join(near)}) "
+                             f"unified no. {uni} split into several {_en(category)} cases ({', '.join(near)}) "
                              f"received within {SPLIT_WINDOW_DAYS} days, with different suspects",
                              k.unit, tuple(near)))  # fmt: skip
     return out
@@ -195,9 +206,9 @@ def _same_people(unit: str, category: str, received: dt.date, ids: list[str]) ->
             cid,
             IssueKind.DUPLICATE,
             "same_people_same_day",
-            f"同日（{received}）同一{category}阶段还有犯罪嫌疑人完全相同的案件 "
+            f"同日（{received}）同一{_zh(category)}阶段还有犯罪嫌疑人完全相同的案件 "
             f"{'、'.join(o for o in ids if o != cid)}，疑似重复录入",
-            f"another {category} case received the same day ({received}) with the same suspects: "
+            f"another {_en(category)} case received the same day ({received}) with the same suspects: "
             f"{', '.join(o for o in ids if o != cid)}",
             unit,
             tuple(o for o in ids if o != cid),

@@ -319,3 +319,23 @@ def find_defendant_names(text: str) -> list[str]:
             pos += 1
     known = sorted(set(clear), key=len, reverse=True)
     return list(dict.fromkeys(_names_after_markers(text, known)))
+
+
+# --- the plea statement (认罪认罚具结书) ---------------------------------------------------------
+
+# The signature block: "犯罪嫌疑人：张三" and "辩护人：李律师" / "值班律师：王某" each on its own line.
+_SIGNER_RE = re.compile(r"^\s*犯罪嫌疑人[:：][ \t　]*(\S+?)[ \t　]*$", re.MULTILINE)
+_WITNESS_RE = re.compile(r"^\s*(辩护人|值班律师)[:：][ \t　]*(\S*?)[ \t　]*$", re.MULTILINE)
+
+
+def plea_statement_signers(text: str) -> list[str]:
+    """The suspects who signed a plea statement: the names of its 犯罪嫌疑人： signature lines,
+    else the names its text gives after 犯罪嫌疑人 (a statement without the signature block)."""
+    signed = [m.group(1) for m in _SIGNER_RE.finditer(text)]
+    return signed or find_defendant_names(text)
+
+
+def plea_statement_witnesses(text: str) -> list[tuple[str, str]]:
+    """(辩护人 | 值班律师, name) of each lawyer who signed the statement as present (刑诉法 第174条
+    第1款 "在辩护人或者值班律师在场的情况下签署"); a signature line left blank names nobody."""
+    return [(m.group(1), m.group(2)) for m in _WITNESS_RE.finditer(text) if m.group(2)]

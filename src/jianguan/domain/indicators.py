@@ -26,10 +26,12 @@ TIME_DIMENSIONS = ("month", "quarter", "year")
 
 # The fields a filter may test, per kind of row, with their type. Case fields are on every
 # row kind: a person or an event row carries the fields of its case. Derived fields:
-#   arrested_before  an arrest-review case of the same matter (统一受案号) approved arrest
+#   arrested_before  an arrest-review case of the same matter (统一受案号) approved or decided
+#                    arrest (批准或者决定逮捕)
 #   returned         the case was returned for supplementary investigation at least once
 #   extended         an extension was approved in the case
-#   on_time          decided within the review period (see rules/indicators.toml, on_time_rate)
+#   on_time          decided on or before the legal due date of the review period, from the
+#                    period engine (domain.monitoring.review_due_rows; rules/indicators.toml)
 #   any_in_custody   at least one suspect was in custody at receipt
 #   decided          the case has a concluding decision
 CASE_FIELDS: Mapping[str, type] = {

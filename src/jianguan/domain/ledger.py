@@ -73,6 +73,10 @@ class LedgerAction(Vocabulary):
     ESCALATE_MANUAL = "ledger.escalate.manual", "人工升级", "escalated by hand"
     CORRECT = "ledger.correct", "已纠正", "corrected"
     CLOSE = "ledger.close", "关闭", "closed"
+    FEEDBACK = "ledger.feedback", "反馈", "feedback given"
+    CORRECT_MANUAL = "ledger.correct.manual", "人工确认已纠正", "marked corrected by hand"
+    CLOSE_MANUAL = "ledger.close.manual", "人工关闭", "closed by hand"
+    UNDO = "ledger.undo", "撤销上一步", "last step undone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +133,35 @@ class RaisedByHand:
     by: str
 
 
-Event = FoundAgain | NoLongerFound | RaisedByHand
+@dataclass(frozen=True, slots=True)
+class AnsweredByHand:
+    """A person dealt with an entry by hand, giving the reason (kept in the audit log):
+    ``feedback`` (反馈: the handler's answer to the notice; the entry stays as it is),
+    ``corrected`` (纠正: confirmed corrected) or ``closed`` (关闭: closed without a correction).
+    A later monitoring run that finds the problem again opens the entry again."""
+
+    as_of: dt.date
+    by: str
+    outcome: str  # feedback | corrected | closed
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """Undo the last step taken by hand: a resolution reopens the entry as it stood before it.
+
+    A level is never lowered (see above), so an escalation cannot be undone."""
+
+    as_of: dt.date
+    by: str
+
+
+Event = FoundAgain | NoLongerFound | RaisedByHand | AnsweredByHand | Undone
+HAND_OUTCOMES = ("feedback", "corrected", "closed")
 
 
 class CannotEscalate(ValueError):
-    """The entry is resolved or already at 通报."""
+    """The entry is resolved or already at 通报 (or a step by hand that the entry refuses)."""
 
 
 def level_for(days_open: int) -> Level:
@@ -148,6 +176,16 @@ def may_escalate(entry: Entry) -> bool:
     return entry.status.active and entry.escalation.next is not None
 
 
+def may_answer(entry: Entry) -> bool:
+    """Whether feedback, correction or closing by hand may be given now (active entries)."""
+    return entry.status.active
+
+
+def may_undo(entry: Entry) -> bool:
+    """Whether the last step may be undone: a resolved entry may be reopened."""
+    return not entry.status.active and entry.resolved_on is not None
+
+
 def transition(entry: Entry | None, event: Event) -> Change | None:
     """The one rule of the ledger: what ``event`` does to ``entry`` (None: nothing changes).
 
@@ -159,7 +197,36 @@ def transition(entry: Entry | None, event: Event) -> Change | None:
         return None
     if isinstance(event, NoLongerFound):
         return _gone(entry, event.as_of)
+    if isinstance(event, AnsweredByHand):
+        return _answered(entry, event)
+    if isinstance(event, Undone):
+        return _undone(entry)
     return _raised(entry, event.as_of)
+
+
+def _answered(entry: Entry, event: AnsweredByHand) -> Change:
+    if event.outcome not in HAND_OUTCOMES:
+        raise CannotEscalate(f"未知的处理方式 / unknown outcome {event.outcome!r}")
+    if not event.reason.strip():
+        raise CannotEscalate("须说明理由 / a reason is required")
+    if not entry.status.active:
+        raise CannotEscalate("该条目已办结 / this entry is already resolved")
+    if event.outcome == "feedback":
+        return Change(LedgerAction.FEEDBACK, entry)
+    if event.outcome == "corrected":
+        done = replace(entry, status=LedgerStatus.CORRECTED, resolved_on=event.as_of)
+        return Change(LedgerAction.CORRECT_MANUAL, done)
+    done = replace(entry, status=LedgerStatus.CLOSED, resolved_on=event.as_of)
+    return Change(LedgerAction.CLOSE_MANUAL, done)
+
+
+def _undone(entry: Entry) -> Change:
+    if not may_undo(entry):
+        raise CannotEscalate(
+            "没有可以撤销的步骤（升级不能撤销） / nothing to undo (an escalation is never lowered)"
+        )
+    status = LedgerStatus.NOTIFIED if entry.notified_on is not None else LedgerStatus.OPEN
+    return Change(LedgerAction.UNDO, replace(entry, status=status, resolved_on=None))
 
 
 def _opened(f: Finding, as_of: dt.date) -> Entry:

@@ -125,6 +125,12 @@ class EventType(Vocabulary):
         "诉前检察建议回复",
         "pre-litigation reply received",
     )
+    # format 1.2 (docs/format.md)
+    PLEA_OBJECTION = (
+        "plea_objection",
+        "法定代理人、辩护人对未成年人认罪认罚有异议",
+        "legal representative or defender objects to a minor's plea",
+    )  # 刑诉法 第174条第2款第2项; party = the minor suspect
 
 
 class SentenceBand(Vocabulary):
@@ -155,6 +161,9 @@ class SentenceBand(Vocabulary):
 class DecisionType(Vocabulary):
     APPROVE_ARREST = "approve_arrest", "批准逮捕", "arrest approved"
     DENY_ARREST = "deny_arrest", "不批准逮捕", "arrest denied"
+    # format 1.2: the procuratorate's own arrest decision (决定逮捕) in a case it investigates or
+    # that a supervisory commission transferred (刑诉法 第165条、第170条第2款; 监察法 第47条)
+    ARREST_DECIDED = "arrest_decided", "决定逮捕", "arrest decided"
     PROSECUTE = "prosecute", "提起公诉", "prosecuted"
     NOT_PROSECUTE = "not_prosecute", "不起诉", "not prosecuted"
     TRANSFER = "transfer", "移送", "transferred"
@@ -190,6 +199,7 @@ class DocumentType(Vocabulary):
     )
     ARREST_APPROVAL = "arrest_approval", "批准逮捕决定书", "arrest approval"
     ARREST_DENIAL = "arrest_denial", "不批准逮捕决定书", "arrest denial"
+    ARREST_DECISION = "arrest_decision", "逮捕决定书", "arrest decision"  # format 1.2, 决定逮捕
     COUNSEL_NOTICE = "counsel_notice", "权利义务告知书", "notice of the right to a defender"
     VICTIM_NOTICE = "victim_notice", "被害人诉讼权利告知书", "notice to the victim"
     LEGAL_AID_NOTICE = "legal_aid_notice", "提供法律援助通知书", "legal-aid notice"
@@ -223,7 +233,9 @@ def document_label(doc_type: str, lang: str = "zh") -> str:
 
 # Which decisions belong to which category (case-records-v1, "decision").
 DECISIONS_BY_CATEGORY: dict[CaseCategory, frozenset[DecisionType]] = {
-    CaseCategory.ARREST_REVIEW: frozenset({DecisionType.APPROVE_ARREST, DecisionType.DENY_ARREST}),
+    CaseCategory.ARREST_REVIEW: frozenset(
+        {DecisionType.APPROVE_ARREST, DecisionType.DENY_ARREST, DecisionType.ARREST_DECIDED}
+    ),
     CaseCategory.PROSECUTION_REVIEW: frozenset(
         {DecisionType.PROSECUTE, DecisionType.NOT_PROSECUTE, DecisionType.TRANSFER}
     ),
@@ -266,6 +278,12 @@ class Person:
     senior: bool  # 资深检察官
 
 
+# Keys a record carries that the format does not define (format 1.2): kept beside the object and
+# written back on export, so that a round trip through the platform loses nothing. The text is
+# the canonical JSON of an object (sorted keys); the domain never reads it.
+Extra = str | None
+
+
 class Suspect(NamedTuple):
     id: str
     name: str
@@ -278,6 +296,7 @@ class Suspect(NamedTuple):
     fast_track: bool  # 速裁
     likely_sentence_months: int | None
     likely_sentence: SentenceBand | None = None  # format 1.1; may say life or death
+    extra: Extra = None
 
     def sentence_band(self) -> SentenceBand | None:
         """The band given, else the band of ``likely_sentence_months`` (a 1.0 record)."""
@@ -289,6 +308,7 @@ class Suspect(NamedTuple):
 class Victim(NamedTuple):
     id: str
     name: str
+    extra: Extra = None
 
 
 class Event(NamedTuple):
@@ -298,6 +318,7 @@ class Event(NamedTuple):
     party: str | None  # suspect or victim id
     note: str | None
     at: dt.datetime | None = None  # format 1.1: the time, with its UTC offset, where known
+    extra: Extra = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +328,7 @@ class Decision:
     by: str
     approved_by: str | None
     ground: NonProsecutionGround | None = None  # only for not_prosecute
+    extra: Extra = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +340,7 @@ class Outcome:
     recommendation_accepted: bool | None
     appealed: bool
     charge_changed: bool
+    extra: Extra = None
 
 
 class Document(NamedTuple):
@@ -325,6 +348,7 @@ class Document(NamedTuple):
     no: str | None
     issued_on: dt.date
     text: str | None
+    extra: Extra = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +375,7 @@ class Case:
     documents: tuple[Document, ...] = ()
     closed_on: dt.date | None = None
     archived_on: dt.date | None = None
+    extra: Extra = None
 
     def events_of(self, kind: EventType) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.type is kind)

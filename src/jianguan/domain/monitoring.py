@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -134,6 +134,42 @@ class FindingKind(Vocabulary):
         "诉前检察建议回复期满未回复",
         "pre-litigation reply period passed without a reply",
     )
+    # Supervision matters (domain/supervision.py, rules/supervision.toml); case_id = matter id.
+    SUPERVISION_REPLY_OVERDUE = (
+        "supervision_reply_overdue",
+        "监督文书回复期满未回复",
+        "supervision document not answered within its period",
+    )
+    SUPERVISION_REPLY_DUE_SOON = (
+        "supervision_reply_due_soon",
+        "监督文书回复期限临期",
+        "supervision reply period ending soon",
+    )
+    SUPERVISION_FOLLOW_UP_MISSING = (
+        "supervision_follow_up_missing",
+        "回复逾期或不采纳而未跟进监督",
+        "reply missing or rejected and no follow-up",
+    )
+    SUPERVISION_DECISION_WITHOUT_STEPS = (
+        "supervision_decision_without_steps",
+        "未经审查、调查、询问即作出监督决定",
+        "supervision decision without recorded steps",
+    )
+    SUPERVISION_CLOSED_OPEN_FOLLOW_UP = (
+        "supervision_closed_open_follow_up",
+        "跟进监督未完成即办结",
+        "matter closed with a follow-up open",
+    )
+    SUPERVISION_HANDLING_OVERDUE = (
+        "supervision_handling_overdue",
+        "监督事项办理期限超期",
+        "supervision matter handling period overdue",
+    )
+    MEETING_RECORD_MISSING = (
+        "meeting_record_missing",
+        "应经检察委员会或联席会议讨论而无会议记录",
+        "decision reserved to a meeting without its record",
+    )
 
 
 CHECKS = frozenset(
@@ -156,7 +192,7 @@ PERIOD_FACTS: dict[str, tuple[str, ...]] = {
     # major: only a major or complex case may be extended by 15 days (刑事诉讼法 第172条第1款)
     "prosecution_review": ("custody", "major", "fast_track", "over_one_year"),
 }
-Param = str | int
+Param = str | int | list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +210,11 @@ class Rule:
 
     def param(self, name: str) -> str:
         return str(self.params[name])
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """A parameter that may list several values (``decision = ["approve_arrest", …]``)."""
+        value = self.params[name]
+        return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
     def explanation(self, due: dt.date | None) -> str:
         return self.explain.format(due=due.isoformat() if due else "")
@@ -320,6 +361,33 @@ class DueBook:
         return out
 
 
+# The review periods a decided case is judged by (审限), by category; their due dates in a table.
+REVIEW_PERIODS = ("arrest_review", "prosecution_review")
+# (period, start, custody, major, fast_track, over_one_year, due, due with an approved extension)
+DueRow = tuple[str, dt.date, int, int, int, int, dt.date, dt.date]
+
+
+def review_due_rows(book: DueBook, starts: Iterable[dt.date]) -> list[DueRow]:
+    """The legal due date of every review-period variant from every start date, unextended and
+    with an approved extension (the latter equal to the former where the law allows none): what a
+    set-based engine looks a case's due date up in, so that it is ``book.legal_due`` exactly."""
+    keys = [k for period in REVIEW_PERIODS for k in book.keys_for(period)]
+    return [
+        (
+            k.period,
+            start,
+            int(k.custody),
+            int(k.major),
+            int(k.fast_track),
+            int(k.over_one_year),
+            book.due(k, start),
+            book.window(k, start),
+        )
+        for start in sorted(set(starts))
+        for k in keys
+    ]
+
+
 def _conditions(key: DueKey) -> frozenset[str]:
     names = ("custody", "major", "fast_track", "over_one_year")
     return frozenset(n for n in names if getattr(key, n))
@@ -450,9 +518,8 @@ def _parties(case: Case, which: str) -> list[str]:
 
 
 def check_notice(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
-    decision = rule.params.get("decision")
-    if decision is not None:
-        if case.decision is None or case.decision.type.value != decision:
+    if "decision" in rule.params:
+        if case.decision is None or case.decision.type.value not in rule.values("decision"):
             return False, None
         start = case.decision.on
     else:
@@ -487,17 +554,16 @@ def epoch_seconds(at: dt.datetime) -> int:
 def check_after_arrest(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
     """刑事诉讼法 第93条 "除无法通知的以外，应当在逮捕后二十四小时以内，通知被逮捕人的家属".
 
-    After a ``decision`` (approve_arrest), each suspect's duty runs from its ``start`` event
+    After a ``decision`` (approve_arrest or arrest_decided), each suspect's duty runs from its ``start`` event
     (arrest_executed), else from the decision day. With both the arrest and a notice timed
     (``at``) the notice is in time when at most ``hours`` after it; otherwise by the day, on or
     before the due date of ``period``. A ``event`` whose note begins with ``unable`` (无法通知)
     records that the family could not be told: no duty for that suspect. A suspect is judged
     once ``as_of`` is past the due day; the finding's due is the earliest of those late."""
-    decision = rule.param("decision")
-    if case.decision is None or case.decision.type.value != decision:
+    if case.decision is None or case.decision.type.value not in rule.values("decision"):
         return False, None
     start, kind = EventType(rule.param("start")), EventType(rule.param("event"))
-    unable, limit = rule.param("unable"), int(rule.params["hours"]) * 3600
+    unable, limit = rule.param("unable"), int(rule.param("hours")) * 3600
     book = run.book
     key = book.key(rule.param("period"), f.flags())
     late: list[dt.date] = []
@@ -523,7 +589,7 @@ def check_after_arrest(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool
 
 def check_count(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:
     kind = EventType(rule.param("event"))
-    return sum(e.type is kind for e in case.events) > int(rule.params["max"]), None
+    return sum(e.type is kind for e in case.events) > int(rule.param("max")), None
 
 
 def check_with_document(rule: Rule, case: Case, f: Facts, run: Run) -> tuple[bool, dt.date | None]:

@@ -32,6 +32,15 @@ class Origin(Vocabulary):
     PLATFORM = "platform", "本平台", "this platform"
 
 
+class ExportScope(Vocabulary):
+    """What an export holds (format 1.2, ``format.json``): every case of its units, or only the
+    cases changed since a date. A case of those units that a full export no longer holds is
+    listed by the import; a delta says nothing about the cases it leaves out."""
+
+    FULL = "full", "全量导出", "full export"
+    DELTA = "delta", "增量导出", "delta export"
+
+
 class CardField(Vocabulary):
     """The case-card fields the platform itself sets (by assignment, decision, close, archive,
     and documents added here); every other card field is the export's alone."""

@@ -20,6 +20,7 @@ from jianguan.domain.powers import PowersBook
 from jianguan.domain.responsibility import ResponsibilityConfig
 from jianguan.domain.review import ReviewPolicy
 from jianguan.domain.selfcheck import CheckRuleSet
+from jianguan.domain.supervision import SupervisionRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +43,14 @@ class Rulebook:
     review: ReviewPolicy
     responsibility: ResponsibilityConfig
     indicators: Catalogue
+    supervision: SupervisionRules = field(default_factory=SupervisionRules)  # matters
     _rules: Mapping[str, RuleInfo] = field(init=False, repr=False, compare=False)
     _book: DueBook = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rules = {r.id: RuleInfo(r.id, r.title, r.basis) for r in self.selfcheck.rules}
         rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.monitoring.rules})
+        rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.supervision.rules})
         object.__setattr__(self, "_rules", rules)
         object.__setattr__(self, "_book", DueBook(self.periods, self.calendar))
 

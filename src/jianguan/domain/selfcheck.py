@@ -7,8 +7,10 @@ are those of ``jianguan.synth.defects`` (which plants the defects we are measure
   names (after 涉嫌 / 以 / 构成 / 犯) a charge that is not on the card.
 * ``date_mismatch``: a decided review whose decision document is dated other than the decision.
 * ``document_missing``: a decided review without the document its decision requires.
-* ``plea_statement_missing``: a decided prosecution review with a 认罪认罚 suspect and no signed
-  statement (刑事诉讼法 第174条).
+* ``plea_statement_missing``: a decided prosecution review with a 认罪认罚 suspect who must sign a
+  statement (刑事诉讼法 第174条第1款; not one 第2款 exempts: blind, deaf, mute, mentally ill, or a
+  minor whose legal representative or defender objected) and has none signed by their name, none
+  dated on or before the indictment, or none that a defender or duty lawyer signed as present.
 * ``archived_unchecked``: archived without a self-check or without a verification (每案必检).
 * ``consultation_unanswered``: closed with a consultation opinion not answered on or after it
   (``accepted``, or ``declined: <reason>`` — a decline without its reason answers nothing).
@@ -35,9 +37,19 @@ from jianguan.domain.doctext import (
     find_defendant_names,
     find_document_nos,
     parse_document_no,
+    plea_statement_signers,
+    plea_statement_witnesses,
 )
 from jianguan.domain.gates import unanswered_opinions
-from jianguan.domain.model import Case, Document, EventType, OutcomeType, Person
+from jianguan.domain.model import (
+    Case,
+    Disability,
+    Document,
+    EventType,
+    OutcomeType,
+    Person,
+    Suspect,
+)
 from jianguan.domain.monitoring import Finding, FindingKind, Severity
 from jianguan.domain.powers import PowersBook, approval_problem, recorded_approver
 
@@ -161,13 +173,82 @@ def check_decision_document(case: Case, rule: CheckRule, env: CheckEnv) -> list[
     return [(case.decision.on, f"已作出决定，缺少{_doc_zh(rule, found[0])}")]
 
 
+# 刑诉法 第174条第2款: "犯罪嫌疑人认罪认罚，有下列情形之一的，不需要签署认罪认罚具结书：（一）犯罪
+# 嫌疑人是盲、聋、哑人，或者是尚未完全丧失辨认或者控制自己行为能力的精神病人的；（二）未成年犯罪嫌
+# 疑人的法定代理人、辩护人对未成年人认罪认罚有异议的". A mentally ill person who has completely lost
+# that capacity bears no criminal responsibility (刑法 第18条第1款) and is not prosecuted, so every
+# ``mental`` suspect who pleads falls under (一).
+NO_STATEMENT_NEEDED = frozenset(
+    {Disability.BLIND, Disability.DEAF, Disability.MUTE, Disability.MENTAL}
+)
+
+
+def statement_needed(case: Case, suspect: Suspect, objection: EventType, by: dt.date) -> bool:
+    """Whether a pleading suspect must sign a statement (刑诉法 第174条): not when 第2款 applies —
+    a blind, deaf, mute or mentally ill suspect, or a minor whose legal representative or
+    defender objected to the plea (an ``objection`` event for the suspect on or before ``by``)."""
+    if not suspect.plea_leniency or suspect.disability in NO_STATEMENT_NEEDED:
+        return False
+    objected = any(
+        e.type is objection and e.party == suspect.id and e.on <= by for e in case.events
+    )
+    return not (suspect.minor and objected)
+
+
+def _statement_bound(case: Case, rule: CheckRule) -> tuple[dt.date, str]:
+    """The day a statement must be signed by: the indictment's (the earliest, if several), else
+    the decision's (a non-prosecution also rests on the plea)."""
+    assert case.decision is not None
+    bound = rule.text("bound")
+    issued = [d.issued_on for d in case.documents if d.type == bound]
+    if issued:
+        return min(issued), _doc_zh(rule, bound)
+    return case.decision.on, "审查结论"
+
+
+def _statement_problems(case: Case, rule: CheckRule) -> list[str]:
+    """Per pleading suspect who must sign (第174条第1款 "应当在辩护人或者值班律师在场的情况下签署认罪
+    认罚具结书"): a statement attributed to them (signed by their name), dated no later than the
+    indictment, with a defender or duty lawyer signing as present. A statement without text says
+    neither who signed nor who was present (format 1.0 allows it): each such statement, dated in
+    time, stands for one suspect who has no named one."""
+    assert case.decision is not None
+    doc_type = rule.text("document")
+    objection = EventType(rule.text("objection"))
+    by, by_zh = _statement_bound(case, rule)
+    needed = [s for s in case.suspects if statement_needed(case, s, objection, case.decision.on)]
+    statements = [d for d in case.documents if d.type == doc_type]
+    named: dict[str, list[Document]] = {}
+    for d in statements:
+        for signer in plea_statement_signers(d.text) if d.text else ():
+            named.setdefault(signer, []).append(d)
+    unnamed = sorted(d.issued_on for d in statements if not d.text)
+    problems = []
+    for s in needed:
+        mine = named.get(s.name, [])
+        if not mine:
+            if unnamed and unnamed[0] <= by:
+                unnamed.pop(0)
+                continue
+            problems.append(f"犯罪嫌疑人{s.name}认罪认罚，缺少其签署的认罪认罚具结书")
+            continue
+        in_time = [d for d in mine if d.issued_on <= by]
+        if not in_time:
+            dates = "、".join(sorted({d.issued_on.isoformat() for d in mine}))
+            problems.append(
+                f"犯罪嫌疑人{s.name}的认罪认罚具结书签署于 {dates}，晚于{by_zh}（{by.isoformat()}）"
+            )
+            continue
+        if not any(d.text and plea_statement_witnesses(d.text) for d in in_time):
+            problems.append(f"犯罪嫌疑人{s.name}的认罪认罚具结书未载明辩护人或者值班律师在场签署")
+    return problems
+
+
 def check_plea_statement(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
-    if case.decision is None or not any(s.plea_leniency for s in case.suspects):
+    if case.decision is None:
         return []
-    if any(d.type == rule.text("document") for d in case.documents):
-        return []
-    names = "、".join(s.name for s in case.suspects if s.plea_leniency)
-    return [(case.decision.on, f"犯罪嫌疑人{names}认罪认罚，缺少签署的认罪认罚具结书")]
+    problems = _statement_problems(case, rule)
+    return [(case.decision.on, "；".join(problems))] if problems else []
 
 
 def check_archived(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from jianguan.domain.provenance import ExportScope
 from jianguan.entrypoints.account_cli import account_group
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
@@ -19,8 +20,10 @@ from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import REFUSED, Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
+from jianguan.entrypoints.inspection_cli import inspection_group
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
+from jianguan.entrypoints.report_cli import report_cmd
 from jianguan.entrypoints.responsibility_cli import (
     assess_cmd,
     evaluate_cmd,
@@ -31,7 +34,7 @@ from jianguan.entrypoints.responsibility_cli import (
 from jianguan.entrypoints.review_cli import review_group
 from jianguan.entrypoints.serve_cli import serve_cmd
 from jianguan.services.exporting import export_dataset
-from jianguan.services.importing import import_dataset, verify_audit
+from jianguan.services.importing import import_dataset, report_document, verify_audit
 
 LARGE_INPUT_BYTES = 8 * 1024 * 1024  # show a progress bar above this
 DB_OPTION = click.option(
@@ -67,19 +70,76 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None]]
 
 @cli.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--mapping",
+    default=None,
+    help="案件工作簿的列映射：内置名称（national_card、ledger_sheet）或映射文件 / "
+    "a column mapping for a case officer's workbook: a shipped name or a mapping file",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="拒绝格式未定义的字段（默认保留并在导出时写回）/ refuse keys the format does not define",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["full", "delta"]),
+    default=None,
+    help="全量或增量导出（默认按 format.json，无则为全量）/ full or delta export",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="增量导出的起始日期 / the day a delta export starts",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="另存导入报告（.json 或 .xlsx）/ also write the import report (.json or .xlsx)",
+)
 @DB_OPTION
 @pass_ctx
-def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
+def import_cmd(
+    c: Context,
+    path: Path,
+    mapping: str | None,
+    strict: bool,
+    scope: str | None,
+    since: dt.datetime | None,
+    report_path: Path | None,
+    db_url: str | None,
+) -> None:
     """导入数据集（文件夹或 .zip；CSV+JSONL 或 .xlsx）/ import a data set."""
+    if report_path is not None and report_path.suffix not in (".json", ".xlsx"):
+        raise click.BadParameter(
+            c.say("导入报告应为 .json 或 .xlsx", "the report is .json or .xlsx"),
+            param_hint="--report",
+        )
+    if scope == "delta" and since is None:
+        raise click.BadParameter(
+            c.say("增量导出须给出 --since", "a delta export needs --since"), param_hint="--since"
+        )
     with c.app(db_url) as app:
         try:
-            feed = app.open_dataset(path)
-        except FileNotFoundError as exc:
+            feed = app.open_dataset(path, mapping=mapping, strict=strict)
+        except (FileNotFoundError, ValueError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(REFUSED)
         with closing(feed), progress_bar(feed.total_bytes, c.say("导入", "importing")) as tick:
-            report = import_dataset(feed, app.uow(), progress=tick, rules=app.rules)
-    print_import_report(c, report)
+            report = import_dataset(
+                feed,
+                app.uow(),
+                progress=tick,
+                rules=app.rules,
+                scope=None if scope is None else ExportScope(scope),
+                since=None if since is None else since.date(),
+            )
+        if report_path is not None:
+            app.write_import_report(report_document(report), report_path)
+    print_import_report(c, report, report_path)
 
 
 @cli.command("export")
@@ -87,12 +147,21 @@ def import_cmd(c: Context, path: Path, db_url: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "xlsx"]), default="jsonl", show_default=True
 )
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="只导出此日起有变化的案件（增量导出）/ only the cases changed since this day (a delta)",
+)
 @DB_OPTION
 @pass_ctx
-def export_cmd(c: Context, out_dir: Path, fmt: str, db_url: str | None) -> None:
-    """导出为格式 v1 数据集 / export the store as a format v1 data set."""
+def export_cmd(
+    c: Context, out_dir: Path, fmt: str, since: dt.datetime | None, db_url: str | None
+) -> None:
+    """导出为数据集（全量，或 --since 起的增量）/ export the store as a data set (or a delta)."""
+    day = None if since is None else since.date()
     with c.app(db_url) as app:
-        report = export_dataset(app.uow(), app.dataset_writer(out_dir, fmt))
+        report = export_dataset(app.uow(), app.dataset_writer(out_dir, fmt, day), since=day)
     click.echo(
         c.say(
             f"已导出到 {out_dir}：单位 {report.units}，人员 {report.people}，案件 {report.cases}",
@@ -202,6 +271,8 @@ cli.add_command(compare_cmd)
 cli.add_command(anomalies_cmd)
 cli.add_command(dq_cmd)
 cli.add_command(review_group)
+cli.add_command(report_cmd)
+cli.add_command(inspection_group)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 
@@ -51,7 +52,12 @@ pass_ctx = click.make_pass_decorator(Context)
 REFUSED = 2  # the exit status of a refused import (bad input): nothing was written
 
 
-def print_import_report(c: Context, report: ImportReport) -> None:
+MISSING_SHOWN = 10  # the rest is in the report file
+
+
+def print_import_report(c: Context, report: ImportReport, saved: Path | None = None) -> None:
+    if saved is not None:  # said first: a refusal ends the program below
+        click.echo(c.say(f"导入报告已写入 {saved}", f"import report written to {saved}"))
     if report.errors:
         for err in report.errors:
             click.echo(
@@ -68,6 +74,14 @@ def print_import_report(c: Context, report: ImportReport) -> None:
             err=True,
         )
         sys.exit(REFUSED)
+    scope = report.scope.zh if c.settings.lang == "zh" else report.scope.en
+    if report.since is not None:
+        scope += c.say(f"（{report.since} 起）", f" (since {report.since})")
+    click.echo(
+        c.say(
+            f"{scope}：收到案件记录 {report.received}", f"{scope}: {report.received} case records"
+        )
+    )
     click.echo(
         c.say(
             f"案件：新增 {report.cases_new}，变更 {report.cases_changed}，未变 {report.cases_unchanged}；"
@@ -97,6 +111,17 @@ def print_import_report(c: Context, report: ImportReport) -> None:
         for conflict in report.conflicts:
             text = conflict.zh if c.settings.lang == "zh" else conflict.en
             click.echo(f"  {conflict.case_id}: {conflict.field}: {text}")
+    if report.missing:
+        shown = "、".join(report.missing[:MISSING_SHOWN])
+        more = len(report.missing) > MISSING_SHOWN
+        click.echo(
+            c.say(
+                f"全量导出中缺少 {len(report.missing)} 件库中本单位案件（未删除，请核对）：{shown}"
+                + ("……" if more else ""),
+                f"{len(report.missing)} stored case(s) of these units are missing from the full "
+                f"export (kept; check them): {shown}" + (" …" if more else ""),
+            )
+        )
     if not report.changed_anything:
         click.echo(
             c.say(

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from jianguan.domain.gates import Missing, SelfCheckRecord, archive_missing, close_missing
-from jianguan.domain.ledger import Entry, RaisedByHand, transition
+from jianguan.domain.ledger import AnsweredByHand, Entry, RaisedByHand, Undone, transition
 from jianguan.domain.model import Case, Person, Role, Unit
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import UnitOfWork
-from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.selfcheck import checker
 
@@ -109,6 +109,17 @@ def list_cases(uow: UnitOfWork, p: Principal, query: CaseQuery) -> list[CaseSumm
     return [r for r in rows if p.may_read(r.unit)]
 
 
+def search_cases(
+    uow: UnitOfWork, p: Principal, search: CaseSearch
+) -> tuple[int, list[CaseSummary]]:
+    """The list page: the scope's cases matching ``search``, counted, one numbered page."""
+    units, handler = _filters(p, search.mine)
+    per_page = max(1, min(search.per_page, PAGE_MAX))
+    with uow:
+        total, rows = uow.access.search_cases(units, handler, replace(search, per_page=per_page))
+    return total, [r for r in rows if p.may_read(r.unit)]
+
+
 def _in_scope(uow: UnitOfWork, p: Principal, case_id: str) -> Case:
     case = uow.cases.load_case(case_id)
     if case is None or not p.may_read(case.unit):
@@ -191,6 +202,46 @@ def escalate(uow: UnitOfWork, p: Principal, case_id: str, rule: str, as_of: dt.d
             "to": new.escalation.value,
             "by": p.person.id,
         }
+        uow.audit.append(p.person.id, change.action.value, case_id, detail)
+        uow.commit()
+    return new
+
+
+def answer_entry(
+    uow: UnitOfWork,
+    p: Principal,
+    case_id: str,
+    rule: str,
+    outcome: str,
+    reason: str,
+    as_of: dt.date,
+) -> Entry:
+    """反馈 / 纠正 / 关闭 of a ledger entry by hand, with the reason (audited), or undo
+    (``outcome`` ``undo``) of the last step taken by hand; every move is ``domain.ledger``'s.
+
+    Feedback is the handler's (or a ledger keeper's); correcting, closing and undoing are the
+    ledger keepers'. ``CannotEscalate`` when the entry refuses the step."""
+    with uow:
+        entry = uow.ledger.entry(case_id, rule)
+        if entry is None or not p.may_read(entry.unit):
+            raise NotInScope(case_id)
+        if not p.keeps_the_ledger:
+            case = uow.cases.load_case(case_id)
+            if outcome != "feedback" or case is None or case.handler != p.person.id:
+                raise NotAllowed(p.person.role.value)
+        event = (
+            Undone(as_of, p.person.id)
+            if outcome == "undo"
+            else AnsweredByHand(as_of, p.person.id, outcome, reason)
+        )
+        change = transition(entry, event)
+        if change is None:  # pragma: no cover - a hand always moves an entry (or is refused)
+            return entry
+        new = change.entry
+        if new != entry:
+            uow.ledger.save([new])
+        detail = {"rule": rule, "from": entry.status.value, "to": new.status.value,
+                  "by": p.person.id, "reason": reason.strip()}  # fmt: skip
         uow.audit.append(p.person.id, change.action.value, case_id, detail)
         uow.commit()
     return new

@@ -12,11 +12,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jianguan.domain import rectification as rect
 from jianguan.domain.model import Role
 from jianguan.domain.rectification import Rectification, Reminder, missing_reports, reminders
 from jianguan.domain.referral import Referral, ReferralPolicy, due
 from jianguan.domain.responsibility import ListEntry, Tolerance
-from jianguan.services.access import Principal
+from jianguan.services import responsibility as svc
+from jianguan.services.access import OWN_CASE_ROLES, NotAllowed, NotInScope, Principal
 from jianguan.services.ports import UnitOfWork
 
 REFERRAL_ROLES = frozenset({Role.CHIEF, Role.DEPUTY_CHIEF, Role.DEPARTMENT_HEAD, Role.INSPECTOR})
@@ -87,3 +89,74 @@ def rectifications(
         out.append(RectificationView(r, tuple(reminders([r], today, lead)),
                                      tuple(missing_reports(r, today))))  # fmt: skip
     return out
+
+
+# -- steps, within the same reach ---------------------------------------------------------------
+
+RECTIFICATION_ACTIONS = ("task", "done", "verify", "report", "close")
+
+
+def advance_referral(
+    uow: UnitOfWork,
+    policy: ReferralPolicy,
+    p: Principal,
+    rid: str,
+    on: dt.date,
+    note: str,
+    finding: str | None = None,
+    decision: str | None = None,
+) -> Referral:
+    """The next stage of a referral, by those who handle referrals in its unit (never the person
+    concerned); the stages and their rules are ``domain.referral``'s."""
+    with uow:
+        r = uow.responsibility.load_referral(rid)
+    if r is None or not (r.person == p.person.id or p.may_read(r.unit)):
+        raise NotInScope(rid)
+    if r.person == p.person.id or p.person.role not in REFERRAL_ROLES or not p.may_read(r.unit):
+        raise NotAllowed(p.person.role.value)
+    return svc.advance_referral(uow, policy, rid, p.person.id, on, note, finding, decision)
+
+
+def change_rectification(
+    uow: UnitOfWork,
+    p: Principal,
+    rid: str,
+    action: str,
+    on: dt.date,
+    *,
+    task: int = 0,
+    problem: int = 0,
+    responsible: str = "",
+    measure: str = "",
+    due_on: dt.date | None = None,
+    text: str = "",
+) -> Rectification:
+    """One step of a rectification (``RECTIFICATION_ACTIONS``). The responsible person marks
+    their task done and reports progress; tasks are added, verified and the whole closed (销号)
+    by the unit's case officers, heads and chiefs. ``task`` and ``problem`` count from 1."""
+    with uow:
+        r = uow.responsibility.load_rectification(rid)
+    if r is None or not p.may_read(r.unit):
+        raise NotInScope(rid)
+    manager = p.person.role not in OWN_CASE_ROLES
+    mine = any(t.n == task and t.responsible == p.person.id for t in r.tasks)
+    if action not in RECTIFICATION_ACTIONS:
+        raise NotAllowed(action)
+    if not (manager or (action in ("done", "report") and (mine or action == "report"))):
+        raise NotAllowed(p.person.role.value)
+    if action == "report" and not manager and all(t.responsible != p.person.id for t in r.tasks):
+        raise NotAllowed(p.person.role.value)
+    by = p.person.id
+
+    def change(x: Rectification) -> Rectification:
+        if action == "task":
+            return rect.add_task(x, problem - 1, responsible, measure, due_on or on)
+        if action == "done":
+            return rect.complete_task(x, task, on, text)
+        if action == "verify":
+            return rect.verify_task(x, task, by, on)
+        if action == "report":
+            return rect.report(x, on, by, text)
+        return rect.close(x, by, on)
+
+    return svc.change_rectification(uow, rid, by, action, change)

@@ -66,7 +66,8 @@ def case_periods(
         if case.victims:
             told = _all_told(case, EventType.VICTIM_NOTIFIED, [v.id for v in case.victims])
             out.append((book.key("victim_notice", f.flags()), case.received_on, told))
-    if case.decision is not None and case.decision.type is DecisionType.APPROVE_ARREST:
+    arrests = (DecisionType.APPROVE_ARREST, DecisionType.ARREST_DECIDED)  # 批准或者决定逮捕
+    if case.decision is not None and case.decision.type in arrests:
         # 刑诉法 第93条: the 24 hours run from the arrest's execution (the first one recorded,
         # as the monitor counts it), else from the approval
         told = _all_told(case, EventType.FAMILY_NOTIFIED, [s.id for s in case.suspects])

@@ -8,6 +8,7 @@ fields set here) is applied again, every disagreement listed in the report as a 
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,18 +20,22 @@ from jianguan.domain.powers import approval_problem, recorded_approver
 from jianguan.domain.provenance import (
     CardField,
     Conflict,
+    ExportScope,
     PlatformWork,
     merge_export,
     refused_decision,
 )
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import StoreBusy, UnitOfWork
-from jianguan.services.ports.files import CaseFeed, Progress
+from jianguan.services.ports.files import CaseFeed, Prepared, Progress
 
 
 @dataclass(slots=True)
 class ImportReport:
     source: str
+    scope: ExportScope = ExportScope.FULL
+    since: dt.date | None = None  # a delta export: the day from which it holds the changes
+    received: int = 0  # case records read, refused ones included
     units_new: int = 0
     units_changed: int = 0
     people_new: int = 0
@@ -41,6 +46,9 @@ class ImportReport:
     errors: list[RecordError] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     platform_kept: int = 0  # changed cases whose platform records were applied again
+    # Cases of the export's units the store holds and a full export no longer does: listed,
+    # kept (the national system may have moved or withdrawn them; a person decides).
+    missing: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -64,8 +72,13 @@ def import_dataset(
     batch_size: int = 2000,
     progress: Progress | None = None,
     rules: Rulebook | None = None,
+    scope: ExportScope | None = None,
+    since: dt.date | None = None,
 ) -> ImportReport:
     """Import `feed` in one unit of work; on any error nothing is written.
+
+    A full export (``scope``; by default what the data set says, else full) lists the stored
+    cases of its units it no longer holds (``missing``); a delta says nothing about them.
 
     Every record is checked even after the first error, so that the report lists them all.
     The unit of work first takes the store's import lock: two imports at once run one after
@@ -74,14 +87,20 @@ def import_dataset(
     records is listed as a conflict.
     """
     report = ImportReport(feed.name)
+    report.scope, report.since, scope_errors = feed.scope()
+    if scope is not None:  # the person importing knows better than a missing format.json
+        report.scope, report.since = scope, since if scope is ExportScope.DELTA else None
+    report.errors += scope_errors
     try:
         with _fewer_gc_passes(), uow:
             uow.cases.lock_for_import()
             _run(feed, uow, report, _Context(actor, rules), batch_size, progress)
             if report.errors:
                 raise DataSetError(report.errors)  # leaves the unit of work uncommitted
-            if report.changed_anything:
+            if report.changed_anything or report.missing:
                 uow.audit.append(actor, "import", None, _summary(report))
+            if report.cases_new or report.cases_changed:
+                uow.cases.refresh_statistics()
             uow.commit()
     except DataSetError:
         pass
@@ -127,31 +146,51 @@ def _run(
     if not report.errors:
         report.units_new, report.units_changed = uow.cases.upsert_units(org.units)
         report.people_new, report.people_changed = uow.cases.upsert_people(org.people)
-    batch: list[Case] = []
+    batch: list[Case | Prepared] = []
+    full = report.scope is ExportScope.FULL
+    present: set[str] = set()  # a full export's case ids, to find what it left out
     for index, (done, item) in enumerate(feed.cases(org)):
+        report.received += 1
         if isinstance(item, list):
             report.errors += item
             batch.clear()  # nothing more will be written; keep validating only
         elif not report.errors:
             batch.append(item)
+            if full:
+                present.add(item.case_id)
             if len(batch) >= batch_size:
                 _flush(batch, feed, uow, report, ctx)
         if progress is not None and index % 1000 == 0:
             progress(done, feed.total_bytes)
     if not report.errors:
         _flush(batch, feed, uow, report, ctx)
+        if full:
+            stored = uow.cases.case_ids_of_units(org.unit_codes)
+            report.missing = sorted(i for i in stored if i not in present)
 
 
 def _flush(
-    batch: list[Case], feed: CaseFeed, uow: UnitOfWork, report: ImportReport, ctx: _Context
+    batch: list[Case | Prepared],
+    feed: CaseFeed,
+    uow: UnitOfWork,
+    report: ImportReport,
+    ctx: _Context,
 ) -> None:
     if not batch:
         return
-    digests = {c.case_id: feed.fingerprint(c) for c in batch}
+    digests = {
+        c.case_id: c.fingerprint if isinstance(c, Prepared) else feed.fingerprint(c) for c in batch
+    }
     stored = uow.cases.existing_hashes(list(digests))
-    changed = [c for c in batch if c.case_id in stored and stored[c.case_id] != digests[c.case_id]]
-    new = [c for c in batch if c.case_id not in stored]
-    report.cases_unchanged += len(batch) - len(new) - len(changed)
+    changed = [
+        c.decode() if isinstance(c, Prepared) else c  # merged below: the object is needed
+        for c in batch
+        if c.case_id in stored and stored[c.case_id] != digests[c.case_id]
+    ]
+    fresh = [c for c in batch if c.case_id not in stored]
+    new = [c for c in fresh if isinstance(c, Case)]
+    prepared = [c for c in fresh if isinstance(c, Prepared)]
+    report.cases_unchanged += len(batch) - len(fresh) - len(changed)
     kept: dict[str, PlatformWork] = {}
     if changed:
         ids = [c.case_id for c in changed]
@@ -177,7 +216,9 @@ def _flush(
                 detail["conflicts"] = [{"field": c.field, "zh": c.zh} for c in conflicts]
             uow.audit.append(ctx.actor, "case_changed", case.case_id, detail)
     uow.cases.insert_cases([(c, digests[c.case_id]) for c in (*new, *changed)], kept or None)
-    report.cases_new += len(new)
+    if prepared:
+        uow.cases.insert_prepared(prepared)
+    report.cases_new += len(fresh)
     report.cases_changed += len(changed)
     batch.clear()
 
@@ -215,7 +256,41 @@ def _summary(report: ImportReport) -> dict[str, object]:
     if report.platform_kept:
         summary["platform_kept"] = report.platform_kept
         summary["conflicts"] = len(report.conflicts)
+    summary["scope"] = report.scope.value
+    if report.since is not None:
+        summary["since"] = report.since.isoformat()
+    if report.missing:
+        summary["missing"] = len(report.missing)
     return summary
+
+
+def report_document(report: ImportReport) -> dict[str, object]:
+    """The import report as a plain document (written as JSON or a workbook): the counts, every
+    refusal with its place and reason, every conflict, what a full export left out."""
+    return {
+        "source": report.source,
+        "outcome": "refused" if report.errors else "imported",
+        "scope": report.scope.value,
+        "since": None if report.since is None else report.since.isoformat(),
+        "received": report.received,
+        "cases": {
+            "new": report.cases_new,
+            "changed": report.cases_changed,
+            "unchanged": report.cases_unchanged,
+        },
+        "units": {"new": report.units_new, "changed": report.units_changed},
+        "people": {"new": report.people_new, "changed": report.people_changed},
+        "platform_kept": report.platform_kept,
+        "refused": [
+            {"file": e.file, "line": e.line, "field": e.field, "zh": e.zh, "en": e.en}
+            for e in report.errors
+        ],
+        "conflicts": [
+            {"case_id": c.case_id, "kind": c.kind.value, "field": c.field, "zh": c.zh, "en": c.en}
+            for c in report.conflicts
+        ],
+        "missing": list(report.missing),
+    }
 
 
 def verify_audit(uow: UnitOfWork) -> list[str]:

@@ -20,6 +20,7 @@ from jianguan.domain.monitoring import (
 )
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.supervision import matter_findings
 
 Warn = dict[tuple[str, str], dt.date]
 
@@ -86,6 +87,7 @@ def _findings(
     units = uow.cases.units()
     warn = warn_limits(units, rules.monitoring, rules.book, as_of)
     found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)
+    found = [*found, *matter_findings(uow, rules, as_of, scope)]  # supervision matters, one ledger
     return sorted(found, key=lambda f: f.key)
 
 

@@ -61,11 +61,14 @@ def _eligible(
 def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
     m = make_matter(ctx, matter_rng(ctx.seed, slot.index), slot, slot.day, arrest=True)
     rng, fc, end, received = ctx.rng, ctx.fc, ctx.end, slot.day
-    custody = rng.random() < P_CUSTODY
+    approve = slot.arrested == 1
+    # A matter a supervisory commission transferred: the suspect, held in 留置, is detained first
+    # and the procuratorate decides the arrest itself (决定逮捕, 刑诉法 第170条第2款; format 1.2).
+    decided = approve and m.charge.organ == "supervisory"
+    custody = rng.random() < P_CUSTODY or decided
     raw = received + (7 if custody else 20 if m.major else 15)
     decision = fc.pick(rng, received + (3 if custody else 5), raw, late=True)
     decision = year_end_rush(ctx, received + 3, decision)
-    approve = slot.arrested == 1
     lag = archive_lag(rng)
     kind = choose(ctx, _eligible(ctx, m, received, fc.next_working(raw), decision, approve, lag))
     if kind == "review_overdue":
@@ -91,11 +94,11 @@ def arrest_review(ctx: Ctx, slot: Slot) -> tuple[Json, str]:
             day = fc.pick(rng, d.assigned, decision)
             d.ev(day, "questioned", m.handler, p.id)
             bare = question_minor(d, p, day, bare)
-    dtype = "approve_arrest" if approve else "deny_arrest"
+    dtype = "arrest_decided" if decided else "approve_arrest" if approve else "deny_arrest"
     consult_and_decide(ctx, d, unit, d.assigned, decision, dtype, kind, 0.04)
     if approve:
         _arrest_and_family(ctx, d, m, decision, kind == "family_notice_late")
-    _documents(ctx, slot, d, m, decision, approve, kind)
+    _documents(ctx, slot, d, m, decision, dtype, kind)
     close_file(ctx, d, unit, lag, kind)
     rec = d.render(fc, end)
     plant(rng, rec, kind)
@@ -169,13 +172,17 @@ def _arrest_and_family(ctx: Ctx, d: Draft, m: Matter, decision: int, late: bool)
 
 
 def _documents(
-    ctx: Ctx, slot: Slot, d: Draft, m: Matter, decision: int, approve: bool, kind: str
+    ctx: Ctx, slot: Slot, d: Draft, m: Matter, decision: int, dtype: str, kind: str
 ) -> None:
     fc, unit = ctx.fc, ctx.org.units[slot.unit]
     names = "、".join(p.name for p in m.suspects)
     charges = "、".join(m.charges)
     police = unit.place.police
-    opinion = "建议批准逮捕" if approve else "建议不批准逮捕"
+    approve = dtype != "deny_arrest"
+    opinion = (
+        "建议逮捕" if dtype == "arrest_decided" else "建议批准逮捕" if approve else "建议不批准逮捕"
+    )
+    source = unit.place.supervisory if dtype == "arrest_decided" else police
     d.doc(
         decision,
         "review_report",
@@ -185,7 +192,7 @@ def _documents(
             ctx.org.names[m.handler],
             names,
             charges,
-            police,
+            source,
             opinion,
             fc.ymd(decision),
         ),
@@ -195,9 +202,22 @@ def _documents(
     issued = decision
     if kind == "date_mismatch":
         issued = decision - 1 - int(ctx.rng.random() * 3)
-    code = "刑批捕" if approve else "刑不捕"
+    code, doc_type = DOCUMENTS[dtype]
     no = ctx.doc_no(slot, code, issued)
-    text = texts.arrest_decision(
-        unit.place.name, no, approve, police, names, charges, fc.ymd(d.received), fc.cn(issued)
-    )
-    d.doc(issued, "arrest_approval" if approve else "arrest_denial", no, text)
+    if dtype == "arrest_decided":
+        text = texts.arrest_decided(
+            unit.place.name, no, police, source, names, charges, fc.ymd(d.received), fc.cn(issued)
+        )
+    else:
+        text = texts.arrest_decision(
+            unit.place.name, no, approve, police, names, charges, fc.ymd(d.received), fc.cn(issued)
+        )
+    d.doc(issued, doc_type, no, text)
+
+
+# decision → (文号代字, document type)
+DOCUMENTS = {
+    "approve_arrest": ("刑批捕", "arrest_approval"),
+    "deny_arrest": ("刑不捕", "arrest_denial"),
+    "arrest_decided": ("刑捕", "arrest_decision"),
+}

@@ -17,7 +17,13 @@ from typing import Any
 from jianguan.synth.names import full_name
 
 DECISION_DOCUMENTS = frozenset(
-    {"indictment", "non_prosecution_decision", "arrest_approval", "arrest_denial"}
+    {
+        "indictment",
+        "non_prosecution_decision",
+        "arrest_approval",
+        "arrest_denial",
+        "arrest_decision",
+    }
 )
 RECORD_KINDS = ("name_mismatch", "document_no_invalid", "card_incomplete")
 

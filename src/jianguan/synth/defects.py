@@ -58,8 +58,18 @@ Kinds (one per planted case; a clean case has none of them, as of ``as_of``):
     ``file_suit``, or any decision of a ``major_complex`` case (组织法 第29条; 规则 第4条) — with
     ``approved_by`` null and no ``approval`` event. Other decisions have ``approved_by`` null.
 ``plea_statement_missing``
-    Decided prosecution review with a ``plea_leniency`` suspect and no ``plea_statement`` document
-    (刑诉法 第174条). Clean cases have one per pleading suspect.
+    Decided prosecution review with a ``plea_leniency`` suspect who must sign a statement
+    (刑诉法 第174条第1款) and has no ``plea_statement`` document signed by their name (the text's
+    ``犯罪嫌疑人：<name>`` line) dated on or before the indictment (the decision when there is
+    none) with a defender or duty lawyer signing as present (a ``辩护人：<name>`` or
+    ``值班律师：<name>`` line). 第174条第2款: no statement is needed from a blind, deaf, mute or
+    mentally ill suspect (``disability``), nor from a minor whose legal representative or
+    defender objected (a ``plea_objection`` event, party = the minor, on or before the
+    decision). Clean cases have one per suspect who must sign, dated no later than the decision
+    document; half of the exempt disabled suspects and every objecting minor sign none (the
+    negatives). Planted (one variant per case): every statement left out, one of several
+    suspects' left out, one dated 1–3 days after the indictment, or one with the lawyer's part
+    blank.
 ``charge_mismatch``
     Prosecuted case (decision ``prosecute``) whose ``indictment`` text lacks a charge on the card
     or names a charge (from the list of offences) that is not on the card.
@@ -145,7 +155,7 @@ unmoved end of the window, with no extension; the three notice kinds leave out t
 or put it 1–3 days after the moved 3-day end; ``return_limit_exceeded`` has three returns, each
 with its outline; ``return_outline_missing`` leaves out one outline (adding a return if there was
 none); ``approval_missing`` leaves out both ``approved_by`` and the event; ``plea_statement_missing``
-leaves out every statement; ``charge_mismatch`` names another offence in the indictment in place
+is one of its four variants (above); ``charge_mismatch`` names another offence in the indictment in place
 of one on the card; ``date_mismatch`` dates the decision document 1–3 days before
 ``decision.on``; ``document_missing`` leaves it out; ``archived_unchecked`` leaves out the
 self-check, the verification or both; ``consultation_unanswered`` has an opinion and no answer;
@@ -202,6 +212,7 @@ WEIGHTS: dict[str, float] = {
     "custody_necessity_late": 4.0,  # prosecution reviews with a suspect in custody
     "minor_guardian_absent": 6.0,  # cases with a minor suspect
     "legal_aid_missing": 8.0,  # a minor, disabled or life/death suspect without counsel
+    "plea_statement_missing": 3.0,  # four variants (one needs two suspects who must sign)
 }
 
 

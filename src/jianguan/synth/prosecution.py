@@ -32,6 +32,7 @@ from jianguan.synth.prosecution_docs import (
     outcome,
     outline_doc,
     plea_statements,
+    plea_variants,
 )
 
 P_PLEA = 0.92
@@ -40,6 +41,7 @@ FRESH_CUSTODY = 0.2  # scales a charge's custody share for cases without an arre
 GROUNDS = (("discretionary", 0.84), ("insufficient_evidence", 0.12), ("statutory", 0.04))
 P_RETURNS = (0.895, 0.985)  # cumulative: none, one, two
 P_TRANSFER = 0.01
+P_OBJECTION = 0.15  # a pleading minor's legal representative or defender objects (第174条第2款)
 
 
 @dataclass(slots=True)
@@ -98,7 +100,17 @@ def _facts(ctx: Ctx, m: Matter, slot: Slot) -> Facts:
     # likely to be sentenced over one year (from 10 to 15 days); each with a recorded approval.
     long = fast and max(p.likely for p in m.suspects) > 12
     ext = (m.major and not fast and rng.random() < 0.4) or (long and rng.random() < 0.5)
-    return Facts(custody, counsel, plea, fast, dtype, ground, n_ret, ext)
+    # 刑诉法 第174条第2款: no statement is needed from a blind, deaf, mute or mentally ill suspect,
+    # nor from a minor whose legal representative or defender objects to the plea
+    objected = [
+        pl and p.minor and rng.random() < P_OBJECTION
+        for p, pl in zip(m.suspects, plea, strict=True)
+    ]
+    needs = [
+        pl and p.disability is None and not o
+        for p, pl, o in zip(m.suspects, plea, objected, strict=True)
+    ]
+    return Facts(custody, counsel, plea, fast, dtype, ground, n_ret, ext, objected, needs)
 
 
 def _rounds(ctx: Ctx, received: int, n: int, late: bool = False) -> list[tuple[int, int]]:
@@ -195,7 +207,7 @@ def _decided_kinds(m: Matter, f: Facts, archived: bool) -> list[str]:
         kinds += ["date_mismatch", "document_missing"]
     if needs_approval(f.dtype, m.major):
         kinds.append("approval_missing")
-    if any(f.plea):
+    if any(f.needs_statement):
         kinds.append("plea_statement_missing")
     if f.dtype == "prosecute":
         kinds.append("charge_mismatch")
@@ -277,14 +289,23 @@ def _history(
     if plan.ext_day >= 0:
         note = "延长审查起诉期限至十五日" if f.fast else "延长审查起诉期限十五日"
         d.ev(plan.ext_day, "extension_approved", approver(rng, unit, m.handler), None, note)
-    if kind != "plea_statement_missing":
-        signed_from = min(max(plan.base, d.assigned, *notified), plan.decision)
-        plea_statements(ctx, slot, d, m, f, signed_from, plan.decision)
+    # the decision document's day (a date_mismatch dates it 1–3 days early): every statement is
+    # signed on or before it (刑诉法 第174条, 第176条第2款)
+    issued = plan.decision - (1 + int(rng.random() * 3) if kind == "date_mismatch" else 0)
+    variant = ""
+    if kind == "plea_statement_missing":
+        variants = plea_variants(m, f)
+        # only a case with two suspects who must sign can lose one of theirs: it goes first
+        few = "one_of_several" in variants and rng.random() < 0.5
+        variant = "one_of_several" if few else variants[int(rng.random() * len(variants))]
+    hi = min(plan.decision, issued)
+    signed_from = min(max(plan.base, d.assigned, *notified), hi)
+    plea_statements(ctx, slot, d, m, f, signed_from, hi, variant)
     lo = max(d.assigned, plan.base)
     consult_and_decide(ctx, d, unit, lo, plan.decision, f.dtype, kind, 0.05, f.ground)
     if f.dtype == "prosecute" and plan.decision <= end:
         d.outcome = outcome(ctx, m, f, plan.decision)
-    documents(ctx, slot, d, m, f, plan.decision, kind, notified)
+    documents(ctx, slot, d, m, f, plan.decision, kind, notified, issued)
     close_file(ctx, d, unit, lag, kind)
 
 

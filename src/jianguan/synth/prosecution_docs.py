@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jianguan.synth import texts
 from jianguan.synth.charges import BY_NAME, CHARGE_NAMES
@@ -47,6 +47,9 @@ class Facts:
     ground: str | None
     n_ret: int
     ext: bool
+    # 刑诉法 第174条第2款第2项: a pleading minor's legal representative or defender objected
+    objected: list[bool] = field(default_factory=list)
+    needs_statement: list[bool] = field(default_factory=list)  # 第174条: must sign one
 
     @property
     def in_custody(self) -> bool:
@@ -81,16 +84,58 @@ def facts_text(ctx: Ctx, slot: Slot, m: Matter, names: str) -> str:
     return "；".join(out)
 
 
+# How a planted plea_statement_missing looks (刑诉法 第174条第1款, per suspect who must sign):
+# every statement left out; one of two (or more) suspects' left out; one dated after the
+# indictment; one signed with no defender or duty lawyer present.
+PLEA_VARIANTS = ("none", "one_of_several", "after_indictment", "no_lawyer")
+P_EXEMPT_UNSIGNED = 0.5  # a blind, deaf, mute or mentally ill suspect who pleads signs nothing
+
+
+def plea_variants(m: Matter, f: Facts) -> list[str]:
+    """The variants of a planted plea_statement_missing this case can carry."""
+    needed = [p for p, n in zip(m.suspects, f.needs_statement, strict=True) if n]
+    if not needed:
+        return []
+    out = ["none", "no_lawyer"]
+    names = [p.name for p in m.suspects]
+    if len(needed) >= 2 and any(names.count(p.name) == 1 for p in needed):
+        out.append("one_of_several")
+    if f.dtype == "prosecute":
+        out.append("after_indictment")
+    return out
+
+
 def plea_statements(
-    ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, base: int, decision: int
+    ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, base: int, hi: int, variant: str
 ) -> None:
-    """One signed statement per pleading suspect, with counsel or the duty lawyer (第174条)."""
+    """One signed statement per pleading suspect, with counsel or the duty lawyer (第174条第1款),
+    dated from ``base`` to ``hi`` (no later than the indictment). A suspect 第174条第2款 exempts
+    may sign none: the blind, deaf, mute or mentally ill (half of them here), and a minor whose
+    legal representative or defender objected (``plea_objection`` recorded, no statement).
+    ``variant`` (PLEA_VARIANTS, or "" for a clean case) plants plea_statement_missing."""
     fc, rng = ctx.fc, ctx.rng
     unit = ctx.org.units[slot.unit].place.name
     charges = "、".join(m.charges)
     jail = m.charge.hi <= 6
-    for p, plea, counsel in zip(m.suspects, f.plea, f.counsel, strict=True):
+    needed = [i for i, n in enumerate(f.needs_statement) if n]
+    names = [p.name for p in m.suspects]
+    target = -1  # the one suspect a variant concerns
+    if variant == "one_of_several":
+        target = next(i for i in needed if names.count(names[i]) == 1)
+    elif variant in ("after_indictment", "no_lawyer"):
+        target = needed[int(rng.random() * len(needed))]
+    for i, (p, plea, counsel) in enumerate(zip(m.suspects, f.plea, f.counsel, strict=True)):
         if not plea:
+            continue
+        if f.objected[i]:
+            who = "辩护人" if counsel and rng.random() < 0.3 else "法定代理人"
+            d.ev(fc.pick(rng, base, hi), "plea_objection", None, p.id, f"{who}对认罪认罚有异议")
+            continue
+        if not f.needs_statement[i] and rng.random() < P_EXEMPT_UNSIGNED:
+            continue
+        if variant == "none" and f.needs_statement[i]:
+            continue
+        if i == target and variant == "one_of_several":
             continue
         if f.dtype == "not_prosecute":
             proposal = "同意检察机关作出不起诉处理"
@@ -100,14 +145,17 @@ def plea_statements(
                 f"同意检察机关提出的{texts.months_text(p.likely, jail)}的量刑建议，"
                 f"同意适用{procedure}审理"
             )
-        day = fc.pick(rng, base, decision)
+        day = fc.pick(rng, base, hi)
+        if i == target and variant == "after_indictment":
+            day = hi + 1 + int(rng.random() * 3)
         role = "辩护人" if counsel else "值班律师"
+        witnessed = not (i == target and variant == "no_lawyer")
         d.doc(
             day,
             "plea_statement",
             None,
             texts.plea_statement(
-                p.name, p.born(), unit, charges, proposal, role, lawyer(rng), fc.cn(day)
+                p.name, p.born(), unit, charges, proposal, role, lawyer(rng), fc.cn(day), witnessed
             ),
         )
 
@@ -149,7 +197,7 @@ _OPINION = {
 
 def documents(
     ctx: Ctx, slot: Slot, d: Draft, m: Matter, f: Facts, decision: int, kind: str,
-    notified: list[int],
+    notified: list[int], issued: int,
 ) -> None:  # fmt: skip
     """Counsel notices, the review report and the decision document."""
     fc, place = ctx.fc, ctx.org.units[slot.unit].place
@@ -164,7 +212,6 @@ def documents(
     d.doc(decision, "review_report", None, report)
     if kind == "document_missing" or f.dtype == "transfer":
         return
-    issued = decision - 1 - int(ctx.rng.random() * 3) if kind == "date_mismatch" else decision
     role = "被告人" if f.dtype == "prosecute" else "被不起诉人"
     intro = texts.people_intro(role, [(p.name, "男" if p.male else "女", p.born(), c)
                                       for p, c in zip(m.suspects, f.custody, strict=True)])  # fmt: skip

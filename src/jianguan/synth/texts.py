@@ -179,6 +179,21 @@ def arrest_decision(
     )
 
 
+def arrest_decided(
+    unit: str, no: str, police: str, source: str, names: str, charges: str, received: str, date: str
+) -> str:
+    """逮捕决定书: the procuratorate's own arrest decision in a case a supervisory commission
+    transferred (刑诉法 第170条第2款), sent to the police to execute."""
+    return (
+        f"{unit}\n逮捕决定书\n{no}\n{police}：\n{source}于{received}移送审查起诉的犯罪嫌疑人{names}"
+        f"涉嫌{charges}一案，经本院审查认为，犯罪嫌疑人{names}涉嫌{charges}，有证据证明有犯罪事实，"
+        "可能判处徒刑以上刑罚，采取取保候审尚不足以防止发生社会危险性，符合《中华人民共和国刑事"
+        "诉讼法》第八十一条规定的逮捕条件。根据《中华人民共和国刑事诉讼法》第一百七十条第二款的"
+        f"规定，决定逮捕犯罪嫌疑人{names}。请依法立即执行，并将执行情况在三日以内通知本院。"
+        f"\n{unit}\n{date}"
+    )
+
+
 def counsel_notice(unit: str, name: str, charges: str, organ: str, received: str, date: str) -> str:
     return (
         f"{unit}\n犯罪嫌疑人诉讼权利义务告知书\n{name}：\n本院已于{received}收到{organ}移送审查起诉的"
@@ -197,12 +212,16 @@ def plea_statement(
     lawyer_role: str,
     lawyer: str,
     date: str,
+    witnessed: bool = True,
 ) -> str:
+    """A signed 认罪认罚具结书 (刑诉法 第174条第1款: signed with the defender or the duty lawyer
+    present, who signs it too); ``witnessed`` false leaves the lawyer's part blank."""
+    signed = f"在{lawyer_role}{lawyer}在场见证下自愿签署" if witnessed else "自愿签署"
     return (
         f"认罪认罚具结书\n犯罪嫌疑人{name}，{born}出生。本人已阅读《认罪认罚从宽制度告知书》，知悉"
         f"认罪认罚的法律后果。本人对{unit}指控的{charges}的犯罪事实没有异议，自愿认罪，{proposal}。"
-        f"\n本具结书系本人在{lawyer_role}{lawyer}在场见证下自愿签署。\n犯罪嫌疑人：{name}\n"
-        f"{lawyer_role}：{lawyer}\n{date}"
+        f"\n本具结书系本人{signed}。\n犯罪嫌疑人：{name}\n"
+        f"{lawyer_role}：{lawyer if witnessed else ''}\n{date}"
     )
 
 

@@ -110,22 +110,28 @@ def drill_cases(
 def funnel(
     web: Web, user: User, indicator: str, first: str | None, last: str | None
 ) -> dict[str, object]:
-    known(web, indicator)
+    ind = known(web, indicator)
     span = _span(first, last)
-    if span is None:  # no month in the range: nothing to compare
-        return {
-            "indicator": indicator,
-            "by": "unit",
-            "overall": None,
-            "phi": 1.0,
-            "points": [],
-            "curve": [],
-        }
+    # A funnel plot compares proportions (numerator within denominator); a ratio such as
+    # 案-件比 is not one, so it has no plot (the table of figures still shows it).
+    empty: dict[str, object] = {
+        "indicator": indicator,
+        "by": "unit",
+        "overall": None,
+        "phi": 1.0,
+        "points": [],
+        "curve": [],
+    }
+    if span is None or ind.kind == "ratio":  # nothing to compare
+        return empty
     date_from, date_to = span
     source = web.app.indicators()
-    f = analysis.funnel_of(
-        source, web.rules.indicators, user.principal, indicator, date_from, date_to
-    )
+    try:
+        f = analysis.funnel_of(
+            source, web.rules.indicators, user.principal, indicator, date_from, date_to
+        )
+    except ValueError as exc:  # a unit whose numerator exceeds its denominator: no plot
+        return {**empty, "unavailable": str(exc)}
     names = {u.code: u.name for u in source.units()}
     return funnel_json(f, indicator, "unit", names)
 

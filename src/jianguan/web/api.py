@@ -34,6 +34,7 @@ from jianguan.web.models import (
     CaseDetail,
     CasePage,
     DashboardOut,
+    EntryAnswerIn,
     LedgerOut,
     LedgerPage,
     LoginIn,
@@ -165,6 +166,39 @@ def consultation(request: Request, user: CurrentUser, case_id: str, body: Answer
     return views.case_detail(web, user, case_id, "api")
 
 
+CHANGE: Responses = {
+    **NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF or role"},
+    409: {"description": "被每案必检等拒绝，附所缺事项 / refused, with what is missing"},
+}  # fmt: skip
+
+
+@router.post("/cases/{case_id}/verify", responses=CHANGE)
+def verify(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
+    """复核 of the handler's last self-check (a department head or senior prosecutor)."""
+    api_csrf(request, user)
+    web = web_of(request)
+    views.verify(web, user, case_id)
+    return views.case_detail(web, user, case_id, "api")
+
+
+@router.post("/cases/{case_id}/close", responses=CHANGE)
+def close(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
+    """办结 behind the 每案必检 and consultation gates (409 lists what is missing)."""
+    api_csrf(request, user)
+    web = web_of(request)
+    views.close_or_archive(web, user, case_id, archive=False)
+    return views.case_detail(web, user, case_id, "api")
+
+
+@router.post("/cases/{case_id}/archive", responses=CHANGE)
+def archive(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
+    """归档 behind the same gates (409 lists what is missing)."""
+    api_csrf(request, user)
+    web = web_of(request)
+    views.close_or_archive(web, user, case_id, archive=True)
+    return views.case_detail(web, user, case_id, "api")
+
+
 @router.get("/alerts", responses=NOT_LOGGED_IN)
 def alerts(
     request: Request, user: CurrentUser, mine: bool | None = None, limit: Limit = 100
@@ -228,5 +262,20 @@ def escalate(request: Request, user: CurrentUser, case_id: str, rule: str) -> Le
     api_csrf(request, user)
     try:
         return views.escalate(web_of(request), user, case_id, rule)
+    except CannotEscalate as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.post(
+    "/ledger/{case_id}/{rule}/answer",
+    responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF or role"}, 409: {}},
+)
+def answer_entry(
+    request: Request, user: CurrentUser, case_id: str, rule: str, body: EntryAnswerIn
+) -> LedgerOut:
+    """反馈 / 纠正 / 关闭 with a reason, or ``undo`` of the last step (domain.ledger decides)."""
+    api_csrf(request, user)
+    try:
+        return views.answer_entry(web_of(request), user, case_id, rule, body.outcome, body.reason)
     except CannotEscalate as exc:
         raise HTTPException(409, str(exc)) from None

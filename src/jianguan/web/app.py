@@ -5,25 +5,67 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jianguan.bootstrap import App
 from jianguan.domain.gates import GateRefused
 from jianguan.domain.indicators import IndicatorError
 from jianguan.services.access import NotAllowed, NotInScope
+from jianguan.services.responsibility import ResponsibilityError
 from jianguan.services.review import ReviewError
 from jianguan.web import analysis, api, pages, quality, responsibility, review
-from jianguan.web.auth import NeedLogin
+from jianguan.web import reports as report_pages
+from jianguan.web.auth import NeedLogin, User, page_user
 from jianguan.web.render import render, render_error
 from jianguan.web.state import Web, WebConfig
 
 STATIC = Path(__file__).parent / "static"
+
+# Every response: no script but the site's own files (no inline script, no eval), no framing,
+# no MIME sniffing, no referrer beyond the site. Styles may be inline: ECharts' SVG sets them.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response (pages, API, files)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 VENDOR = STATIC / "vendor"
 
 
@@ -41,11 +83,12 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
         description="检察业务管理平台 JSON API；登录后按本院及下级院范围返回 / "
         "the JSON API; every answer is limited to the user's units.",
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is our own page: behind login, no CDN (see api_docs)
         redoc_url=None,
         lifespan=lifespan,
     )
     site.state.web = web
+    site.add_middleware(SecurityHeaders)
     if not VENDOR.is_dir():
         # The pages work without charts or htmx, but say how to get them.
         print(
@@ -62,6 +105,21 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
     site.include_router(quality.pages)
     site.include_router(review.pages)
     site.include_router(responsibility.pages)
+
+    @site.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request, user: Annotated[User, Depends(page_user)]) -> Response:
+        """The API's endpoints from its OpenAPI document, rendered here: behind login, offline."""
+        endpoints = [
+            {"path": path, "method": method.upper(), "summary": op.get("summary", ""),
+             "description": (op.get("description") or "").strip(),
+             "parameters": [x.get("name", "") for x in op.get("parameters", [])],
+             "body": "requestBody" in op}
+            for path, item in site.openapi().get("paths", {}).items()
+            for method, op in item.items()
+        ]  # fmt: skip
+        return render(request, "api_docs.html", {"user": user, "endpoints": endpoints})
+
+    site.include_router(report_pages.pages)
 
     @site.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:
@@ -80,10 +138,14 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
         missing = [{"code": m.code, "zh": m.zh, "en": m.en} for m in exc.missing]
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": "操作被拒绝 / refused", "missing": missing}, 409)
-        return render(request, "refused.html", {"missing": exc.missing, "user": None}, 409)
+        path = request.url.path
+        back = path.rsplit("/", 1)[0] if path.startswith("/cases/") else None
+        context = {"missing": exc.missing, "user": None, "back": back}
+        return render(request, "refused.html", context, 409)
 
+    @site.exception_handler(ResponsibilityError)
     @site.exception_handler(ReviewError)
-    async def review_refused(request: Request, exc: ReviewError) -> Response:
+    async def review_refused(request: Request, exc: ReviewError | ResponsibilityError) -> Response:
         message = f"{exc.zh} / {exc.en}"
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": message, "zh": exc.zh, "en": exc.en}, status_code=409)

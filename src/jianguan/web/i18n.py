@@ -7,7 +7,11 @@ decision is a vocabulary of the domain (``domain.vocabulary.Vocabulary``): the t
 
 from __future__ import annotations
 
-from jianguan.domain.model import document_label
+import re
+
+from jianguan.domain.gates import ACCEPTED, DECLINED
+from jianguan.domain.model import DecisionType, document_label
+from jianguan.domain.vocabulary import Vocabulary
 
 LANGS = ("zh", "en")
 
@@ -47,7 +51,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "done_in_time": ("按期办结", "done in time"),
     "explanation": ("说明", "Explanation"),
     "basis": ("法律依据", "Law basis"),
-    "more": ("加载更多", "More"),
+    "more": ("查看全部", "See all"),
     "none": ("无", "none"),
     "timeline": ("办案经过", "Timeline"),
     "periods": ("法定期限及推算", "Statutory periods and their derivation"),
@@ -111,7 +115,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "quality": ("数据质量", "Data quality"),
     "issues": ("数据质量问题", "Data-quality issues"),
     "anomalies": ("业务异常（溯源到案件）", "Anomalies (traced to their cases)"),
-    "loading": ("正在检查…", "checking…"),
+    "loading": (
+        "正在计算（同一范围只计算一次，稍后自动显示）…",
+        "computing (once per scope; shown when ready)…",
+    ),
     "kind": ("类型", "Kind"),
     "check": ("检查项", "Check"),
     "related": ("相关案件", "Related cases"),
@@ -163,6 +170,84 @@ WORDS: dict[str, tuple[str, str]] = {
     "task_verified": ("已验收", "verified"),
     "missing_report": ("缺少进展报告：", "progress report missing:"),
     "active": ("未办结（待处理+已通知）", "active (open + notified)"),  # open or notified
+    "verify": ("复核", "Verify"),
+    "close_case": ("办结", "Close the case"),
+    "archive_case": ("归档", "Archive"),
+    "back_to_case": ("返回案件", "back to the case"),
+    "explain": (
+        "说明理由（确属正确的，说明后视为已处理）",
+        "Explain (a finding that is right as it stands)",
+    ),
+    "explain_submit": ("提交说明并重新自检", "Submit the explanations and check again"),
+    "via_page": ("网页查阅", "web page"),
+    "via_api": ("接口查阅", "API"),
+    "via_selfcheck": ("一键自检", "self-check"),
+    "via_answer": ("答复会诊意见", "consultation answer"),
+    "via_verify": ("复核", "verification"),
+    "via_close": ("办结", "closing"),
+    "via_archive": ("归档", "archiving"),
+    "feedback": ("反馈", "Feedback"),
+    "corrected": ("纠正", "Corrected"),
+    "closed_by_hand": ("关闭", "Close"),
+    "undo": ("撤销上一步", "Undo the last step"),
+    "answer_entry": ("处理", "Deal with it"),
+    "search": ("搜索", "Search"),
+    "search_hint": ("案件编号、统一受案号、承办人、罪名", "case no., unified no., handler, charge"),
+    "sort": ("排序", "Sort"),
+    "sort_case_id": ("按案件编号", "by case no."),
+    "sort_received_desc": ("受理日期（新→旧）", "received (newest first)"),
+    "sort_received": ("受理日期（旧→新）", "received (oldest first)"),
+    "page_of": ("第 {page} / {pages} 页，共 {total} 条", "page {page} of {pages}, {total} in all"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "open_only": ("仅在办", "open only"),
+    "days_late_at_close": ("超期 {n} 日办结", "decided {n} days late"),
+    "items": ("评查项目（勾选存在的问题）", "Review items (tick the problems found)"),
+    "deduct": ("扣分", "Deduction"),
+    "caps": ("最高等次", "Best grade"),
+    "prefilled": ("由自动发现预填", "pre-filled from a finding"),
+    "advance": ("推进到下一环节", "Advance to the next stage"),
+    "committee_finding": ("惩戒委员会意见", "Committee finding"),
+    "decision_text": ("处理决定", "Decision"),
+    "add_task": ("增加整改任务", "Add a task"),
+    "mark_done": ("标记完成", "Mark done"),
+    "task_verify": ("验收", "Verify"),
+    "report_progress": ("报告进展", "Report progress"),
+    "close_rect": ("销号", "Close (销号)"),
+    "problem_no": ("问题序号", "Problem no."),
+    "text": ("内容", "Text"),
+    "done_note": ("完成情况", "What was done"),
+    "standing_reviewer": ("评查人", "reviewer"),
+    "standing_handler": ("承办人（可提出异议）", "handler (may object)"),
+    "standing_oversight": ("监督管理", "oversight"),
+    "source": ("来源", "Source"),
+    "saved": ("已保存", "saved"),
+    "refresh": ("刷新", "refresh"),
+    "api_docs_note": (
+        "接口说明（登录后可见；修改类请求须带 X-CSRF-Token 头，取自 /api/me）。机器可读的说明：",
+        "The API (for logged-in users; changes need the X-CSRF-Token header from /api/me). Machine-readable:",
+    ),
+    "api_method": ("方法", "Method"),
+    "api_path": ("路径", "Path"),
+    "api_summary": ("说明", "Summary"),
+    "api_parameters": ("参数", "Parameters"),
+    "funnel_ratio": (
+        "比值类指标（如案-件比）不是比例，不作漏斗图比较",
+        "a ratio (such as 案-件比) is not a proportion: no funnel plot",
+    ),
+    "funnel_unavailable": (
+        "部分单位分子大于分母（口径不一致），暂不作漏斗图比较",
+        "some units count more in the numerator than the denominator: no funnel plot",
+    ),
+}
+
+
+# Notes the national export writes as codes (whose opinion was heard, 第173条)
+NOTE_WORDS: dict[str, tuple[str, str]] = {
+    "defender": ("辩护人", "defender"),
+    "duty_lawyer": ("值班律师", "duty lawyer"),
+    "victim": ("被害人", "victim"),
+    "agent": ("诉讼代理人", "agent"),
 }
 
 
@@ -175,9 +260,47 @@ class Words:
         pair = WORDS.get(key)
         return pair[self._i] if pair else key
 
-    def document(self, doc_type: str) -> str:
-        """A document type's name (its code when the platform does not know the type)."""
-        return document_label(doc_type, self.lang)
+    def document(self, doc_type: str, text: str | None = None) -> str:
+        """A document type's name. A type the platform does not know is named by the title its
+        text opens with (检察建议书 …), else 其他文书 — never by its code."""
+        label = document_label(doc_type, self.lang)
+        if label != doc_type:
+            return label
+        first = (text or "").strip().splitlines()[0].strip() if (text or "").strip() else ""
+        title = re.search(r"[\u4e00-\u9fff]{2,16}(书|告|函|单|表|决定|意见)", first)
+        if title and self.lang == "zh":
+            return title.group(0)
+        return self.say("其他文书", "other document")
 
     def say(self, zh: str, en: str) -> str:
         return en if self._i else zh
+
+    def fmt(self, key: str, **values: object) -> str:
+        return self(key).format(**values)
+
+    def label(self, vocabulary: type[Vocabulary], code: str | None) -> str:
+        """A stored code of ``vocabulary`` by its name (the code itself when unknown)."""
+        if not code:
+            return "—"
+        try:
+            return vocabulary(code).label(self.lang)
+        except ValueError:
+            return code
+
+    def note(self, event_type: object, note: str, lang: str | None = None) -> str:
+        """An event's note in words: a decision's code by its name, a consultation answer as
+        采纳 / 不采纳：理由, a random assignment's seed as 随机分案."""
+        text = note.strip()
+        if text == ACCEPTED:
+            return self("accept")
+        if text.startswith(DECLINED):
+            return self.say("不采纳：", "declined: ") + text[len(DECLINED) :].strip()
+        if text in NOTE_WORDS:
+            zh, en = NOTE_WORDS[text]
+            return self.say(zh, en)
+        if re.fullmatch(r"seed=[0-9a-fA-F]+", text):
+            return self.say("随机分案", "random draw")
+        try:
+            return DecisionType(text).label(self.lang)
+        except ValueError:
+            return note

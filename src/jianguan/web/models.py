@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from jianguan.domain.ledger import LedgerStatus, Level
 from jianguan.domain.model import CaseCategory, CaseSource, DecisionType, EventType
@@ -101,6 +102,8 @@ class FindingOut(BaseModel):
 
 
 class LedgerOut(FindingOut):
+    days_late: int | None = None  # the case is decided/closed: days late on that day (0: in time)
+    done_on: dt.date | None = None  # the case's decision (or closing); None while open
     status: LedgerStatus
     escalation: Level
     first_found: dt.date
@@ -108,6 +111,8 @@ class LedgerOut(FindingOut):
     notified_on: dt.date | None
     resolved_on: dt.date | None
     may_escalate: bool  # a hand may raise it a level now (domain.ledger.may_escalate)
+    may_answer: bool = False  # feedback / correction / closing by hand may be given now
+    may_undo: bool = False  # the last step (a resolution) may be undone
 
 
 class LedgerPage(BaseModel):
@@ -134,6 +139,11 @@ class SelfCheckRecordOut(BaseModel):
     at: dt.datetime
     findings: int
     explained: list[str]
+
+
+class EntryAnswerIn(BaseModel):
+    outcome: Literal["feedback", "corrected", "closed", "undo"]
+    reason: str = Field("", max_length=2000)  # required except for undo
 
 
 class AnswerIn(BaseModel):

@@ -4,7 +4,8 @@ what a page shows is what the API returns, under the same scope."""
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jianguan.domain.ledger import CannotEscalate, LedgerStatus, Level
 from jianguan.domain.monitoring import SEVERITIES
 from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
-from jianguan.services.ports.access import CaseQuery
+from jianguan.services.ports.access import SORTS, CaseQuery, CaseSearch
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.web import views
 from jianguan.web.api import LedgerFilter
@@ -29,9 +30,10 @@ from jianguan.web.auth import (
     set_session_cookie,
     web_of,
 )
+from jianguan.web.models import CasePage
 from jianguan.web.render import render
 from jianguan.web.state import login_keys
-from jianguan.web.xlsx import ledger_xlsx
+from jianguan.web.xlsx import cases_xlsx, ledger_xlsx
 
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -111,38 +113,123 @@ def home(request: Request, user: PageUser, mine: bool | None = None) -> Response
     return render(request, "home.html", context)
 
 
+Sort = Literal["case_id", "received_desc", "received"]
+PER_PAGE = 50
+
+
+def case_search(
+    user: User,
+    mine: bool | None = None,
+    open_only: bool = False,
+    q: Annotated[str, Query(max_length=64)] = "",
+    sort: Sort = "case_id",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> CaseSearch:
+    own = user.principal.own_cases_by_default if mine is None else mine
+    return CaseSearch(own, open_only, q.strip(), sort, page, PER_PAGE)
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def cases(
     request: Request,
     user: PageUser,
     mine: bool | None = None,
     open_only: bool = False,
-    after: Annotated[str | None, Query(max_length=64)] = None,
-    rows: bool = False,
+    q: Annotated[str, Query(max_length=64)] = "",
+    sort: Sort = "case_id",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    """The case list; ``rows=1`` answers only the next rows (htmx "more")."""
-    own = user.principal.own_cases_by_default if mine is None else mine
-    q = CaseQuery(mine=own, open_only=open_only, after=after, limit=50)
-    page = views.case_page(web_of(request), user, q)
-    context = {"user": user, "mine": own, "open_only": open_only, "page": page}
-    return render(request, "case_rows.html" if rows else "cases.html", context)
+    """The case list: search (case number, unified number, suspect, handler, charge), sorting,
+    numbered pages with the count, and the same selection as an Excel download."""
+    search = case_search(user, mine, open_only, q, sort, page)
+    total, items = views.search_cases(web_of(request), user, search)
+    pages = max(1, -(-total // PER_PAGE))
+    params = {"mine": "true" if search.mine else "false",
+              "open_only": "true" if open_only else "false", "q": search.text, "sort": sort}  # fmt: skip
+    context = {
+        "user": user, "mine": search.mine, "open_only": open_only, "q": search.text,
+        "sort": sort, "page": CasePage(items=items, next=None), "total": total,
+        "page_no": min(page, pages), "pages": pages, "qs": urlencode(params),
+        "sorts": SORTS,
+    }  # fmt: skip
+    return render(request, "cases.html", context)
+
+
+@router.get("/cases/export.xlsx")
+def cases_export(
+    request: Request,
+    user: PageUser,
+    mine: bool | None = None,
+    open_only: bool = False,
+    q: Annotated[str, Query(max_length=64)] = "",
+    sort: Sort = "case_id",
+) -> Response:
+    """The case list as the page selects it (every page), formula-safe."""
+    search = case_search(user, mine, open_only, q, sort, 1)
+    return cases_xlsx(web_of(request), user, search, lang_of(request))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, user: PageUser, case_id: str) -> Response:
     web = web_of(request)
     detail = views.case_detail(web, user, case_id, "page")
-    context = {"user": user, "d": detail, "reads": views.reads(web, user, case_id)}
+    actions = views.case_actions(user, detail.case, detail.gate, bool(detail.unanswered_opinions))
+    context = {
+        "user": user,
+        "d": detail,
+        "reads": views.reads(web, user, case_id),
+        "actions": actions,
+        "missing_codes": {m.code for m in detail.gate_missing},
+        "party_names": {x.id: x.name for x in detail.suspects},
+    }
     return render(request, "case.html", context)
 
 
 @router.post("/cases/{case_id}/selfcheck", response_class=HTMLResponse)
 def case_selfcheck(
+    request: Request,
+    user: PageUser,
+    case_id: str,
+    csrf: Annotated[str, Form()] = "",
+    rule: Annotated[list[str] | None, Form(max_length=48)] = None,
+    explanation: Annotated[list[str] | None, Form(max_length=2000)] = None,
+) -> Response:
+    """一键自检; the handler may send explanations (``rule`` and ``explanation`` pairs) of
+    findings that are right as they stand (每案必检 then counts them as explained)."""
+    check_csrf(user, csrf or request.headers.get("X-CSRF-Token"))
+    pairs = {r: x for r, x in zip(rule or [], explanation or [], strict=False) if x.strip()}
+    result = views.run_selfcheck(web_of(request), user, case_id, pairs or None)
+    return render(request, "selfcheck.html", {"user": user, "result": result})
+
+
+@router.post("/cases/{case_id}/verify")
+def case_verify(
     request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
-    check_csrf(user, csrf or request.headers.get("X-CSRF-Token"))
-    result = views.run_selfcheck(web_of(request), user, case_id)
-    return render(request, "selfcheck.html", {"user": user, "result": result})
+    """复核 by a department head or senior prosecutor."""
+    check_csrf(user, csrf)
+    views.verify(web_of(request), user, case_id)
+    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
+
+
+@router.post("/cases/{case_id}/close")
+def case_close(
+    request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """办结 behind the gate: refused with what is missing, in words."""
+    check_csrf(user, csrf)
+    views.close_or_archive(web_of(request), user, case_id, archive=False)
+    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
+
+
+@router.post("/cases/{case_id}/archive")
+def case_archive(
+    request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """归档 behind the gate: refused with what is missing, in words."""
+    check_csrf(user, csrf)
+    views.close_or_archive(web_of(request), user, case_id, archive=True)
+    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
 
 
 @router.post("/cases/{case_id}/answer")
@@ -191,4 +278,25 @@ def ledger_escalate(
         entry = views.ledger_page(
             web, user, LedgerQuery(case_id=case_id, rule=rule, limit=1)
         ).items[0]
+    return render(request, "ledger_row.html", {"user": user, "e": entry})
+
+
+@router.post("/ledger/{case_id}/{rule}/answer", response_class=HTMLResponse)
+def ledger_answer(
+    request: Request,
+    user: PageUser,
+    case_id: str,
+    rule: str,
+    csrf: Annotated[str, Form()] = "",
+    outcome: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """反馈 / 纠正 / 关闭 with a reason, or 撤销 (undo) of the last step; answers the row, or a
+    page saying why the ledger refused (e.g. no reason given)."""
+    check_csrf(user, csrf or request.headers.get("X-CSRF-Token"))
+    web = web_of(request)
+    try:
+        entry = views.answer_entry(web, user, case_id, rule, outcome, reason)
+    except CannotEscalate as exc:
+        return render(request, "error.html", {"status": 409, "key": str(exc), "user": user}, 409)
     return render(request, "ledger_row.html", {"user": user, "e": entry})

@@ -1,10 +1,14 @@
 """Data-quality page (数据质量) and business anomalies (溯源 to their cases), for the user's units.
 
-Both read every case of the scope, so the page loads at once and fetches each list with htmx."""
+Both read every case of the scope (seconds at a province's size), so each is computed once per
+scope (the user's unit) and kept for ``WebConfig.heavy_seconds``: the page loads at once, each
+list is computed in the background and fetched with htmx when ready (the page asks again every
+second meanwhile), and the API waits for the one computation in flight instead of starting its
+own. No request of another user waits for it."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
@@ -15,7 +19,7 @@ from jianguan.domain.dataquality import IssueKind
 from jianguan.services import access_analysis as analysis
 from jianguan.web.auth import User, api_user, page_user
 from jianguan.web.render import render
-from jianguan.web.state import web_of
+from jianguan.web.state import Web, web_of
 
 SHOWN = 1000
 
@@ -42,8 +46,8 @@ class AnomalyOut(BaseModel):
     case_ids: list[str]
 
 
-def issues(request: Request, user: User) -> list[IssueOut]:
-    found = analysis.data_quality(web_of(request).uow(), user.principal)
+def _issues(web: Web, user: User) -> list[IssueOut]:
+    found = analysis.data_quality(web.uow(), user.principal)
     return [
         IssueOut(
             case_id=i.case_id,
@@ -58,8 +62,7 @@ def issues(request: Request, user: User) -> list[IssueOut]:
     ]
 
 
-def anomalies(request: Request, user: User) -> list[AnomalyOut]:
-    web = web_of(request)
+def _anomalies(web: Web, user: User) -> list[AnomalyOut]:
     found = analysis.anomalies(web.uow(), web.rules.calendar, user.principal)
     return [
         AnomalyOut(
@@ -75,6 +78,27 @@ def anomalies(request: Request, user: User) -> list[AnomalyOut]:
         )
         for a in found
     ]
+
+
+def _key(what: str, user: User) -> tuple[str, str]:
+    return (what, user.principal.person.unit)  # the scope: the user's unit and those below
+
+
+def issues(request: Request, user: User) -> list[IssueOut]:
+    web = web_of(request)
+    return cast(list[IssueOut], web.heavy.get(_key("dq", user), lambda: _issues(web, user)))
+
+
+def anomalies(request: Request, user: User) -> list[AnomalyOut]:
+    web = web_of(request)
+    found = web.heavy.get(_key("anomalies", user), lambda: _anomalies(web, user))
+    return cast(list[AnomalyOut], found)
+
+
+def _ready(request: Request, user: User, what: str) -> tuple[bool, Any]:
+    web = web_of(request)
+    compute = _issues if what == "dq" else _anomalies
+    return web.heavy.ready(_key(what, user), lambda: compute(web, user))
 
 
 api = APIRouter(prefix="/api", tags=["quality"])
@@ -103,12 +127,21 @@ def page_quality(request: Request, user: PageUser) -> Response:
     return render(request, "quality.html", {"user": user})
 
 
+def _pending(request: Request, user: User, path: str) -> Response:
+    return render(request, "quality_pending.html", {"user": user, "again": path}, 202)
+
+
 @pages.get("/quality/issues", response_class=HTMLResponse)
 def page_issues(request: Request, user: PageUser) -> Response:
-    return render(request, "quality_issues.html", {"user": user, "issues": issues(request, user)})
+    done, found = _ready(request, user, "dq")
+    if not done:
+        return _pending(request, user, "/quality/issues")
+    return render(request, "quality_issues.html", {"user": user, "issues": found})
 
 
 @pages.get("/quality/anomalies", response_class=HTMLResponse)
 def page_anomalies(request: Request, user: PageUser) -> Response:
-    found = anomalies(request, user)
+    done, found = _ready(request, user, "anomalies")
+    if not done:
+        return _pending(request, user, "/quality/anomalies")
     return render(request, "quality_anomalies.html", {"user": user, "anomalies": found})

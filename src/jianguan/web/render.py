@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jianguan.domain.monitoring import Severity
 from jianguan.web.auth import lang_of
 from jianguan.web.i18n import Words
+from jianguan.web.state import Names, web_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -24,9 +25,22 @@ def severity_class(severity: str) -> str:
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     words = Words(lang_of(request))
-    base = {"t": words, "lang": words.lang, "sev": severity_class, "path": request.url.path}
+    base = {
+        "t": words,
+        "lang": words.lang,
+        "sev": severity_class,
+        "path": request.url.path,
+        "names": _names(request),
+    }
     return TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
 def render_error(request: Request, status: int, key: str) -> HTMLResponse:
     return render(request, "error.html", {"status": status, "key": key, "user": None}, status)
+
+
+def _names(request: Request) -> Names:
+    try:
+        return web_of(request).names()
+    except Exception:  # an error page must render even when the store cannot be read
+        return Names()

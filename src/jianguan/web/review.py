@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 
-from jianguan.domain.review import ReviewPolicy
+from jianguan.domain.review import Mark, ReviewPolicy
 from jianguan.services import access_review as reviews
 from jianguan.services.access_review import FormView
+from jianguan.services.review import ReviewError
 from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
 from jianguan.web.render import render
 from jianguan.web.state import web_of
@@ -32,8 +33,14 @@ class FormOut(BaseModel):
     form: dict[str, Any]
 
 
+class MarkIn(BaseModel):
+    item: str  # a standard's item id, e.g. procedure.overdue
+    note: str = ""
+
+
 class GradeIn(BaseModel):
     grade: str
+    items: list[MarkIn] | None = None  # the items found; None keeps the pre-filled ones
 
 
 class ObjectionIn(BaseModel):
@@ -68,10 +75,14 @@ def one_form(request: Request, user: User, year: int, case_id: str) -> FormView:
     return reviews.form_for(web_of(request).uow(), user.principal, year, case_id)
 
 
-def act(request: Request, user: User, year: int, case_id: str, action: str, **kw: str) -> None:
+def act(
+    request: Request, user: User, year: int, case_id: str, action: str,
+    marks: list[Mark] | None = None, **kw: str,
+) -> None:  # fmt: skip
     web, p = web_of(request), user.principal
     if action == "record":
-        reviews.record(web.uow(), web.rules.review, p, year, case_id, kw["grade"], web.now())
+        reviews.record(web.uow(), web.rules.review, p, year, case_id, kw["grade"], web.now(),
+                       marks)  # fmt: skip
     elif action == "object":
         reviews.object_to(web.uow(), web.rules.review, p, year, case_id, kw["reason"], web.now())
     else:
@@ -110,7 +121,17 @@ def api_record(
     request: Request, user: ApiUser, year: PlanYear, case_id: str, body: GradeIn
 ) -> FormOut:
     api_csrf(request, user)
-    act(request, user, year, case_id, "record", grade=body.grade)
+    marks = None
+    if body.items is not None:
+        known = policy(request).standards.items()
+        unknown = sorted({m.item for m in body.items} - set(known))
+        if unknown:
+            raise ReviewError(
+                f"未知的评查项目：{'、'.join(unknown)}",
+                f"unknown review items: {', '.join(unknown)}",
+            )
+        marks = [Mark(m.item, m.note.strip(), "reviewer") for m in body.items]
+    act(request, user, year, case_id, "record", marks, grade=body.grade)
     return _out(one_form(request, user, year, case_id))
 
 
@@ -138,18 +159,55 @@ pages = APIRouter(include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
 
 
+PER_PAGE = 50
+
+
 @pages.get("/review", response_class=HTMLResponse)
-def page_forms(request: Request, user: PageUser, year: Year = None) -> Response:
+def page_forms(
+    request: Request,
+    user: PageUser,
+    year: Year = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    q: Annotated[str, Query(max_length=64)] = "",
+    standing: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    """The year's forms, 50 a page with the count, searchable by case number or reviewer."""
     y = _year(request, year)
     views = list_forms(request, user, y)
-    return render(request, "review.html", {"user": user, "year": y, "views": views})
+    counts = {s: sum(v.standing == s for v in views) for s in ("reviewer", "handler", "oversight")}
+    if standing in counts:
+        views = [v for v in views if v.standing == standing]
+    needle = q.strip().lower()
+    if needle:
+        names = web_of(request).names()
+        views = [
+            v for v in views
+            if needle in v.form.case_id.lower() or needle in names.person(v.form.reviewer).lower()
+            or needle in names.person(v.handler).lower()
+        ]  # fmt: skip
+    total = len(views)
+    pages_ = max(1, -(-total // PER_PAGE))
+    page = min(page, pages_)
+    shown = views[(page - 1) * PER_PAGE : page * PER_PAGE]
+    grades = {g.code: g for g in policy(request).standards.scale.grades}
+    context = {
+        "user": user, "year": y, "views": shown, "total": total, "page": page, "pages": pages_,
+        "q": q, "standing": standing, "counts": counts, "grades": grades,
+    }  # fmt: skip
+    return render(request, "review.html", context)
 
 
 @pages.get("/review/{year}/{case_id}", response_class=HTMLResponse)
 def page_form(request: Request, user: PageUser, year: PlanYear, case_id: str) -> Response:
     v = one_form(request, user, year, case_id)
-    grades = policy(request).standards.scale.grades
-    context = {"user": user, "v": v, "may_decide": v.may_decide, "grades": grades}
+    standards = policy(request).standards
+    grades = standards.scale.grades
+    marked = {m.item: m for m in v.form.marks}
+    context = {
+        "user": user, "v": v, "may_decide": v.may_decide, "grades": grades,
+        "grade_names": {g.code: g for g in grades}, "standards": standards.standards,
+        "marked": marked, "items": standards.items(),
+    }  # fmt: skip
     return render(request, "review_form.html", context)
 
 
@@ -164,9 +222,23 @@ def page_act(
     grade: Annotated[str, Form(max_length=32)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    item: Annotated[list[str] | None, Form(max_length=64)] = None,
+    noted: Annotated[list[str] | None, Form(max_length=64)] = None,
+    item_note: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> Response:
+    """Record (with the items ticked, each with its note), object, or decide."""
     check_csrf(user, csrf)
     if action not in ("record", "object", "decide"):
         return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)
-    act(request, user, year, case_id, action, grade=grade, reason=reason, note=note)
+    marks = None
+    if action == "record":
+        notes = dict(zip(noted or [], item_note or [], strict=False))
+        before = {m.item: m for m in one_form(request, user, year, case_id).form.marks}
+        known = policy(request).standards.items()
+        marks = [
+            Mark(i, (notes.get(i) or "").strip() or (before[i].note if i in before else ""),
+                 before[i].source if i in before else "reviewer")
+            for i in dict.fromkeys(item or []) if i in known
+        ]  # fmt: skip
+    act(request, user, year, case_id, action, marks, grade=grade, reason=reason, note=note)
     return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)

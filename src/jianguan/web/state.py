@@ -6,8 +6,11 @@ imports them (no cycle inside the web package)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import cast
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from fastapi import Request
 
@@ -21,6 +24,83 @@ from jianguan.services.ports.accounts import PasswordHasher
 @dataclass(frozen=True)
 class WebConfig:
     secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
+    heavy_seconds: float = 300.0  # how long a scope's data quality and anomalies are kept
+
+
+@dataclass(frozen=True)
+class Names:
+    """People and units by name (a page shows 张三 and 天河区院, not P000657 and 440111)."""
+
+    people: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+
+    def person(self, pid: str | None) -> str:
+        if not pid:
+            return "—"
+        return self.people.get(pid, pid)
+
+    def unit(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        return self.units.get(code, code)
+
+
+class Cache:
+    """Results kept for a short time per key (a scope), computed once even when several
+    requests ask at the same moment: the others wait for the first instead of computing again.
+
+    One process's memory; timed by a monotonic clock (the application's clock may be pinned)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._keys: dict[object, threading.Lock] = {}
+        self._values: dict[object, tuple[float, Any]] = {}
+        self._running: set[object] = set()
+
+    def get(self, key: object, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None and hit[0] > time.monotonic():
+                return hit[1]
+            lock = self._keys.setdefault(key, threading.Lock())
+        with lock:  # one computation per key; the others wait for it, then read it
+            with self._lock:
+                hit = self._values.get(key)
+                if hit is not None and hit[0] > time.monotonic():
+                    return hit[1]
+            value = compute()
+            with self._lock:
+                if len(self._values) > 256:  # bounded: stale scopes are dropped together
+                    self._values.clear()
+                self._values[key] = (time.monotonic() + self.seconds, value)
+            return value
+
+    def ready(self, key: object, compute: Callable[[], Any]) -> tuple[bool, Any]:
+        """``(True, value)`` when a fresh value is kept; else the computation is started in the
+        background (once) and ``(False, None)`` comes back at once: a page then says it is
+        being computed and asks again, and no request waits for it."""
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None and hit[0] > time.monotonic():
+                return True, hit[1]
+            if key in self._running:
+                return False, None
+            self._running.add(key)
+
+        def run() -> None:
+            try:
+                self.get(key, compute)
+            finally:
+                with self._lock:
+                    self._running.discard(key)
+
+        threading.Thread(target=run, name=f"jianguan-cache-{key}", daemon=True).start()
+        return False, None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 class Web:
@@ -30,6 +110,19 @@ class Web:
         self.app = app
         self.config = config
         self.throttle = LoginThrottle()  # wrong logins per user name and per client address
+        self.heavy = Cache(config.heavy_seconds)  # data quality, anomalies: per scope
+        self._names = Cache(60.0)
+
+    def names(self) -> Names:
+        """Names of people and units, read once a minute (the staff list changes by import)."""
+
+        def read() -> Names:
+            with self.uow() as uow:
+                people = {p.id: p.name for p in uow.cases.people()}
+                units = {u.code: u.name for u in uow.cases.units()}
+            return Names(people, units)
+
+        return cast(Names, self._names.get("names", read))
 
     @property
     def rules(self) -> Rulebook:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jianguan.domain.gates import unanswered_opinions
-from jianguan.domain.ledger import Entry, may_escalate
-from jianguan.domain.model import Case, CaseCategory, DecisionType
+from jianguan.domain.gates import may_verify, unanswered_opinions
+from jianguan.domain.ledger import Entry, may_answer, may_escalate, may_undo
+from jianguan.domain.model import Case, CaseCategory, DecisionType, Role
 from jianguan.domain.monitoring import Finding, FindingKind, Severity
 from jianguan.services import access, casework
 from jianguan.services.casefile import case_periods
-from jianguan.services.ports.access import CaseQuery, CaseSummary
+from jianguan.services.ports.access import CaseQuery, CaseSearch, CaseSummary
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.selfcheck import check_cases
 from jianguan.web.auth import User
@@ -55,8 +55,33 @@ def finding_out(web: Web, f: Finding) -> FindingOut:
     )
 
 
-def ledger_out(web: Web, e: Entry) -> LedgerOut:
+def done_on(case: Case) -> dt.date | None:
+    """When a case's duty was done: its decision, else its closing (None while open). An alert
+    on such a case is judged on that day (超期 N 日办结), never counted on to today."""
+    if case.decision is not None:
+        return case.decision.on
+    return case.closed_on
+
+
+def _days_late(due: dt.date | None, done: dt.date | None) -> int | None:
+    if due is None or done is None:
+        return None
+    return max(0, (done - due).days)
+
+
+def done_days(web: Web, entries: list[Entry]) -> dict[str, dt.date | None]:
+    """The day each entry's case was decided or closed (cases of one page, read together)."""
+    ids = sorted({e.case_id for e in entries})
+    if not ids:
+        return {}
+    with web.uow() as uow:
+        cases = uow.cases.load_cases(ids)
+    return {cid: done_on(c) for cid, c in cases.items()}
+
+
+def ledger_out(web: Web, e: Entry, done: dt.date | None = None) -> LedgerOut:
     info = web.rules.rule(e.rule)
+    late = _days_late(e.due, done)
     return LedgerOut(
         case_id=e.case_id,
         rule=e.rule,
@@ -64,7 +89,9 @@ def ledger_out(web: Web, e: Entry) -> LedgerOut:
         kind=FindingKind(e.kind),  # typed already when read from the store
         severity=Severity(e.severity),
         due=e.due,
-        days_left=_days(e.due, web.today()),
+        days_left=None if late is not None else _days(e.due, web.today()),
+        days_late=late,
+        done_on=done,
         basis=list(info.basis),
         explanation=e.explanation,
         unit=e.unit,
@@ -75,6 +102,8 @@ def ledger_out(web: Web, e: Entry) -> LedgerOut:
         notified_on=e.notified_on,
         resolved_on=e.resolved_on,
         may_escalate=may_escalate(e),
+        may_answer=may_answer(e),
+        may_undo=may_undo(e),
     )
 
 
@@ -83,6 +112,11 @@ def case_page(web: Web, user: User, query: CaseQuery) -> CasePage:
     items = [_case_out(r) for r in rows]
     full = access.page_is_full(rows, query.limit)
     return CasePage(items=items, next=rows[-1].case_id if rows and full else None)
+
+
+def search_cases(web: Web, user: User, search: CaseSearch) -> tuple[int, list[CaseOut]]:
+    total, rows = access.search_cases(web.uow(), user.principal, search)
+    return total, [_case_out(r) for r in rows]
 
 
 def _case_out(r: CaseSummary) -> CaseOut:
@@ -171,7 +205,7 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             for d in case.documents
         ],
         periods=periods,
-        findings=[ledger_out(web, e) for e in found.entries],
+        findings=[ledger_out(web, e, done_on(case)) for e in found.entries],
         gate=found.gate,
         gate_missing=[MissingOut(code=m.code, zh=m.zh, en=m.en) for m in found.missing],
         last_self_check=SelfCheckRecordOut(
@@ -184,13 +218,18 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
     )
 
 
-def run_selfcheck(web: Web, user: User, case_id: str) -> SelfCheckOut:
-    """一键自检. The handler's own check is recorded through case work (每案必检 counts it);
-    anyone else in scope sees the same findings without a record."""
+def run_selfcheck(
+    web: Web, user: User, case_id: str, explanations: dict[str, str] | None = None
+) -> SelfCheckOut:
+    """一键自检. The handler's own check is recorded through case work (每案必检 counts it),
+    with the handler's explanations of findings that are right as they stand; anyone else in
+    scope sees the same findings without a record."""
     today, now = web.today(), web.now()
     case = access.read_case(web.uow(), user.principal, case_id, "selfcheck", now)
     if case.handler == user.person_id:
-        record = casework.record_self_check(web.uow(), web.rules, case_id, user.person_id, now)
+        record = casework.record_self_check(
+            web.uow(), web.rules, case_id, user.person_id, now, explanations
+        )
         found, recorded = list(record.findings), True
     else:
         found, recorded = list(check_cases(web.uow(), web.rules, case_id, today)), False
@@ -211,6 +250,57 @@ def answer(web: Web, user: User, case_id: str, accept: bool, reason: str | None)
     )
 
 
+CLOSE_ROLES = frozenset({Role.DEPARTMENT_HEAD, Role.CHIEF, Role.DEPUTY_CHIEF})
+ARCHIVE_ROLES = CLOSE_ROLES | {Role.CASE_OFFICER}
+
+
+def case_actions(user: User, case: CaseOut, gate: str, unanswered: bool) -> dict[str, bool]:
+    """Which case-work buttons the page offers this user (the use cases check again)."""
+    p = user.principal.person
+    handler = case.handler == p.id
+    return {
+        "verify": gate != "done"
+        and p.id != case.handler
+        and (p.role in CLOSE_ROLES or (p.role is Role.PROSECUTOR and p.senior)),
+        "close": gate == "close" and (handler or p.role in CLOSE_ROLES),
+        "archive": gate == "archive" and (handler or p.role in ARCHIVE_ROLES),
+        "answer": handler and unanswered,
+    }
+
+
+def verify(web: Web, user: User, case_id: str) -> None:
+    """复核 of the handler's last self-check (case work refuses a verifier who may not)."""
+    now = web.now()
+    case = access.read_case(web.uow(), user.principal, case_id, "verify", now)
+    if not may_verify(user.principal.person, case):
+        raise access.NotAllowed(user.principal.person.role.value)
+    casework.verify(web.uow(), case_id, user.person_id, now)
+
+
+def close_or_archive(web: Web, user: User, case_id: str, archive: bool) -> None:
+    """审结 or 归档 behind the 每案必检 gate; ``GateRefused`` lists what is missing."""
+    now = web.now()
+    case = access.read_case(web.uow(), user.principal, case_id, "archive" if archive else "close",
+                            now)  # fmt: skip
+    allowed = ARCHIVE_ROLES if archive else CLOSE_ROLES
+    if case.handler != user.person_id and user.principal.person.role not in allowed:
+        raise access.NotAllowed(user.principal.person.role.value)
+    if archive:
+        casework.archive(web.uow(), web.rules, case_id, user.person_id, now)
+    else:
+        casework.close(web.uow(), web.rules, case_id, user.person_id, now)
+
+
+def answer_entry(
+    web: Web, user: User, case_id: str, rule: str, outcome: str, reason: str
+) -> LedgerOut:
+    """反馈 / 纠正 / 关闭 with a reason, or undo (``outcome`` undo): ``domain.ledger`` decides."""
+    entry = access.answer_entry(
+        web.uow(), user.principal, case_id, rule, outcome, reason, web.today()
+    )
+    return ledger_out(web, entry, done_days(web, [entry]).get(case_id))
+
+
 def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
     rows = access.case_reads(web.uow(), user.principal, case_id)
     return [ReadOut(person=r.person, via=r.via, at=r.at) for r in rows]
@@ -220,7 +310,8 @@ def ledger_page(web: Web, user: User, query: LedgerQuery) -> LedgerPage:
     rows = access.ledger(web.uow(), user.principal, query)
     full = access.page_is_full(rows, query.limit)
     last = f"{rows[-1].case_id}|{rows[-1].rule}" if rows and full else None
-    return LedgerPage(items=[ledger_out(web, e) for e in rows], next=last)
+    done = done_days(web, rows)
+    return LedgerPage(items=[ledger_out(web, e, done.get(e.case_id)) for e in rows], next=last)
 
 
 def alerts(web: Web, user: User, mine: bool, limit: int = 100) -> list[LedgerOut]:
@@ -244,4 +335,4 @@ def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
 
 def escalate(web: Web, user: User, case_id: str, rule: str) -> LedgerOut:
     entry = access.escalate(web.uow(), user.principal, case_id, rule, web.today())
-    return ledger_out(web, entry)
+    return ledger_out(web, entry, done_days(web, [entry]).get(case_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -34,8 +35,10 @@ from jianguan.adapters.formats.records import (
     decode_unit_row,
     tree_problems,
 )
+from jianguan.adapters.formats.schema import READS_VERSIONS
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import Case, DataSet, Person, Unit
+from jianguan.domain.provenance import ExportScope
 
 REQUIRED = ("units", "people", "cases")
 T = TypeVar("T", Unit, Person)
@@ -338,12 +341,30 @@ def iter_jsonl_cases(
     org: DataSet,
     name: str = "cases.jsonl",
     today: dt.date | None = None,
+    strict: bool = False,
 ) -> Iterator[tuple[int, Case | list[RecordError]]]:
     """(bytes read so far, case or its errors) for each non-blank line; duplicates are errors.
+    ``strict``: keys the format does not define are refused rather than kept.
 
     A line is read up to MAX_LINE_BYTES and no further: a longer one is refused and skipped."""
     file = source.display(name)
     seen: set[str] = set()
+    for done, number, raw in jsonl_lines(source, name):
+        if isinstance(raw, RecordError):
+            yield done, [raw]
+            continue
+        result = decode_jsonl_line(raw, file, number, org, today, strict)
+        if isinstance(result, Case):
+            result = unique(result.case_id, seen, file, number) or result
+        yield done, result
+
+
+def jsonl_lines(
+    source: DataSetSource, name: str = "cases.jsonl"
+) -> Iterator[tuple[int, int, bytes | RecordError]]:
+    """(bytes read so far, line number, the line's bytes or why it was not read) for each
+    non-blank line, the BOM of the first one taken off; a damaged or empty file is one error."""
+    file = source.display(name)
     done = 0
     any_line = False
     try:
@@ -351,49 +372,57 @@ def iter_jsonl_cases(
             for number, raw in enumerate(_bounded_lines(fh), start=1):
                 done += len(raw) if raw is not None else 0
                 if raw is None:
-                    yield (
-                        done,
-                        [
-                            _file_error(
-                                file,
-                                number,
-                                f"行过长（超过 {MAX_LINE_BYTES} 字节），未读取",
-                                f"line too long (over {MAX_LINE_BYTES} bytes); not read",
-                            )
-                        ],
-                    )
                     any_line = True
+                    yield done, number, _file_error(
+                        file,
+                        number,
+                        f"行过长（超过 {MAX_LINE_BYTES} 字节），未读取",
+                        f"line too long (over {MAX_LINE_BYTES} bytes); not read",
+                    )
                     continue
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]  # a BOM, as Windows editors write one
                 if not raw.strip():
                     continue
                 any_line = True
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    yield done, [not_utf8(file, number, exc.start, raw, "本行")]
-                    continue
-                result = decode_case_line(line, file, number, org, today)
-                if isinstance(result, Case):
-                    if result.case_id in seen:
-                        result = [
-                            RecordError(
-                                file,
-                                number,
-                                "case_id",
-                                f"案件编号 {result.case_id} 重复",
-                                f"duplicate case_id {result.case_id}",
-                            )
-                        ]
-                    else:
-                        seen.add(result.case_id)
-                yield done, result
+                yield done, number, raw
     except READ_ERRORS as exc:
-        yield done, [read_error(file, exc)]
+        yield done, 0, read_error(file, exc)
         return
     if not any_line:
-        yield done, [_file_error(file, 1, "文件为空", "file is empty")]
+        yield done, 1, _file_error(file, 1, "文件为空", "file is empty")
+
+
+def decode_jsonl_line(
+    raw: bytes,
+    file: str,
+    number: int,
+    org: DataSet,
+    today: dt.date | None,
+    strict: bool,
+) -> Case | list[RecordError]:
+    """One line's bytes → the case or every error in it (UTF-8 first)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [not_utf8(file, number, exc.start, raw, "本行")]
+    return decode_case_line(line, file, number, org, today, strict=strict)
+
+
+def unique(case_id: str, seen: set[str], file: str, number: int) -> list[RecordError] | None:
+    """A case id met before in the file is an error (its lines could not be told apart)."""
+    if case_id in seen:
+        return [
+            RecordError(
+                file,
+                number,
+                "case_id",
+                f"案件编号 {case_id} 重复",
+                f"duplicate case_id {case_id}",
+            )
+        ]
+    seen.add(case_id)
+    return None
 
 
 def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes | None]:
@@ -424,3 +453,66 @@ def missing_files(source: DataSetSource) -> list[RecordError]:
                 )
             )
     return out
+
+
+MAX_FORMAT_FILE_BYTES = 64 * 1024
+
+
+def read_scope(source: DataSetSource) -> tuple[ExportScope, dt.date | None, list[RecordError]]:
+    """``format.json``: the format it names, and (format 1.2) the export's scope — ``full``
+    (the default) or ``delta`` with the date ``since`` which it holds the changes."""
+    file = source.display("format.json")
+
+    def refused(field: str, zh: str, en: str) -> tuple[ExportScope, None, list[RecordError]]:
+        return ExportScope.FULL, None, [RecordError(file, 1, field, zh, en)]
+
+    try:
+        with source.open("format.json") as fh:
+            data = fh.read(MAX_FORMAT_FILE_BYTES + 1)
+    except READ_ERRORS as exc:
+        return ExportScope.FULL, None, [read_error(file, exc)]
+    if len(data) > MAX_FORMAT_FILE_BYTES:
+        return refused("-", "文件过大", "file too large")
+    try:
+        note = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return refused("-", f"不是合法的 JSON：{exc}", f"malformed JSON: {exc}")
+    if not isinstance(note, dict):
+        return refused("-", "应为 JSON 对象", "must be a JSON object")
+    if note.get("format", "case-records") != "case-records":
+        return refused(
+            "format",
+            f"不是案件数据格式：{note['format']!r}",
+            f"not case records: {note['format']!r}",
+        )
+    version = note.get("version")
+    if version is not None and version not in READS_VERSIONS:
+        listed = "、".join(READS_VERSIONS)
+        return refused(
+            "version",
+            f"格式版本 {version!r} 无法读取（可读：{listed}）",
+            f"format version {version!r} cannot be read (readable: {', '.join(READS_VERSIONS)})",
+        )
+    scope = note.get("scope", ExportScope.FULL.value)
+    if scope not in {s.value for s in ExportScope}:
+        return refused(
+            "scope",
+            f"取值 {scope!r} 无效，应为 full|delta",
+            f"invalid value {scope!r}, expected full|delta",
+        )
+    since = note.get("since")
+    if scope == ExportScope.DELTA.value:
+        try:
+            day = dt.date.fromisoformat(since) if isinstance(since, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            return refused(
+                "since",
+                "增量导出须注明起始日期 since（YYYY-MM-DD）",
+                "a delta export needs its start date since (YYYY-MM-DD)",
+            )
+        return ExportScope.DELTA, day, []
+    if since is not None:
+        return refused("since", "只有增量导出才有 since", "only a delta export has since")
+    return ExportScope.FULL, None, []

@@ -4,6 +4,7 @@ naming the format version written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,10 +22,15 @@ from jianguan.domain.model import Case, Person, Unit
 FORMAT_FILE = "format.json"
 
 
-def write_format_file(out_dir: Path) -> None:
-    """``format.json``: which version of docs/format.md the data set is written in. Readers do
-    not need it (every 1.x file reads the same way); it tells a person or another system."""
-    note = {"format": "case-records", "version": FORMAT_VERSION, "spec": "docs/format.md"}
+def write_format_file(out_dir: Path, since: dt.date | None = None) -> None:
+    """``format.json``: which version of docs/format.md the data set is written in, and what it
+    holds (1.2): every case (``full``), or those changed since a day (``delta``, ``since``)."""
+    note: dict[str, str] = {"format": "case-records", "version": FORMAT_VERSION}
+    note["spec"] = "docs/format.md"
+    if since is None:
+        note["scope"] = "full"
+    else:
+        note.update(scope="delta", since=since.isoformat())
     (out_dir / FORMAT_FILE).write_text(json.dumps(note) + "\n", encoding="utf-8")
 
 
@@ -38,8 +44,9 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, str
 class JsonlWriter:
     """Implements services.exporting.DataSetWriter."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, since: dt.date | None = None) -> None:
         self.out_dir = out_dir
+        self.since = since  # a delta export: the cases changed since that day
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def write_units(self, units: Iterable[Unit]) -> None:
@@ -55,5 +62,5 @@ class JsonlWriter:
                 fh.write(case_to_json(case))
                 fh.write(b"\n")
                 count += 1
-        write_format_file(self.out_dir)
+        write_format_file(self.out_dir, self.since)
         return count

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -106,6 +107,33 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield from _walk(item, f"{path}[{i}]")
     else:
         yield path, value
+
+
+# Unknown keys are kept as JSON text (orjson writes it, and orjson's integers are 64-bit).
+EXTRA_INT_MIN, EXTRA_INT_MAX = -(2**63), 2**63 - 1
+
+
+def extra_problems(unknown: Mapping[tuple[str | int, ...], Mapping[str, Any]]) -> list[Problem]:
+    """What makes a record's unknown keys impossible to keep beside it (format 1.2)."""
+    out: list[Problem] = []
+    for where, keys in unknown.items():
+        prefix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".")
+        for path, value in _walk(keys, prefix):
+            if isinstance(value, str):
+                problem = text_problem(path, value)
+                if problem is not None:
+                    out.append(problem)
+            elif isinstance(value, float) and not math.isfinite(value):  # json takes NaN
+                out.append((path, "数值无效（NaN 或无穷大）", "not a number (NaN or infinity)"))
+            elif isinstance(value, int) and not EXTRA_INT_MIN <= value <= EXTRA_INT_MAX:
+                out.append(
+                    (
+                        path,
+                        f"整数 {_short(value)} 超出可保存范围（64 位）",
+                        f"integer {_short(value)} out of range (64 bits)",
+                    )
+                )
+    return out
 
 
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")

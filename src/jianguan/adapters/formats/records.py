@@ -16,7 +16,7 @@ import orjson
 from pydantic import ValidationError
 
 from jianguan.adapters.formats import limits
-from jianguan.adapters.formats.schema import decode_case_json
+from jianguan.adapters.formats.schema import Location, decode_case_json, decode_keeping_unknown
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import (
     Case,
@@ -49,7 +49,10 @@ _TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
 # pydantic error type → (中文, English) reason; `{expected}` and `{input}` are filled in.
 _REASONS: dict[str, tuple[str, str]] = {
     "missing": ("缺少必填字段", "required field missing"),
-    "extra_forbidden": ("未知字段（格式 v1 中没有此字段）", "unknown field (not in format v1)"),
+    "extra_forbidden": (
+        "未知字段（格式中没有此字段；按 --strict 拒绝）",
+        "unknown field (not in the format; refused under --strict)",
+    ),
     "enum": ("取值 {input} 无效，应为 {expected}", "invalid value {input}, expected {expected}"),
     "literal_error": (
         "取值 {input} 无效，应为 {expected}",
@@ -92,6 +95,9 @@ _REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+_UNKNOWN_KEY_ZH = _REASONS["extra_forbidden"][0]
+
+
 def field_path(loc: Iterable[str | int]) -> str:
     out = ""
     for part in loc:
@@ -120,20 +126,40 @@ def validation_errors(file: str, line: int, exc: ValidationError) -> list[Record
 
 
 def decode_case_line(
-    raw: bytes | str, file: str, line: int, org: DataSet, today: dt.date | None = None
+    raw: bytes | str,
+    file: str,
+    line: int,
+    org: DataSet,
+    today: dt.date | None = None,
+    *,
+    strict: bool = False,
 ) -> Case | list[RecordError]:
     """One cases.jsonl line → a validated `Case`, or every error found in it.
 
-    ``today``: the day of the import, when known; a case received after it is refused."""
+    ``today``: the day of the import, when known; a case received after it is refused.
+    Keys the format does not define are kept beside their objects (``extra``, format 1.2) and
+    written back on export; with ``strict`` they are refused instead."""
+    unknown: dict[Location, dict[str, Any]] = {}
     try:
-        rec = decode_case_json(raw)
+        rec = decode_case_json(raw) if strict else None
+        if rec is None:
+            rec, unknown = decode_keeping_unknown(raw)
     except ValidationError as exc:
-        return validation_errors(file, line, exc)
+        errors = validation_errors(file, line, exc)
+        # Not strict: an unknown key would have been kept; the record fails for the others.
+        kept = errors if strict else [e for e in errors if e.zh != _UNKNOWN_KEY_ZH]
+        return kept or errors
     except (RecursionError, MemoryError, ValueError) as exc:  # a parser's own limits
         return [RecordError(file, line, "-", f"不是合法的 JSON：{exc}", f"malformed JSON: {exc}")]
-    problems = limits.duplicate_keys(raw, rec) + _semantic_problems(rec, org, today, raw)
+    problems = limits.duplicate_keys(raw, rec if not unknown else None)
+    problems += limits.extra_problems(unknown) + _semantic_problems(rec, org, today, raw)
     errors = [RecordError(file, line, f, zh, en) for f, zh, en in problems]
-    return errors or _to_case(rec)
+    return errors or _to_case(rec, {where: _extra_text(keys) for where, keys in unknown.items()})
+
+
+def _extra_text(keys: Mapping[str, Any]) -> str:
+    """Unknown keys as the canonical JSON text the domain carries (sorted keys)."""
+    return orjson.dumps(keys, option=orjson.OPT_SORT_KEYS).decode()
 
 
 Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
@@ -269,8 +295,9 @@ def _decision_problems(rec: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
-def _to_case(rec: Mapping[str, Any]) -> Case:
+def _to_case(rec: Mapping[str, Any], extra: Mapping[Location, str] | None = None) -> Case:
     decision, outcome = rec.get("decision"), rec.get("outcome")
+    x = extra or {}
     return Case(
         case_id=rec["case_id"],
         unified_no=rec["unified_no"],
@@ -284,24 +311,38 @@ def _to_case(rec: Mapping[str, Any]) -> Case:
         assignment=rec["assignment"],
         major_complex=rec["major_complex"],
         charges=tuple(rec.get("charges", ())),
-        suspects=tuple(_suspect(s) for s in rec.get("suspects", ())),
-        victims=tuple(Victim(v["id"], v["name"]) for v in rec.get("victims", ())),
-        events=tuple(
-            Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"), e.get("at"))
-            for e in rec.get("events", ())
+        suspects=tuple(
+            _suspect(s, x.get(("suspects", i))) for i, s in enumerate(rec.get("suspects", ()))
         ),
-        decision=None if not decision else _decision(decision),
-        outcome=None if not outcome else _outcome(outcome),
+        victims=tuple(
+            Victim(v["id"], v["name"], x.get(("victims", i)))
+            for i, v in enumerate(rec.get("victims", ()))
+        ),
+        events=tuple(
+            Event(
+                e["type"],
+                e["on"],
+                e.get("by"),
+                e.get("party"),
+                e.get("note"),
+                e.get("at"),
+                x.get(("events", i)),
+            )
+            for i, e in enumerate(rec.get("events", ()))
+        ),
+        decision=None if not decision else _decision(decision, x.get(("decision",))),
+        outcome=None if not outcome else _outcome(outcome, x.get(("outcome",))),
         documents=tuple(
-            Document(d["type"], d.get("no"), d["issued_on"], d.get("text"))
-            for d in rec.get("documents", ())
+            Document(d["type"], d.get("no"), d["issued_on"], d.get("text"), x.get(("documents", i)))
+            for i, d in enumerate(rec.get("documents", ()))
         ),
         closed_on=rec.get("closed_on"),
         archived_on=rec.get("archived_on"),
+        extra=x.get(()),
     )
 
 
-def _suspect(s: Mapping[str, Any]) -> Suspect:
+def _suspect(s: Mapping[str, Any], extra: str | None = None) -> Suspect:
     return Suspect(
         s["id"],
         s["name"],
@@ -314,14 +355,15 @@ def _suspect(s: Mapping[str, Any]) -> Suspect:
         s["fast_track"],
         s.get("likely_sentence_months"),
         s.get("likely_sentence"),
+        extra,
     )
 
 
-def _decision(d: Mapping[str, Any]) -> Decision:
-    return Decision(d["type"], d["on"], d["by"], d.get("approved_by"), d.get("ground"))
+def _decision(d: Mapping[str, Any], extra: str | None = None) -> Decision:
+    return Decision(d["type"], d["on"], d["by"], d.get("approved_by"), d.get("ground"), extra)
 
 
-def _outcome(o: Mapping[str, Any]) -> Outcome:
+def _outcome(o: Mapping[str, Any], extra: str | None = None) -> Outcome:
     return Outcome(
         o["type"],
         o["on"],
@@ -330,7 +372,17 @@ def _outcome(o: Mapping[str, Any]) -> Outcome:
         o.get("recommendation_accepted"),
         o["appealed"],
         o["charge_changed"],
+        extra,
     )
+
+
+def _with_extra(out: dict[str, Any], extra: str | None) -> dict[str, Any]:
+    """An object as written, with the keys it came with that the format does not define
+    (after the format's own keys). Without any, the record is the one it was before 1.2."""
+    del out["extra"]
+    if extra is not None:
+        out.update(orjson.loads(extra))
+    return out
 
 
 def _suspect_doc(s: Suspect) -> dict[str, Any]:
@@ -339,7 +391,7 @@ def _suspect_doc(s: Suspect) -> dict[str, Any]:
     out = s._asdict()
     if out["likely_sentence"] is None:
         del out["likely_sentence"]
-    return out
+    return _with_extra(out, s.extra)
 
 
 def _event_doc(e: Event) -> dict[str, Any]:
@@ -349,7 +401,7 @@ def _event_doc(e: Event) -> dict[str, Any]:
         del out["at"]
     else:
         out["at"] = e.at.isoformat()
-    return out
+    return _with_extra(out, e.extra)
 
 
 def _case_doc(case: Case) -> dict[str, Any]:
@@ -360,7 +412,8 @@ def _case_doc(case: Case) -> dict[str, Any]:
         decision = {"type": d.type, "on": d.on, "by": d.by, "approved_by": d.approved_by}
         if d.ground is not None or d.type is DecisionType.NOT_PROSECUTE:
             decision["ground"] = d.ground
-    return {
+        decision = _with_extra({**decision, "extra": None}, d.extra)
+    doc: dict[str, Any] = {
         "case_id": case.case_id,
         "unified_no": case.unified_no,
         "unit": case.unit,
@@ -374,24 +427,30 @@ def _case_doc(case: Case) -> dict[str, Any]:
         "major_complex": case.major_complex,
         "charges": case.charges,
         "suspects": [_suspect_doc(s) for s in case.suspects],
-        "victims": [v._asdict() for v in case.victims],
+        "victims": [_with_extra(v._asdict(), v.extra) for v in case.victims],
         "events": [_event_doc(e) for e in case.events],
         "decision": decision,
         "outcome": None
         if o is None
-        else {
-            "type": o.type,
-            "on": o.on,
-            "sentence_months": o.sentence_months,
-            "recommendation_months": o.recommendation_months,
-            "recommendation_accepted": o.recommendation_accepted,
-            "appealed": o.appealed,
-            "charge_changed": o.charge_changed,
-        },
-        "documents": [doc._asdict() for doc in case.documents],
+        else _with_extra(
+            {
+                "type": o.type,
+                "on": o.on,
+                "sentence_months": o.sentence_months,
+                "recommendation_months": o.recommendation_months,
+                "recommendation_accepted": o.recommendation_accepted,
+                "appealed": o.appealed,
+                "charge_changed": o.charge_changed,
+                "extra": None,
+            },
+            o.extra,
+        ),
+        "documents": [_with_extra(x._asdict(), x.extra) for x in case.documents],
         "closed_on": case.closed_on,
         "archived_on": case.archived_on,
+        "extra": None,
     }
+    return _with_extra(doc, case.extra)
 
 
 def case_to_json(case: Case) -> bytes:

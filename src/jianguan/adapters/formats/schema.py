@@ -11,9 +11,11 @@ types), so a 1.0 line is a valid 1.1 line with the same meaning.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, NotRequired
 
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, with_config
+import orjson
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12
 
 from jianguan.domain.model import (
@@ -29,8 +31,8 @@ from jianguan.domain.model import (
 )
 
 # The format version this code reads (every earlier 1.x too) and the one exports write.
-FORMAT_VERSION = "1.1"
-READS_VERSIONS = ("1.0", "1.1")
+FORMAT_VERSION = "1.2"
+READS_VERSIONS = ("1.0", "1.1", "1.2")
 
 _STRICT = ConfigDict(strict=True, extra="forbid")
 
@@ -127,3 +129,34 @@ CASE_FIELDS: tuple[str, ...] = tuple(CaseIn.__annotations__)
 def decode_case_json(line: bytes | str) -> dict[str, Any]:
     """Parse and validate one JSON line; raises pydantic.ValidationError."""
     return dict(CASE_ADAPTER.validate_json(line))
+
+
+Location = tuple[str | int, ...]  # where an object sits in the record: () is the case itself
+
+
+def decode_keeping_unknown(
+    line: bytes | str,
+) -> tuple[dict[str, Any], dict[Location, dict[str, Any]]]:
+    """Like `decode_case_json`, but keys the format does not define are taken out and returned
+    beside the record, by the location of the object that carried them (format 1.2).
+
+    The strict schema stays the one check: a line is validated as it is first (the fast path, in
+    Rust); only when every error is an unknown key is it parsed, those keys lifted out, and the
+    rest validated again (so a line over the size limits was already refused). Any other error is raised as with `decode_case_json`.
+    """
+    try:
+        return decode_case_json(line), {}
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if any(e["type"] != "extra_forbidden" for e in errors):
+            raise
+    raw = json.loads(line)  # the stdlib: an unknown key may hold an integer beyond 64 bits
+    unknown: dict[Location, dict[str, Any]] = {}
+    for err in errors:
+        *where, key = err["loc"]
+        holder: Any = raw
+        for step in where:
+            holder = holder[step]
+        unknown.setdefault(tuple(where), {})[str(key)] = holder.pop(key)
+    # Validated as JSON again: strict mode takes ISO dates from JSON text, not from Python strings.
+    return decode_case_json(orjson.dumps(raw)), unknown

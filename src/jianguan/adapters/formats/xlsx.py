@@ -63,6 +63,9 @@ CASE_COLUMNS = (
     "outcome_charge_changed",
     "closed_on",
     "archived_on",
+    "extra",  # 1.2: the JSON text of keys the format does not define (as the next two)
+    "decision_extra",
+    "outcome_extra",
 )
 LIST_SHEETS: dict[str, tuple[str, ...]] = {
     "charges": ("case_id", "charge"),
@@ -79,13 +82,16 @@ LIST_SHEETS: dict[str, tuple[str, ...]] = {
         "fast_track",
         "likely_sentence_months",
         "likely_sentence",
+        "extra",
     ),
-    "victims": ("case_id", "id", "name"),
-    "events": ("case_id", "type", "on", "by", "party", "note", "at"),
-    "documents": ("case_id", "type", "no", "issued_on", "text"),
+    "victims": ("case_id", "id", "name", "extra"),
+    "events": ("case_id", "type", "on", "by", "party", "note", "at", "extra"),
+    "documents": ("case_id", "type", "no", "issued_on", "text", "extra"),
 }
-# Format 1.1 columns a 1.0 sheet may lack (docs/format.md): absent means empty.
-OPTIONAL_COLUMNS = frozenset({"at", "likely_sentence"})
+# Columns a 1.0 or 1.1 sheet may lack (docs/format.md): absent means empty.
+OPTIONAL_COLUMNS = frozenset({"at", "likely_sentence", "extra", "decision_extra", "outcome_extra"})
+# Columns whose cell is the JSON text of an object's unknown keys (format 1.2).
+_EXTRA_OF = {"extra": None, "decision_extra": "decision", "outcome_extra": "outcome"}
 MAX_XLSX_BYTES = 256 * 1024 * 1024  # a workbook file, compressed
 MAX_XLSX_MEMBER_BYTES = 256 * 1024 * 1024  # one XML part of it, uncompressed
 MAX_XLSX_RATIO = 500  # sheet XML compresses better than text; a zip bomb ~1000
@@ -172,8 +178,11 @@ def _sheet_rows(
     sheet: str | None,
     expected: tuple[str, ...],
     sheets: tuple[str, ...] | None = None,
+    keep_unknown: bool = False,
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[RecordError]]:
-    """The rows of one sheet by header; ``sheets``: the only sheets the book may have."""
+    """The rows of one sheet by header; ``sheets``: the only sheets the book may have.
+    ``keep_unknown``: a column the sheet should not have is read as the record's unknown key
+    (kept or refused by the record's decoder) instead of refusing the sheet."""
     label = f"{source.display(book_name)}[{sheet}]" if sheet else source.display(book_name)
     book, errors = _load(source, book_name, label)
     if book is None:
@@ -214,7 +223,7 @@ def _sheet_rows(
     problems += [
         RecordError(label, 1, c or "(空)", "表头有未知列", "unknown column in header")
         for c in header
-        if c not in expected
+        if c not in expected and not (keep_unknown and c)
     ]
     if problems:
         return [], problems
@@ -300,16 +309,20 @@ def _text(value: Any) -> str:
 
 
 def iter_cases(
-    source: DataSetSource, org: DataSet, today: dt.date | None = None
+    source: DataSetSource, org: DataSet, today: dt.date | None = None, *, strict: bool = False
 ) -> Iterator[tuple[int, Case | list[RecordError]]]:
+    """Cases of the flat workbook; a column it does not define is a key the format does not
+    define, of the case or of the list element of its row: kept, or refused with ``strict``."""
     book_sheets = ("cases", *LIST_SHEETS)
-    rows, errors = _sheet_rows(source, "cases.xlsx", "cases", CASE_COLUMNS, book_sheets)
+    rows, errors = _sheet_rows(
+        source, "cases.xlsx", "cases", CASE_COLUMNS, book_sheets, keep_unknown=True
+    )
     label = source.display("cases.xlsx")
     lists: dict[str, dict[str, list[tuple[int, dict[str, Any]]]]] = {}
     if not errors:
         case_ids = {_text(row.get("case_id")) for _, row in rows}
         for sheet, columns in LIST_SHEETS.items():
-            sheet_rows, errs = _sheet_rows(source, "cases.xlsx", sheet, columns)
+            sheet_rows, errs = _sheet_rows(source, "cases.xlsx", sheet, columns, keep_unknown=True)
             errors += errs
             grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
             for number, row in sheet_rows:
@@ -340,7 +353,9 @@ def iter_cases(
             continue
         seen.add(case_id)
         record = _record(row, {s: [r for _, r in g.get(case_id, [])] for s, g in lists.items()})
-        result = decode_case_line(orjson.dumps(record), f"{label}[cases]", number, org, today)
+        result = decode_case_line(
+            orjson.dumps(record), f"{label}[cases]", number, org, today, strict=strict
+        )
         if isinstance(result, list):
             result = [_relocate(e, label, case_id, lists) for e in result]
         yield number, result
@@ -360,7 +375,9 @@ def _orphan(label: str, number: int, case_id: str) -> RecordError:
 
 def _record(row: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     rec: dict[str, Any] = {k: row.get(k) for k in CASE_COLUMNS[:11]}
+    rec.update({k: v for k, v in row.items() if k not in CASE_COLUMNS})  # unknown columns
     rec["charges"] = [r["charge"] for r in lists["charges"]]
+    lists = {name: [_unpack_extra(r) for r in items] for name, items in lists.items()}
     rec.update({name: lists[name] for name in ("suspects", "victims", "events")})
     rec["decision"] = None
     if row.get("decision_type") is not None:
@@ -376,11 +393,35 @@ def _record(row: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> dict
     rec["outcome"] = None
     if row.get("outcome_type") is not None:
         rec["outcome"] = {
-            k.removeprefix("outcome_"): row.get(k) for k in CASE_COLUMNS if k.startswith("outcome_")
+            k.removeprefix("outcome_"): row.get(k)
+            for k in CASE_COLUMNS
+            if k.startswith("outcome_") and k not in _EXTRA_OF
         }
     rec["documents"] = lists["documents"]
     rec["closed_on"], rec["archived_on"] = row.get("closed_on"), row.get("archived_on")
+    for column, holder in _EXTRA_OF.items():
+        target = rec if holder is None else rec[holder]
+        if row.get(column) is not None and isinstance(target, dict):
+            target.update(_extra_keys(row[column]))
     return rec
+
+
+def _unpack_extra(row: dict[str, Any]) -> dict[str, Any]:
+    """A list sheet's row with its ``extra`` cell spread back into the element's keys."""
+    out = {k: v for k, v in row.items() if k != "extra"}
+    if row.get("extra") is not None:
+        out.update(_extra_keys(row["extra"]))
+    return out
+
+
+def _extra_keys(cell: Any) -> dict[str, Any]:
+    """The keys an ``extra`` cell holds; a cell that is not a JSON object is kept under the
+    key ``extra`` itself (so it is not lost, and strict mode refuses it like any unknown key)."""
+    try:
+        value = orjson.loads(cell) if isinstance(cell, str) else None
+    except orjson.JSONDecodeError:
+        value = None
+    return value if isinstance(value, dict) else {"extra": cell}
 
 
 def _relocate(
@@ -403,8 +444,9 @@ def _relocate(
 class XlsxWriter:
     """Implements services.exporting.DataSetWriter for the .xlsx variant."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, since: dt.date | None = None) -> None:
         self.out_dir = out_dir
+        self.since = since  # a delta export: the cases changed since that day
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def write_units(self, units: Iterable[Unit]) -> None:
@@ -435,23 +477,30 @@ class XlsxWriter:
             sheets[name].append(list(columns))
         count = 0
         for case in cases:
-            _append_case(sheets, case_to_record(case))
+            _append_case(sheets, case)
             count += 1
         book.save(self.out_dir / "cases.xlsx")
-        write_format_file(self.out_dir)
+        write_format_file(self.out_dir, self.since)
         return count
 
 
-def _append_case(sheets: dict[str, Any], rec: dict[str, Any]) -> None:
+def _append_case(sheets: dict[str, Any], case: Case) -> None:
+    """One case's rows; an object's unknown keys go to its ``extra`` cell (not to columns of
+    their own), so that the sheets keep the format's columns."""
+    rec = case_to_record(case)
     d, o = rec["decision"] or {}, rec["outcome"] or {}
     flat = dict(rec)
     flat.update({f"decision_{k}": v for k, v in d.items()})
     flat.update({f"outcome_{k}": v for k, v in o.items()})
+    flat["extra"] = case.extra
+    flat["decision_extra"] = case.decision.extra if case.decision else None
+    flat["outcome_extra"] = case.outcome.extra if case.outcome else None
     sheets["cases"].append([_out(flat.get(c)) for c in CASE_COLUMNS])
     for charge in rec["charges"]:
         sheets["charges"].append([_out(rec["case_id"]), _out(charge)])
     for name in ("suspects", "victims", "events", "documents"):
-        for item in rec[name]:
+        for item, obj in zip(rec[name], getattr(case, name), strict=True):
+            item["extra"] = obj.extra
             sheets[name].append(
                 [_out(rec["case_id"]), *(_out(item.get(c)) for c in LIST_SHEETS[name][1:])]
             )

@@ -343,13 +343,13 @@ def _parties(which: str) -> tuple[Table, list[ColumnElement[bool]]]:
 
 
 def sql_notice(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
-    decision = rule.params.get("decision")
-    start = F.received_on if decision is None else F.decision_on
+    decided = "decision" in rule.params
+    start = F.decision_on if decided else F.received_on
     inner = select(F.case_id, F.unit, m.due(rule.param("period"), start).label("due")).where(
         _in_scope(rule)
     )
-    if decision is not None:
-        inner = inner.where(F.decision_type == str(decision))
+    if decided:
+        inner = inner.where(F.decision_type.in_(rule.values("decision")))
     sub = inner.subquery()
     parties, extra = _parties(rule.param("parties"))
     e = schema.events.c
@@ -380,7 +380,7 @@ def sql_count(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
         select(e.case_id)
         .where(e.type == rule.param("event"), e.on_date <= literal(as_of, Date))
         .group_by(e.case_id)
-        .having(func.count() > int(rule.params["max"]))
+        .having(func.count() > int(rule.param("max")))
         .subquery()
     )
     query = select(F.case_id, F.unit, literal(None, Date)).where(
@@ -540,7 +540,7 @@ def sql_after_arrest(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
     arrests = (
         select(F.case_id, F.unit, s.c.id.label("party"), first.label("first"), F.decision_on)
         .select_from(FACTS.join(s, s.c.case_id == F.case_id))
-        .where(_in_scope(rule), F.decision_type == rule.param("decision"))
+        .where(_in_scope(rule), F.decision_type.in_(rule.values("decision")))
         .subquery()
     )
     timed = e.alias("timed")
@@ -571,7 +571,7 @@ def sql_after_arrest(m: SqlMonitor, rule: Rule, as_of: dt.date) -> Rows:
         n.c.on_date <= day,
     )
     unable = exists().where(mine, n.c.note.like(rule.param("unable") + "%"))
-    limit = int(rule.params["hours"]) * 3600
+    limit = int(rule.param("hours")) * 3600
     in_time = case(
         (
             and_(sub.c.at.isnot(None), n.c.at.isnot(None)),

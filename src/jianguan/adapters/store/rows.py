@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -61,6 +62,7 @@ def case_rows(
         *((o.type, o.on, o.sentence_months, o.recommendation_months, o.recommendation_accepted,
            o.appealed, o.charge_changed) if o else _NO_OUTCOME),
         case.closed_on, case.archived_on, content_hash,
+        case.extra, d.extra if d else None, o.extra if o else None,
     )  # fmt: skip
     return {
         "cases": [head],
@@ -73,17 +75,35 @@ def case_rows(
     }
 
 
+def prepared_rows(case: Case, content_hash: str) -> dict[str, list[Row]]:
+    """`case_rows` of a new case as plain values (enums as their codes, dates as ISO text), to
+    be sent from a worker process: plain values cost a fifth of enum members and dates to pickle
+    and unpickle (measured), and both drivers bind ISO text for a date column as the date."""
+    return {
+        name: [tuple(_plain(v) for v in row) for row in rows]
+        for name, rows in case_rows(case, content_hash).items()
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _event_rows(case: Case, work: PlatformWork | None) -> list[Row]:
     cid = case.case_id
     if not work or not work.events:
         return [
-            (cid, i, *e, _EXPORT) if e.at is None else (cid, i, *e[:5], e.at.isoformat(), _EXPORT)
+            (cid, i, *e[:5], None if e.at is None else e.at.isoformat(), _EXPORT, e.extra)
             for i, e in enumerate(case.events)
         ]
     flags = platform_flags(case.events, work.events)
     return [
         (cid, i, *e[:5], None if e.at is None else e.at.isoformat(),
-         Origin.PLATFORM if mine else _EXPORT)
+         Origin.PLATFORM if mine else _EXPORT, e.extra)
         for i, (e, mine) in enumerate(zip(case.events, flags, strict=True))
     ]  # fmt: skip
 
@@ -105,8 +125,19 @@ def encode_value(card: CardField, value: Any) -> str:
     if card is CardField.DECISION:
         d = value
         out: Any = None if d is None else [d.type, d.on.isoformat(), d.by, d.approved_by, d.ground]
+        if d is not None and d.extra is not None:
+            out.append(d.extra)
     elif card is CardField.DOCUMENTS:
-        out = [[d.type, d.no, d.issued_on.isoformat(), d.text] for d in value]
+        out = [
+            [
+                d.type,
+                d.no,
+                d.issued_on.isoformat(),
+                d.text,
+                *(() if d.extra is None else (d.extra,)),
+            ]
+            for d in value
+        ]
     elif isinstance(value, dt.date):
         out = value.isoformat()
     else:
@@ -119,16 +150,20 @@ def decode_value(card: CardField, text: str) -> Any:
     if raw is None:
         return None
     if card is CardField.DECISION:
-        kind, on, by, approved_by, ground = raw
+        kind, on, by, approved_by, ground, *extra = raw  # extra: format 1.2, when there is one
         return Decision(
             DecisionType(kind),
             dt.date.fromisoformat(on),
             by,
             approved_by,
             NonProsecutionGround(ground) if ground else None,
+            extra[0] if extra else None,
         )
     if card is CardField.DOCUMENTS:
-        return tuple(Document(t, no, dt.date.fromisoformat(on), tx) for t, no, on, tx in raw)
+        return tuple(
+            Document(t, no, dt.date.fromisoformat(on), tx, x[0] if x else None)
+            for t, no, on, tx, *x in raw
+        )
     if card is CardField.ASSIGNMENT:
         return AssignmentMode(raw)
     if card in (CardField.ASSIGNED_ON, CardField.CLOSED_ON, CardField.ARCHIVED_ON):
@@ -143,9 +178,7 @@ def assemble_work(
     its ``case_platform_fields`` rows."""
     evs: dict[str, list[Event]] = defaultdict(list)
     for r in sorted(events, key=lambda r: (r[0], r[1])):
-        evs[r[0]].append(
-            Event(EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6], _datetime(r[7]))
-        )
+        evs[r[0]].append(_event(r))
     changes: dict[str, dict[CardField, FieldChange]] = defaultdict(dict)
     for r in card_fields:
         card = CardField(r[1])
@@ -197,6 +230,7 @@ def _assemble(h: Sequence[Any], kids: dict[str, list[Sequence[Any]]]) -> Case:
             h[13],
             h[14],
             NonProsecutionGround(h[15]) if h[15] else None,
+            h[27],
         )
     outcome = None
     if h[16] is not None:
@@ -208,6 +242,7 @@ def _assemble(h: Sequence[Any], kids: dict[str, list[Sequence[Any]]]) -> Case:
             _bool(h[20]),
             bool(h[21]),
             bool(h[22]),
+            h[28],
         )
     return Case(
         case_id=h[0],
@@ -235,21 +270,27 @@ def _assemble(h: Sequence[Any], kids: dict[str, list[Sequence[Any]]]) -> Case:
                 bool(r[10]),
                 r[11],
                 SentenceBand(r[12]) if r[12] else None,
+                r[13],
             )
             for r in kids["suspects"]
         ),
-        victims=tuple(Victim(r[2], r[3]) for r in kids["victims"]),
-        events=tuple(
-            Event(EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6], _datetime(r[7]))
-            for r in kids["events"]
-        ),
+        victims=tuple(Victim(r[2], r[3], r[4]) for r in kids["victims"]),
+        events=tuple(_event(r) for r in kids["events"]),
         decision=decision,
         outcome=outcome,
         documents=tuple(
-            Document(r[2], r[3], _date(r[4]) or dt.date.min, r[5]) for r in kids["documents"]
+            Document(r[2], r[3], _date(r[4]) or dt.date.min, r[5], r[6]) for r in kids["documents"]
         ),
         closed_on=_date(h[23]),
         archived_on=_date(h[24]),
+        extra=h[26],
+    )
+
+
+def _event(r: Sequence[Any]) -> Event:
+    """An event from its row (columns of schema.events: … at, origin, extra)."""
+    return Event(
+        EventType(r[2]), _date(r[3]) or dt.date.min, r[4], r[5], r[6], _datetime(r[7]), r[9]
     )
 
 

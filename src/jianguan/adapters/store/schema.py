@@ -74,6 +74,11 @@ cases = Table(
     Column("closed_on", Date),
     Column("archived_on", Date),
     Column("content_hash", String(32), nullable=False),
+    # format 1.2: keys the export carried that the format does not define, as JSON text, written
+    # back on export (the case's own, its decision's, its outcome's).
+    Column("extra", Text),
+    Column("decision_extra", Text),
+    Column("outcome_extra", Text),
 )
 
 case_charges = Table(
@@ -100,6 +105,7 @@ suspects = Table(
     Column("fast_track", Boolean, nullable=False),
     Column("likely_sentence_months", Integer),
     Column("likely_sentence", String(16)),  # format 1.1 band (may say life or death)
+    Column("extra", Text),  # format 1.2: unknown keys, JSON
 )
 
 victims = Table(
@@ -109,6 +115,7 @@ victims = Table(
     Column("seq", Integer, primary_key=True),
     Column("id", String(32), nullable=False),
     Column("name", Text, nullable=False),
+    Column("extra", Text),
 )
 
 events = Table(
@@ -127,6 +134,7 @@ events = Table(
     # export | platform (domain.provenance.Origin): a re-import replaces the export's events
     # and keeps the platform's.
     Column("origin", String(8), nullable=False, server_default="export"),
+    Column("extra", Text),
 )
 
 documents = Table(
@@ -138,6 +146,7 @@ documents = Table(
     Column("no", Text),
     Column("issued_on", Date, nullable=False),
     Column("text", Text),
+    Column("extra", Text),
 )
 
 # Case-card fields set on the platform (domain.provenance): the value set here and the export's

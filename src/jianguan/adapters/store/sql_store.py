@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -34,6 +34,7 @@ from jianguan.adapters.store.rows import (
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
 from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
+from jianguan.services.ports.files import Prepared
 
 GENESIS = "0" * 64
 IMPORT_LOCK = 0x6A67_696D_706F_7274 & 0x7FFF_FFFF_FFFF_FFFF  # "jgimport": pg_advisory_xact_lock
@@ -108,6 +109,19 @@ class SqlSession:
                 f"write) is in progress; try again later ({exc.orig})"
             ) from exc
 
+    def refresh_statistics(self) -> None:
+        """Planner statistics for the case tables after a bulk change: without them SQLite
+        counts a prosecutor's open cases by scanning the unit (measured 50.8 ms vs 1.5 ms at
+        1 M cases), and PostgreSQL plans the first queries after a load from empty tables.
+        SQLite samples (``analysis_limit``) so that this stays well under a second at 1 M."""
+        self.drain()
+        if self._pg:
+            for table in (schema.cases, *CHILD_TABLES):
+                self._conn.execute(text(f"ANALYZE {table.name}"))
+        else:
+            self._conn.execute(text("PRAGMA analysis_limit = 1000"))
+            self._conn.execute(text("ANALYZE"))
+
     # -- organisation -------------------------------------------------------------------------
 
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
@@ -177,6 +191,22 @@ class SqlSession:
         for case, digest in cases:
             for name, rows in case_rows(case, digest, work.get(case.case_id)).items():
                 per_table[name].extend(rows)
+        jobs = [(table, per_table[table.name]) for table in ALL_CASE_TABLES]
+        self.drain()
+        if self._writer is None:
+            self._write_all(jobs)
+        else:
+            self._pending = self._writer.submit(self._write_all, jobs)
+
+    def insert_prepared(self, cases: Sequence[Prepared]) -> None:
+        """New cases whose rows a worker made with `rows.prepared_rows` (the feed was given
+        that function by the bootstrap)."""
+        per_table: dict[str, list[Row]] = {t.name: [] for t in ALL_CASE_TABLES}
+        for prepared in cases:
+            rows = prepared.rows
+            assert isinstance(rows, dict), "rows made by rows.prepared_rows"
+            for name, table_rows in rows.items():
+                per_table[name].extend(table_rows)
         jobs = [(table, per_table[table.name]) for table in ALL_CASE_TABLES]
         self.drain()
         if self._writer is None:
@@ -265,6 +295,14 @@ class SqlSession:
             yield from (loaded[i] for i in ids)
             last = ids[-1]
 
+    def case_ids_of_units(self, units: Collection[str]) -> Iterator[str]:
+        self.drain()
+        c = schema.cases.c
+        codes = sorted(units)
+        for start in range(0, len(codes), 500):
+            query = select(c.case_id).where(c.unit.in_(codes[start : start + 500]))
+            yield from self._conn.scalars(query)
+
     def counts(self) -> dict[str, int]:
         self.drain()
         tables = (schema.units, schema.people, *ALL_CASE_TABLES, schema.audit_log)
@@ -332,6 +370,11 @@ class SqlAudit(OnSession):
                 hash=audit_hash(prev, at, actor, action, subject, body),
             )
         )
+
+    def subjects_since(self, moment: dt.datetime) -> set[str]:
+        a = schema.audit_log.c
+        query = select(a.subject).where(a.at >= moment, a.subject.isnot(None)).distinct()
+        return {s for s in self._conn.scalars(query) if s is not None}
 
     def problems(self) -> list[str]:
         problems, prev = [], GENESIS

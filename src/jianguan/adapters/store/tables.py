@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store import schema_casework as schema_casework
+from jianguan.adapters.store import schema_management as schema_management
 from jianguan.adapters.store import schema_responsibility as schema_responsibility
 from jianguan.adapters.store import schema_review as schema_review
+from jianguan.adapters.store import schema_supervision as schema_supervision
 from jianguan.adapters.store import schema_web as schema_web
 
 metadata = schema.metadata

@@ -14,10 +14,12 @@ from sqlalchemy import Connection, Engine
 
 from jianguan.adapters.store.casework_sql import CaseworkSql
 from jianguan.adapters.store.ledger_sql import SqlLedger
+from jianguan.adapters.store.management_sql import InspectionSql, ScheduleSql
 from jianguan.adapters.store.monitor_sql import SqlMonitor
 from jianguan.adapters.store.responsibility_sql import ResponsibilitySql
 from jianguan.adapters.store.review_sql import ReviewSql
 from jianguan.adapters.store.sql_store import SqlAudit, SqlSession
+from jianguan.adapters.store.supervision_sql import SupervisionSql
 from jianguan.adapters.store.web_sql import SqlAccess, SqlAccounts
 from jianguan.services.ports import (
     AccessRepository,
@@ -29,7 +31,10 @@ from jianguan.services.ports import (
     LedgerRepository,
     ResponsibilityRepository,
     ReviewRepository,
+    SupervisionRepository,
 )
+from jianguan.services.ports.inspection import InspectionRepository
+from jianguan.services.ports.schedule import ScheduleRepository
 
 
 class UnitOfWorkOpen(RuntimeError):
@@ -57,6 +62,9 @@ class SqlUnitOfWork:
         self.responsibility: ResponsibilityRepository = ResponsibilitySql(session)
         self.access: AccessRepository = SqlAccess(session)
         self.accounts: AccountRepository = SqlAccounts(session)
+        self.supervision: SupervisionRepository = SupervisionSql(session)
+        self.inspection: InspectionRepository = InspectionSql(session)
+        self.schedule: ScheduleRepository = ScheduleSql(session)
         return self
 
     def __exit__(

@@ -9,14 +9,20 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.ledger_sql import in_scope
 from jianguan.adapters.store.schema_web import accounts, case_reads, web_sessions
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.ledger import ACTIVE
-from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSummary, Dashboard
+from jianguan.services.ports.access import (
+    CaseQuery,
+    CaseRead,
+    CaseSearch,
+    CaseSummary,
+    Dashboard,
+)
 from jianguan.services.ports.accounts import Account, LoginSession
 
 _c = schema.cases.c
@@ -98,6 +104,49 @@ class SqlAccess(OnSession):
         else:
             return self._merged_pages(sorted(units), query)
         return [CaseSummary(*r) for r in self._conn.execute(q)]
+
+    def search_cases(
+        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+    ) -> tuple[int, list[CaseSummary]]:
+        """Count and one offset page (the list page's numbered pages). The text matches with
+        LIKE (escaped) on the case, its suspects, charges and handler: a scan of the scope's
+        cases, fine at a province's size; the keyset ``case_page`` stays for the API."""
+        cols = (
+            _c.case_id, _c.unified_no, _c.unit, _c.department, _c.category, _c.received_on,
+            _c.handler, _c.decision_type, _c.closed_on,
+        )  # fmt: skip
+        where: list[ColumnElement[bool]] = []
+        if units is not None:
+            where.append(_c.unit.in_(sorted(units)))
+        if handler is not None:
+            where.append(_c.handler == handler)
+        if search.open_only:
+            where.append(_c.closed_on.is_(None))
+        needle = search.text.strip().lower()
+        if needle:
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            s_, ch, pe = schema.suspects.c, schema.case_charges.c, schema.people.c
+            where.append(
+                or_(
+                    func.lower(_c.case_id).like(like, escape="\\"),
+                    func.lower(_c.unified_no).like(like, escape="\\"),
+                    _c.case_id.in_(select(s_.case_id).where(s_.name.like(like, escape="\\"))),
+                    _c.case_id.in_(select(ch.case_id).where(ch.charge.like(like, escape="\\"))),
+                    _c.handler.in_(select(pe.id).where(pe.name.like(like, escape="\\"))),
+                )
+            )
+        total = int(
+            self._conn.scalar(select(func.count()).select_from(schema.cases).where(*where)) or 0
+        )
+        order = {
+            "received_desc": (_c.received_on.desc(), _c.case_id),
+            "received": (_c.received_on, _c.case_id),
+        }.get(search.sort, (_c.case_id,))
+        q = (
+            select(*cols).where(*where).order_by(*order)
+            .limit(search.per_page).offset((max(1, search.page) - 1) * search.per_page)
+        )  # fmt: skip
+        return total, [CaseSummary(*r) for r in self._conn.execute(q)]
 
     def _merged_pages(self, units: list[str], query: CaseQuery) -> list[CaseSummary]:
         """Several units: one keyset page per unit along its (unit, …, case_id) index, merged.

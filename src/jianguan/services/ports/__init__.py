@@ -24,6 +24,9 @@ from jianguan.services.ports.casework import CaseworkRepository
 from jianguan.services.ports.monitoring import BatchMonitor, LedgerRepository
 from jianguan.services.ports.responsibility import ResponsibilityRepository
 from jianguan.services.ports.review import ReviewRepository
+from jianguan.services.ports.supervision import SupervisionRepository
+from jianguan.services.ports.inspection import InspectionRepository
+from jianguan.services.ports.schedule import ScheduleRepository
 
 
 class UnitOfWork(Protocol):
@@ -43,6 +46,9 @@ class UnitOfWork(Protocol):
     responsibility: ResponsibilityRepository
     access: AccessRepository
     accounts: AccountRepository
+    supervision: SupervisionRepository
+    inspection: InspectionRepository
+    schedule: ScheduleRepository
 
     def __enter__(self) -> Self: ...
 
@@ -89,5 +95,6 @@ __all__ = [
     "ReviewRepository",
     "StoreBusy",
     "StoreUnavailable",
+    "SupervisionRepository",
     "UnitOfWork",
 ]

@@ -32,6 +32,23 @@ class CaseQuery:
     limit: int = 50
 
 
+SORTS = ("case_id", "received_desc", "received")  # the case list's orders
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSearch:
+    """A page of the scope's cases for the list page: ``text`` matches the case number, the
+    unified number, a suspect's or the handler's name or a charge (contains, case-blind);
+    ``sort`` one of ``SORTS``; ``page`` from 1, ``per_page`` rows each, with the total count."""
+
+    mine: bool = False
+    open_only: bool = False
+    text: str = ""
+    sort: str = "case_id"
+    page: int = 1
+    per_page: int = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Dashboard:
     open_cases: int
@@ -52,6 +69,12 @@ class AccessRepository(Protocol):
         self, units: Collection[str] | None, handler: str | None, query: CaseQuery
     ) -> list[CaseSummary]:
         """Cases of ``units`` (all when None), of ``handler`` when given, by case_id."""
+        ...
+
+    def search_cases(
+        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+    ) -> tuple[int, list[CaseSummary]]:
+        """The number of matching cases, and the page ``search`` asks for (offset paging)."""
         ...
 
     def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None: ...

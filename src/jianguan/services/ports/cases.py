@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from jianguan.domain.model import Case, Person, Unit
 from jianguan.domain.provenance import PlatformWork
+from jianguan.services.ports.files import Prepared
 
 
 class CaseRepository(Protocol):
@@ -15,6 +17,10 @@ class CaseRepository(Protocol):
     def lock_for_import(self) -> None:
         """Take the store's import lock for the rest of the unit of work, first thing: a second
         import waits for the first to end, or raises ``StoreBusy`` when it cannot wait."""
+        ...
+
+    def refresh_statistics(self) -> None:
+        """Bring the query planner's statistics up to date after a bulk change (an import)."""
         ...
 
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
@@ -40,6 +46,10 @@ class CaseRepository(Protocol):
         ``work``: the platform's share of those cases that have one (domain.provenance)."""
         ...
 
+    def insert_prepared(self, cases: Sequence[Prepared]) -> None:
+        """Bulk insert new cases a worker prepared (their rows, made by this store's adapter)."""
+        ...
+
     def platform_work(self, case_ids: Sequence[str]) -> dict[str, PlatformWork]:
         """The platform's share of those of ``case_ids`` that have one (events recorded here,
         card fields set here)."""
@@ -62,6 +72,10 @@ class CaseRepository(Protocol):
         """Every stored case, ordered by case_id, streamed in batches."""
         ...
 
+    def case_ids_of_units(self, units: Collection[str]) -> Iterator[str]:
+        """The ids of the stored cases of those units (for what a full export left out)."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """Row counts per table, for summaries and for proving a refused import changed nothing."""
         ...
@@ -82,4 +96,8 @@ class AuditLog(Protocol):
 
     def problems(self) -> list[str]:
         """What is wrong with the chain (empty when intact)."""
+        ...
+
+    def subjects_since(self, moment: dt.datetime) -> set[str]:
+        """The subjects (case ids, …) of the entries made at or after ``moment``."""
         ...

@@ -37,7 +37,7 @@ document.addEventListener("DOMContentLoaded", () => {
         line("limit95_low", { type: "dashed" }), line("limit95_high", { type: "dashed" }),
         line("limit998_low", {}), line("limit998_high", {}),
         { type: "scatter", data: f.points.filter((p) => p.value !== null).map((p) => ({
-            value: [p.denominator, p.value], name: `${p.unit} ${p.name}: ${(p.value * 100).toFixed(1)}% (${p.flag_zh})`,
+            value: [p.denominator, p.value], name: `${p.name || p.unit}: ${(p.value * 100).toFixed(1)}% (${p.flag_zh})`,
             itemStyle: { color: p.outside ? "#d9480f" : "#52606d" } })) },
       ],
     });

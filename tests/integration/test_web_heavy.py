@@ -1,0 +1,76 @@
+"""Heavy pages (data quality, anomalies) are computed once per scope and kept for a while, in
+the background for the pages: nobody waits on another user's computation, and a second user of
+the same scope gets the kept result at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from jianguan.domain.dataquality import Issue
+from jianguan.services import access_analysis
+from jianguan.services.access import Principal
+from jianguan.services.ports import UnitOfWork
+from jianguan.web.state import Cache
+from tests.integration.web_support import WebData, build, login
+
+
+def test_the_cache_computes_once_for_callers_at_the_same_moment() -> None:
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    cache = Cache(60)
+    got: list[int] = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get("k", slow))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [42] * 8
+    assert len(calls) == 1
+    assert cache.ready("k", slow) == (True, 42)
+    expired = Cache(0)
+    assert expired.ready("k", slow) == (False, None)  # nothing kept: started, not waited for
+
+
+def test_pages_answer_at_once_and_compute_once_per_scope(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data: WebData = build(tmp_path_factory.mktemp("heavy"), cases=600)
+    runs: list[str] = []
+    real = access_analysis.data_quality
+
+    def counted(uow: UnitOfWork, p: Principal) -> list[Issue]:
+        runs.append(p.person.unit)
+        time.sleep(0.5)  # as slow as a province's scan, so that a page would notice waiting
+        return real(uow, p)
+
+    monkeypatch.setattr(access_analysis, "data_quality", counted)
+    site: FastAPI = data.site()
+    first, second = TestClient(site), TestClient(site)
+    login(first, data.users["officer_a"].id)
+    login(second, data.users["head_a"].id)  # the same unit: the same scope
+    started = time.monotonic()
+    r = first.get("/quality/issues")
+    assert r.status_code == 202
+    assert 'hx-get="/quality/issues"' in r.text
+    assert time.monotonic() - started < 0.4  # not waiting for the scan
+    assert second.get("/quality/issues").status_code == 202  # the one computation in flight
+    api = second.get("/api/quality/issues")  # the API waits for that same computation
+    assert api.status_code == 200
+    page = first.get("/quality/issues")
+    assert page.status_code == 200
+    assert 'id="issue-table"' in page.text
+    assert runs == [data.users["officer_a"].unit]  # once for the scope, whoever asked
+    other = TestClient(site)
+    login(other, data.users["officer_b"].id)
+    assert other.get("/api/quality/issues").status_code == 200
+    assert runs == [data.users["officer_a"].unit, data.users["officer_b"].unit]
