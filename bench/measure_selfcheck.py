@@ -2,11 +2,12 @@
 rules) on `jianguan synth --cases 100000 --defect-rate 0.05 --seed 1`, written into
 docs/selfcheck.md (between the `measured` markers).
 
-    .venv/bin/python bench/measure_selfcheck.py [--cases 100000] [--no-write]
+    .venv/bin/python bench/measure_selfcheck.py [--cases 100000] [--no-write] [--db URL]
 
 The set is generated afresh into bench/out/selfcheck-<cases> (the generator's planted kinds
 change with it), imported into a fresh SQLite file, and every case is checked as
-`jianguan check --all` does, as of the manifest's `as_of`.
+`jianguan check --all` does, as of the manifest's `as_of`. ``--db``: an empty store to use
+instead (PostgreSQL), the same set imported into it.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--db", default=None, help="an empty store (default: a fresh SQLite file)")
     args = ap.parse_args()
     folder = OUT / f"selfcheck-{args.cases}"
     shutil.rmtree(folder, ignore_errors=True)
     db = OUT / f"selfcheck-{args.cases}.db"
     db.unlink(missing_ok=True)
-    app = bootstrap(db_url=f"sqlite:///{db}")
+    app = bootstrap(db_url=args.db or f"sqlite:///{db}")
+    backend = "PostgreSQL" if app.store.url.startswith("postgresql") else "SQLite"
     generate(folder, calendar=app.rules.calendar, cases=args.cases, seed=1, defect_rate=0.05,
              workers=2)  # fmt: skip
     feed = app.open_dataset(folder)
@@ -62,7 +65,7 @@ def main() -> None:
     table = score_table(score(found, truth, kinds))
     head = (
         f"`jianguan synth --cases {args.cases} --defect-rate 0.05 --seed 1`, as of {as_of}, "
-        f"SQLite; `jianguan check --all` took {seconds:.1f} s ({args.cases / seconds:,.0f} "
+        f"{backend}; `jianguan check --all` took {seconds:.1f} s ({args.cases / seconds:,.0f} "
         f"cases/s) for {len(found)} (case, kind) pairs."
     )
     print(head + "\n\n" + table)

@@ -10,7 +10,7 @@ it themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,12 +31,14 @@ from jianguan.services.ports.accounts import PasswordHasher
 from jianguan.services.ports.files import CaseFeed, DataSetWriter
 from jianguan.services.ports.indicators import IndicatorSource
 from jianguan.services.ports.reports import ReportWriter
+from jianguan.services.ports.schedule import Scheduler
 from jianguan.services.ports.supervision import MatterIndicatorSource
 from jianguan.settings import Settings
 
 if TYPE_CHECKING:
     from jianguan.adapters.indicator_sql import StoreIndicators
     from jianguan.adapters.snapshot import SnapshotIndicators
+    from jianguan.services.schedule import Deps as ScheduleDeps
 
 # The file formats (openpyxl), the indicator compiler and the DuckDB snapshot are imported where
 # they are used: a command that only monitors or checks starts without them (≈ 0.4 s at start).
@@ -87,6 +89,32 @@ class App:
         from jianguan.adapters.snapshot import snapshot_from_store
 
         return snapshot_from_store(self.store.engine, out_dir, self.store.url)
+
+    def schedule_deps(self) -> ScheduleDeps:
+        """What the scheduled jobs need (``services.schedule``), from the settings."""
+        from jianguan.services.schedule import Deps
+
+        st = self.settings
+        return Deps(
+            uow=self.uow,
+            rules=self.rules,
+            indicators=self.indicators,
+            writer=self.report_writer,
+            today=self.today,
+            now=self.now,
+            out_dir=st.data_dir / "reports" / "scheduled",
+            formats=tuple(f.strip() for f in st.schedule_formats.split(",") if f.strip()),
+            jobs=tuple(j.strip() for j in st.schedule_jobs.split(",") if j.strip()),
+        )
+
+    def scheduler(self, tick: Callable[[], object]) -> Scheduler:
+        """The scheduler inside the server (APScheduler), calling ``tick`` at the set time."""
+        from jianguan.adapters.scheduler import InServerScheduler
+
+        hour, minute = (int(x) for x in self.settings.schedule_time.split(":"))
+        return InServerScheduler(
+            tick, dt.time(hour, minute), catch_up=self.settings.schedule_catch_up
+        )
 
     def report_writer(self) -> ReportWriter:
         """Writes reports as docx, PDF (Chromium) and xlsx (python-docx, matplotlib, openpyxl)."""

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     lang: Literal["zh", "en"] = "zh"
+    # scheduled work (定时任务, docs/schedule.md)
+    schedule_enabled: bool = True
+    schedule_time: str = Field(default="02:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    schedule_jobs: str = "daily-monitoring,reminders,monthly-bulletin,quarterly-data-quality"
+    schedule_formats: str = "docx,pdf,xlsx"
+    schedule_catch_up: bool = True
     # Beyond four, the single writer (one transaction) is the limit, not decoding.
     import_workers: int = min(4, os.cpu_count() or 1)
 

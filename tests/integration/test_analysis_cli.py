@@ -29,7 +29,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_compare_json_is_sorted_by_code_with_limits(store: str) -> None:
     out = CliRunner().invoke(cli, ["compare", "non_arrest_rate", "--json", "--db", store])
     assert out.exit_code == 0, out.output
-    doc = json.loads(out.output)
+    doc = json.loads(out.stdout)
     keys = [p["unit"] for p in doc["points"]]
     assert keys == sorted(keys)
     assert doc["curve"]
@@ -50,7 +50,7 @@ def test_compare_unknown_indicator_is_a_clear_error(store: str) -> None:
 def test_dq_finds_the_planted_duplicates_and_splits(store: str, tmp_path: Path) -> None:
     out = CliRunner().invoke(cli, ["dq", "--json", "--db", store])
     assert out.exit_code == 0, out.output
-    issues = json.loads(out.output)
+    issues = json.loads(out.stdout)
     kinds = {i["kind"] for i in issues}
     assert {"duplicate", "split"} <= kinds
     assert all(i["case_id"] and i["explanation"] for i in issues)
@@ -59,7 +59,7 @@ def test_dq_finds_the_planted_duplicates_and_splits(store: str, tmp_path: Path) 
 def test_anomalies_json_and_text(store: str) -> None:
     out = CliRunner().invoke(cli, ["anomalies", "--json", "--db", store])
     assert out.exit_code == 0, out.output
-    for a in json.loads(out.output):
+    for a in json.loads(out.stdout):
         assert a["case_ids"]
     text = CliRunner().invoke(
         cli, ["--lang", "en", "anomalies", "--from", "2024-03", "--db", store]

@@ -131,7 +131,9 @@ def test_wrong_decision_for_category_is_located(loaded_store: App, tmp_path: Pat
     assert_refused(
         loaded_store,
         path,
-        ["cases.jsonl:1: decision.type: prosecution_review 类案件不能作出 approve_arrest 决定"],
+        [
+            "cases.jsonl:1: decision.type: 审查起诉（prosecution_review）案件不能作出“批准逮捕”（approve_arrest）决定"
+        ],
     )
 
 

@@ -286,7 +286,7 @@ def test_cli_json_and_errors(snapshot: Path) -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    rows = json.loads(res.output)
+    rows = json.loads(res.stdout)
     assert rows
     assert {"indicator", "unit", "year", "numerator", "denominator", "value"} <= set(rows[0])
     assert {r["unit"] for r in rows} >= {"440300"}
@@ -305,7 +305,7 @@ def test_cli_json_and_errors(snapshot: Path) -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     whole = [r for r in rows if r["unit"] == "440300"]
     assert out["count"] == sum(r["numerator"] for r in whole) == len(out["rows"])
     for args, message in [

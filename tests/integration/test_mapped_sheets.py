@@ -528,6 +528,34 @@ def test_ledger_sheet_is_read_against_the_stores_organisation(
         assert (again.cases_new, again.cases_changed, again.cases_unchanged) == (0, 0, CASES)
 
 
+def test_a_ledger_over_full_cases_keeps_what_it_does_not_carry(
+    baseline: App, dataset: Path, tmp_path: Path
+) -> None:
+    """A 台账 holds the card only: over cases stored with their suspects, events, documents,
+    decision and outcome it changes nothing it does not hold (issue 14: nothing lost)."""
+    before = _stored(baseline)
+    _ledger(dataset, tmp_path / "台账.xlsx")
+    same = _import(baseline, tmp_path / "台账.xlsx", "ledger_sheet")
+    assert same.errors == [], same.errors[:3]
+    assert (same.cases_changed, same.cases_unchanged) == (0, CASES)
+    assert _stored(baseline) == before
+    # one card changed: only its department moves; its lists stay
+    book = load_workbook(tmp_path / "台账.xlsx")
+    ws = book.worksheets[0]
+    row, col = _header_column(ws, "承办部门")
+    ws.cell(row + 1, col).value = "第九检察部"
+    book.save(tmp_path / "台账2.xlsx")
+    changed = _import(baseline, tmp_path / "台账2.xlsx", "ledger_sheet")
+    assert (changed.errors, changed.cases_changed) == ([], 1)
+    after = _stored(baseline)
+    rows = {k: v for k, v in after["counts"].items() if k != "audit_log"}
+    assert rows == {k: v for k, v in before["counts"].items() if k != "audit_log"}
+    moved = [k for k in before["cases"] if after["cases"][k] != before["cases"][k]]
+    assert len(moved) == 1
+    assert after["cases"][moved[0]].department == "第九检察部"
+    assert after["cases"][moved[0]].events == before["cases"][moved[0]].events
+
+
 def test_ledger_sheet_needs_the_stores_organisation(dataset: Path, tmp_path: Path) -> None:
     _ledger(dataset, tmp_path / "l.xlsx")
     with pytest.raises(MappingError, match="ledger_sheet"):

@@ -72,14 +72,14 @@ def test_monitor_json_and_unit_scope(store_url: str, generated: tuple[Path, dt.d
     load(store_url, folder).close()
     runner = CliRunner()
     args = ["monitor", "--as-of", as_of.isoformat(), "--json", "--db", store_url]
-    whole = json.loads(runner.invoke(cli, args).output)
+    whole = json.loads(runner.invoke(cli, args).stdout)
     assert {"case_id", "rule", "kind", "severity", "due", "basis", "explanation"} <= set(whole[0])
     assert all(f["explanation"] and f["basis"] for f in whole)
     with app_for(store_url) as app, app.uow() as uow:
         units = uow.cases.units()
     city = Counter(f["unit"][:4] + "00" for f in whole).most_common(1)[0][0]
     below = units_below(units, city)
-    part = json.loads(runner.invoke(cli, [*args, "--unit", city]).output)
+    part = json.loads(runner.invoke(cli, [*args, "--unit", city]).stdout)
     assert part
     assert len(part) < len(whole)
     assert part == [f for f in whole if f["unit"] in below]

@@ -28,14 +28,14 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_deadline_json_has_due_and_basis(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["deadline", "prosecution_review", "2025-09-01", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["due"] == "2025-10-09"
     assert "刑事诉讼法第172条第1款" in data["basis"]
 
 
 def test_deadline_in_custody_is_not_moved(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["deadline", "arrest_review", "2026-02-10", "--custody", "--json"])
-    assert json.loads(result.output)["due"] == "2026-02-17"
+    assert json.loads(result.stdout)["due"] == "2026-02-17"
 
 
 def test_deadline_in_uncovered_year_is_refused_with_a_hint(runner: CliRunner) -> None:
@@ -67,7 +67,7 @@ def test_calendar_add_makes_the_year_computable(runner: CliRunner, tmp_path: Pat
     assert added.exit_code == 0, added.output
     assert "已添加 2027 年" in added.output
     result = runner.invoke(cli, ["deadline", "counsel_notice", "2026-12-30", "--json"])
-    assert json.loads(result.output)["due"] == "2027-01-04"  # 元旦 01-01..03 off
+    assert json.loads(result.stdout)["due"] == "2027-01-04"  # 元旦 01-01..03 off
     again = runner.invoke(cli, ["calendar", "add", str(notice)])
     assert again.exit_code == 1
     assert "2027 年已收录" in again.output

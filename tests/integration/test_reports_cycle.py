@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,8 +121,13 @@ def test_review_commentary_in_three_formats_has_the_commentary_figures(
     # per unit: the table's rows add up to every assigned form
     unit_table = next(t for t in tables if t[0][0] == "单位")
     assert sum(int(r[1]) for r in unit_table[1:]) == data["assigned"]
+    people = list(wb["各检察官评查情况"].iter_rows(min_row=2, values_only=True))
+    assert sum(int(r[2]) for r in people) == data["assigned"]
+    # in the text: only those with a case graded 基本合格 or 不合格 (columns 基本合格, 不合格)
     person_table = next(t for t in tables if t[0][0] == "检察官")
-    assert sum(int(r[2]) for r in person_table[1:]) == data["assigned"]
+    want = sorted(r[0] for r in people if int(r[6]) + int(r[7]))
+    assert sorted(r[0] for r in person_table[1:]) == want
+    assert want
 
     check_pdf(pdf, ["〔2025〕粤检案管评字第1号", f"已决定等次{data['decided']}件",
                     "二〇二五年十月三十一日"])  # fmt: skip
@@ -138,7 +144,7 @@ def test_rectification_progress_counts_done_verified_and_overdue_tasks(
     rid = json.loads(run("rectify", "list", "--json", *db))[-1]["id"]
     for problem, who, due in ((1, p1, "2025-09-30"), (2, p2, "2025-10-15"), (1, p3, "2025-12-31")):
         run("rectify", "task", rid, "--problem", str(problem), "--responsible", who, "--measure",
-            "逐案复查并补正", "--due", due, "--on", "2025-09-02", *db)  # fmt: skip
+            "逐案复查并补正", "--due", due, *db)  # fmt: skip
     run("rectify", "done", rid, "--task", "1", "--note", "已补正", "--on", "2025-09-25", *db)
     run("rectify", "verify", rid, "--task", "1", "--by", p2, "--on", "2025-10-10", *db)
     # task 2 is overdue on 10-31 (due 10-15, not done); task 3 is not due yet
@@ -175,7 +181,7 @@ def test_inspection_rectification_six_months_report_backs_handover_and_recheck(
                "--inspector", "省委第三巡视组", "--feedback-on", "2025-04-15",
                "--recipient", "discipline=省纪委监委", "--recipient", "organisation=省委组织部",
                "--recipient", "office=省委巡视工作领导小组办公室", "--by", "party_office", *db)  # fmt: skip
-    iid = said.split()[1].rstrip("，,")
+    iid = re.findall(r"XZ\d{6}", said)[0]
     assert "集中整改至 2025-10-14" in said  # 6 months from 04-15: the last day is 10-14
     for problem, who, due in (("落实案件质量评查不到位", p1, "2025-06-30"),
                               ("业务数据审核把关不严", p1, "2025-08-31"),
@@ -254,7 +260,7 @@ def test_an_inspection_report_without_feedback_and_bad_steps_are_refused(
     assert list(tmp_path.iterdir()) == []
     said = run("inspection", "open", "--unit", store.child, "--title", "巡察反馈", "--inspector",
                "市委第一巡察组", "--feedback-on", "2025-03-01", "--db", store.url)  # fmt: skip
-    iid = said.split()[1].rstrip("，,")
+    iid = re.findall(r"XZ\d{6}", said)[0]
     assert "整改事项 4 不存在" in refused("inspection", "done", iid, "4", "--db", store.url)
     assert "早于收到反馈意见" in refused("inspection", "item", iid, "--problem", "p", "--responsible",
                                          "x", "--measure", "m", "--due", "2025-01-01", "--db",

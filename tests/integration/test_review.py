@@ -83,7 +83,7 @@ def run(*args: str) -> Result:
 def ok_json(*args: str) -> Any:
     result = run(*args, "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def triggered(recs: list[dict[str, Any]], year: int) -> dict[str, str]:

@@ -39,7 +39,7 @@ def test_check_all_json_finds_the_planted_defects(
     args = ["check", "--all", "--as-of", as_of.isoformat(), "--json", "--db", store_url]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    findings = json.loads(result.output)
+    findings = json.loads(result.stdout)
     assert findings
     assert set(findings[0]) == {
         "case_id",
@@ -68,7 +68,7 @@ def test_check_one_case_text_and_json(store_url: str, generated: tuple[Path, dt.
     assert "charge_mismatch" in text.output
     assert "未见于" in text.output
     assert "案卡罪名与起诉书不一致 1" in text.output
-    rows = json.loads(runner.invoke(cli, [*base, "--json"]).output)
+    rows = json.loads(runner.invoke(cli, [*base, "--json"]).stdout)
     assert {r["case_id"] for r in rows} == {case_id}
     assert "charge_mismatch" in {r["kind"] for r in rows}
     en = runner.invoke(cli, ["--lang", "en", *base])

@@ -70,7 +70,7 @@ def _codes() -> set[str]:
 
 
 CODES = _codes()
-PERSON_ID = re.compile(r"(?<![A-Za-z0-9])P\d{3,}(?![0-9])")
+PERSON_ID = re.compile(r"(?<![A-Za-z0-9])[PSV]\d+(?![0-9])")  # staff, suspect, victim ids
 UNIT_CODE = re.compile(r"(?<![\d\-A-Za-z])\d{6}(?![\d\-])")
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_.:]*[A-Za-z0-9_]|[A-Za-z]")
 
@@ -95,7 +95,7 @@ def internal_codes(text: str) -> list[str]:
 
 def test_the_detector_sees_what_the_issue_saw() -> None:
     for bad in ("决定 not_prosecute", "counsel_notice", "cross", "review_overdue",
-                "missing_field", "prosecutor · case_officer", "P000657", "单位 440111",
+                "missing_field", "prosecutor · case_officer", "P000657", "单位 440111", "告知被害人权利 · V1",
                 "procedure.overdue", "monitoring_ledger:x:review_overdue"):  # fmt: skip
         assert internal_codes(bad), bad
     assert internal_codes("441323-2025-XSSC-000002 盗窃罪 2025-06-30 UTC") == []

@@ -86,8 +86,10 @@ def test_a_lead_is_screened_before_it_is_registered_and_a_handler_is_drawn() -> 
     sv.screen(uow, "L0001", "P0021", NOW, "初查属实")
     m = sv.register(uow, rules(), "L0001", "P0021", NOW, seed="abc")
     # the assignment rules of cases: a quota prosecutor or head of 第二检察部 (the criminal line)
-    assert m.department == "第二检察部" and m.handler in {"P0021", "P0022", "P0023", "P0024"}
-    assert m.stage is Stage.REGISTERED and m.matter_id == f"{UNIT}-2025-JDSX-000001"
+    assert m.department == "第二检察部"
+    assert m.handler in {"P0021", "P0022", "P0023", "P0024"}
+    assert m.stage is Stage.REGISTERED
+    assert m.matter_id == f"{UNIT}-2025-JDSX-000001"
     assert uow.state.supervision.leads["L0001"].status is LeadStatus.REGISTERED
     assert uow.state.assignments[-1].case_id == m.matter_id  # the draw is on record, re-drawable
     again = sv.recuse(uow, rules(), m.matter_id, m.handler, "近亲属", "P0021", NOW, seed="x")
@@ -107,7 +109,9 @@ def test_a_decision_needs_its_steps_and_no_supervision_its_reason() -> None:
         sv.decide(uow, rules(), mid, MatterDecision.NO_SUPERVISION, h, day)
     sv.record_step(uow, mid, StepKind.REVIEW, h, dt.date(2025, 9, 2), "调取案卡，期满未解除属实")
     sv.record_step(uow, mid, StepKind.INQUIRY, h, dt.date(2025, 9, 3), "询问办案民警")
-    m = sv.decide(uow, rules(), mid, MatterDecision.RECOMMENDATION, h, day, document_no="深福检建〔2025〕1号")
+    m = sv.decide(
+        uow, rules(), mid, MatterDecision.RECOMMENDATION, h, day, document_no="深福检建〔2025〕1号"
+    )
     # 解释 第21条: "行政机关应当在收到检察建议书之日起两个月内依法履行职责，并书面回复人民检察院"
     assert (m.stage, m.reply_due) == (Stage.DECIDED, dt.date(2025, 11, 5))
 
@@ -149,7 +153,10 @@ def test_an_overdue_reply_is_a_ledger_finding_with_the_follow_up_owed() -> None:
     assert FindingKind.SUPERVISION_REPLY_OVERDUE not in before
     findings, _ = monitor_and_record(uow, rules(), dt.date(2025, 11, 10))
     kinds = {f.kind for f in findings if f.case_id == mid}
-    assert kinds == {FindingKind.SUPERVISION_REPLY_OVERDUE, FindingKind.SUPERVISION_FOLLOW_UP_MISSING}
+    assert kinds == {
+        FindingKind.SUPERVISION_REPLY_OVERDUE,
+        FindingKind.SUPERVISION_FOLLOW_UP_MISSING,
+    }
     entry = uow.state.ledger[(mid, "supervision_reply_overdue")]
     assert (entry.status, entry.due, entry.unit) == (LedgerStatus.OPEN, dt.date(2025, 11, 5), UNIT)
     sv.open_follow_up(uow, mid, h, dt.date(2025, 11, 11), "逾期未回复，上门督促")
@@ -174,7 +181,8 @@ def test_a_matter_closes_only_behind_the_gate() -> None:
         sv.verify(uow, rules(), mid, h, NOW)  # never the handler
     sv.verify(uow, rules(), mid, "P0024" if h != "P0024" else "P0021", NOW)
     m = sv.close(uow, rules(), mid, h, NOW)
-    assert m.stage is Stage.CLOSED and m.closed_on == dt.date(2025, 9, 5)
+    assert m.stage is Stage.CLOSED
+    assert m.closed_on == dt.date(2025, 9, 5)
 
 
 def test_closing_with_an_open_follow_up_and_a_decision_without_steps_are_found() -> None:
@@ -219,8 +227,22 @@ def test_an_xlsx_sheet_with_chinese_headers_reads_as_the_jsonl(tmp_path: Path) -
     ws = wb.active
     assert ws is not None
     ws.title = "leads"
-    ws.append(["线索编号", "监督模型", "模型规则", "承办院", "条线", "被监督单位", "推送日期", "线索事实", "依据记录"])
-    ws.append(["L9", "m", "r", UNIT, "public_interest", "某局", "2025-09-01", "地块=A1; 面积=3亩", "a; b"])
+    ws.append(
+        [
+            "线索编号",
+            "监督模型",
+            "模型规则",
+            "承办院",
+            "条线",
+            "被监督单位",
+            "推送日期",
+            "线索事实",
+            "依据记录",
+        ]
+    )
+    ws.append(
+        ["L9", "m", "r", UNIT, "public_interest", "某局", "2025-09-01", "地块=A1; 面积=3亩", "a; b"]
+    )
     ws.append(["L10", "m", "r", "999999", "civil", "某院", "2025-09-01", "x=1", None])
     wb.save(tmp_path / "leads.xlsx")
     found, errors = read_leads(tmp_path / "leads.xlsx", {UNIT})

@@ -70,7 +70,9 @@ def _reservation(source: str, i: int, raw: dict[str, Any]) -> Reservation:
     return Reservation(subject, decision, kind, bool(raw.get("major_only")), _basis(where, raw))
 
 
-def parse_rules(text: str, source: str = "supervision.toml", base: dict[str, Any] | None = None) -> SupervisionRules:
+def parse_rules(
+    text: str, source: str = "supervision.toml", base: dict[str, Any] | None = None
+) -> SupervisionRules:
     try:
         raw = {**(base or {}), **tomllib.loads(text)}
     except tomllib.TOMLDecodeError as exc:

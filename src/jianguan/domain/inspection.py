@@ -68,7 +68,7 @@ class Phase(Vocabulary):
 class ItemStatus(Vocabulary):
     OPEN = "open", "整改中", "in progress"
     DONE = "done", "已完成", "done"
-    REOPENED = "reopened", "回头看发现未整改到位，重新整改", "reopened by the re-check"
+    REOPENED = "reopened", "回头看后重新整改", "reopened by the re-check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +252,9 @@ def hand_over(
     """A lead, problem or proposal the inspection handed over: six months to report back."""
     if on < i.feedback_on:
         raise InspectionError("移交日期早于收到反馈意见之日", "hand-over before the feedback")
-    body = handed_to.strip() or (kind.handled_by and i.recipient_name(kind.handled_by)) or ""
+    handler = kind.handled_by
+    default = i.recipient_name(handler) if handler is not None else "有关职能部门"  # 第37条
+    body = handed_to.strip() or default
     t = Transfer(len(i.transfers) + 1, kind, _text(summary, "移交事项", "summary"),
                  _text(body, "承办机关", "receiving body"), on)  # fmt: skip
     return replace(i, transfers=(*i.transfers, t))

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.gates import VERIFIER_ROLES, Missing
-from jianguan.domain.monitoring import Finding, FindingKind, Severity, working_day_after
 from jianguan.domain.model import Person, Role
+from jianguan.domain.monitoring import Finding, FindingKind, Severity, working_day_after
 from jianguan.domain.periods import add_days, add_months_civil
 from jianguan.domain.vocabulary import Vocabulary
 
@@ -148,9 +148,7 @@ class Lead:
         return lead_key(self.model, self.rule, self.unit, self.target, self.facts)
 
 
-def lead_key(
-    model: str, rule: str, unit: str, target: str, facts: Mapping[str, str]
-) -> str:
+def lead_key(model: str, rule: str, unit: str, target: str, facts: Mapping[str, str]) -> str:
     """The dedupe key: the same model, rule, unit, body and facts are the same lead, whatever
     the id or the order of the facts a model sends it with."""
     body = json.dumps(
@@ -401,9 +399,7 @@ class SupervisionRules:
 # -- checking a matter ---------------------------------------------------------------------------
 
 
-def _meeting_held(
-    m: Matter, meetings: Sequence[Meeting], res: Reservation, decision: str
-) -> bool:
+def _meeting_held(m: Matter, meetings: Sequence[Meeting], res: Reservation, decision: str) -> bool:
     return any(
         x.kind is res.kind
         and x.subject == m.matter_id
@@ -483,9 +479,15 @@ def check_matter(
         if hit:
             out.append(
                 Finding(
-                    m.matter_id, rule.id, rule.kind, rule.severity, due, rule.basis,
-                    explanation(rule, due), m.unit,
-                )  # fmt: skip
+                    m.matter_id,
+                    rule.id,
+                    rule.kind,
+                    rule.severity,
+                    due,
+                    rule.basis,
+                    explanation(rule, due),
+                    m.unit,
+                )
             )
     return sorted(out, key=lambda f: f.key)
 
@@ -523,15 +525,15 @@ def close_missing(
                     "no review, investigation or inquiry step is recorded",
                 )
             )
-        if m.decision in AWAITS_REPLY and m.reply_on is None and not m.of(
-            MatterEventType.FOLLOW_UP_CLOSED
+        if (
+            m.decision in AWAITS_REPLY
+            and m.reply_on is None
+            and not m.of(MatterEventType.FOLLOW_UP_CLOSED)
         ):
             out.append(
                 Missing("reply", "尚未收到被监督单位的回复", "no reply from the body supervised")
             )
-        if m.reply_outcome is ReplyOutcome.REJECTED and not m.of(
-            MatterEventType.FOLLOW_UP_OPENED
-        ):
+        if m.reply_outcome is ReplyOutcome.REJECTED and not m.of(MatterEventType.FOLLOW_UP_OPENED):
             out.append(
                 Missing(
                     "follow_up",
@@ -549,9 +551,7 @@ def close_missing(
                 )
             )
     if m.follow_up_open:
-        out.append(
-            Missing("follow_up_open", "跟进监督尚未完成", "a follow-up is still open")
-        )
+        out.append(Missing("follow_up_open", "跟进监督尚未完成", "a follow-up is still open"))
     out += _self_check_missing(m, people, book)
     return out
 
@@ -567,12 +567,13 @@ def _self_check_missing(
         out.append(
             Missing("self_check", "承办人尚未自检", "the handler has not run the self-check")
         )
-        return out + [
+        return [
+            *out,
             Missing(
                 "verification",
                 "尚无部门负责人或资深检察官在自检后的复核",
                 "no verification by a department head or senior prosecutor after the self-check",
-            )
+            ),
         ]
     after = m.events[checks[-1] + 1 :]
     verified = any(
@@ -600,15 +601,27 @@ class MatterSet(Vocabulary):
     """The sets of rows the matter indicators count, each with its cohort date (归期)."""
 
     LEADS = "leads", "受理线索（推送日期）", "leads received (day received)"
-    LEADS_REGISTERED = "leads_registered", "已立案线索（推送日期）", "leads registered (day received)"
-    RECOMMENDATIONS = "recommendations", "制发的检察建议（决定日期）", "recommendations (day decided)"
+    LEADS_REGISTERED = (
+        "leads_registered",
+        "已立案线索（推送日期）",
+        "leads registered (day received)",
+    )
+    RECOMMENDATIONS = (
+        "recommendations",
+        "制发的检察建议（决定日期）",
+        "recommendations (day decided)",
+    )
     RECOMMENDATIONS_ADOPTED = (
         "recommendations_adopted",
         "被采纳的检察建议（决定日期）",
         "recommendations adopted (day decided)",
     )
     REPLIES_DUE = "replies_due", "期满或已回复的监督文书（回复期限）", "replies due (due day)"
-    REPLIES_ON_TIME = "replies_on_time", "按期回复的监督文书（回复期限）", "replies on time (due day)"
+    REPLIES_ON_TIME = (
+        "replies_on_time",
+        "按期回复的监督文书（回复期限）",
+        "replies on time (due day)",
+    )
 
 
 # The set's rows are leads (drill to lead ids) or matters (drill to matter ids).

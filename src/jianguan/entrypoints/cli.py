@@ -9,8 +9,6 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from jianguan.domain.provenance import ExportScope
 from jianguan.entrypoints.account_cli import account_group
@@ -23,7 +21,9 @@ from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snaps
 from jianguan.entrypoints.inspection_cli import inspection_group
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
+from jianguan.entrypoints.progress import stage
 from jianguan.entrypoints.report_cli import report_cmd
+from jianguan.entrypoints.schedule_cli import schedule_group
 from jianguan.entrypoints.responsibility_cli import (
     assess_cmd,
     evaluate_cmd,
@@ -33,6 +33,7 @@ from jianguan.entrypoints.responsibility_cli import (
 )
 from jianguan.entrypoints.review_cli import review_group
 from jianguan.entrypoints.serve_cli import serve_cmd
+from jianguan.entrypoints.supervision_cli import COMMANDS as SUPERVISION_COMMANDS
 from jianguan.services.exporting import export_dataset
 from jianguan.services.importing import import_dataset, report_document, verify_audit
 
@@ -58,14 +59,10 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
 @contextmanager
 def progress_bar(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr for large inputs; a no-op for small ones."""
-    if total < LARGE_INPUT_BYTES:
-        yield lambda done, _total: None
-        return
-    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+    """The progress of reading ``total`` bytes (a bar on a terminal, lines otherwise); nothing
+    for small inputs."""
+    with stage(label, total, "MiB", quiet_below=LARGE_INPUT_BYTES, scale=2**20) as tick:
+        yield lambda done, _total: tick(done)
 
 
 @cli.command("import")
@@ -202,17 +199,21 @@ def synth_cmd(
 
     if end.date() <= start.date():
         raise click.BadParameter(c.say("结束日期须晚于开始日期", "--end must be after --start"))
-    summary = generate(
-        out_dir,
-        calendar=c.rules().calendar,
-        cases=n_cases,
-        seed=seed,
-        start=start.date(),
-        end=end.date(),
-        defect_rate=defect_rate,
-        workers=workers,
-        plant=plant_anomalies,
-    )
+    with stage(
+        c.say("生成", "generating"), n_cases, c.say("件", "cases"), quiet_below=5000
+    ) as tick:
+        summary = generate(
+            out_dir,
+            calendar=c.rules().calendar,
+            cases=n_cases,
+            seed=seed,
+            start=start.date(),
+            end=end.date(),
+            defect_rate=defect_rate,
+            workers=workers,
+            progress=tick,
+            plant=plant_anomalies,
+        )
     click.echo(
         c.say(
             f"已生成 {summary.cases} 件案件（{summary.units} 个单位，{summary.people} 名人员，"
@@ -273,6 +274,9 @@ cli.add_command(dq_cmd)
 cli.add_command(review_group)
 cli.add_command(report_cmd)
 cli.add_command(inspection_group)
+cli.add_command(schedule_group)
+for _cmd in SUPERVISION_COMMANDS:  # matter, meeting (docs/supervision.md)
+    cli.add_command(_cmd)
 
 
 def main() -> None:

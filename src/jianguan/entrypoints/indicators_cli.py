@@ -29,6 +29,7 @@ from jianguan.domain.indicators import (
 from jianguan.domain.model import UnitLevel
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.entrypoints.messages import display_width, pad
+from jianguan.entrypoints.progress import step
 from jianguan.services.indicators import compute, drill
 from jianguan.services.ports.indicators import IndicatorSource, SnapshotUnavailable
 
@@ -281,11 +282,12 @@ def drill_cmd(
 @friendly_errors
 def snapshot_cmd(c: Context, out_dir: Path, dataset: Path | None, db_url: str | None) -> None:
     """写 Parquet 快照供 DuckDB 计算指标 / write a Parquet snapshot for the indicator engine."""
-    if dataset is not None:
-        counts = snapshot_dataset(dataset, out_dir)
-    else:
-        with c.app(db_url) as app:
-            counts = app.write_snapshot(out_dir)
+    with step(c.say("写快照", "writing the snapshot")):
+        if dataset is not None:
+            counts = snapshot_dataset(dataset, out_dir)
+        else:
+            with c.app(db_url) as app:
+                counts = app.write_snapshot(out_dir)
     click.echo(
         c.say(
             f"快照已写入 {out_dir}：案件 {counts.get('cases', 0)} 件，犯罪嫌疑人 {counts.get('suspects', 0)} 人，"

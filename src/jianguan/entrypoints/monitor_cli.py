@@ -12,6 +12,7 @@ from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.rulebook import Rulebook
 from jianguan.entrypoints.context import Context, pass_ctx
+from jianguan.entrypoints.progress import step
 from jianguan.services.monitoring import UnknownUnit, ledger_summary, monitor, monitor_and_record
 
 
@@ -71,10 +72,11 @@ def monitor_cmd(
     with c.app(db_url, as_of.date() if as_of else None) as app:
         day = app.today()
         try:
-            if no_ledger:
-                findings = monitor(app.uow(), app.rules, day, unit)
-            else:
-                findings, changes = monitor_and_record(app.uow(), app.rules, day, unit)
+            with step(c.say("流程监控", "monitoring")):
+                if no_ledger:
+                    findings = monitor(app.uow(), app.rules, day, unit)
+                else:
+                    findings, changes = monitor_and_record(app.uow(), app.rules, day, unit)
         except UnknownUnit:
             raise click.ClickException(
                 c.say(f"未知单位：{unit}", f"unknown unit: {unit}")

@@ -13,6 +13,7 @@ from jianguan.bootstrap import App
 from jianguan.domain.model import Person, Role, UnitLevel
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.accounts import UnknownPerson, set_password
+from jianguan.services.ports.schedule import Scheduler
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing easily misread
@@ -105,7 +106,29 @@ def serve_cmd(
                 f"serving at http://{shown}:{port}/  (Ctrl+C stops)",
             )
         )
-        uvicorn.run(site, host=host, port=port, log_level="warning")
+        scheduler = start_scheduler(c, app)
+        try:
+            uvicorn.run(site, host=host, port=port, log_level="warning")
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+
+
+def start_scheduler(c: Context, app: App) -> Scheduler | None:
+    """The scheduled work inside the server (docs/schedule.md), unless the settings switch it
+    off (JIANGUAN_SCHEDULE_ENABLED=false)."""
+    from jianguan.services.schedule import run_due
+
+    if not app.settings.schedule_enabled:
+        click.echo(c.say("定时任务已关闭（JIANGUAN_SCHEDULE_ENABLED=false）", "scheduled work is off"))
+        return None
+    scheduler = app.scheduler(lambda: run_due(app.schedule_deps(), trigger="scheduler"))
+    scheduler.start()
+    click.echo(c.say(
+        f"定时任务：每日 {app.settings.schedule_time}（北京时间）运行到期任务；/schedule 查看运行记录",
+        f"scheduled work: due jobs run daily at {app.settings.schedule_time} CST; see /schedule",
+    ))  # fmt: skip
+    return scheduler
 
 
 def show_demo_accounts(c: Context, app: App) -> None:

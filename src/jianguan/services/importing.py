@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from jianguan.domain.errors import DataSetError, RecordError
 from jianguan.domain.model import Case, Person
@@ -22,6 +22,7 @@ from jianguan.domain.provenance import (
     Conflict,
     ExportScope,
     PlatformWork,
+    export_record,
     merge_export,
     refused_decision,
 )
@@ -178,6 +179,8 @@ def _flush(
 ) -> None:
     if not batch:
         return
+    if feed.carries is not None:
+        _complete(batch, feed.carries, uow)
     digests = {
         c.case_id: c.fingerprint if isinstance(c, Prepared) else feed.fingerprint(c) for c in batch
     }
@@ -221,6 +224,25 @@ def _flush(
     report.cases_new += len(fresh)
     report.cases_changed += len(changed)
     batch.clear()
+
+
+def _complete(batch: list[Case | Prepared], carries: frozenset[str], uow: UnitOfWork) -> None:
+    """Cases of a source that holds only some fields (a 台账 sheet), completed with what the
+    store holds of them: the fields the source does not carry are the stored ones, so that a
+    sheet of the card never empties a case's suspects, events or documents (and an unchanged
+    card is unchanged)."""
+    ids = [c.case_id for c in batch if isinstance(c, Case)]
+    before = uow.cases.load_cases(ids) if ids else {}
+    # The export's own record of a stored case (its platform share taken out), so that the
+    # completed case is the export's again and the merge below applies the platform's share.
+    work = uow.cases.platform_work(list(before)) if before else {}
+    kept = [f.name for f in fields(Case) if f.name not in carries]
+    for i, case in enumerate(batch):
+        old = before.get(case.case_id)
+        if isinstance(case, Case) and old is not None:
+            if case.case_id in work:
+                old = export_record(old, work[case.case_id])
+            batch[i] = replace(case, **{name: getattr(old, name) for name in kept})
 
 
 def _refused(

@@ -54,6 +54,7 @@ from jianguan.services.reports import Scoped, _addressees, _issuer, _number, sco
 SHEET_FORMS = "评查案件"
 SHEET_PROBLEMS = "评查发现问题"
 SHEET_TYPICAL = "典型案例"
+SHEET_PEOPLE = "各检察官评查情况"
 SHEET_RECTS = "整改台账"
 SHEET_TASKS = "整改任务"
 SHEET_OVERDUE = "逾期任务"
@@ -182,22 +183,28 @@ def review_commentary(
     blocks.append(Table("表3 各单位评查情况", header, tuple(unit_rows), SHEET_FORMS))
     blocks.append(Heading(section(4) + "各检察官评查情况"))
     handlers = sorted({entries[f.case_id].handler for f in forms})
-    person_rows = []
+    person_rows: list[tuple[str, ...]] = []
+    flagged_rows: list[tuple[str, ...]] = []  # prosecutors with a case graded 基本合格 or 不合格
+    bad_grades = {c for c in codes_g if outcome_of[c] in TYPICAL_OUTCOMES}
     for h in handlers:
         mine = [f for f in forms if entries[f.case_id].handler == h]
         done = [f for f in mine if f.status is FormStatus.DECIDED]
         count = Counter(f.final_grade for f in done)
         found = sum(len({m.item for m in f.marks}) for f in mine if f.status.graded)
-        person_rows.append((_who(people, h), names.get(entries[mine[0].case_id].unit, ""),
-                            str(len(mine)), str(len(done)), *(str(count[c]) for c in codes_g),
-                            str(found)))  # fmt: skip
+        row = (_who(people, h), names.get(entries[mine[0].case_id].unit, ""), str(len(mine)),
+               str(len(done)), *(str(count[c]) for c in codes_g), str(found))  # fmt: skip
+        person_rows.append(row)
+        if any(count[c] for c in bad_grades):
+            flagged_rows.append(row)
     blocks.append(Paragraph(
-        f"被评查案件涉及承办检察官{len(handlers)}名，各人情况见表4（按人员编号排列，不作排名；"
-        "评查结果用于改进办案，纳入检察官业绩考评按有关规定办理）。"
+        f"被评查案件涉及承办检察官{len(handlers)}名，每人的评查件数、等次和问题项次见附件表"
+        f"“{SHEET_PEOPLE}”（按人员编号排列，不作排名）；其中有案件评定为基本合格、不合格的"
+        f"{len(flagged_rows)}名，列如表4。评查结果用于改进办案，纳入检察官业绩考评按有关规定办理。"
     ))  # fmt: skip
-    blocks.append(Table("表4 各检察官评查情况",
-                        ("检察官", "单位", "评查", "已决定", *(grade_zh[c] for c in codes_g), "问题项次"),
-                        tuple(person_rows), SHEET_FORMS))  # fmt: skip
+    person_header = ("检察官", "单位", "评查", "已决定", *(grade_zh[c] for c in codes_g), "问题项次")
+    blocks.append(Table("表4 有案件评定为基本合格、不合格的检察官", person_header,
+                        tuple(flagged_rows) or (("（无）", *("" for _ in person_header[1:])),),
+                        SHEET_PEOPLE))  # fmt: skip
 
     # 五、典型案例
     blocks.append(Heading(section(5) + "典型案例"))
@@ -253,6 +260,8 @@ def review_commentary(
                             "问题项目"), form_rows, f"{year}年度评查表，共{len(forms)}件"),
         Sheet(SHEET_PROBLEMS, ("评查标准", "项目编号", "评查项目", "案件编号", "单位编码",
                                "承办人编号"), problem_rows, "表2各项目的案件"),
+        Sheet(SHEET_PEOPLE, person_header, person_rows,
+              f"被评查案件的承办检察官，共{len(handlers)}名（按人员编号排列，不作排名）"),
         Sheet(SHEET_TYPICAL, ("案件编号", "单位编码", "单位", "承办人编号", "决定等次", "问题"),
               typical_rows, "评定为基本合格、不合格的案件"),
     )  # fmt: skip

@@ -105,9 +105,7 @@ class LeadImport:
     by_model: Mapping[str, int] = field(default_factory=dict)
 
 
-def import_leads(
-    uow: UnitOfWork, leads: Sequence[Lead], by: str, now: dt.datetime
-) -> LeadImport:
+def import_leads(uow: UnitOfWork, leads: Sequence[Lead], by: str, now: dt.datetime) -> LeadImport:
     """受理: store the leads a model pushed, in one transaction. The same model, rule, unit,
     body and facts as a lead already here (or earlier in the file) is kept as a duplicate of it
     (重复线索), never registered twice; an id already stored is left as it is."""
@@ -225,7 +223,9 @@ def _draw(
         if person is None:
             raise _refuse("person", f"指定的检察官 {designate} 不在人员名单中", "unknown person")
         if not (reason and reason.strip()):
-            raise _refuse("reason", "指定分案须说明理由", "a designated assignment needs its reason")
+            raise _refuse(
+                "reason", "指定分案须说明理由", "a designated assignment needs its reason"
+            )
         if designate in recused:
             raise _refuse("recused", f"{person.name} 已回避：{recused[designate]}",
                           "that person is recused")  # fmt: skip
@@ -385,7 +385,9 @@ def decide(
             missing.append(Missing("steps", "作出监督决定前须记录审查、调查或询问步骤（三查融合）",
                                    "record a review, investigation or inquiry step first"))  # fmt: skip
         if decision is MatterDecision.NO_SUPERVISION and not (reason and reason.strip()):
-            missing.append(Missing("reason", "不予监督须说明理由", "no supervision needs its reason"))
+            missing.append(
+                Missing("reason", "不予监督须说明理由", "no supervision needs its reason")
+            )
         meetings = uow.supervision.meetings([matter_id]).get(matter_id, [])
         gap = _meeting_missing(rules, m, meetings, decision, on)
         if gap is not None:
@@ -425,9 +427,7 @@ def record_reply(
     return m
 
 
-def open_follow_up(
-    uow: UnitOfWork, matter_id: str, by: str, on: dt.date, reason: str
-) -> Matter:
+def open_follow_up(uow: UnitOfWork, matter_id: str, by: str, on: dt.date, reason: str) -> Matter:
     """跟进监督: opened when the reply is missing after its due day or rejects the decision."""
     with uow:
         m = _matter(uow, matter_id)
@@ -439,15 +439,15 @@ def open_follow_up(
             raise _refuse("decision", "尚未作出监督决定", "nothing to follow up")
         if not reason.strip():
             raise _refuse("reason", "跟进监督须说明原因", "a follow-up needs its reason")
-        m = with_event(m, MatterEvent(MatterEventType.FOLLOW_UP_OPENED, on, by, None, reason.strip()))
+        m = with_event(
+            m, MatterEvent(MatterEventType.FOLLOW_UP_OPENED, on, by, None, reason.strip())
+        )
         _save(uow, m, by, "sv.follow_up_open", {"on": on.isoformat(), "reason": reason.strip()})
         uow.commit()
     return m
 
 
-def close_follow_up(
-    uow: UnitOfWork, matter_id: str, by: str, on: dt.date, note: str
-) -> Matter:
+def close_follow_up(uow: UnitOfWork, matter_id: str, by: str, on: dt.date, note: str) -> Matter:
     with uow:
         m = _matter(uow, matter_id)
         _open(m)
@@ -518,7 +518,9 @@ def verify(uow: UnitOfWork, rules: Rulebook, matter_id: str, by: str, now: dt.da
             raise _refuse("verifier", "复核须由部门负责人或资深检察官进行，且不得为承办人",
                           "the verifier must be a department head or senior prosecutor, not the handler")  # fmt: skip
         if not m.of(MatterEventType.SELF_CHECK):
-            raise _refuse("self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check")
+            raise _refuse(
+                "self_check", "承办人尚未自检，无从复核", "nothing to verify: no self-check"
+            )
         m = with_event(m, MatterEvent(MatterEventType.VERIFICATION, now.date(), by, None, None))
         _save(uow, m, by, "sv.verify", {})
         uow.commit()
@@ -582,7 +584,9 @@ def record_meeting(
         m = uow.supervision.matter(subject)
         case = None if m is not None else uow.cases.load_case(subject)
         if m is None and case is None:
-            raise _refuse("subject", f"{subject} 既不是监督事项也不是案件", f"no matter or case {subject}")
+            raise _refuse(
+                "subject", f"{subject} 既不是监督事项也不是案件", f"no matter or case {subject}"
+            )
         people = _people(uow)
         existing = uow.supervision.meeting_count()
         meeting = Meeting(

@@ -48,18 +48,38 @@ from jianguan.domain.supervision import (
 MODELS: Mapping[Line, tuple[tuple[str, str, str, str], ...]] = {
     # (model, rule, the body concerned (pattern), the decision it usually leads to)
     Line.CRIMINAL: (
-        ("非羁押人员脱管监督模型", "取保候审期满未依法解除", "{place}公安分局", "correction_notice"),
-        ("刑事立案监督模型", "报警记录未立案且涉案金额达立案标准", "{place}公安分局", "filing_supervision"),
+        (
+            "非羁押人员脱管监督模型",
+            "取保候审期满未依法解除",
+            "{place}公安分局",
+            "correction_notice",
+        ),
+        (
+            "刑事立案监督模型",
+            "报警记录未立案且涉案金额达立案标准",
+            "{place}公安分局",
+            "filing_supervision",
+        ),
         ("社区矫正监督模型", "矫正期满未按时解除", "{place}司法局", "recommendation"),
         ("刑事审判监督模型", "量刑明显不当", "{place}人民法院", "protest"),
     ),
     Line.CIVIL: (
-        ("虚假诉讼监督模型", "同一原告短期内多次以相同事由起诉", "{place}人民法院", "retrial_recommendation"),
+        (
+            "虚假诉讼监督模型",
+            "同一原告短期内多次以相同事由起诉",
+            "{place}人民法院",
+            "retrial_recommendation",
+        ),
         ("民事执行监督模型", "终结本次执行后财产线索未处置", "{place}人民法院", "recommendation"),
     ),
     Line.ADMINISTRATIVE: (
         ("行政非诉执行监督模型", "裁定准予执行后逾期未执行", "{place}人民法院", "recommendation"),
-        ("行政违法行为监督模型", "行政处罚决定未依法送达", "{place}市场监督管理局", "recommendation"),
+        (
+            "行政违法行为监督模型",
+            "行政处罚决定未依法送达",
+            "{place}市场监督管理局",
+            "recommendation",
+        ),
     ),
     Line.PUBLIC_INTEREST: (
         ("国有财产保护监督模型", "土地出让金逾期欠缴", "{place}自然资源局", "recommendation"),
@@ -190,7 +210,9 @@ def generate_matters(
             MatterEvent(MatterEventType.RECEIVED, received, None, None, model),
             MatterEvent(MatterEventType.SCREENED, registered, verifier.id, None, "初查属实"),
             MatterEvent(MatterEventType.REGISTERED, registered, verifier.id, None, None),
-            MatterEvent(MatterEventType.ASSIGNED, registered, verifier.id, "random", f"seed={n_lead}"),
+            MatterEvent(
+                MatterEventType.ASSIGNED, registered, verifier.id, "random", f"seed={n_lead}"
+            ),
         ):
             m = with_event(m, ev)
         day = registered
@@ -248,7 +270,10 @@ def generate_matters(
                     m = _reply(m, on, ReplyOutcome.ADOPTED)
             else:
                 on = decided + dt.timedelta(days=rnd.randint(1, max(1, (due - decided).days)))
-                rejected = rnd.random() < P_REJECTED or defect is FindingKind.SUPERVISION_CLOSED_OPEN_FOLLOW_UP
+                rejected = (
+                    rnd.random() < P_REJECTED
+                    or defect is FindingKind.SUPERVISION_CLOSED_OPEN_FOLLOW_UP
+                )
                 m = _reply(m, on, ReplyOutcome.REJECTED if rejected else ReplyOutcome.ADOPTED)
                 if rejected:
                     open_ = defect is FindingKind.SUPERVISION_CLOSED_OPEN_FOLLOW_UP
@@ -267,8 +292,13 @@ def generate_matters(
         if closing:
             last = max(e.on for e in m.events)
             close_day = min(as_of, last + dt.timedelta(days=rnd.randint(0, 5)))
-            m = with_event(m, MatterEvent(MatterEventType.SELF_CHECK, close_day, handler.id, None, "未发现问题"))
-            m = with_event(m, MatterEvent(MatterEventType.VERIFICATION, close_day, verifier.id, None, None))
+            m = with_event(
+                m,
+                MatterEvent(MatterEventType.SELF_CHECK, close_day, handler.id, None, "未发现问题"),
+            )
+            m = with_event(
+                m, MatterEvent(MatterEventType.VERIFICATION, close_day, verifier.id, None, None)
+            )
             m = with_event(m, MatterEvent(MatterEventType.CLOSED, close_day, handler.id, None, None),
                            closed_on=close_day)  # fmt: skip
         out.append(m)

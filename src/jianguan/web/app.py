@@ -23,6 +23,7 @@ from jianguan.services.responsibility import ResponsibilityError
 from jianguan.services.review import ReviewError
 from jianguan.web import analysis, api, pages, quality, responsibility, review
 from jianguan.web import reports as report_pages
+from jianguan.web import schedule as schedule_pages
 from jianguan.web.auth import NeedLogin, User, page_user
 from jianguan.web.render import render, render_error
 from jianguan.web.state import Web, WebConfig
@@ -120,6 +121,7 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
         return render(request, "api_docs.html", {"user": user, "endpoints": endpoints})
 
     site.include_router(report_pages.pages)
+    site.include_router(schedule_pages.pages)
 
     @site.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:

@@ -158,6 +158,7 @@ class CaseDetail(BaseModel):
     major_complex: bool
     charges: list[str]
     suspects: list[SuspectOut]
+    parties: dict[str, str] = {}  # suspect and victim ids → names (the timeline's parties)
     events: list[EventOut]
     documents: list[DocumentOut]
     periods: list[PeriodOut]

@@ -180,7 +180,7 @@ def case_page(request: Request, user: PageUser, case_id: str) -> Response:
         "reads": views.reads(web, user, case_id),
         "actions": actions,
         "missing_codes": {m.code for m in detail.gate_missing},
-        "party_names": {x.id: x.name for x in detail.suspects},
+        "party_names": detail.parties,
     }
     return render(request, "case.html", context)
 

@@ -190,6 +190,10 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             )
             for x in case.suspects
         ],
+        parties={
+            **{v.id: v.name for v in case.victims},
+            **{x.id: x.name for x in case.suspects},
+        },
         events=[
             EventOut(type=e.type, on=e.on, by=e.by, party=e.party, note=e.note) for e in case.events
         ],

@@ -373,11 +373,15 @@ def jsonl_lines(
                 done += len(raw) if raw is not None else 0
                 if raw is None:
                     any_line = True
-                    yield done, number, _file_error(
-                        file,
+                    yield (
+                        done,
                         number,
-                        f"行过长（超过 {MAX_LINE_BYTES} 字节），未读取",
-                        f"line too long (over {MAX_LINE_BYTES} bytes); not read",
+                        _file_error(
+                            file,
+                            number,
+                            f"行过长（超过 {MAX_LINE_BYTES} 字节），未读取",
+                            f"line too long (over {MAX_LINE_BYTES} bytes); not read",
+                        ),
                     )
                     continue
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):

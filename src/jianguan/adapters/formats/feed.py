@@ -93,6 +93,10 @@ class FileFeed:
             and self.total_bytes >= self.parallel_from_bytes
         )
 
+    @property
+    def carries(self) -> frozenset[str] | None:
+        return None  # a data set holds every field of its cases
+
     def scope(self) -> tuple[ExportScope, dt.date | None, list[RecordError]]:
         if self.source.problems or not self.source.has(FORMAT_FILE):
             return ExportScope.FULL, None, []

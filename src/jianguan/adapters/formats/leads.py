@@ -108,8 +108,13 @@ def parse_lead(
     ln = Line.parse(str(raw["line"]))
     if ln is None:
         errors.append(
-            _err(file, line, "line", "条线应为 criminal、civil、administrative 或 public_interest",
-                 "line must be criminal, civil, administrative or public_interest")  # fmt: skip
+            _err(
+                file,
+                line,
+                "line",
+                "条线应为 criminal、civil、administrative 或 public_interest",
+                "line must be criminal, civil, administrative or public_interest",
+            )
         )
     day = _day(raw["received_on"])
     if day is None:
@@ -117,7 +122,13 @@ def parse_lead(
     facts = _facts(raw["facts"])
     if not facts:
         errors.append(
-            _err(file, line, "facts", "线索事实应为对象或“名称=值；…”", "facts must be an object or name=value; …")  # fmt: skip
+            _err(
+                file,
+                line,
+                "facts",
+                "线索事实应为对象或“名称=值；…”",
+                "facts must be an object or name=value; …",
+            )
         )
     records = _records(raw.get("records"))
     if records is None:
@@ -129,8 +140,19 @@ def parse_lead(
     dept = str(raw.get("department") or "").strip() or None
     summary = str(raw.get("summary") or "").strip()
     return (
-        Lead(text["lead_id"], text["model"], text["rule"], text["unit"], ln, text["target"], day,
-             summary, facts, records, dept),  # fmt: skip
+        Lead(
+            text["lead_id"],
+            text["model"],
+            text["rule"],
+            text["unit"],
+            ln,
+            text["target"],
+            day,
+            summary,
+            facts,
+            records,
+            dept,
+        ),
         [],
     )
 
@@ -143,10 +165,18 @@ def _jsonl(path: Path) -> Iterator[tuple[int, Mapping[str, Any] | None, RecordEr
             try:
                 value = orjson.loads(raw)
             except orjson.JSONDecodeError:
-                yield n, None, _err(path.name, n, "-", "不是有效的 JSON 行", "not a valid JSON line")
+                yield (
+                    n,
+                    None,
+                    _err(path.name, n, "-", "不是有效的 JSON 行", "not a valid JSON line"),
+                )
                 continue
             if not isinstance(value, dict):
-                yield n, None, _err(path.name, n, "-", "每行应为一个对象", "each line must be an object")
+                yield (
+                    n,
+                    None,
+                    _err(path.name, n, "-", "每行应为一个对象", "each line must be an object"),
+                )
                 continue
             yield n, value, None
 
@@ -191,8 +221,13 @@ def read_leads(path: Path, units: set[str] | None = None) -> tuple[list[Lead], l
             continue
         if lead.lead_id in seen:
             errors.append(
-                _err(path.name, n, "lead_id", f"线索编号与第 {seen[lead.lead_id]} 行重复",
-                     f"lead_id repeats line {seen[lead.lead_id]}")  # fmt: skip
+                _err(
+                    path.name,
+                    n,
+                    "lead_id",
+                    f"线索编号与第 {seen[lead.lead_id]} 行重复",
+                    f"lead_id repeats line {seen[lead.lead_id]}",
+                )
             )
             continue
         seen[lead.lead_id] = n

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from jianguan.domain.model import DataSet, Person
+from jianguan.domain.model import DataSet, EventType, Person
 
 Problem = tuple[str, str, str]  # (field, 中文原因, English reason)
 
@@ -319,7 +319,7 @@ def _event_order(events: Any, received: dt.date) -> list[Problem]:
             out.append(
                 (
                     f"events[{i}].on",
-                    f"事件 {kind} 的日期 {on} 早于受理日期 {received}",
+                    f"事件“{_event_zh(kind)}”（{kind}）的日期 {on} 早于受理日期 {received}",
                     f"event {kind} on {on}, before the case was received on {received}",
                 )
             )
@@ -329,6 +329,14 @@ def _event_order(events: Any, received: dt.date) -> list[Problem]:
             if before is None or before > on:
                 out.append((f"events[{i}].type", rule[1], rule[2]))
     return out
+
+
+def _event_zh(kind: Any) -> str:
+    """The event type's Chinese name (the schema has already checked it is one)."""
+    try:
+        return EventType(kind).zh
+    except ValueError:
+        return str(kind)
 
 
 _PEOPLE: list[tuple[DataSet, dict[str, Person]]] = []  # the last organisation's index

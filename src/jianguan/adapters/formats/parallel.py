@@ -108,8 +108,9 @@ def iter_prepared_cases(
                     continue
                 case_id, digest, rows = rest
                 again = partial(_decode_again, raw, file, number, org, today, strict)
-                yield done, unique(case_id, seen, file, number) or Prepared(
-                    case_id, digest, rows, again
+                yield (
+                    done,
+                    unique(case_id, seen, file, number) or Prepared(case_id, digest, rows, again),
                 )
 
         block: list[tuple[int, int, bytes | RecordError]] = []

@@ -275,7 +275,8 @@ def _decision_problems(rec: Mapping[str, Any]) -> list[Problem]:
         out.append(
             (
                 "decision.type",
-                f"{category.value} 类案件不能作出 {kind.value} 决定，应为 {allowed}",
+                f"{category.zh}（{category.value}）案件不能作出“{kind.zh}”（{kind.value}）决定，"
+                f"应为 {allowed}",
                 f"{kind.value} is not a decision of a {category.value} case ({allowed})",
             )
         )

@@ -146,7 +146,7 @@ class SupervisionSql(OnSession):
         return out
 
     def leads_by_key(self, keys: Collection[str]) -> dict[str, str]:
-        wanted, out = sorted(set(keys)), {}
+        wanted, out = sorted(set(keys)), dict[str, str]()
         for i in range(0, len(wanted), _CHUNK):
             q = (
                 select(_L.dedupe_key, func.min(_L.lead_id))
@@ -154,7 +154,7 @@ class SupervisionSql(OnSession):
                 .where(_L.status != LeadStatus.DUPLICATE.value)
                 .group_by(_L.dedupe_key)
             )
-            out.update({k: v for k, v in self._conn.execute(q)})
+            out.update((str(r[0]), str(r[1])) for r in self._conn.execute(q))
         return out
 
     def leads(self, query: LeadQuery) -> list[Lead]:
@@ -179,8 +179,15 @@ class SupervisionSql(OnSession):
             self._conn.execute(
                 insert(sv_matter_events),
                 [
-                    {"matter_id": mid, "seq": i, "type": e.type.value, "on_date": e.on,
-                     "by_person": e.by, "kind": e.kind, "note": e.note}  # fmt: skip
+                    {
+                        "matter_id": mid,
+                        "seq": i,
+                        "type": e.type.value,
+                        "on_date": e.on,
+                        "by_person": e.by,
+                        "kind": e.kind,
+                        "note": e.note,
+                    }
                     for i, e in enumerate(matter.events)
                 ],
             )
@@ -190,8 +197,15 @@ class SupervisionSql(OnSession):
             batch = matters[i : i + _CHUNK]
             self._conn.execute(insert(sv_matters), [_matter_row(m) for m in batch])
             rows = [
-                {"matter_id": m.matter_id, "seq": j, "type": e.type.value, "on_date": e.on,
-                 "by_person": e.by, "kind": e.kind, "note": e.note}  # fmt: skip
+                {
+                    "matter_id": m.matter_id,
+                    "seq": j,
+                    "type": e.type.value,
+                    "on_date": e.on,
+                    "by_person": e.by,
+                    "kind": e.kind,
+                    "note": e.note,
+                }
                 for m in batch
                 for j, e in enumerate(m.events)
             ]
@@ -264,13 +278,20 @@ class SupervisionSql(OnSession):
         m = meeting
         self._conn.execute(
             insert(sv_meetings).values(
-                meeting_id=m.meeting_id, subject=m.subject, subject_kind=m.subject_kind,
-                kind=m.kind.value, asked_by=m.asked_by, question=m.question, held_on=m.held_on,
+                meeting_id=m.meeting_id,
+                subject=m.subject,
+                subject_kind=m.subject_kind,
+                kind=m.kind.value,
+                asked_by=m.asked_by,
+                question=m.question,
+                held_on=m.held_on,
                 members=orjson.dumps(list(m.members)).decode(),
                 opinions=orjson.dumps([[o.member, o.text] for o in m.opinions]).decode(),
-                conclusion=m.conclusion, decision=m.decision, recorded_by=m.recorded_by,
+                conclusion=m.conclusion,
+                decision=m.decision,
+                recorded_by=m.recorded_by,
                 recorded_at=dt.datetime.now(dt.UTC),
-            )  # fmt: skip
+            )
         )
 
     def meetings(self, subjects: Collection[str] | None = None) -> Mapping[str, list[Meeting]]:

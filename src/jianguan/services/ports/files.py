@@ -42,6 +42,12 @@ class CaseFeed(Protocol):
         its record), in the order of the file."""
         ...
 
+    @property
+    def carries(self) -> frozenset[str] | None:
+        """The `Case` fields the source holds at all (None: every one). A 台账 sheet holds the
+        card only: a case it changes keeps its stored suspects, events, documents …"""
+        ...
+
     def scope(self) -> tuple[ExportScope, dt.date | None, list[RecordError]]:
         """What the data set says it holds (full, or a delta since a date), and what is wrong
         with that statement (format 1.2: ``format.json``; a data set without one is full)."""

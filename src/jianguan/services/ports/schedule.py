@@ -23,3 +23,15 @@ class ScheduleRepository(Protocol):
     def last_runs(self, jobs: Sequence[str]) -> dict[str, tuple[Run | None, Run | None]]:
         """job → (its last run, its last successful run)."""
         ...
+
+
+class Scheduler(Protocol):
+    """A scheduler inside the server: calls its tick at the configured time each day."""
+
+    def start(self) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+    def next_tick(self) -> dt.datetime | None:
+        """When the tick runs next (None when stopped)."""
+        ...
