@@ -263,6 +263,7 @@ def test_cell_escaping_is_a_bijection() -> None:
 
 def test_ledger_export_escapes_formulas(monkeypatch: pytest.MonkeyPatch) -> None:
     from jianguan.web import xlsx as web_xlsx
+    from jianguan.web.state import Names
 
     @dataclass(frozen=True)
     class Query:
@@ -282,13 +283,15 @@ def test_ledger_export_escapes_formulas(monkeypatch: pytest.MonkeyPatch) -> None
 
     page = type("Page", (), {"items": [Entry()], "next": None})()
     monkeypatch.setattr(web_xlsx, "ledger_page", lambda web, user, q: page)
-    response = web_xlsx.ledger_xlsx(None, None, Query())  # type: ignore[arg-type]
+    # A unit named like a formula, which the sheet shows by its name.
+    web = type("Web", (), {"names": lambda self: Names({}, {"@440304": "=HYPERLINK()院"})})()
+    response = web_xlsx.ledger_xlsx(web, None, Query())  # type: ignore[arg-type]
     book = load_workbook(io.BytesIO(response.body))
     row = next(book.active.iter_rows(min_row=2, max_row=2))
     assert all(c.data_type != "f" for c in row)
     texts = [c.value for c in row if isinstance(c.value, str)]
     assert "'=cmd|' /C calc'!A0" in texts
     assert "'+标题" in texts
-    assert "'@440304" in texts
+    assert "'=HYPERLINK()院" in texts
     assert "'=依据" in texts
     assert [cells.unescape(t) for t in texts if t.startswith("'-")] == ["-说明\r\n第二行"]

@@ -22,9 +22,7 @@ from tests.integration.test_bad_inputs import MANIFEST, corpus
 from tests.support import app_for, generate, manifest_day
 
 
-def feed(
-    path: Path, workers: int, today: dt.date | None = None, strict: bool = False
-) -> FileFeed:
+def feed(path: Path, workers: int, today: dt.date | None = None, strict: bool = False) -> FileFeed:
     """``workers`` > 1: decoded in workers whatever the file's size."""
     return FileFeed(
         path, today, strict=strict, workers=workers, prepare=prepared_rows, parallel_from_bytes=0
@@ -116,6 +114,6 @@ def test_every_bad_line_is_refused_by_workers_as_by_one_process(tmp_path: Path) 
         path = corpus.build(entry["name"], tmp_path / "corpus")
         strict = bool(entry.get("strict"))
         alone, together = _errors(path, 1, strict), _errors(path, 2, strict)
-        if alone != together or not alone and not entry.get("accept"):
+        if alone != together or (not alone and not entry.get("accept")):
             differ.append(f"{entry['name']}: {alone[:2]} vs {together[:2]}")
     assert differ == []

@@ -154,8 +154,11 @@ def test_rectification_progress_counts_done_verified_and_overdue_tasks(
     rows = json.loads(run("rectify", "list", "--json", *db))
     tasks = [(r, t) for r in rows for t in r["tasks"] if r["opened_on"] <= "2025-10-31"]
     verified = sum(1 for _r, t in tasks if t["verified_on"] and t["verified_on"] <= "2025-10-31")
-    overdue = [(r["id"], t["n"]) for r, t in tasks if not t["done_on"] and t["due_on"] < "2025-10-31"]
-    assert (rid, 2) in overdue and (rid, 3) not in overdue
+    overdue = [
+        (r["id"], t["n"]) for r, t in tasks if not t["done_on"] and t["due_on"] < "2025-10-31"
+    ]
+    assert (rid, 2) in overdue
+    assert (rid, 3) not in overdue
 
     stem = f"rectification-progress-{store.root}-2025-10"
     docx, pdf, xlsx = (out / f"{stem}.{ext}" for ext in ("docx", "pdf", "xlsx"))
@@ -199,7 +202,17 @@ def test_inspection_rectification_six_months_report_backs_handover_and_recheck(
         "--on", "2025-04-20", *db)  # fmt: skip
     run("inspection", "transfer", iid, "--kind", "proposal", "--summary", "完善案件管理制度的建议",
         "--to", "本院案件管理部门", "--on", "2025-05-10", *db)  # fmt: skip
-    run("inspection", "report-back", iid, "2", "--note", "已修订制度并反馈", "--on", "2025-09-01", *db)
+    run(
+        "inspection",
+        "report-back",
+        iid,
+        "2",
+        "--note",
+        "已修订制度并反馈",
+        "--on",
+        "2025-09-01",
+        *db,
+    )
     # the progress report went to two of the three recipients before the six months ended
     run("inspection", "report", iid, "--to", "discipline,office", "--text", "集中整改进展情况",
         "--on", "2025-10-10", *db)  # fmt: skip

@@ -58,7 +58,9 @@ def stored(url: str) -> list[Any]:
 def test_run_due_runs_and_records_the_due_jobs_and_a_missed_run_is_shown(
     data: WebData, env: Path
 ) -> None:
-    day0 = data.as_of
+    # after the data's last monitoring run, early enough in its month that the next five days
+    # stay in the same month and quarter
+    day0 = (data.as_of.replace(day=1) + dt.timedelta(days=32)).replace(day=10)
     first = runs_json(data.url, day0)
     assert {r["job"] for r in first} == ALL  # never run: everything is due
     assert all(r["outcome"] == "success" for r in first), first
@@ -78,7 +80,8 @@ def test_run_due_runs_and_records_the_due_jobs_and_a_missed_run_is_shown(
     root = next(u.code for u in data.units if u.parent is None)
     stem = f"monthly-bulletin-{root}-{last_month:%Y-%m}"
     assert {p.name for p in (env / "reports" / "scheduled").iterdir()} == {
-        f"{stem}.docx", f"{stem}.xlsx"
+        f"{stem}.docx",
+        f"{stem}.xlsx",
     }
     dq = next(r for r in first if r["job"] == "quarterly-data-quality")
     assert "数据质量核查" in dq["message"]
@@ -121,6 +124,23 @@ def test_run_due_runs_and_records_the_due_jobs_and_a_missed_run_is_shown(
     assert missed == DAILY
     assert page.text.count('<tr class="run-success">') == 6
     assert "每日流程监控" in page.text
+    assert 'id="schedule-files"' not in page.text  # the province's report: not for a county
+    assert client_get(site, officer.id, f"/schedule/files/{stem}.docx").status_code == 404
+    province = data.users["officer_province"].id
+    with TestClient(site) as client:
+        login(client, province)
+        page = client.get("/schedule")
+        assert f'href="/schedule/files/{stem}.docx"' in page.text
+        docx = client.get(f"/schedule/files/{stem}.docx")
+        assert docx.status_code == 200
+        assert docx.content.startswith(b"PK")
+        assert client.get("/schedule/files/..%2F..%2Fweb.db").status_code == 404
+
+
+def client_get(site: Any, person: str, path: str) -> Any:
+    with TestClient(site) as client:
+        login(client, person)
+        return client.get(path)
 
 
 def test_a_failing_job_is_recorded_as_failed_with_its_message(
@@ -154,3 +174,25 @@ def test_the_scheduler_can_be_switched_off_and_its_hour_is_checked(
     monkeypatch.setenv("JIANGUAN_SCHEDULE_TIME", "25:00")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_serve_starts_the_scheduler_unless_it_is_switched_off(
+    data: WebData, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jianguan.entrypoints.context import Context
+    from jianguan.entrypoints.serve_cli import start_scheduler
+
+    monkeypatch.setenv("JIANGUAN_SCHEDULE_CATCH_UP", "false")  # no run on the shared store
+    monkeypatch.setenv("JIANGUAN_SCHEDULE_TIME", "03:45")
+    with app_for(data.url) as app:
+        scheduler = start_scheduler(Context(None), app)
+        assert scheduler is not None
+        try:
+            nxt = scheduler.next_tick()
+            assert nxt is not None
+            assert nxt.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M") == "03:45"
+        finally:
+            scheduler.shutdown()
+    monkeypatch.setenv("JIANGUAN_SCHEDULE_ENABLED", "false")
+    with app_for(data.url) as app:
+        assert start_scheduler(Context(None), app) is None

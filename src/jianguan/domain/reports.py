@@ -292,6 +292,7 @@ class BarChart:
     title: str
     labels: tuple[str, ...]
     values: tuple[int, ...]
+    axis: str = "问题数（个）"  # what is counted, with its measure word
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
 from jianguan.entrypoints.periods_cli import calendar_group, deadline_cmd
 from jianguan.entrypoints.progress import stage
 from jianguan.entrypoints.report_cli import report_cmd
-from jianguan.entrypoints.schedule_cli import schedule_group
 from jianguan.entrypoints.responsibility_cli import (
     assess_cmd,
     evaluate_cmd,
@@ -32,6 +31,7 @@ from jianguan.entrypoints.responsibility_cli import (
     referral_group,
 )
 from jianguan.entrypoints.review_cli import review_group
+from jianguan.entrypoints.schedule_cli import schedule_group
 from jianguan.entrypoints.serve_cli import serve_cmd
 from jianguan.entrypoints.supervision_cli import COMMANDS as SUPERVISION_COMMANDS
 from jianguan.services.exporting import export_dataset

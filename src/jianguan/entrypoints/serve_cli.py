@@ -120,7 +120,9 @@ def start_scheduler(c: Context, app: App) -> Scheduler | None:
     from jianguan.services.schedule import run_due
 
     if not app.settings.schedule_enabled:
-        click.echo(c.say("定时任务已关闭（JIANGUAN_SCHEDULE_ENABLED=false）", "scheduled work is off"))
+        click.echo(
+            c.say("定时任务已关闭（JIANGUAN_SCHEDULE_ENABLED=false）", "scheduled work is off")
+        )
         return None
     scheduler = app.scheduler(lambda: run_due(app.schedule_deps(), trigger="scheduler"))
     scheduler.start()

@@ -98,7 +98,7 @@ def import_dataset(
             _run(feed, uow, report, _Context(actor, rules), batch_size, progress)
             if report.errors:
                 raise DataSetError(report.errors)  # leaves the unit of work uncommitted
-            if report.changed_anything or report.missing:
+            if report.changed_anything:  # (a listing of missing cases alone changes nothing)
                 uow.audit.append(actor, "import", None, _summary(report))
             if report.cases_new or report.cases_changed:
                 uow.cases.refresh_statistics()

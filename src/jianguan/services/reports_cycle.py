@@ -163,7 +163,7 @@ def review_commentary(
         ))  # fmt: skip
         blocks.append(Figure("图2 评查发现问题（按评查项目）", BarChart(
             "评查发现问题", tuple(items[i].title for i, _ in ranked[:12]),
-            tuple(len(ids) for _, ids in ranked[:12])), SHEET_PROBLEMS))  # fmt: skip
+            tuple(len(ids) for _, ids in ranked[:12]), "案件数（件）"), SHEET_PROBLEMS))  # fmt: skip
     else:
         blocks.append(Paragraph("已登记等次的案件未发现评查标准所列问题。"))
 
@@ -201,7 +201,14 @@ def review_commentary(
         f"“{SHEET_PEOPLE}”（按人员编号排列，不作排名）；其中有案件评定为基本合格、不合格的"
         f"{len(flagged_rows)}名，列如表4。评查结果用于改进办案，纳入检察官业绩考评按有关规定办理。"
     ))  # fmt: skip
-    person_header = ("检察官", "单位", "评查", "已决定", *(grade_zh[c] for c in codes_g), "问题项次")
+    person_header = (
+        "检察官",
+        "单位",
+        "评查",
+        "已决定",
+        *(grade_zh[c] for c in codes_g),
+        "问题项次",
+    )
     blocks.append(Table("表4 有案件评定为基本合格、不合格的检察官", person_header,
                         tuple(flagged_rows) or (("（无）", *("" for _ in person_header[1:])),),
                         SHEET_PEOPLE))  # fmt: skip
@@ -357,7 +364,7 @@ def rectification_progress(
     if tasks:
         blocks.append(Figure("图1 整改任务完成情况", BarChart(
             "整改任务完成情况", (*tuple(s.zh for s in TaskStatus), "其中逾期"),
-            (*tuple(state[s] for s in TaskStatus), len(overdue))), SHEET_TASKS))  # fmt: skip
+            (*tuple(state[s] for s in TaskStatus), len(overdue)), "任务数（项）"), SHEET_TASKS))  # fmt: skip
 
     blocks.append(Heading(section(2) + "各单位整改情况"))
     unit_rows = []
@@ -498,7 +505,7 @@ def inspection_rectification(
     if i.items:
         blocks.append(Figure("图1 反馈问题整改进度", BarChart(
             "反馈问题整改进度", ("已完成", "正在整改", "其中逾期", "回头看重新整改"),
-            (len(s.done), len(s.open), len(s.overdue), len(s.reopened))), SHEET_ITEMS))  # fmt: skip
+            (len(s.done), len(s.open), len(s.overdue), len(s.reopened)), "事项数（项）"), SHEET_ITEMS))  # fmt: skip
 
     blocks.append(Heading(section(3) + "移交事项办理和反馈情况"))
     blocks.append(Paragraph(

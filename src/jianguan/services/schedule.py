@@ -94,7 +94,9 @@ def _bulletin(d: Deps, day: dt.date) -> str:
     period = Period("month", month.year, month.month)
     report = make_report(ReportKind.MONTHLY_BULLETIN, d.uow(), d.indicators(), d.rules, period, day)
     paths = d.writer().write(report, d.out_dir, d.formats)
-    return f"{period.zh}办案流程监控通报（{report.doc_number}）：" + "，".join(p.name for p in paths)
+    return f"{period.zh}办案流程监控通报（{report.doc_number}）：" + "，".join(
+        p.name for p in paths
+    )
 
 
 def _data_quality(d: Deps, day: dt.date) -> str:
@@ -103,8 +105,9 @@ def _data_quality(d: Deps, day: dt.date) -> str:
     kinds = Counter(i.kind for i in issues)
     shown = "，".join(f"{k.zh}{n}件" for k, n in sorted(kinds.items()))
     period = Period("quarter", quarter.year, (quarter.month - 1) // 3 + 1)
-    return f"{period.zh}数据质量核查：问题{len(issues)}个，涉及案件{len({i.case_id for i in issues})}件" + (
-        f"（{shown}）" if shown else ""
+    return (
+        f"{period.zh}数据质量核查：问题{len(issues)}个，涉及案件{len({i.case_id for i in issues})}件"
+        + (f"（{shown}）" if shown else "")
     )
 
 
@@ -156,9 +159,7 @@ def run_due(
     d: Deps, *, trigger: str = "cli", only: Sequence[str] = (), force: bool = False
 ) -> list[Run]:
     """Run every due job (every enabled one, or ``only`` of them, when ``force``), in order."""
-    jobs = (
-        [j for j in enabled_jobs(d) if not only or j.id in only] if force else due_jobs(d, only)
-    )
+    jobs = [j for j in enabled_jobs(d) if not only or j.id in only] if force else due_jobs(d, only)
     return [run_job(d, j, trigger) for j in jobs]
 
 

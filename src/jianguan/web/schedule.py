@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
 
 from jianguan.services.schedule import overview
 from jianguan.web.auth import User, page_user
 from jianguan.web.render import render
+from jianguan.web.reports import FILE_NAME, MEDIA
 from jianguan.web.state import web_of
 
 pages = APIRouter(include_in_schema=False)
@@ -34,5 +35,23 @@ def schedule_page(request: Request, user: PageUser) -> Response:
         "now": app.now(),
         "today": app.today(),
         "missed": [v for v in views if v.state.value == "missed"],
+        "files": _files(request, user),
     }
     return render(request, "schedule.html", context)
+
+
+def _files(request: Request, user: User) -> list[str]:
+    """The reports the scheduler wrote (the whole store's): only for a user whose scope is the
+    whole store, as the province's own reports page would give them."""
+    folder = web_of(request).app.schedule_deps().out_dir
+    if not user.principal.whole_store or not folder.is_dir():
+        return []
+    return sorted((p.name for p in folder.iterdir() if FILE_NAME.match(p.name)), reverse=True)
+
+
+@pages.get("/schedule/files/{name}")
+def schedule_download(request: Request, user: PageUser, name: str) -> Response:
+    if name not in _files(request, user):
+        raise HTTPException(404)
+    path = web_of(request).app.schedule_deps().out_dir / name
+    return FileResponse(path, media_type=MEDIA[name.rsplit(".", 1)[1]], filename=name)

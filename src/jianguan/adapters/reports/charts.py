@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from jianguan.adapters.reports.fonts import cjk_font
 from jianguan.domain.reports import BarChart, Chart, FunnelChart, ShareChart, TrendChart
@@ -129,6 +129,7 @@ def _bar(fig: Figure, chart: BarChart) -> None:
     bars = ax.barh(range(len(labels)), values, color="#1f5fa8")
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.bar_label(bars, fontsize=8, padding=2)
-    ax.set_xlabel("问题数（个）", fontsize=9)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 of a problem
+    ax.set_xlabel(chart.axis, fontsize=9)
     ax.set_title(chart.title, fontsize=11)
     ax.grid(axis="x", alpha=0.3)

@@ -21,12 +21,12 @@ from jianguan.services.ports.access import AccessRepository
 from jianguan.services.ports.accounts import AccountRepository
 from jianguan.services.ports.cases import AuditLog, CaseRepository
 from jianguan.services.ports.casework import CaseworkRepository
+from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.monitoring import BatchMonitor, LedgerRepository
 from jianguan.services.ports.responsibility import ResponsibilityRepository
 from jianguan.services.ports.review import ReviewRepository
-from jianguan.services.ports.supervision import SupervisionRepository
-from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.schedule import ScheduleRepository
+from jianguan.services.ports.supervision import SupervisionRepository
 
 
 class UnitOfWork(Protocol):
