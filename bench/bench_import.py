@@ -4,9 +4,12 @@
 
 For each size it generates (or reuses) a synthetic data set, then times, each in its own child
 process so that peak RSS is that process's own:
-  - `jianguan import` into a fresh SQLite file and into a fresh PostgreSQL schema (full checks);
+  - `jianguan import` into a fresh SQLite file and into a fresh PostgreSQL schema (full checks),
+    each twice: decoded in one process (JIANGUAN_IMPORT_WORKERS=1, the import before issue 17)
+    and by worker processes (the default: the machine's cores, at most 4);
   - re-importing the same data into PostgreSQL (idempotent path: everything unchanged);
   - baseline A: PostgreSQL COPY of the raw JSON lines into one jsonb column (no checks at all);
+  - baseline A': the same COPY into one text column (no JSON parsing by the server either);
   - baseline B: DuckDB `read_json` of cases.jsonl into a table (parsing, no checks).
 It prints cases/s, peak RSS and ratios to the baselines. Machines here are noisy: read ratios.
 """
@@ -60,6 +63,11 @@ def dataset(cases: int) -> Path:
     return folder
 
 
+def _workers(n: str) -> dict[str, str]:
+    """The environment of an import with ``n`` decoding processes ('' = the default)."""
+    return {"JIANGUAN_IMPORT_WORKERS": n} if n else {}
+
+
 def pg_schema(base: str) -> str:
     import psycopg
 
@@ -87,6 +95,8 @@ with psycopg.connect(url, options=f"-csearch_path={schema}") as conn:
                 cp.write(chunk)
 """
 
+BASELINE_TEXT_COPY = BASELINE_COPY.replace("doc jsonb", "doc text")
+
 BASELINE_DUCKDB = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1])
@@ -102,16 +112,28 @@ def bench_size(cases: int, pg: str | None, skip_sqlite: bool) -> dict[str, objec
         db = OUT / f"bench-{cases}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        row["sqlite"] = run([*JIANGUAN, "import", str(folder), "--db", f"sqlite:///{db}"])
+        for key, workers in (("sqlite_one_process", "1"), ("sqlite", "")):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            row[key] = run(
+                [*JIANGUAN, "import", str(folder), "--db", f"sqlite:///{db}"], _workers(workers)
+            )
     if pg:
-        schema = pg_schema(pg)
-        url = f"{pg}?options=-csearch_path%3D{schema}"
-        try:
-            row["pg"] = run([*JIANGUAN, "import", str(folder), "--db", url])
-            row["pg_reimport"] = run([*JIANGUAN, "import", str(folder), "--db", url])
-            row["pg_raw_copy"] = run([sys.executable, "-c", BASELINE_COPY, pg, schema, str(jsonl)])
-        finally:
-            drop_schema(pg, schema)
+        for key, workers in (("pg_one_process", "1"), ("pg", "")):
+            schema = pg_schema(pg)
+            url = f"{pg}?options=-csearch_path%3D{schema}"
+            try:
+                row[key] = run([*JIANGUAN, "import", str(folder), "--db", url], _workers(workers))
+                if key == "pg":
+                    row["pg_reimport"] = run([*JIANGUAN, "import", str(folder), "--db", url])
+            finally:
+                drop_schema(pg, schema)
+        for key, script in (("pg_raw_copy", BASELINE_COPY), ("pg_text_copy", BASELINE_TEXT_COPY)):
+            schema = pg_schema(pg)
+            try:
+                row[key] = run([sys.executable, "-c", script, pg, schema, str(jsonl)])
+            finally:
+                drop_schema(pg, schema)
     duck = OUT / f"bench-{cases}.duckdb"
     duck.unlink(missing_ok=True)
     row["duckdb_read_json"] = run([sys.executable, "-c", BASELINE_DUCKDB, str(duck), str(jsonl)])
@@ -127,7 +149,8 @@ def report(rows: list[dict[str, object]]) -> None:
         n = int(row["cases"])  # type: ignore[arg-type]
         copy_s = row.get("pg_raw_copy", (None,))[0]  # type: ignore[index]
         duck_s = row["duckdb_read_json"][0]  # type: ignore[index]
-        for key in ("sqlite", "pg", "pg_reimport", "pg_raw_copy", "duckdb_read_json"):
+        keys = ("sqlite_one_process", "sqlite", "pg_one_process", "pg", "pg_reimport")
+        for key in (*keys, "pg_raw_copy", "pg_text_copy", "duckdb_read_json"):
             if key not in row:
                 continue
             secs, rss = row[key]  # type: ignore[misc]
@@ -135,6 +158,19 @@ def report(rows: list[dict[str, object]]) -> None:
             print(
                 f"{n:>9} {key:<22} {secs:>8.1f} {n / secs:>9,.0f} {rss:>9,.0f} {ratio_copy:>10} {secs / duck_s:>8.1f}×"
             )
+
+
+def ratios(rows: list[dict[str, object]]) -> None:
+    """The issue 17 ratios, each from one run: workers ÷ one process, and ÷ the text COPY."""
+    for row in rows:
+        for backend in ("sqlite", "pg"):
+            one, many = row.get(f"{backend}_one_process"), row.get(backend)
+            if one and many:
+                print(f"{row['cases']:>9} {backend}: one process ÷ workers = "
+                      f"{one[0] / many[0]:.2f}×")  # type: ignore[index]  # fmt: skip
+        text, many = row.get("pg_text_copy"), row.get("pg")
+        if text and many:
+            print(f"{row['cases']:>9} pg: workers ÷ text COPY = {many[0] / text[0]:.2f}×")  # type: ignore[index]
 
 
 def main() -> None:
@@ -147,6 +183,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     rows = [bench_size(n, None if args.no_pg else args.pg, args.skip_sqlite) for n in args.cases]
     report(rows)
+    ratios(rows)
     (OUT / "bench_import.json").write_text(json.dumps(rows, indent=1))
 
 

@@ -45,7 +45,9 @@ from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from tests.fakes_followup import FakeMeetings, FakeNotices, FollowUpState
 from tests.fakes_management import FakeInspections, FakeSchedule, ManagementState
+from tests.fakes_consultation import ConsultationState, FakeConsultation
 from tests.fakes_supervision import FakeSupervision, SupervisionState
 
 
@@ -76,6 +78,8 @@ class State:
     platform_work: dict[str, PlatformWork] = field(default_factory=dict)
     supervision: SupervisionState = field(default_factory=SupervisionState)
     management: ManagementState = field(default_factory=ManagementState)
+    followup: FollowUpState = field(default_factory=FollowUpState)  # meetings, notices
+    consultation: ConsultationState = field(default_factory=ConsultationState)
 
 
 def fake_hash(case: Case) -> str:
@@ -638,6 +642,9 @@ class FakeUnitOfWork:
         self.supervision = FakeSupervision(st)
         self.inspection = FakeInspections(st.management)
         self.schedule = FakeSchedule(st.management)
+        self.analysis_meetings = FakeMeetings(st)
+        self.notices = FakeNotices(st)
+        self.consultation = FakeConsultation(st)
 
     def __enter__(self) -> FakeUnitOfWork:
         assert not self._open, "a unit of work was entered twice"

@@ -24,6 +24,7 @@ from jianguan.adapters.store.uow import SqlUnitOfWork
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import DataSet
+from jianguan.domain.notice import NoticeDraft
 from jianguan.domain.rulebook import Rulebook
 from jianguan.domain.supervision import Lead, MatterIndicator
 from jianguan.services.ports import Clock, StoreUnavailable, UnitOfWork
@@ -36,7 +37,9 @@ from jianguan.services.ports.supervision import MatterIndicatorSource
 from jianguan.settings import Settings
 
 if TYPE_CHECKING:
+    from jianguan.adapters.indicator_spark import SparkIndicators
     from jianguan.adapters.indicator_sql import StoreIndicators
+    from jianguan.adapters.monitor_spark import SparkMonitor
     from jianguan.adapters.snapshot import SnapshotIndicators
     from jianguan.services.schedule import Deps as ScheduleDeps
 
@@ -89,6 +92,13 @@ class App:
         from jianguan.adapters.snapshot import snapshot_from_store
 
         return snapshot_from_store(self.store.engine, out_dir, self.store.url)
+
+    def write_lake(self, lake_dir: Path) -> dict[str, object]:
+        """Bring the Parquet lake (partitioned by province and year) up to date with the store:
+        only partitions whose cases changed are rewritten; what was done, as JSON."""
+        from jianguan.adapters.lake import lake_from_store
+
+        return lake_from_store(self.store.engine, lake_dir, self.store.url).as_json()
 
     def schedule_deps(self) -> ScheduleDeps:
         """What the scheduled jobs need (``services.schedule``), from the settings."""
@@ -258,6 +268,56 @@ def snapshot_dataset(
     return snapshot_from_dataset(folder, out_dir, part=part, id_prefix=id_prefix, with_org=with_org)
 
 
+# -- the national level: the lake and Spark (issue 17, docs/deployment.md) --------------------------
+
+
+def lake_dataset(
+    folder: Path,
+    lake_dir: Path,
+    *,
+    part: str = "part-0",
+    id_prefix: str = "",
+    with_org: bool = True,
+) -> dict[str, object]:
+    """A generated data-set folder written into the Parquet lake without importing it; ``part``
+    and ``id_prefix`` put several data sets into one lake (benchmarks), as ``snapshot_dataset``."""
+    from jianguan.adapters.lake import lake_from_dataset
+
+    done = lake_from_dataset(folder, lake_dir, part=part, id_prefix=id_prefix, with_org=with_org)
+    return done.as_json()
+
+
+def spark_indicators(
+    lake_dir: Path | str,
+    master: str = "local[*]",
+    rules: Rulebook | None = None,
+    *,
+    shuffle_partitions: int | None = None,
+    driver_memory: str | None = None,
+) -> SparkIndicators:
+    """The indicator engine on Apache Spark over the lake (or a snapshot) at ``lake_dir``, on the
+    master ``master`` (local[N], spark://host:7077, yarn); close it when done (stops Spark).
+    Needs pyspark (the ``spark`` extra) and a Java 17 runtime."""
+    from jianguan.adapters.indicator_spark import SparkIndicators
+
+    book = (rules or load_rulebook(None)).book
+    return SparkIndicators(
+        lake_dir,
+        book,
+        master,
+        shuffle_partitions=shuffle_partitions,
+        driver_memory=driver_memory,
+    )
+
+
+def spark_monitor(lake_dir: Path | str, master: str = "local[*]") -> SparkMonitor:
+    """The set-based monitoring rules on Spark over the lake (``BatchMonitor.evaluate``);
+    close it when done."""
+    from jianguan.adapters.monitor_spark import SparkMonitor
+
+    return SparkMonitor(lake_dir, master)
+
+
 def open_dataset(path: Path) -> CaseFeed:
     """A data set read without a store (measurements, benchmarks); ``FileNotFoundError``."""
     from jianguan.adapters.formats.feed import FileFeed
@@ -281,6 +341,16 @@ def read_leads(path: Path, units: set[str] | None = None) -> tuple[list[Lead], l
     if not path.is_file():
         raise FileNotFoundError(path)
     return _read(path, units)
+
+
+def read_notice(path: Path) -> tuple[NoticeDraft | None, list[RecordError]]:
+    """An upper unit's notice from a ``.json`` or ``.xlsx`` file (docs/notices.md), with every
+    error located; ``FileNotFoundError`` when there is no such file."""
+    from jianguan.adapters.notice_file import read_notice as _read
+
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return _read(path)
 
 
 def matter_indicators(app: App) -> MatterIndicatorSource:

@@ -117,3 +117,9 @@ def test_every_bad_line_is_refused_by_workers_as_by_one_process(tmp_path: Path) 
         if alone != together or (not alone and not entry.get("accept")):
             differ.append(f"{entry['name']}: {alone[:2]} vs {together[:2]}")
     assert differ == []
+
+
+def test_decoding_workers_only_where_a_core_is_to_spare() -> None:
+    from jianguan.settings import default_import_workers
+
+    assert [default_import_workers(n) for n in (None, 1, 2, 3, 4, 8, 64)] == [1, 1, 1, 2, 3, 4, 4]

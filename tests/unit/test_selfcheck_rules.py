@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
+from jianguan.adapters.consultation_file import default_consultation
 from jianguan.adapters.formats.records import _to_case, decode_case_json
 from jianguan.adapters.powers_file import default_powers
 from jianguan.adapters.selfcheck_file import (
@@ -20,8 +21,10 @@ from jianguan.adapters.selfcheck_file import (
     selfcheck_examples,
     selfcheck_text,
 )
+from jianguan.domain.consultation import ConsultationFile, Panel, PanelMember, ReviewForm
 from jianguan.domain.model import Case, Person, Role
 from jianguan.domain.selfcheck import CheckEnv, evaluate_selfcheck
+from jianguan.domain.supervision import Line
 from jianguan.services.selfcheck import check_case
 from tests.support import rules
 from tests.unit.test_monitoring_rules import BASE
@@ -37,6 +40,8 @@ KINDS = {
     "name_mismatch",
     "document_no_invalid",
     "card_incomplete",
+    "review_form_incomplete",
+    "panel_opinion_missing",
 }
 
 
@@ -83,12 +88,31 @@ def build_case(over: dict[str, Any]) -> Case:
 EXAMPLES = selfcheck_examples(selfcheck_text())
 
 
+def consultation_env(case: Case, given: dict[str, Any] | None) -> CheckEnv:
+    """ENV with the example's consultation (线上会诊, rules/selfcheck.toml): its panel as
+    [member, opinion given] pairs and the review form's answers."""
+    if given is None:
+        return CheckEnv(STAFF, default_powers(), {}, default_consultation())
+    at = dt.datetime(2025, 9, 2, tzinfo=dt.UTC)
+    members = tuple(
+        PanelMember(pid, Line.CRIMINAL, "第一检察部", opinion={"opinion": "同意"} if done else None)
+        for pid, done in given.get("panel", [])
+    )
+    panel = Panel(case.case_id, at, "P0003", "seed", "major_complex", members)
+    forms = ()
+    if "form" in given:
+        forms = (ReviewForm(case.case_id, "prosecution", given["form"], case.handler, at),)
+    file = ConsultationFile(panel, forms)
+    return CheckEnv(STAFF, default_powers(), {case.case_id: file}, default_consultation())
+
+
 @pytest.mark.parametrize(
     ("rule_id", "example"), EXAMPLES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(EXAMPLES)]
 )
 def test_rule_example(rule_id: str, example: dict[str, Any]) -> None:
     case = build_case(example["case"])
-    found = {f.rule for f in evaluate_selfcheck(case, default_selfcheck_rules(), ENV)}
+    env = consultation_env(case, example.get("consultation"))
+    found = {f.rule for f in evaluate_selfcheck(case, default_selfcheck_rules(), env)}
     assert (rule_id in found) is example["expect"]
 
 

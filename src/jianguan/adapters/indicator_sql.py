@@ -44,16 +44,36 @@ class Dialect:
             return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
         if self.name == "postgresql":
             return f"({end} - {start})"
+        if self.name == "spark":
+            return f"datediff({end}, {start})"
         return f"date_diff('day', {start}, {end})"
 
     def date(self, day: dt.date) -> str:
         # SQLite stores dates as ISO text (SQLAlchemy's Date), so it compares with a string
         return f"'{day.isoformat()}'" if self.name == "sqlite" else f"DATE '{day.isoformat()}'"
 
+    @property
+    def text_type(self) -> str:
+        """The type of a typed text NULL (Spark SQL wants a length after VARCHAR)."""
+        return "STRING" if self.name == "spark" else "VARCHAR"
+
+    @property
+    def nulls_last(self) -> str:
+        """Spark sorts NULLs first; DuckDB (whose drill-down order the lake's is) last."""
+        return " NULLS LAST" if self.name == "spark" else ""
+
+    @property
+    def recursive(self) -> bool:
+        """Whether the statement builds the unit ancestors itself (``WITH RECURSIVE``); the Spark
+        engine provides them as a view (``ua``) computed from the few thousand units instead, so
+        it runs on Spark versions without recursive CTEs."""
+        return self.name != "spark"
+
 
 DUCKDB = Dialect("duckdb")
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")
+SPARK = Dialect("spark")  # adapters/indicator_spark.py: Spark SQL over the Parquet lake
 
 
 def literal(value: Scalar) -> str:
@@ -309,7 +329,8 @@ def compile_count(d: Dialect, query: CountQuery) -> str:
     outer = [f"leaf.{g}" for g in query.group_by]
     head = facts_sql(d, kinds, needed)
     if "unit" in query.group_by:
-        head = head.replace("WITH ", "WITH RECURSIVE " + ancestors_sql() + ",\n", 1)
+        if d.recursive:
+            head = head.replace("WITH ", "WITH RECURSIVE " + ancestors_sql() + ",\n", 1)
         outer[query.group_by.index("unit")] = "COALESCE(ua.anc, leaf.unit)"
         source = "leaf LEFT JOIN ua ON ua.unit = leaf.unit"
         if query.scope.units is not None:  # never a partial figure for a unit above the scope
@@ -339,14 +360,17 @@ def compile_drill(d: Dialect, terms: Sequence[Term], scope: Scope) -> str:
     branches = []
     for t in terms:
         # typed NULLs: PostgreSQL will not unite an untyped NULL column with a typed one
-        who = "suspect_id" if t.count == "persons" else "CAST(NULL AS VARCHAR)"
+        who = "suspect_id" if t.count == "persons" else f"CAST(NULL AS {d.text_type})"
         where = " AND ".join([*scope_sql(d, t.cohort, scope), f"({term_sql(t)})"])
         order = "event_seq" if t.count == "events" else "CAST(NULL AS INTEGER)"
         branches.append(
             f"SELECT case_id, {who} AS suspect_id, {order} AS seq FROM {RELATION[t.count]} WHERE {where}"
         )
     return (
-        facts_sql(d, kinds, needed) + "\n" + "\nUNION ALL\n".join(branches) + "\nORDER BY 1, 2, 3"
+        facts_sql(d, kinds, needed)
+        + "\n"
+        + "\nUNION ALL\n".join(branches)
+        + f"\nORDER BY {', '.join(f'{i}{d.nulls_last}' for i in (1, 2, 3))}"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jianguan.adapters.assignment_file import default_policy
 from jianguan.adapters.calendar_file import load_calendar
+from jianguan.adapters.consultation_file import load_consultation
 from jianguan.adapters.indicator_file import default_catalogue
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
@@ -32,4 +33,5 @@ def load_rulebook(data_dir: Path | None = None) -> Rulebook:
         responsibility=default_config(),
         indicators=default_catalogue(),
         supervision=load_supervision_rules(data_dir),
+        consultation=load_consultation(data_dir),
     )

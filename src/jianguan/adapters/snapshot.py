@@ -51,6 +51,7 @@ TABLES: tuple[Table, ...] = (
 )
 LEFT_OUT = {"documents": {"text"}, "cases": {"content_hash"}}
 MANIFEST = "snapshot.json"
+LAKE_MANIFEST = "lake.json"  # a lake partitioned by province and year (adapters/lake.py)
 NULL = "\\N"
 
 
@@ -276,9 +277,11 @@ class SnapshotIndicators:
     def __init__(self, snapshot_dir: Path, book: DueBook, *, threads: int | None = None) -> None:
         self.book = book
         self._dues = False
-        if not (snapshot_dir / MANIFEST).is_file():
+        lake = (snapshot_dir / LAKE_MANIFEST).is_file()
+        if not lake and not (snapshot_dir / MANIFEST).is_file():
             raise SnapshotError(
-                f"{snapshot_dir}: not a snapshot (no {MANIFEST}); see `jianguan snapshot`"
+                f"{snapshot_dir}: not a snapshot (no {MANIFEST}) nor a lake (no {LAKE_MANIFEST}); "
+                "see `jianguan snapshot`"
             )
         self.con = duckdb.connect()
         self.con.execute("SET enable_progress_bar = false")  # it would write into our output
@@ -286,7 +289,14 @@ class SnapshotIndicators:
             self.con.execute(f"SET threads = {int(threads)}")
         for table in TABLES:
             files = snapshot_dir / table.name
-            if any(files.glob("*.parquet")):
+            if lake and any(files.glob("province=*/year=*/*.parquet")):
+                # the lake's case tables: partitioned by province and year (hive layout)
+                glob = _path(files / "province=*" / "year=*" / "*.parquet")
+                self.con.execute(
+                    f"CREATE VIEW {table.name} AS SELECT * FROM read_parquet('{glob}', "
+                    "hive_partitioning = true, hive_types = {'province': VARCHAR, 'year': BIGINT})"
+                )
+            elif any(files.glob("*.parquet")):
                 glob = _path(files / "*.parquet")
                 self.con.execute(
                     f"CREATE VIEW {table.name} AS SELECT * FROM read_parquet('{glob}')"

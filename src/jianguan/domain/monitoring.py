@@ -170,6 +170,29 @@ class FindingKind(Vocabulary):
         "应经检察委员会或联席会议讨论而无会议记录",
         "decision reserved to a meeting without its record",
     )
+    # Follow-up tasks of analysis meetings and upper-unit notices (domain/followup.py);
+    # case_id = the meeting's or notice's id and the task number.
+    MEETING_TASK_OVERDUE = (
+        "meeting_task_overdue",
+        "会商研判任务逾期未办结",
+        "analysis-meeting task overdue",
+    )
+    NOTICE_TASK_OVERDUE = (
+        "notice_task_overdue",
+        "上级院通报督办任务逾期未办结",
+        "upper-unit notice task overdue",
+    )
+    # 线上会诊 (issue 15): the handler's review form, the panel members' opinions
+    REVIEW_FORM_INCOMPLETE = (
+        "review_form_incomplete",
+        "审查表未填写或未填写完整",
+        "review form missing or incomplete",
+    )
+    PANEL_OPINION_MISSING = (
+        "panel_opinion_missing",
+        "初评小组成员尚未提出初评意见（漏评）",
+        "a panel member has not given an opinion",
+    )
 
 
 CHECKS = frozenset(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from jianguan.domain.assignment import AssignmentPolicy
 from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.followup import RULES as FOLLOW_UP_RULES
 from jianguan.domain.indicators import Catalogue
 from jianguan.domain.monitoring import DueBook, RuleSet
 from jianguan.domain.periods import PeriodDefinition
@@ -20,6 +21,7 @@ from jianguan.domain.powers import PowersBook
 from jianguan.domain.responsibility import ResponsibilityConfig
 from jianguan.domain.review import ReviewPolicy
 from jianguan.domain.selfcheck import CheckRuleSet
+from jianguan.domain.consultation import ConsultationRules
 from jianguan.domain.supervision import SupervisionRules
 
 
@@ -44,6 +46,7 @@ class Rulebook:
     responsibility: ResponsibilityConfig
     indicators: Catalogue
     supervision: SupervisionRules = field(default_factory=SupervisionRules)  # matters
+    consultation: ConsultationRules = field(default_factory=ConsultationRules)  # 线上会诊
     _rules: Mapping[str, RuleInfo] = field(init=False, repr=False, compare=False)
     _book: DueBook = field(init=False, repr=False, compare=False)
 
@@ -51,6 +54,7 @@ class Rulebook:
         rules = {r.id: RuleInfo(r.id, r.title, r.basis) for r in self.selfcheck.rules}
         rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.monitoring.rules})
         rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.supervision.rules})
+        rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in FOLLOW_UP_RULES})
         object.__setattr__(self, "_rules", rules)
         object.__setattr__(self, "_book", DueBook(self.periods, self.calendar))
 

@@ -23,14 +23,24 @@ are those of ``jianguan.synth.defects`` (which plants the defects we are measure
   gives another number.
 * ``card_incomplete``: the card lacks what its category needs (charges and suspects of a
   criminal case; the decision of a closed case; the sentence of a convicted defendant).
+* ``review_form_incomplete``: a decided case that went to the initial-review panel (线上会诊,
+  ``domain.consultation``) without its review form (审查表) for the case type, or with a required
+  question of it unanswered.
+* ``panel_opinion_missing``: a member of the case's panel has not given an opinion (漏评).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from jianguan.domain.consultation import (
+    ConsultationFile,
+    ConsultationRules,
+    form_missing,
+    opinions_pending,
+)
 from jianguan.domain.doctext import (
     document_date,
     find_charges,
@@ -95,10 +105,13 @@ class CheckRuleSet:
 
 @dataclass(frozen=True, slots=True)
 class CheckEnv:
-    """What some checks need beyond the case: the staff (for roles) and the powers lists."""
+    """What some checks need beyond the case: the staff (for roles), the powers lists, and
+    the consultation (线上会诊) the platform holds of the cases checked, with its rules."""
 
     people: Mapping[str, Person]
     powers: PowersBook | None
+    consultation: Mapping[str, ConsultationFile] = field(default_factory=dict)
+    consultation_rules: ConsultationRules | None = None
 
     @classmethod
     def bare(cls) -> CheckEnv:
@@ -274,6 +287,24 @@ def check_consultation(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     return [(case.closed_on, f"案件已办结，{days} 的会诊意见未作采纳或不采纳（附理由）的答复")]
 
 
+def check_review_form(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    if env.consultation_rules is None or case.decision is None:
+        return []
+    why = form_missing(case, env.consultation.get(case.case_id), env.consultation_rules)
+    return [] if why is None else [(case.decision.on, why)]
+
+
+def check_panel_opinions(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
+    pending = opinions_pending(env.consultation.get(case.case_id))
+    if not pending:
+        return []
+    names = "、".join(
+        env.people[m.person].name if m.person in env.people else m.person for m in pending
+    )
+    day = case.decision.on if case.decision is not None else None
+    return [(day, f"初评小组成员{names}尚未提出初评意见（漏评）")]
+
+
 def check_approval(case: Case, rule: CheckRule, env: CheckEnv) -> list[Hit]:
     if case.decision is None or env.powers is None:
         return []
@@ -364,6 +395,8 @@ CHECKS: dict[str, Check] = {
     "plea_statement_present": check_plea_statement,
     "archived_checked": check_archived,
     "consultation_answered": check_consultation,
+    "review_form_complete": check_review_form,
+    "panel_opinions_given": check_panel_opinions,
 }
 
 

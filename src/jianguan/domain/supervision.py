@@ -396,18 +396,26 @@ class SupervisionRules:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+def meeting_on_record(
+    meetings: Sequence[Meeting], subject: str, res: Reservation, decision: str, by: dt.date | None
+) -> bool:
+    """A meeting of the reserved kind on ``subject``, concluded, held on or before ``by`` (any
+    day when None), on this decision or on none in particular."""
+    return any(
+        x.kind is res.kind
+        and x.subject == subject
+        and x.conclusion.strip()
+        and x.decision in (None, decision)
+        and (by is None or x.held_on <= by)
+        for x in meetings
+    )
+
+
 # -- checking a matter ---------------------------------------------------------------------------
 
 
 def _meeting_held(m: Matter, meetings: Sequence[Meeting], res: Reservation, decision: str) -> bool:
-    return any(
-        x.kind is res.kind
-        and x.subject == m.matter_id
-        and x.conclusion.strip()
-        and (x.decision in (None, decision))
-        and (m.decided_on is None or x.held_on <= m.decided_on)
-        for x in meetings
-    )
+    return meeting_on_record(meetings, m.matter_id, res, decision, m.decided_on)
 
 
 def _check(

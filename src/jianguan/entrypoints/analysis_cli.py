@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from pathlib import Path
 
 import click
 
@@ -12,10 +13,12 @@ from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel
 from jianguan.domain.dataquality import IssueKind
 from jianguan.domain.indicators import IndicatorError, month_end, parse_month
 from jianguan.entrypoints.context import Context, pass_ctx
+from jianguan.entrypoints.indicators_cli import open_source
 from jianguan.services.anomalies import anomalies_in_store, indicator_shifts
 from jianguan.services.comparison import compare, funnel_json
 from jianguan.services.dataquality import check_store
 from jianguan.services.monitoring import UnknownUnit
+from jianguan.services.ports.indicators import SnapshotUnavailable
 
 DB = click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
 JSON = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
@@ -58,6 +61,9 @@ def _unknown(c: Context, unit: str | None) -> click.ClickException:
 )
 @JSON
 @DB
+@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Parquet 快照或数据湖目录 / a Parquet snapshot or lake folder")  # fmt: skip
+@click.option("--spark", metavar="URL", help="用 Spark 计算 --snapshot 所指数据湖 / on Spark")
 @pass_ctx
 def compare_cmd(
     c: Context,
@@ -70,18 +76,21 @@ def compare_cmd(
     no_overdispersion: bool,
     as_json: bool,
     db_url: str | None,
+    snapshot_dir: Path | None,
+    spark: str | None,
 ) -> None:
     """漏斗图比较（不排名）/ compare units or prosecutors on a funnel plot, never ranked."""
     first, last = _months(c, date_from, date_to)
-    with c.app(db_url) as app:
-        source = app.indicators()
-        try:
+    try:
+        with open_source(c, db_url, snapshot_dir, spark) as source:
             names = {u.code: u.name for u in source.units()}
-            f = compare(source, app.rules.indicators, indicator, by=by, date_from=first,
+            f = compare(source, c.rules().indicators, indicator, by=by, date_from=first,
                         date_to=last, unit=unit, min_denominator=min_n,
                         adjust_overdispersion=not no_overdispersion)  # fmt: skip
-        except IndicatorError as exc:
-            raise click.ClickException(c.say(exc.zh, exc.en)) from None
+    except IndicatorError as exc:
+        raise click.ClickException(c.say(exc.zh, exc.en)) from None
+    except SnapshotUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(funnel_json(f, indicator, by, names), ensure_ascii=False, indent=1))
         return

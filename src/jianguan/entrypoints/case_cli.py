@@ -319,5 +319,5 @@ def recuse_cmd(
 ) -> None:
     """记录回避（分案时排除）/ record a recusal (excluded from assignment)."""
     _run(c, db_url, None, lambda app: casework.recuse(
-        app.uow(), case_id, person, reason, by, app.now()))  # fmt: skip
+        app.uow(), case_id, person, reason, by, app.now(), app.rules))  # fmt: skip
     click.echo(c.say(f"{case_id}：{person} 回避已记录", f"{case_id}: recusal of {person} recorded"))

@@ -17,6 +17,7 @@ from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
 from jianguan.entrypoints.check_cli import check_cmd
 from jianguan.entrypoints.context import REFUSED, Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
+from jianguan.entrypoints.followup_cli import COMMANDS as FOLLOW_UP_COMMANDS
 from jianguan.entrypoints.indicators_cli import drill_cmd, indicators_cmd, snapshot_cmd
 from jianguan.entrypoints.inspection_cli import inspection_group
 from jianguan.entrypoints.monitor_cli import ledger_cmd, monitor_cmd
@@ -275,6 +276,8 @@ cli.add_command(review_group)
 cli.add_command(report_cmd)
 cli.add_command(inspection_group)
 cli.add_command(schedule_group)
+for _cmd in FOLLOW_UP_COMMANDS:  # analysis meetings, upper-unit notices
+    cli.add_command(_cmd)
 for _cmd in SUPERVISION_COMMANDS:  # matter, meeting (docs/supervision.md)
     cli.add_command(_cmd)
 

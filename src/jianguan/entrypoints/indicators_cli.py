@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from jianguan.bootstrap import snapshot_dataset, snapshot_indicators
+from jianguan.bootstrap import lake_dataset, snapshot_dataset, snapshot_indicators, spark_indicators
 from jianguan.domain.indicators import (
     Catalogue,
     Indicator,
@@ -53,7 +53,14 @@ def source_options(f: F) -> F:
         "--snapshot",
         "snapshot_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Parquet 快照目录（DuckDB 计算）/ a Parquet snapshot folder (counted by DuckDB)",
+        help="Parquet 快照或数据湖目录（DuckDB 计算）/ a Parquet snapshot or lake folder (counted by DuckDB)",
+    )(f)
+    f = click.option(
+        "--spark",
+        "spark",
+        metavar="URL",
+        help="用 Spark 计算 --snapshot 所指数据湖（local[*]、spark://主机:7077、yarn）/ "
+        "count on Apache Spark at this master over the --snapshot folder",
     )(f)
     return f
 
@@ -82,12 +89,21 @@ def friendly_errors(f: F) -> F:
 
 @contextmanager
 def open_source(
-    c: Context, db_url: str | None, snapshot_dir: Path | None
+    c: Context, db_url: str | None, snapshot_dir: Path | None, spark: str | None = None
 ) -> Iterator[IndicatorSource]:
     if snapshot_dir is not None and db_url is not None:
         raise IndicatorError("--db 与 --snapshot 只能选一个", "use either --db or --snapshot")
+    if spark is not None and snapshot_dir is None:
+        raise IndicatorError(
+            "--spark 须与 --snapshot（数据湖目录）同用",
+            "--spark needs --snapshot (the lake folder)",
+        )
     if snapshot_dir is not None:
-        snap = snapshot_indicators(snapshot_dir)
+        snap = (
+            snapshot_indicators(snapshot_dir)
+            if spark is None
+            else spark_indicators(snapshot_dir, spark, c.rules())
+        )
         try:
             yield snap
         finally:
@@ -146,6 +162,7 @@ def indicators_cmd(
     to_month: str | None,
     db_url: str | None,
     snapshot_dir: Path | None,
+    spark: str | None,
 ) -> None:
     """业务指标（不排名）/ indicators by dimension (no ranking)."""
     cat = c.rules().indicators
@@ -155,7 +172,7 @@ def indicators_cmd(
     dims = tuple(d.strip() for d in by.split(",") if d.strip())
     start, end = months(from_month, to_month)
     cat.select(ids)  # unknown ids are refused before any work
-    with open_source(c, db_url, snapshot_dir) as source:
+    with open_source(c, db_url, snapshot_dir, spark) as source:
         rows = compute(source, cat, ids or None, dims, start, end, unit)
     if as_json:
         click.echo(json.dumps([row_json(r) for r in rows], ensure_ascii=False, indent=1))
@@ -240,12 +257,13 @@ def drill_cmd(
     to_month: str | None,
     db_url: str | None,
     snapshot_dir: Path | None,
+    spark: str | None,
 ) -> None:
     """下钻：指标背后的案件 / drill down to the cases behind a number."""
     cat = c.rules().indicators
     ind = cat.get(indicator)
     start, end = months(from_month, to_month)
-    with open_source(c, db_url, snapshot_dir) as source:
+    with open_source(c, db_url, snapshot_dir, spark) as source:
         rows = drill(source, cat, indicator, part, start, end, unit)
     if as_json:
         out = {
@@ -270,7 +288,14 @@ def drill_cmd(
 
 
 @click.command("snapshot")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lake",
+    "lake_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="写入按省份、年度分区的数据湖，只重写有变化的分区 / "
+    "bring the lake partitioned by province and year up to date (changed partitions only)",
+)
 @click.option(
     "--from-dataset",
     "dataset",
@@ -280,8 +305,37 @@ def drill_cmd(
 @click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
 @pass_ctx
 @friendly_errors
-def snapshot_cmd(c: Context, out_dir: Path, dataset: Path | None, db_url: str | None) -> None:
-    """写 Parquet 快照供 DuckDB 计算指标 / write a Parquet snapshot for the indicator engine."""
+def snapshot_cmd(
+    c: Context,
+    out_dir: Path | None,
+    lake_dir: Path | None,
+    dataset: Path | None,
+    db_url: str | None,
+) -> None:
+    """写 Parquet 快照或数据湖供 DuckDB / Spark 计算指标 / write a Parquet snapshot or the lake."""
+    if (out_dir is None) == (lake_dir is None):
+        raise click.UsageError(c.say("须指定 --out 或 --lake 之一", "give one of --out or --lake"))
+    if lake_dir is not None:
+        with step(c.say("写数据湖", "writing the lake")):
+            if dataset is not None:
+                done = lake_dataset(dataset, lake_dir)
+            else:
+                with c.app(db_url) as app:
+                    done = app.write_lake(lake_dir)
+        rewritten = done["rewritten"]
+        assert isinstance(rewritten, list)
+        click.echo(
+            c.say(
+                f"数据湖 {lake_dir}：共 {done['cases']} 件；重写分区 {len(rewritten)} 个，"
+                f"未变 {done['unchanged']} 个，删除 {len(done['removed'])} 个",  # type: ignore[arg-type]
+                f"lake {lake_dir}: {done['cases']} cases; {len(rewritten)} partitions rewritten, "
+                f"{done['unchanged']} unchanged, {len(done['removed'])} removed",  # type: ignore[arg-type]
+            )
+        )
+        for key in rewritten:
+            click.echo(f"  {key}")
+        return
+    assert out_dir is not None
     with step(c.say("写快照", "writing the snapshot")):
         if dataset is not None:
             counts = snapshot_dataset(dataset, out_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from jianguan.bootstrap import App
 from jianguan.domain.model import Person, Role, UnitLevel
+from jianguan.entrypoints import serve_factory
 from jianguan.entrypoints.context import Context, pass_ctx
 from jianguan.services.accounts import UnknownPerson, set_password
 from jianguan.services.ports.schedule import Scheduler
@@ -77,6 +79,8 @@ def demo_as_of(data_dir: Path) -> dt.date | None:
               help="Cookie 仅经 HTTPS 发送（默认：非本机地址时开启）/ Secure cookies (default: on unless loopback)")  # fmt: skip
 @click.option("--demo", is_flag=True,
               help="为演示人员创建账号并打印密码；以演示数据日期为基准日 / demo accounts and the demo data's date")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="网页服务进程数 / web server processes")  # fmt: skip
 @pass_ctx
 def serve_cmd(
     c: Context,
@@ -86,6 +90,7 @@ def serve_cmd(
     as_of: dt.datetime | None,
     secure_cookies: bool | None,
     demo: bool,
+    workers: int,
 ) -> None:
     """启动网页服务 / serve the web application."""
     import uvicorn  # the web stack loads only when it is served
@@ -108,7 +113,20 @@ def serve_cmd(
         )
         scheduler = start_scheduler(c, app)
         try:
-            uvicorn.run(site, host=host, port=port, log_level="warning")
+            if workers == 1:
+                uvicorn.run(site, host=host, port=port, log_level="warning")
+            else:  # each worker process builds its own application from the same settings
+                os.environ.update(
+                    serve_factory.environment(app.store.url, day, secure, c.settings.lang)
+                )
+                uvicorn.run(
+                    "jianguan.entrypoints.serve_factory:create_site",
+                    factory=True,
+                    workers=workers,
+                    host=host,
+                    port=port,
+                    log_level="warning",
+                )
         finally:
             if scheduler is not None:
                 scheduler.shutdown()

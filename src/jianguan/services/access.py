@@ -23,7 +23,7 @@ from jianguan.services.monitoring import units_below
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
 from jianguan.services.ports.monitoring import LedgerQuery
-from jianguan.services.selfcheck import checker
+from jianguan.services.selfcheck import checker_in
 
 OWN_CASE_ROLES = frozenset({Role.PROSECUTOR, Role.ASSISTANT, Role.CLERK})
 LEDGER_ROLES = frozenset(
@@ -153,7 +153,7 @@ def case_file(
         missing: list[Missing] = []
         if gate != "done":
             people = {x.id: x for x in uow.cases.people()}
-            current = checker(rules, uow.cases.units())(case, people, now.date())
+            current = checker_in(uow, rules)(case, people, now.date())
             gate_needs = archive_missing if gate == "archive" else close_missing
             missing = gate_needs(case, last, current, people)
         uow.commit()

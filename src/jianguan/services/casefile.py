@@ -1,4 +1,5 @@
-"""The statutory periods of one case, each with its derivation (for the case page).
+"""The statutory periods of one case, each with its derivation, and the meetings on record
+that discussed it (for the case page).
 
 The facts that choose a variant (custody, major, fast track, over one year, the base after a
 re-transfer, an approved extension) are those the monitoring rules use (``domain.monitoring``),
@@ -15,6 +16,8 @@ from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.model import Case, CaseCategory, DecisionType, EventType
 from jianguan.domain.monitoring import DueBook, DueKey, facts_of, review_key
 from jianguan.domain.periods import Derivation, PeriodDefinition
+from jianguan.domain.supervision import Meeting
+from jianguan.services.ports import UnitOfWork
 
 REVIEW_PERIOD = {
     CaseCategory.ARREST_REVIEW: "arrest_review",
@@ -90,3 +93,23 @@ def _all_told(case: Case, kind: EventType, parties: list[str]) -> dt.date | None
     if not parties or any(p not in first for p in parties):
         return None
     return max(first[p] for p in parties)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMeeting:
+    """A joint meeting or committee discussion of the case, for its timeline (who asked, the
+    question, who was there and what each said, the conclusion)."""
+
+    meeting: Meeting
+    decision: DecisionType | None  # the decision it concluded on, when it names one
+
+
+def case_meetings(uow: UnitOfWork, case_id: str) -> list[CaseMeeting]:
+    """The meetings on record for the case, oldest first (the case page's timeline shows
+    them beside the case's events; each is also an entry of the audit chain)."""
+    with uow:
+        found = uow.supervision.meetings([case_id]).get(case_id, [])
+    return [
+        CaseMeeting(m, DecisionType.parse(m.decision) if m.decision else None)
+        for m in sorted(found, key=lambda m: (m.held_on, m.meeting_id))
+    ]

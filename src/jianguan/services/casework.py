@@ -40,9 +40,11 @@ from jianguan.domain.model import (
 )
 from jianguan.domain.powers import approval_problem
 from jianguan.domain.rulebook import Rulebook
+from jianguan.domain.supervision import meeting_on_record
+from jianguan.services import consultation
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.casework import AssignmentRecord
-from jianguan.services.selfcheck import checker
+from jianguan.services.selfcheck import checker_in
 
 
 def _refuse(code: str, zh: str, en: str) -> GateRefused:
@@ -120,7 +122,7 @@ def _self_check(
         raise _refuse(
             "handler", f"自检须由承办人 {case.handler} 进行", "only the handler self-checks"
         )
-    check = checker(rules, uow.cases.units())
+    check = checker_in(uow, rules)
     findings = tuple(check(case, _people(uow), now.date()))
     explained = {k: v.strip() for k, v in (explanations or {}).items() if v.strip()}
     unknown = sorted(set(explained) - {f.rule for f in findings})
@@ -243,6 +245,7 @@ def _decide(
     )
     if why is not None:
         raise _refuse("approval", why, "the powers list requires an approval this decision lacks")
+    _meeting_needed(uow, rules, case, decision, on)
     events = [Event(EventType.DECIDED, on, case.handler, None, decision.value)]
     if approved_by is not None:
         events.insert(0, Event(EventType.APPROVAL, on, approved_by, None, decision.value))
@@ -250,6 +253,26 @@ def _decide(
     _save(uow, updated, case.handler, "decide",
           {"type": decision.value, "on": on.isoformat(), "approved_by": approved_by})  # fmt: skip
     return updated
+
+
+def _meeting_needed(
+    uow: UnitOfWork, rules: Rulebook, case: Case, decision: DecisionType, on: dt.date
+) -> None:
+    """A decision reserved to the procuratorial committee or the joint meeting
+    (``[[meetings]] subject = "case"`` in rules/supervision.toml) is refused until a concluded
+    meeting on this case, held on or before the decision day, is on record."""
+    res = rules.supervision.reserved("case", decision.value, case.major_complex)
+    if res is None:
+        return
+    meetings = uow.supervision.meetings([case.case_id]).get(case.case_id, [])
+    if meeting_on_record(meetings, case.case_id, res, decision.value, on):
+        return
+    basis = "、".join(res.basis)
+    raise _refuse(
+        "meeting",
+        f"“{decision.zh}”须先经{res.kind.zh}讨论（{basis}），本案未见{on.isoformat()}前的会议记录",
+        f"{decision.en} needs a {res.kind.en} discussion of this case on record first",
+    )
 
 
 # --- closing and archiving -------------------------------------------------------------------------
@@ -268,7 +291,7 @@ def _missing(
 ) -> list[Missing]:
     people = _people(uow)
     check = uow.casework.last_self_check(case.case_id)
-    current = checker(rules, uow.cases.units())(case, people, now.date())
+    current = checker_in(uow, rules)(case, people, now.date())
     if archive:
         return archive_missing(case, check, current, people)
     return close_missing(case, check, current, people)
@@ -308,16 +331,25 @@ def archive(uow: UnitOfWork, rules: Rulebook, case_id: str, by: str, now: dt.dat
 
 
 def recuse(
-    uow: UnitOfWork, case_id: str, person: str, reason: str, by: str, now: dt.datetime
+    uow: UnitOfWork,
+    case_id: str,
+    person: str,
+    reason: str,
+    by: str,
+    now: dt.datetime,
+    rules: Rulebook | None = None,
 ) -> None:
-    """Record that ``person`` may not handle the case (回避, 刑事诉讼法 第29条)."""
+    """Record that ``person`` may not handle the case (回避, 刑事诉讼法 第29条); a member of the
+    case's review panel who has not yet given an opinion is replaced (given ``rules``)."""
     with uow:
-        _load(uow, case_id)
+        case = _load(uow, case_id)
         _person(_people(uow), person, "回避人员")
         if not reason.strip():
             raise _refuse("reason", "回避须说明理由", "a recusal needs its reason")
         uow.casework.add_recusal(case_id, person, reason.strip(), by, now)
         uow.audit.append(by, "recuse", case_id, {"person": person, "reason": reason.strip()})
+        if rules is not None:
+            consultation.recuse_in(uow, rules, case, person, reason.strip(), by)
         uow.commit()
 
 
@@ -382,6 +414,9 @@ def _assign(
                            assignment=record.mode)  # fmt: skip
     _save(uow, updated, by, "assign", {"mode": record.mode.value, "person": record.person,
                                        "seed": record.seed, "reason": record.reason})  # fmt: skip
+    # 线上会诊: the case goes to the initial-review panel at the same time (入口), when the
+    # province's rules send it there (rules/consultation.toml).
+    consultation.form_panel_in(uow, rules, updated, by, now, seed)
     return record
 
 

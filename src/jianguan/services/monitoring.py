@@ -20,6 +20,7 @@ from jianguan.domain.monitoring import (
 )
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.followup import task_findings
 from jianguan.services.supervision import matter_findings
 
 Warn = dict[tuple[str, str], dt.date]
@@ -88,6 +89,7 @@ def _findings(
     warn = warn_limits(units, rules.monitoring, rules.book, as_of)
     found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)
     found = [*found, *matter_findings(uow, rules, as_of, scope)]  # supervision matters, one ledger
+    found += task_findings(uow, as_of, scope)  # meeting and notice tasks overdue
     return sorted(found, key=lambda f: f.key)
 
 

@@ -46,7 +46,7 @@ from jianguan.domain.review import (
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
-from jianguan.services.selfcheck import checker
+from jianguan.services.selfcheck import checker_in
 
 __all__ = ["Form", "ReviewError", "ReviewOutcome", "StoredPlan"]
 
@@ -69,7 +69,7 @@ def self_check_prefill(rules: Rulebook, as_of: dt.date) -> Prefill:
     """The one-click self-check (一键自检) of a case as of ``as_of``, to pre-fill its form."""
 
     def bind(uow: UnitOfWork) -> FindingsOf:
-        check = checker(rules, uow.cases.units())
+        check = checker_in(uow, rules)
         people = {p.id: p for p in uow.cases.people()}
         return lambda case: check(case, people, as_of)
 

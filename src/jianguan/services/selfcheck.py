@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from jianguan.domain.consultation import ConsultationFile
 from jianguan.domain.model import Case, Person, Unit
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.rulebook import Rulebook
@@ -26,21 +27,36 @@ def check_case(
     units: Sequence[Unit],
     people: Mapping[str, Person],
     as_of: dt.date,
+    consultation: ConsultationFile | None = None,
 ) -> list[Finding]:
-    """Every finding of the self-check rules and of the monitoring rules, by rule id."""
-    env = CheckEnv(people, rules.powers)
+    """Every finding of the self-check rules and of the monitoring rules, by rule id;
+    ``consultation`` is what the platform holds of the case's 线上会诊 (panel, review forms)."""
+    files = {case.case_id: consultation} if consultation is not None else {}
+    env = CheckEnv(people, rules.powers, files, rules.consultation)
     found = evaluate_selfcheck(case, rules.selfcheck, env)
     found += monitoring_findings(case, units, rules.monitoring, rules.book, as_of)
     return sorted(found, key=lambda f: f.key)
 
 
-def checker(rules: Rulebook, units: Sequence[Unit]) -> Checker:
-    """``check_case`` with the rulebook and the unit tree bound (what the gates call)."""
+def checker(
+    rules: Rulebook,
+    units: Sequence[Unit],
+    consultation: Callable[[str], ConsultationFile | None] | None = None,
+) -> Checker:
+    """``check_case`` with the rulebook and the unit tree bound (what the gates call), and
+    how to find a case's consultation (none when not given)."""
 
     def check(case: Case, people: Mapping[str, Person], day: dt.date) -> list[Finding]:
-        return check_case(case, rules, units, people, day)
+        file = consultation(case.case_id) if consultation is not None else None
+        return check_case(case, rules, units, people, day, file)
 
     return check
+
+
+def checker_in(uow: UnitOfWork, rules: Rulebook) -> Checker:
+    """The checker inside an open unit of work: units and each case's consultation read from
+    it, so the gate, the case page and the self-check judge the same things."""
+    return checker(rules, uow.cases.units(), uow.consultation.file)
 
 
 def check_cases(
@@ -55,7 +71,8 @@ def check_cases(
             case = uow.cases.load_case(case_id)
             if case is None:
                 raise UnknownCase(case_id)
-            yield from check_case(case, rules, units, people, as_of)
+            yield from check_case(case, rules, units, people, as_of, uow.consultation.file(case_id))
             return
+        files = uow.consultation.files()  # few: only cases sent to the panel
         for case in uow.cases.iter_cases():
-            yield from check_case(case, rules, units, people, as_of)
+            yield from check_case(case, rules, units, people, as_of, files.get(case.case_id))

@@ -133,19 +133,19 @@ def cases(
     return views.case_page(web_of(request), user, q)
 
 
-@router.get("/cases/{case_id}", responses={**NOT_LOGGED_IN, **NOT_FOUND})
+@router.get("/cases/{case_id:path}/reads", responses={**NOT_LOGGED_IN, **NOT_FOUND})
+def case_reads(request: Request, user: CurrentUser, case_id: str) -> list[ReadOut]:
+    return views.reads(web_of(request), user, case_id)
+
+
+@router.get("/cases/{case_id:path}", responses={**NOT_LOGGED_IN, **NOT_FOUND})
 def case(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     """One case: card, timeline, periods with derivation, findings. The read is logged."""
     return views.case_detail(web_of(request), user, case_id, "api")
 
 
-@router.get("/cases/{case_id}/reads", responses={**NOT_LOGGED_IN, **NOT_FOUND})
-def case_reads(request: Request, user: CurrentUser, case_id: str) -> list[ReadOut]:
-    return views.reads(web_of(request), user, case_id)
-
-
 @router.post(
-    "/cases/{case_id}/selfcheck",
+    "/cases/{case_id:path}/selfcheck",
     responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF"}},
 )
 def selfcheck(request: Request, user: CurrentUser, case_id: str) -> SelfCheckOut:
@@ -155,7 +155,7 @@ def selfcheck(request: Request, user: CurrentUser, case_id: str) -> SelfCheckOut
 
 
 @router.post(
-    "/cases/{case_id}/consultation",
+    "/cases/{case_id:path}/consultation",
     responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF"}, 409: {}},
 )
 def consultation(request: Request, user: CurrentUser, case_id: str, body: AnswerIn) -> CaseDetail:
@@ -172,7 +172,7 @@ CHANGE: Responses = {
 }  # fmt: skip
 
 
-@router.post("/cases/{case_id}/verify", responses=CHANGE)
+@router.post("/cases/{case_id:path}/verify", responses=CHANGE)
 def verify(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     """复核 of the handler's last self-check (a department head or senior prosecutor)."""
     api_csrf(request, user)
@@ -181,7 +181,7 @@ def verify(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     return views.case_detail(web, user, case_id, "api")
 
 
-@router.post("/cases/{case_id}/close", responses=CHANGE)
+@router.post("/cases/{case_id:path}/close", responses=CHANGE)
 def close(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     """办结 behind the 每案必检 and consultation gates (409 lists what is missing)."""
     api_csrf(request, user)
@@ -190,7 +190,7 @@ def close(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     return views.case_detail(web, user, case_id, "api")
 
 
-@router.post("/cases/{case_id}/archive", responses=CHANGE)
+@router.post("/cases/{case_id:path}/archive", responses=CHANGE)
 def archive(request: Request, user: CurrentUser, case_id: str) -> CaseDetail:
     """归档 behind the same gates (409 lists what is missing)."""
     api_csrf(request, user)
@@ -255,7 +255,7 @@ def ledger_export(request: Request, user: CurrentUser, query: LedgerFilter) -> R
 
 
 @router.post(
-    "/ledger/{case_id}/{rule}/escalate",
+    "/ledger/{case_id:path}/{rule}/escalate",
     responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF or role"}, 409: {}},
 )
 def escalate(request: Request, user: CurrentUser, case_id: str, rule: str) -> LedgerOut:
@@ -267,7 +267,7 @@ def escalate(request: Request, user: CurrentUser, case_id: str, rule: str) -> Le
 
 
 @router.post(
-    "/ledger/{case_id}/{rule}/answer",
+    "/ledger/{case_id:path}/{rule}/answer",
     responses={**NOT_LOGGED_IN, **NOT_FOUND, 403: {"description": "CSRF or role"}, 409: {}},
 )
 def answer_entry(

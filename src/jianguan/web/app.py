@@ -21,7 +21,7 @@ from jianguan.domain.indicators import IndicatorError
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.responsibility import ResponsibilityError
 from jianguan.services.review import ReviewError
-from jianguan.web import analysis, api, pages, quality, responsibility, review
+from jianguan.web import admin, analysis, api, pages, quality, responsibility, review, work
 from jianguan.web import reports as report_pages
 from jianguan.web import schedule as schedule_pages
 from jianguan.web.auth import NeedLogin, User, page_user
@@ -101,11 +101,15 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
     site.include_router(quality.api)
     site.include_router(review.api)
     site.include_router(responsibility.api)
+    site.include_router(work.api)
+    site.include_router(admin.api)
     site.include_router(pages.router)
     site.include_router(analysis.pages)
     site.include_router(quality.pages)
     site.include_router(review.pages)
     site.include_router(responsibility.pages)
+    site.include_router(work.pages)
+    site.include_router(admin.pages)
 
     @site.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs(request: Request, user: Annotated[User, Depends(page_user)]) -> Response:

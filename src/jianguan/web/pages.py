@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -15,7 +15,7 @@ from jianguan.domain.monitoring import SEVERITIES
 from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
 from jianguan.services.ports.access import SORTS, CaseQuery, CaseSearch
 from jianguan.services.ports.monitoring import LedgerQuery
-from jianguan.web import views
+from jianguan.web import views, work
 from jianguan.web.api import LedgerFilter
 from jianguan.web.auth import (
     LANG_COOKIE,
@@ -36,6 +36,12 @@ from jianguan.web.state import login_keys
 from jianguan.web.xlsx import cases_xlsx, ledger_xlsx
 
 router = APIRouter(include_in_schema=False)
+
+
+def case_url(case_id: str) -> str:
+    """The case page's path; an id may hold ``/`` (kept: the route takes a path) or ``?#%``."""
+    return "/cases/" + quote(case_id, safe="/")
+
 PageUser = Annotated[User, Depends(page_user)]
 
 
@@ -169,7 +175,7 @@ def cases_export(
     return cases_xlsx(web_of(request), user, search, lang_of(request))
 
 
-@router.get("/cases/{case_id}", response_class=HTMLResponse)
+@router.get("/cases/{case_id:path}", response_class=HTMLResponse)
 def case_page(request: Request, user: PageUser, case_id: str) -> Response:
     web = web_of(request)
     detail = views.case_detail(web, user, case_id, "page")
@@ -181,11 +187,12 @@ def case_page(request: Request, user: PageUser, case_id: str) -> Response:
         "actions": actions,
         "missing_codes": {m.code for m in detail.gate_missing},
         "party_names": detail.parties,
+        "work": work.case_work(web, user, case_id),
     }
     return render(request, "case.html", context)
 
 
-@router.post("/cases/{case_id}/selfcheck", response_class=HTMLResponse)
+@router.post("/cases/{case_id:path}/selfcheck", response_class=HTMLResponse)
 def case_selfcheck(
     request: Request,
     user: PageUser,
@@ -202,37 +209,37 @@ def case_selfcheck(
     return render(request, "selfcheck.html", {"user": user, "result": result})
 
 
-@router.post("/cases/{case_id}/verify")
+@router.post("/cases/{case_id:path}/verify")
 def case_verify(
     request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     """复核 by a department head or senior prosecutor."""
     check_csrf(user, csrf)
     views.verify(web_of(request), user, case_id)
-    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
+    return RedirectResponse(case_url(case_id) + "#gate", status_code=303)
 
 
-@router.post("/cases/{case_id}/close")
+@router.post("/cases/{case_id:path}/close")
 def case_close(
     request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     """办结 behind the gate: refused with what is missing, in words."""
     check_csrf(user, csrf)
     views.close_or_archive(web_of(request), user, case_id, archive=False)
-    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
+    return RedirectResponse(case_url(case_id) + "#gate", status_code=303)
 
 
-@router.post("/cases/{case_id}/archive")
+@router.post("/cases/{case_id:path}/archive")
 def case_archive(
     request: Request, user: PageUser, case_id: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     """归档 behind the gate: refused with what is missing, in words."""
     check_csrf(user, csrf)
     views.close_or_archive(web_of(request), user, case_id, archive=True)
-    return RedirectResponse(f"/cases/{case_id}#gate", status_code=303)
+    return RedirectResponse(case_url(case_id) + "#gate", status_code=303)
 
 
-@router.post("/cases/{case_id}/answer")
+@router.post("/cases/{case_id:path}/answer")
 def case_answer(
     request: Request,
     user: PageUser,
@@ -243,7 +250,7 @@ def case_answer(
 ) -> Response:
     check_csrf(user, csrf)
     views.answer(web_of(request), user, case_id, accept == "yes", reason)
-    return RedirectResponse(f"/cases/{case_id}#consultation", status_code=303)
+    return RedirectResponse(case_url(case_id) + "#consultation", status_code=303)
 
 
 @router.get("/ledger", response_class=HTMLResponse)
@@ -266,7 +273,7 @@ def ledger_export(request: Request, user: PageUser, query: LedgerFilter) -> Resp
     return ledger_xlsx(web_of(request), user, query, lang_of(request))
 
 
-@router.post("/ledger/{case_id}/{rule}/escalate", response_class=HTMLResponse)
+@router.post("/ledger/{case_id:path}/{rule}/escalate", response_class=HTMLResponse)
 def ledger_escalate(
     request: Request, user: PageUser, case_id: str, rule: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
@@ -281,7 +288,7 @@ def ledger_escalate(
     return render(request, "ledger_row.html", {"user": user, "e": entry})
 
 
-@router.post("/ledger/{case_id}/{rule}/answer", response_class=HTMLResponse)
+@router.post("/ledger/{case_id:path}/{rule}/answer", response_class=HTMLResponse)
 def ledger_answer(
     request: Request,
     user: PageUser,

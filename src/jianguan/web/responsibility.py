@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
+from jianguan.domain.assessment import UNIT_VERDICT_ZH, VERDICT_ZH
+from jianguan.domain.model import Role
 from jianguan.domain.rectification import RectificationKind, TaskStatus
 from jianguan.domain.referral import ReferralSource
-from jianguan.domain.responsibility import EvidenceSource, ListKind
+from jianguan.domain.responsibility import EvidenceSource, ListKind, Source
 from jianguan.services import access_responsibility as access
+from jianguan.services import responsibility as svc
+from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
 from jianguan.web.render import render
 from jianguan.web.state import web_of
@@ -234,7 +238,26 @@ def page_responsibility(request: Request, user: PageUser) -> Response:
         "user": user, "entries": entries(request, user), "referrals": referrals(request, user),
         "rectifications": rectifications(request, user),
         "handles_referrals": p.person.role in access.REFERRAL_ROLES,
-        "manages": not p.own_cases_by_default, "evidence_source": EvidenceSource})  # fmt: skip
+        "manages": not p.own_cases_by_default, "evidence_source": EvidenceSource,
+        "manual_rules": [r for r in web_of(request).rules.responsibility.lists
+                         if r.source is Source.MANUAL],
+        "keeps_lists": p.person.role in LIST_KEEPERS, "tolerates": p.person.role in TOLERATE_ROLES,
+        "rebuilds": p.person.role in LIST_KEEPERS and p.whole_store,
+        "staff": staff_by_unit(request, user), "my_units": sorted(p.units)})  # fmt: skip
+
+
+def staff_by_unit(request: Request, user: User) -> dict[str, list[tuple[str, str]]]:
+    """The people a task or an entry may name, per unit of the user's scope (id, name)."""
+    p = user.principal
+    if p.own_cases_by_default:
+        return {}
+    with web_of(request).uow() as uow:
+        people = uow.cases.people()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for x in sorted(people, key=lambda x: x.id):
+        if p.may_read(x.unit):
+            out.setdefault(x.unit, []).append((x.id, x.name))
+    return out
 
 
 @pages.post("/responsibility/referrals/{rid}/advance")
@@ -274,3 +297,200 @@ def page_step(
                                measure=measure, due_on=due_on, text=text)  # fmt: skip
     step(request, user, rid, action, body)
     return RedirectResponse(f"/responsibility#rect-{rid}", status_code=303)
+
+
+# -- lists by hand, 容错免责, evaluation and assessment (``jianguan lists | evaluate | assess``) ----
+
+LIST_KEEPERS = frozenset({Role.CASE_OFFICER, Role.DEPARTMENT_HEAD, Role.CHIEF, Role.DEPUTY_CHIEF,
+                          Role.INSPECTOR})  # fmt: skip
+TOLERATE_ROLES = frozenset({Role.CHIEF, Role.DEPUTY_CHIEF, Role.INSPECTOR})
+DIMENSION_WORDS = {"quality": ("质量", "quality"), "efficiency": ("效率", "efficiency"),
+                   "effect": ("效果", "effect")}  # fmt: skip
+VERDICT_EN = {"too_few": "too few cases to judge", "within": "as expected",
+              "better": "clearly better than expected", "worse": "clearly worse than expected"}  # fmt: skip
+
+
+def _keeps_lists(user: User) -> None:
+    if user.principal.person.role not in LIST_KEEPERS:
+        raise NotAllowed(user.principal.person.role.value)
+
+
+def rebuild_lists(request: Request, user: User) -> int:
+    """Every entry from the platform's records, rebuilt (the whole store: the provincial office)."""
+    _keeps_lists(user)
+    if not user.principal.whole_store:
+        raise NotAllowed(user.principal.person.role.value)
+    web = web_of(request)
+    return len(svc.build_lists(web.uow(), web.rules.responsibility, web.today(), user.person_id,
+                               web.now()))  # fmt: skip
+
+
+def add_entry(
+    request: Request, user: User, rule: str, unit: str, person: str | None,
+    case_id: str | None, evidence: str, note: str,
+) -> None:  # fmt: skip
+    _keeps_lists(user)
+    web = web_of(request)
+    cfg = web.rules.responsibility
+    if rule not in {r.id for r in cfg.lists}:
+        raise svc.ResponsibilityError(f"未知的清单事项：{rule}", f"no list rule {rule}")
+    if not user.principal.may_read(unit):
+        raise NotInScope(unit)
+    with web.uow() as uow:
+        who = uow.cases.person(person) if person else None
+        case = uow.cases.load_case(case_id) if case_id else None
+    if (person and (who is None or not user.principal.may_read(who.unit))) or (
+        case_id and (case is None or not user.principal.may_read(case.unit))
+    ):
+        raise NotInScope(person or case_id or "")
+    svc.add_manual_entry(web.uow(), cfg.list_rule(rule), unit, person or None, case_id or None,
+                         web.today(), evidence, note, user.person_id, web.now())  # fmt: skip
+
+
+def tolerate_entry(request: Request, user: User, key: str, cause: str) -> None:
+    if user.principal.person.role not in TOLERATE_ROLES:
+        raise NotAllowed(user.principal.person.role.value)
+    web = web_of(request)
+    if key not in {e.key for e in entries(request, user)}:
+        raise NotInScope(key)
+    svc.tolerate(web.uow(), key, cause, user.person_id, web.today())
+
+
+class ScoreOut(BaseModel):
+    dimension: str
+    cases: int
+    observed: float
+    expected: float
+    ratio: float | None
+    low: float | None
+    high: float | None
+    verdict: str
+
+
+class AssessmentOut(BaseModel):
+    person: str
+    unit: str
+    cases: int
+    scores: list[ScoreOut]
+
+
+class EvaluationOut(BaseModel):
+    unit: str
+    closed_cases: int
+    positive: dict[str, int]
+    negative: dict[str, float]
+    negative_per_100: float | None
+    low: float | None
+    high: float | None
+    province_per_100: float | None
+    verdict: str
+
+
+def evaluation(request: Request, user: User, year: int) -> tuple[list[EvaluationOut],
+                                                                 list[AssessmentOut]]:  # fmt: skip
+    """The year's unit evaluation and person assessment within the user's units (a prosecutor:
+    their own assessment only), in code order — never a ranking."""
+    web = web_of(request)
+    cfg, p = web.rules.responsibility, user.principal
+    units = [
+        EvaluationOut(unit=u.unit, closed_cases=u.closed_cases, positive=dict(u.positive),
+                      negative=dict(u.negative), negative_per_100=u.negative_per_100, low=u.low,
+                      high=u.high, province_per_100=u.province_per_100, verdict=u.verdict)
+        for u in svc.evaluate(web.uow(), cfg, year)
+        if p.may_read(u.unit) and not p.own_cases_by_default
+    ]  # fmt: skip
+    people = [
+        AssessmentOut(person=a.person, unit=a.unit, cases=a.cases, scores=[
+            ScoreOut(dimension=s.dimension, cases=s.cases, observed=s.observed,
+                     expected=s.expected, ratio=s.ratio, low=s.low, high=s.high,
+                     verdict=s.verdict) for s in a.scores])
+        for a in svc.assess(web.uow(), cfg, year)
+        if p.may_read(a.unit) and (not p.own_cases_by_default or a.person == p.person.id)
+    ]  # fmt: skip
+    return sorted(units, key=lambda u: u.unit), sorted(people, key=lambda a: (a.unit, a.person))
+
+
+EvalYear = Annotated[int | None, Query(ge=1949, le=2999)]
+
+
+@api.get("/evaluation", responses=ERRORS)
+def api_evaluation(request: Request, user: ApiUser, year: EvalYear = None) -> dict[str, Any]:
+    """对院评价 and 对人考核 of the year (default: this year) within the user's units."""
+    units, people = evaluation(request, user, year or web_of(request).today().year)
+    return {"units": [u.model_dump() for u in units], "people": [a.model_dump() for a in people]}
+
+
+class EntryIn(BaseModel):
+    rule: str = Field(min_length=1, max_length=64)
+    unit: str = Field(min_length=1, max_length=32)
+    person: str | None = Field(None, max_length=64)
+    case_id: str | None = Field(None, max_length=128)
+    evidence: str = Field(min_length=1, max_length=500)
+    note: str = Field("", max_length=2000)
+
+
+class ToleranceIn(BaseModel):
+    cause: str = Field(min_length=1, max_length=2000)
+
+
+@api.post("/lists", responses=CHANGE)
+def api_add_entry(request: Request, user: ApiUser, body: EntryIn) -> list[EntryOut]:
+    """An entry only a person can know of (manual list rules), with its evidence."""
+    api_csrf(request, user)
+    add_entry(request, user, body.rule, body.unit, body.person, body.case_id, body.evidence,
+              body.note)  # fmt: skip
+    return entries(request, user)
+
+
+@api.post("/lists/{key:path}/tolerate", responses=CHANGE)
+def api_tolerate(request: Request, user: ApiUser, key: str, body: ToleranceIn) -> list[EntryOut]:
+    """容错免责 of a negative entry, with its objective cause."""
+    api_csrf(request, user)
+    tolerate_entry(request, user, key, body.cause)
+    return [e for e in entries(request, user) if e.key == key]
+
+
+@pages.get("/responsibility/evaluation", response_class=HTMLResponse)
+def page_evaluation(request: Request, user: PageUser, year: EvalYear = None) -> Response:
+    y = year or web_of(request).today().year
+    units, people = evaluation(request, user, y)
+    titles = {r.id: r.title for r in web_of(request).rules.responsibility.lists}
+    return render(request, "evaluation.html", {
+        "user": user, "year": y, "units": units, "people": people, "titles": titles,
+        "dimensions": DIMENSION_WORDS, "verdict_zh": VERDICT_ZH,
+        "unit_verdict_zh": UNIT_VERDICT_ZH, "verdict_en": VERDICT_EN})  # fmt: skip
+
+
+@pages.post("/responsibility/lists/build")
+def page_build_lists(request: Request, user: PageUser, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(user, csrf)
+    rebuild_lists(request, user)
+    return RedirectResponse("/responsibility#list-entries", status_code=303)
+
+
+@pages.post("/responsibility/lists")
+def page_add_entry(
+    request: Request,
+    user: PageUser,
+    csrf: Annotated[str, Form()] = "",
+    rule: Annotated[str, Form(max_length=64)] = "",
+    unit: Annotated[str, Form(max_length=32)] = "",
+    person: Annotated[str, Form(max_length=64)] = "",
+    case_id: Annotated[str, Form(max_length=128)] = "",
+    evidence: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(user, csrf)
+    add_entry(request, user, rule, unit, person.strip() or None, case_id.strip() or None,
+              evidence, note)  # fmt: skip
+    return RedirectResponse("/responsibility#list-entries", status_code=303)
+
+
+@pages.post("/responsibility/lists/{key:path}/tolerate")
+def page_tolerate(
+    request: Request, user: PageUser, key: str, csrf: Annotated[str, Form()] = "",
+    cause: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:  # fmt: skip
+    check_csrf(user, csrf)
+    tolerate_entry(request, user, key, cause)
+    return RedirectResponse("/responsibility#list-entries", status_code=303)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from jianguan.domain.review import Mark, ReviewPolicy
+from jianguan.domain.model import Role
+from jianguan.domain.review import Mark, ReviewMode, ReviewPolicy, ReviewReason
 from jianguan.services import access_review as reviews
+from jianguan.services import review as review_svc
+from jianguan.services.access import NotAllowed
 from jianguan.services.access_review import FormView
 from jianguan.services.review import ReviewError
 from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
@@ -90,6 +94,55 @@ def act(
                        kw.get("note", ""), web.now())  # fmt: skip
 
 
+# -- the year's plan (``jianguan review plan`` / ``review assign``) --------------------------------
+
+
+class PlanOut(BaseModel):
+    year: int
+    seed: str
+    by: str
+    at: str
+    cases: int
+    by_reason: dict[str, int]  # reason code → cases (the page names them)
+    forms: int  # cases with a reviewer assigned
+
+
+def may_plan(user: User) -> bool:
+    """The year's plan covers every unit stored: the provincial case office draws it."""
+    p = user.principal
+    return p.person.role is Role.CASE_OFFICER and p.whole_store
+
+
+def plan_of(request: Request, year: int) -> PlanOut | None:
+    with web_of(request).uow() as uow:
+        plan = uow.review.plan(year)
+        forms = len(uow.review.forms(year)) if plan is not None else 0
+    if plan is None:
+        return None
+    counts = {r.value: sum(e.reason is r for e in plan.entries) for r in ReviewReason}
+    return PlanOut(year=year, seed=plan.seed, by=plan.by, at=plan.at.isoformat(timespec="minutes"),
+                   cases=len(plan.entries), by_reason=counts, forms=forms)  # fmt: skip
+
+
+def draw_plan(request: Request, user: User, year: int, seed: str | None) -> None:
+    if not may_plan(user):
+        raise NotAllowed(user.principal.person.role.value)
+    web, pol = web_of(request), policy(request)
+    review_svc.make_plan(web.uow(), pol, year, sampling=pol.sampling, now=web.now(),
+                         seed=seed or None, by=user.person_id)  # fmt: skip
+
+
+def assign_reviewers(request: Request, user: User, year: int, mode: ReviewMode) -> int:
+    """Reviewers for every planned case without one; how many were given one."""
+    if not may_plan(user):
+        raise NotAllowed(user.principal.person.role.value)
+    web = web_of(request)
+    choices = review_svc.assign(web.uow(), policy(request), year, mode, now=web.now(),
+                                prefill=review_svc.self_check_prefill(web.rules, web.today()),
+                                by=user.person_id)  # fmt: skip
+    return sum(1 for c in choices if c.reviewer is not None)
+
+
 # -- API ------------------------------------------------------------------------------------------
 
 api = APIRouter(prefix="/api/reviews", tags=["review"])
@@ -111,12 +164,44 @@ def api_forms(request: Request, user: ApiUser, year: Year = None) -> list[FormOu
     return [_out(v) for v in list_forms(request, user, _year(request, year))]
 
 
-@api.get("/{year}/{case_id}", responses=ERRORS)
+class PlanIn(BaseModel):
+    seed: str | None = Field(None, max_length=64)  # default: a fresh one, recorded
+
+
+class ReviewersIn(BaseModel):
+    mode: ReviewMode
+
+
+@api.get("/{year}/plan", responses=ERRORS)
+def api_plan(request: Request, user: ApiUser, year: PlanYear) -> PlanOut | None:
+    """The year's plan: its seed, cases by reason, forms opened (null: no plan yet)."""
+    return plan_of(request, year)
+
+
+@api.post("/{year}/plan", responses=CHANGE)
+def api_make_plan(request: Request, user: ApiUser, year: PlanYear, body: PlanIn) -> PlanOut | None:
+    """Draw and store the year's plan (the provincial case office)."""
+    api_csrf(request, user)
+    draw_plan(request, user, year, body.seed)
+    return plan_of(request, year)
+
+
+@api.post("/{year}/reviewers", responses=CHANGE)
+def api_assign_reviewers(
+    request: Request, user: ApiUser, year: PlanYear, body: ReviewersIn
+) -> PlanOut | None:
+    """Give every planned case without a form a reviewer and open its pre-filled form."""
+    api_csrf(request, user)
+    assign_reviewers(request, user, year, body.mode)
+    return plan_of(request, year)
+
+
+@api.get("/{year}/{case_id:path}", responses=ERRORS)
 def api_form(request: Request, user: ApiUser, year: PlanYear, case_id: str) -> FormOut:
     return _out(one_form(request, user, year, case_id))
 
 
-@api.post("/{year}/{case_id}/record", responses=CHANGE)
+@api.post("/{year}/{case_id:path}/record", responses=CHANGE)
 def api_record(
     request: Request, user: ApiUser, year: PlanYear, case_id: str, body: GradeIn
 ) -> FormOut:
@@ -135,7 +220,7 @@ def api_record(
     return _out(one_form(request, user, year, case_id))
 
 
-@api.post("/{year}/{case_id}/object", responses=CHANGE)
+@api.post("/{year}/{case_id:path}/object", responses=CHANGE)
 def api_object(
     request: Request, user: ApiUser, year: PlanYear, case_id: str, body: ObjectionIn
 ) -> FormOut:
@@ -144,7 +229,7 @@ def api_object(
     return _out(one_form(request, user, year, case_id))
 
 
-@api.post("/{year}/{case_id}/decide", responses=CHANGE)
+@api.post("/{year}/{case_id:path}/decide", responses=CHANGE)
 def api_decide(
     request: Request, user: ApiUser, year: PlanYear, case_id: str, body: DecisionIn
 ) -> FormOut:
@@ -172,7 +257,13 @@ def page_forms(
     standing: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     """The year's forms, 50 a page with the count, searchable by case number or reviewer."""
-    y = _year(request, year)
+    return forms_page(request, user, _year(request, year), page, q, standing)
+
+
+def forms_page(
+    request: Request, user: User, y: int, page: int = 1, q: str = "", standing: str = "",
+    message: str = "", status: int = 200,
+) -> Response:  # fmt: skip
     views = list_forms(request, user, y)
     counts = {s: sum(v.standing == s for v in views) for s in ("reviewer", "handler", "oversight")}
     if standing in counts:
@@ -193,11 +284,33 @@ def page_forms(
     context = {
         "user": user, "year": y, "views": shown, "total": total, "page": page, "pages": pages_,
         "q": q, "standing": standing, "counts": counts, "grades": grades,
+        "plan": plan_of(request, y), "may_plan": may_plan(user), "modes": list(ReviewMode),
+        "reasons": list(ReviewReason), "message": message,
     }  # fmt: skip
-    return render(request, "review.html", context)
+    return render(request, "review.html", context, status)
 
 
-@pages.get("/review/{year}/{case_id}", response_class=HTMLResponse)
+@pages.post("/review/{year}/plan", response_class=HTMLResponse)
+def page_make_plan(
+    request: Request, user: PageUser, year: PlanYear, csrf: Annotated[str, Form()] = "",
+    seed: Annotated[str, Form(max_length=64)] = "",
+) -> Response:  # fmt: skip
+    check_csrf(user, csrf)
+    draw_plan(request, user, year, seed.strip() or None)
+    return RedirectResponse(f"/review?year={year}#plan", status_code=303)
+
+
+@pages.post("/review/{year}/reviewers", response_class=HTMLResponse)
+def page_assign_reviewers(
+    request: Request, user: PageUser, year: PlanYear, mode: Annotated[ReviewMode, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    check_csrf(user, csrf)
+    n = assign_reviewers(request, user, year, mode)
+    return forms_page(request, user, year, message=f"已分配评查人 {n} 件 / {n} reviewers assigned")
+
+
+@pages.get("/review/{year}/{case_id:path}", response_class=HTMLResponse)
 def page_form(request: Request, user: PageUser, year: PlanYear, case_id: str) -> Response:
     v = one_form(request, user, year, case_id)
     standards = policy(request).standards
@@ -211,7 +324,7 @@ def page_form(request: Request, user: PageUser, year: PlanYear, case_id: str) ->
     return render(request, "review_form.html", context)
 
 
-@pages.post("/review/{year}/{case_id}/{action}")
+@pages.post("/review/{year}/{case_id:path}/{action}")
 def page_act(
     request: Request,
     user: PageUser,
@@ -229,7 +342,7 @@ def page_act(
     """Record (with the items ticked, each with its note), object, or decide."""
     check_csrf(user, csrf)
     if action not in ("record", "object", "decide"):
-        return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)
+        return RedirectResponse(f"/review/{year}/{quote(case_id, safe='/')}", status_code=303)
     marks = None
     if action == "record":
         notes = dict(zip(noted or [], item_note or [], strict=False))
@@ -241,4 +354,4 @@ def page_act(
             for i in dict.fromkeys(item or []) if i in known
         ]  # fmt: skip
     act(request, user, year, case_id, action, marks, grade=grade, reason=reason, note=note)
-    return RedirectResponse(f"/review/{year}/{case_id}", status_code=303)
+    return RedirectResponse(f"/review/{year}/{quote(case_id, safe='/')}", status_code=303)

@@ -13,6 +13,8 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from jianguan.adapters.store.casework_sql import CaseworkSql
+from jianguan.adapters.store.followup_sql import MeetingSql, NoticeSql
+from jianguan.adapters.store.consultation_sql import ConsultationSql
 from jianguan.adapters.store.ledger_sql import SqlLedger
 from jianguan.adapters.store.management_sql import InspectionSql, ScheduleSql
 from jianguan.adapters.store.monitor_sql import SqlMonitor
@@ -33,6 +35,8 @@ from jianguan.services.ports import (
     ReviewRepository,
     SupervisionRepository,
 )
+from jianguan.services.ports.consultation import ConsultationRepository
+from jianguan.services.ports.followup import MeetingRepository, NoticeRepository
 from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.schedule import ScheduleRepository
 
@@ -65,6 +69,9 @@ class SqlUnitOfWork:
         self.supervision: SupervisionRepository = SupervisionSql(session)
         self.inspection: InspectionRepository = InspectionSql(session)
         self.schedule: ScheduleRepository = ScheduleSql(session)
+        self.analysis_meetings: MeetingRepository = MeetingSql(session)
+        self.notices: NoticeRepository = NoticeSql(session)
+        self.consultation: ConsultationRepository = ConsultationSql(session)
         return self
 
     def __exit__(

@@ -21,6 +21,8 @@ from jianguan.services.ports.access import AccessRepository
 from jianguan.services.ports.accounts import AccountRepository
 from jianguan.services.ports.cases import AuditLog, CaseRepository
 from jianguan.services.ports.casework import CaseworkRepository
+from jianguan.services.ports.followup import MeetingRepository, NoticeRepository
+from jianguan.services.ports.consultation import ConsultationRepository
 from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.monitoring import BatchMonitor, LedgerRepository
 from jianguan.services.ports.responsibility import ResponsibilityRepository
@@ -49,6 +51,9 @@ class UnitOfWork(Protocol):
     supervision: SupervisionRepository
     inspection: InspectionRepository
     schedule: ScheduleRepository
+    analysis_meetings: MeetingRepository  # 业务数据分析研判会商
+    notices: NoticeRepository  # upper-unit notices (上级院通报)
+    consultation: ConsultationRepository  # 线上会诊: panels, opinions, review forms
 
     def __enter__(self) -> Self: ...
 
