@@ -5,6 +5,11 @@
 | data_dir | JIANGUAN_DATA_DIR | ./var | where the embedded store and generated demo data live |
 | database_url | JIANGUAN_DATABASE_URL | sqlite:///<data_dir>/jianguan.db | the store (SQLite file or PostgreSQL URL) |
 | lang | JIANGUAN_LANG | zh | language of messages for users: zh (Chinese, with English) or en |
+| schedule_enabled | JIANGUAN_SCHEDULE_ENABLED | true | run the scheduled work inside `jianguan serve` (docs/schedule.md) |
+| schedule_time | JIANGUAN_SCHEDULE_TIME | 02:00 | the time of day (China Standard Time) the due jobs run |
+| schedule_jobs | JIANGUAN_SCHEDULE_JOBS | every job | the jobs to run, comma-separated |
+| schedule_formats | JIANGUAN_SCHEDULE_FORMATS | docx,pdf,xlsx | the formats of the scheduled bulletin |
+| schedule_catch_up | JIANGUAN_SCHEDULE_CATCH_UP | true | run what is due shortly after the server starts |
 | import_workers | JIANGUAN_IMPORT_WORKERS | 1 on ≤ 2 cores, else cores − 1 (at most 4) | processes that decode a large cases.jsonl (1: none) |
 """
 
@@ -14,7 +19,6 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
