@@ -123,6 +123,37 @@ def scoped(units: Sequence[Unit], code: str | None) -> Scoped:
     return Scoped(unit, frozenset(below), units)
 
 
+def office_report(
+    kind: ReportKind,
+    period: Period,
+    scope: Scoped,
+    number: int | None,
+    today: dt.date,
+    *,
+    title: str,
+    blocks: Sequence[Block],
+    annex: str,
+    sheets: tuple[Sheet, ...],
+) -> Report:
+    """A report issued by the scope's case-management office (its heading, number, addressees
+    and signature); the content is the caller's."""
+    return Report(
+        kind=kind,
+        period=period,
+        unit=scope.unit.code,
+        unit_name=scope.unit.name,
+        issuer=_issuer(scope.unit),
+        doc_number=_number(scope.unit, kind, period, number),
+        title=title,
+        addressees=_addressees(scope.unit),
+        blocks=tuple(blocks),
+        signature=_issuer(scope.unit),
+        date=today,
+        annex_title=annex,
+        sheets=sheets,
+    )
+
+
 def _issuer(unit: Unit) -> str:
     return f"{unit.name}案件管理办公室"
 
@@ -432,19 +463,15 @@ def monthly_bulletin(
         *_trend_sheets(source, cat, scope, months, trend, SHEET_FLOW_TREND),
         *sheets_flow,
     )  # fmt: skip
-    return Report(
-        kind=ReportKind.MONTHLY_BULLETIN,
-        period=period,
-        unit=scope.unit.code,
-        unit_name=scope.unit.name,
-        issuer=_issuer(scope.unit),
-        doc_number=_number(scope.unit, ReportKind.MONTHLY_BULLETIN, period, number),
+    return office_report(
+        ReportKind.MONTHLY_BULLETIN,
+        period,
+        scope,
+        number,
+        today,
         title=f"关于{period.zh}办案流程监控情况的通报",
-        addressees=_addressees(scope.unit),
-        blocks=tuple(blocks),
-        signature=_issuer(scope.unit),
-        date=today,
-        annex_title="附件：流程监控问题及指标明细表（电子表格，各表名称见正文）",
+        blocks=blocks,
+        annex="附件：流程监控问题及指标明细表（电子表格，各表名称见正文）",
         sheets=sheets,
     )
 
@@ -647,21 +674,13 @@ def quarterly_analysis(
             + "建议将变化较大的指标和位于控制限之外的单位列入下一次业务数据分析研判会商议题。"
         )
     )
-    return Report(
-        kind=ReportKind.QUARTERLY_ANALYSIS,
-        period=period,
-        unit=scope.unit.code,
-        unit_name=scope.unit.name,
-        issuer=_issuer(scope.unit),
-        doc_number=_number(scope.unit, ReportKind.QUARTERLY_ANALYSIS, period, number),
+    return office_report(
+        ReportKind.QUARTERLY_ANALYSIS, period, scope, number, today,
         title=f"{scope.unit.name}{period.zh}检察业务数据分析报告",
-        addressees=_addressees(scope.unit),
-        blocks=tuple(blocks),
-        signature=_issuer(scope.unit),
-        date=today,
-        annex_title="附件：业务数据明细表（电子表格，各表名称见正文）",
+        blocks=blocks,
+        annex="附件：业务数据明细表（电子表格，各表名称见正文）",
         sheets=tuple(sheets),
-    )
+    )  # fmt: skip
 
 
 def _ratio_change(now: float | None, before: float | None) -> str:

@@ -49,7 +49,7 @@ from jianguan.services.inspection import latest_for
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.indicators import IndicatorSource
-from jianguan.services.reports import Scoped, _addressees, _issuer, _number, scoped
+from jianguan.services.reports import Scoped, office_report, scoped
 
 SHEET_FORMS = "评查案件"
 SHEET_PROBLEMS = "评查发现问题"
@@ -272,19 +272,15 @@ def review_commentary(
         Sheet(SHEET_TYPICAL, ("案件编号", "单位编码", "单位", "承办人编号", "决定等次", "问题"),
               typical_rows, "评定为基本合格、不合格的案件"),
     )  # fmt: skip
-    return Report(
-        kind=ReportKind.REVIEW_COMMENTARY,
-        period=period,
-        unit=scope.unit.code,
-        unit_name=scope.unit.name,
-        issuer=_issuer(scope.unit),
-        doc_number=_number(scope.unit, ReportKind.REVIEW_COMMENTARY, period, number),
+    return office_report(
+        ReportKind.REVIEW_COMMENTARY,
+        period,
+        scope,
+        number,
+        today,
         title=f"关于{year}年度案件质量评查情况的通报",
-        addressees=_addressees(scope.unit),
-        blocks=tuple(blocks),
-        signature=_issuer(scope.unit),
-        date=today,
-        annex_title="附件：评查案件及问题明细表（电子表格，各表名称见正文）",
+        blocks=blocks,
+        annex="附件：评查案件及问题明细表（电子表格，各表名称见正文）",
         sheets=sheets,
     )
 
@@ -425,19 +421,15 @@ def rectification_progress(
         Sheet(SHEET_OVERDUE, TASK_HEADER, [task_row(r, t) for r, t in overdue],
               f"逾期未完成的任务，共{len(overdue)}项"),
     )  # fmt: skip
-    return Report(
-        kind=ReportKind.RECTIFICATION_PROGRESS,
-        period=period,
-        unit=scope.unit.code,
-        unit_name=scope.unit.name,
-        issuer=_issuer(scope.unit),
-        doc_number=_number(scope.unit, ReportKind.RECTIFICATION_PROGRESS, period, number),
+    return office_report(
+        ReportKind.RECTIFICATION_PROGRESS,
+        period,
+        scope,
+        number,
+        today,
         title=f"关于{period.zh}整改工作进展情况的报告",
-        addressees=_addressees(scope.unit),
-        blocks=tuple(blocks),
-        signature=_issuer(scope.unit),
-        date=today,
-        annex_title="附件：整改事项及任务明细表（电子表格，各表名称见正文）",
+        blocks=blocks,
+        annex="附件：整改事项及任务明细表（电子表格，各表名称见正文）",
         sheets=sheets,
     )
 
