@@ -45,9 +45,9 @@ from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from tests.fakes_consultation import ConsultationState, FakeConsultation
 from tests.fakes_followup import FakeMeetings, FakeNotices, FollowUpState
 from tests.fakes_management import FakeInspections, FakeSchedule, ManagementState
-from tests.fakes_consultation import ConsultationState, FakeConsultation
 from tests.fakes_supervision import FakeSupervision, SupervisionState
 
 
@@ -203,6 +203,17 @@ class FakeAudit:
 
     def actions(self) -> list[str]:
         return [a for _, a, _, _ in self.st.audit]
+
+    def of_subjects(self, subjects: Any, actions: Any) -> list[Any]:
+        from jianguan.services.ports.cases import AuditRecord
+
+        return [
+            AuditRecord(at, actor, action, subject, copy.deepcopy(detail))
+            for (actor, action, subject, detail), at in zip(
+                self.st.audit, self.st.audit_times, strict=True
+            )
+            if subject in subjects and action in actions
+        ]
 
 
 class FakeCasework:

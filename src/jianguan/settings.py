@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     schedule_jobs: str = "daily-monitoring,reminders,monthly-bulletin,quarterly-data-quality"
     schedule_formats: str = "docx,pdf,xlsx"
     schedule_catch_up: bool = True
+    # web login sessions (web/auth.py): ended after this long without a request, and this long
+    # after the login whatever happens (at most the 12 hours a session is stored for)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_hours: float = Field(default=12.0, gt=0, le=12)
+    upload_limit_kb: int = Field(default=1024, ge=1)  # the largest request body the web reads
     import_workers: int = Field(default_factory=lambda: default_import_workers(os.cpu_count()))
 
     def store_url(self, override: str | None = None) -> str:

@@ -245,3 +245,25 @@ def test_the_head_verifies_and_the_gate_says_what_is_missing(
     shot(page, "15-close-refused")
     no_csp_refusal(page)
     page.close()
+
+
+def test_the_case_officer_assigns_and_the_indicators_say_whose_numbers(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    page = new_page(browser)
+    log_in(page, server, web_data.users["officer_a"].id)
+    expect(page.locator("#open-cases")).to_be_visible()
+    page.goto(f"{server}/cases?mine=false&open_only=true")
+    case_id = page.locator("#cases tbody a").first.inner_text()
+    page.goto(f"{server}/cases/{case_id}")
+    expect(page.locator("#assign-form")).to_be_visible()
+    shot(page, "16-case-work-forms")
+    page.click("#assign-button")  # random among the department's prosecutors
+    expect(page.locator("#assignments")).to_contain_text("随机分案")
+    shot(page, "17-assigned")
+    page.goto(f"{server}/indicators")
+    expect(page.locator("#indicator-scope")).to_contain_text("含下级院")
+    page.goto(f"{server}/calendar")
+    expect(page.locator("details.period").first).to_be_visible()
+    no_csp_refusal(page)
+    page.close()

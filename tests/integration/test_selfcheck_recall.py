@@ -23,7 +23,13 @@ def test_recall_and_precision_on_a_generated_set(tmp_path: Path) -> None:
     with imported(out, f"sqlite:///{tmp_path / 'store.db'}", as_of=as_of) as app:
         found = {(f.case_id, f.kind) for f in check_cases(app.uow(), app.rules, None, as_of)}
     truth = planted(out)
-    table = score(found, truth, [r.kind for r in rules().selfcheck.rules])
+    kinds = [r.kind for r in rules().selfcheck.rules]
+    # The consultation's kinds judge the panel formed and the forms filled on the platform
+    # (issue 15), which no data set carries: none is planted, and none may be found either.
+    platform_only = {"review_form_incomplete", "panel_opinion_missing"}
+    assert platform_only <= set(kinds)
+    assert not {k for _, k in found} & platform_only
+    table = score(found, truth, [k for k in kinds if k not in platform_only])
     print("\n" + score_table(table))
     for kind, (planted_n, _found, _both, recall, precision) in table.items():
         assert planted_n > 0, kind

@@ -233,7 +233,7 @@ def test_lists_by_hand_tolerance_and_evaluation(app: FastAPI, data: WebData) -> 
 NOTICE = """[years.2031]
 notice = "国务院办公厅关于2031年部分节假日安排的通知"
 notice_date = "2030-11-10"
-workdays = ["2031-01-26"]
+workdays = ["2031-01-19"]
 holidays = [
   { name = "元旦", from = "2031-01-01", to = "2031-01-01" },
   { name = "春节", from = "2031-01-22", to = "2031-01-28" },
@@ -301,6 +301,6 @@ def test_accounts_set_and_reset_within_the_units(app: FastAPI, data: WebData) ->
     far = next(p for p in _people(data) if p.unit == data.users["officer_b"].unit)
     assert officer.post(f"/accounts/{far.id}/password",
                         data={"csrf": csrf, "password": "new-password-1"}).status_code == 404  # fmt: skip
-    prosecutor, p_csrf = client_of(app, data, "prosecutor_a")
+    prosecutor, _ = client_of(app, data, "prosecutor_a")
     assert prosecutor.get("/accounts").status_code == 403
     assert 'href="/accounts"' not in prosecutor.get("/").text

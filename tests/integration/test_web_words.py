@@ -124,7 +124,10 @@ def app(data: WebData) -> FastAPI:
 def pages_of(client: TestClient, me: str) -> list[str]:
     paths = ["/", "/?mine=false", "/cases", "/cases?mine=false", "/ledger", "/ledger?mine=false",
              "/indicators", "/review", f"/review?year={REVIEW_YEAR}", "/quality",
-             "/quality/issues", "/quality/anomalies", "/responsibility", "/nope"]  # fmt: skip
+             "/quality/issues", "/quality/anomalies", "/responsibility", "/nope", "/calendar",
+             "/responsibility/evaluation", f"/responsibility/evaluation?year={REVIEW_YEAR}"]  # fmt: skip
+    if client.get("/api/me").json()["role"] == "case_officer":
+        paths.append("/accounts")
     cases = client.get("/api/cases", params={"mine": "false", "limit": "200"}).json()["items"]
     picked = [c for c in cases if c["closed_on"]][:3] + [c for c in cases if not c["closed_on"]][:3]
     picked += [c for c in cases if c["handler"] == me][:2]

@@ -58,6 +58,25 @@ def test_calendar_file_rejects_a_date_outside_its_year() -> None:
         parse_schedules(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('[years.2030]\nnotice_date = "2029-11-01"\n', "缺少 notice"),
+        (
+            '[years.2030]\nnotice = "x"\nnotice_date = "2029-11-01"\nholidays = [{name = "元旦"}]\n',
+            "缺少 from",
+        ),
+        ('[years.x]\nnotice = "x"\n', "格式错误"),
+        ("years = 3\n", "years 应为表"),
+    ],
+)
+def test_a_malformed_calendar_file_is_refused_with_the_year_and_the_reason(
+    text: str, reason: str
+) -> None:
+    with pytest.raises(CalendarFileError, match=reason):
+        parse_schedules(text)
+
+
 def test_day_period_does_not_count_the_start_day() -> None:
     # 刑事诉讼法 第105条 第2款: 期间开始的时和日不算在期间以内 — 7 days from 2026-02-10 end on 02-17.
     assert add_days(dt.date(2026, 2, 10), 7) == dt.date(2026, 2, 17)

@@ -77,7 +77,8 @@ def fake(*cases: Case) -> FakeUnitOfWork:
 
 def panel_of(uow: FakeUnitOfWork, case_id: str = CASE) -> consultation.Panel:
     file = consultation.file_of(uow, case_id)
-    assert file is not None and file.panel is not None
+    assert file is not None
+    assert file.panel is not None
     return file.panel
 
 
@@ -100,7 +101,8 @@ def test_a_reserved_case_decision_waits_for_the_committee_on_record() -> None:
                                  "P0001")  # fmt: skip
     (m,) = info.value.missing
     assert m.code == "meeting"
-    assert "须先经检察委员会讨论" in m.zh and "人民检察院组织法第29条" in m.zh
+    assert "须先经检察委员会讨论" in m.zh
+    assert "人民检察院组织法第29条" in m.zh
     assert "procuratorial committee" in m.en
     assert uow.state.cases[SUIT].decision is None
     # A meeting held after the decision day does not count; one before it does.
@@ -116,10 +118,12 @@ def test_a_reserved_case_decision_waits_for_the_committee_on_record() -> None:
     casework.record_decision(uow, rules(), SUIT, DecisionType.PROTEST, dt.date(2025, 9, 20),
                              "P0001")  # fmt: skip
     decision = uow.state.cases[SUIT].decision
-    assert decision is not None and decision.type is DecisionType.PROTEST
+    assert decision is not None
+    assert decision.type is DecisionType.PROTEST
     # The meetings are the case's, for the case page's timeline.
     assert [x.held_on for x in sv.meetings_of(uow, SUIT)] == [
-        dt.date(2025, 9, 18), dt.date(2025, 9, 25)
+        dt.date(2025, 9, 18),
+        dt.date(2025, 9, 25),
     ]
 
 
@@ -145,7 +149,10 @@ def test_the_panel_is_drawn_at_assignment_one_senior_per_line() -> None:
     assert record.person == "P0012"
     panel = panel_of(uow)
     assert [m.line for m in panel.members] == [
-        Line.CRIMINAL, Line.CIVIL, Line.ADMINISTRATIVE, Line.PUBLIC_INTEREST
+        Line.CRIMINAL,
+        Line.CIVIL,
+        Line.ADMINISTRATIVE,
+        Line.PUBLIC_INTEREST,
     ]
     people = {p.id: p for p in PEOPLE}
     assert all(m.person in SENIOR and m.person != "P0012" for m in panel.members)
@@ -153,7 +160,8 @@ def test_the_panel_is_drawn_at_assignment_one_senior_per_line() -> None:
     assert people[panel.members[0].person].department in ("第一检察部", "第二检察部")
     assert {people[m.person].department for m in panel.members[1:3]} == {"第三检察部"}
     assert people[panel.members[3].person].department == "第四检察部"
-    assert panel.criterion == "junior_handler" and panel.unfilled == ()
+    assert panel.criterion == "junior_handler"
+    assert panel.unfilled == ()
     assert ("P0011", "consultation.panel", CASE) in [a[:3] for a in uow.state.audit]
     # The same seed draws the same panel (the draw can be repeated from its record).
     again = fake(review_case(handler=""))
@@ -181,10 +189,13 @@ def test_the_recused_are_never_drawn_and_a_recused_member_is_replaced() -> None:
     casework.recuse(uow, CASE, civil.person, "曾参与本案侦查监督", "P0011", NOW, rules())
     after = panel_of(uow)
     old = next(m for m in after.members if m.person == civil.person)
-    assert old.status is MemberStatus.RECUSED and old.note == "曾参与本案侦查监督"
+    assert old.status is MemberStatus.RECUSED
+    assert old.note == "曾参与本案侦查监督"
     new = [m for m in after.active if m.line is Line.CIVIL]
-    assert len(new) == 1 and new[0].person not in (civil.person, "P0033")  # P0033 is not senior
-    assert new[0].person in SENIOR and new[0].person not in {m.person for m in panel.members}
+    assert len(new) == 1
+    assert new[0].person not in (civil.person, "P0033")
+    assert new[0].person in SENIOR
+    assert new[0].person not in {m.person for m in panel.members}
 
 
 # -- opinions, the answer, the exit gate ---------------------------------------------------------
@@ -205,7 +216,8 @@ def test_a_case_does_not_close_until_every_opinion_is_given_and_answered() -> No
         consultation.give_opinion(uow, rules(), CASE, members[0], NOW, OPINION)
     case = uow.state.cases[CASE]
     (event,) = case.events_of(EventType.CONSULTATION_OPINION)
-    assert event.by == members[0] and "初评意见：事实清楚" in (event.note or "")
+    assert event.by == members[0]
+    assert "初评意见：事实清楚" in (event.note or "")
     assert [q.case_id for q in consultation.queue(uow, members[1])] == [CASE]
     assert consultation.queue(uow, members[0]) == []
     gate = {m.code for m in casework.gate_status(uow, rules(), CASE, NOW)}
@@ -238,8 +250,7 @@ def test_the_review_form_is_owed_by_the_decision_and_checked_by_self_check() -> 
     consultation.fill_review_form(uow, rules(), CASE, "P0012", NOW, {"facts": FORM["facts"]})
     decided = dataclasses.replace(uow.state.cases[CASE])
     uow.state.cases[CASE] = dataclasses.replace(
-        decided, decision=Decision(DecisionType.TRANSFER, dt.date(2025, 9, 12), "P0012",
-                                            None)  # fmt: skip
+        decided, decision=Decision(DecisionType.TRANSFER, dt.date(2025, 9, 12), "P0012", None)
     )
 
     def form_finding() -> str | None:
@@ -251,12 +262,15 @@ def test_the_review_form_is_owed_by_the_decision_and_checked_by_self_check() -> 
         return next((f.explanation for f in found if f.rule == "review_form_incomplete"), None)
 
     why = form_finding()
-    assert why is not None and why.startswith("审查起诉案件审查表未填写完整")
-    assert "量刑建议及依据" in why and "认定的犯罪事实" not in why
+    assert why is not None
+    assert why.startswith("审查起诉案件审查表未填写完整")
+    assert "量刑建议及依据" in why
+    assert "认定的犯罪事实" not in why
     casework.record_self_check(uow, rules(), CASE, "P0012", NOW)
     gate = {m.code for m in casework.gate_status(uow, rules(), CASE, NOW)}
     assert "finding:review_form_incomplete" in gate
     consultation.fill_review_form(uow, rules(), CASE, "P0012", NOW, FORM)
     assert form_finding() is None
     file = consultation.file_of(uow, CASE)
-    assert file is not None and dict(file.forms[0].values) == FORM
+    assert file is not None
+    assert dict(file.forms[0].values) == FORM

@@ -32,29 +32,43 @@ def parse_schedules(text: str, source: str = "calendar.toml") -> dict[int, YearS
     except tomllib.TOMLDecodeError as exc:
         raise CalendarFileError(f"{source}: TOML 格式错误 / malformed TOML: {exc}") from None
     out: dict[int, YearSchedule] = {}
-    for key, table in doc.get("years", {}).items():
-        year = int(key)
+    years = doc.get("years", {})
+    if not isinstance(years, dict):
+        raise CalendarFileError(f"{source}: years 应为表 / years must be a table")
+    for key, table in years.items():
         where = f"{source}: years.{key}"
-        holidays = tuple(
-            Holiday(
-                name=str(h["name"]),
-                first=_date(h["from"], where),
-                last=_date(h["to"], where),
-            )
-            for h in table.get("holidays", [])
-        )
-        workdays = frozenset(_date(d, where) for d in table.get("workdays", []))
-        for day in [*workdays, *(h.first for h in holidays), *(h.last for h in holidays)]:
-            if day.year != year:
-                raise CalendarFileError(f"{where}: {day} 不属于 {year} 年 / not in year {year}")
-        out[year] = YearSchedule(
-            year=year,
-            notice=str(table["notice"]),
-            notice_date=_date(table["notice_date"], where),
-            holidays=holidays,
-            workdays=workdays,
-        )
+        try:
+            out[int(key)] = _year(int(key), table, where)
+        except KeyError as exc:
+            raise CalendarFileError(
+                f"{where}: 缺少 {exc.args[0]} / {exc.args[0]} missing"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise CalendarFileError(f"{where}: 格式错误 / malformed: {exc}") from None
     return out
+
+
+def _year(year: int, table: Any, where: str) -> YearSchedule:
+    """One year's table, as a State Council notice gives it."""
+    holidays = tuple(
+        Holiday(
+            name=str(h["name"]),
+            first=_date(h["from"], where),
+            last=_date(h["to"], where),
+        )
+        for h in table.get("holidays", [])
+    )
+    workdays = frozenset(_date(d, where) for d in table.get("workdays", []))
+    for day in [*workdays, *(h.first for h in holidays), *(h.last for h in holidays)]:
+        if day.year != year:
+            raise CalendarFileError(f"{where}: {day} 不属于 {year} 年 / not in year {year}")
+    return YearSchedule(
+        year=year,
+        notice=str(table["notice"]),
+        notice_date=_date(table["notice_date"], where),
+        holidays=holidays,
+        workdays=workdays,
+    )
 
 
 def _packaged_schedules() -> dict[int, YearSchedule]:

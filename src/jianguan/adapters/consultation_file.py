@@ -88,7 +88,7 @@ def parse_consultation(
                 bool(c.get("major_only")),
                 bool(c.get("junior_handler_only")),
                 _basis(where, c),
-            )  # fmt: skip
+            )
         )
     per_line = int(panel.get("per_line", 1))
     if per_line < 1:
@@ -107,7 +107,7 @@ def parse_consultation(
                 _categories(where, f),
                 fields,
                 _basis(where, f),
-            )  # fmt: skip
+            )
         )
     claimed = [c for f in forms for c in f.categories]
     if len(set(claimed)) != len(claimed):

@@ -20,6 +20,7 @@ YARN (``yarn``) master in production, where the lake must be at a path every exe
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -107,10 +108,17 @@ def _local_partitions(master: str) -> int | None:
     return max(2, 4 * cores)
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]+):/+(.*)$")
+
+
 def lake_location(lake: Path | str) -> str:
-    """A local folder as an absolute path; a URI (hdfs://, s3a://, file://) as it is."""
+    """A local folder as an absolute path; a URI with its authority (``hdfs://namenode:8020/lake``,
+    ``s3a://bucket/lake``) as it is — also after a ``Path`` folded its ``//`` into one."""
     text = str(lake)
-    return text if "://" in text else str(Path(text).resolve())
+    found = _SCHEME.match(text)
+    if found:
+        return f"{found.group(1)}://{found.group(2)}"
+    return str(Path(text).resolve())
 
 
 def register_views(spark: SparkSession, lake: Path | str) -> list[str]:

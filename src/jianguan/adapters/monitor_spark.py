@@ -28,7 +28,7 @@ from jianguan.adapters.store.monitor_sql import KEY_COLUMNS, _due_row
 from jianguan.domain.monitoring import GRAVE, PERIOD_FACTS, DueBook, Finding, Rule, RuleSet, finding
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 Rows = list[tuple[str, str, dt.date | None]]
 FACTS = "mon_facts"
@@ -83,7 +83,7 @@ class SparkMonitor:
         if missing:
             raise UnsupportedCheck(f"not compiled for Spark: {', '.join(missing)}")
         categories = sorted(set().union(*(r.scope for r in rules.rules)))
-        self._facts(categories, as_of, units)
+        facts = self._facts(categories, as_of, units)
         try:
             self._dues(rules, book)
             self.spark.createDataFrame(
@@ -96,17 +96,20 @@ class SparkMonitor:
                 out.extend(finding(rule, cid, unit, due) for cid, unit, due in rows)
             return out
         finally:
-            self.spark.sql(f"UNCACHE TABLE IF EXISTS {FACTS}")
+            self.spark.catalog.dropTempView(FACTS)
+            facts.unpersist()
 
     # ------------------------------------------------------------ the relations of a run
 
-    def _facts(self, categories: list[str], as_of: dt.date, units: Collection[str] | None) -> None:
+    def _facts(
+        self, categories: list[str], as_of: dt.date, units: Collection[str] | None
+    ) -> DataFrame:
+        """``mon_facts``, cached for the run (every rule reads it)."""
         day = _d(as_of)
         kinds = ("retransferred", "returned_for_investigation", "extension_approved")
         scoped = f" AND c.unit IN ({_in(units) or 'NULL'})" if units is not None else ""
         decided = f"(c.decision_on IS NOT NULL AND c.decision_on <= {day})"
-        self.spark.sql(f"""CACHE TABLE {FACTS} AS
-WITH sus AS (SELECT case_id, MAX(CASE WHEN in_custody THEN 1 ELSE 0 END) AS custody,
+        facts = self.spark.sql(f"""WITH sus AS (SELECT case_id, MAX(CASE WHEN in_custody THEN 1 ELSE 0 END) AS custody,
     MIN(CASE WHEN fast_track THEN 1 ELSE 0 END) AS fast,
     MAX(CASE WHEN likely_sentence_months > 12 THEN 1 ELSE 0 END) AS over12
   FROM suspects GROUP BY case_id),
@@ -129,7 +132,9 @@ SELECT case_id, unit, category, received_on, decision_type, decision_on, closed_
   CASE WHEN ext IS NOT NULL AND ext >= base THEN 1 ELSE 0 END AS extended,
   CASE WHEN NOT decided AND ret IS NOT NULL AND (back IS NULL OR ret > back) THEN 1 ELSE 0 END
     AS away
-FROM x""")
+FROM x""").cache()
+        facts.createOrReplaceTempView(FACTS)
+        return facts
 
     def _dues(self, rules: RuleSet, book: DueBook) -> None:
         """``mon_due`` as SqlMonitor._fill_dues fills its table: the same periods, variants and

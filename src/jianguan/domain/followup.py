@@ -129,7 +129,9 @@ def verify(
         raise FollowUpError(f"任务 {t.n} 尚未办结，不能核验", f"task {t.n} is not done yet")
     who = text(by, "核验人", "verifier")
     if who == t.done_by:
-        raise FollowUpError("办结人不能核验自己办结的任务", "the person who did it cannot verify it")
+        raise FollowUpError(
+            "办结人不能核验自己办结的任务", "the person who did it cannot verify it"
+        )
     if on < t.done_on:
         raise FollowUpError("核验日期早于办结日期", "verified before it was done")
     if ok:

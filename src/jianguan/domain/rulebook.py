@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from jianguan.domain.assignment import AssignmentPolicy
 from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.consultation import ConsultationRules
 from jianguan.domain.followup import RULES as FOLLOW_UP_RULES
 from jianguan.domain.indicators import Catalogue
 from jianguan.domain.monitoring import DueBook, RuleSet
@@ -21,7 +22,6 @@ from jianguan.domain.powers import PowersBook
 from jianguan.domain.responsibility import ResponsibilityConfig
 from jianguan.domain.review import ReviewPolicy
 from jianguan.domain.selfcheck import CheckRuleSet
-from jianguan.domain.consultation import ConsultationRules
 from jianguan.domain.supervision import SupervisionRules
 
 

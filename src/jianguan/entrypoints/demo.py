@@ -17,6 +17,7 @@ from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.indicators_cli import print_headline
 from jianguan.entrypoints.messages import pad
 from jianguan.entrypoints.monitor_cli import finding_counts, print_changes, print_ledger
+from jianguan.entrypoints.supervision_cli import seed_demo_matters
 from jianguan.services import responsibility, review
 from jianguan.services.importing import import_dataset, store_summary
 from jianguan.services.monitoring import ledger_summary, monitor_and_record
@@ -53,6 +54,7 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
         counts, by_category = store_summary(app.uow())
         _print_summary(c, counts, by_category)
         print_headline(c, app.indicators(), app.rules.indicators)
+        seed_demo_matters(c, app)  # issue 15: leads, matters, meetings (before monitoring)
         _monitor(c, app)
         _review_and_lists(c, app)
 

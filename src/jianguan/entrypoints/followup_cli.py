@@ -6,9 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -421,7 +419,9 @@ def n_take(
         try:
             draft, errors = read_notice(path)
         except FileNotFoundError:
-            raise click.BadParameter(c.say(f"文件不存在：{path}", f"no such file: {path}")) from None
+            raise click.BadParameter(
+                c.say(f"文件不存在：{path}", f"no such file: {path}")
+            ) from None
         source = path.name
     else:
         draft, errors = _form_draft(unit, issuer, doc_no, title, received, reply, problems)
@@ -534,25 +534,11 @@ def n_report_back(
         raise click.BadParameter("docx,xlsx,pdf", param_hint="--format")
 
     def act(app: App) -> tuple[Notice, list[Path]]:
-        day = app.today()
-        n = nsvc.change(app.uow(), oid, by, "report_back",
-                        lambda x: ndom.report_back(x, day, by, note))  # fmt: skip
-        with app.uow() as uow:
-            names = {u.code: u.name for u in uow.cases.units()}
-        report = nsvc.report_document(n, names.get(n.unit, n.unit), day, signer)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        stem = f"notice-report-back-{n.id}-{day.isoformat()}"
-        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-            try:
-                written = app.report_writer().write(report, Path(tmp), fmts)
-            except RendererUnavailable as exc:
-                raise FollowUpError(exc.zh, exc.en) from None
-            paths = []
-            for p in written:
-                target = out_dir / f"{stem}{p.suffix}"
-                shutil.move(p, target)
-                paths.append(target)
-        return n, paths
+        try:
+            return nsvc.report_back(app.uow(), app.report_writer(), oid, by, app.today(), out_dir,
+                                    fmts, note, signer)  # fmt: skip
+        except RendererUnavailable as exc:
+            raise FollowUpError(exc.zh, exc.en) from None
 
     n, paths = _run(c, db_url, act, on)
     last = n.reports[-1]

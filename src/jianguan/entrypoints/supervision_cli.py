@@ -6,6 +6,7 @@ Refusals print every missing item (zh first) and exit with status 2; nothing is 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -18,6 +19,7 @@ import click
 from jianguan.bootstrap import App, matter_catalogue, matter_indicators, read_leads
 from jianguan.domain.gates import GateRefused
 from jianguan.domain.supervision import (
+    LeadStatus,
     Matter,
     MatterDecision,
     MeetingKind,
@@ -121,7 +123,6 @@ def leads_cmd(
     c: Context, status: str | None, limit: int, as_json: bool, db_url: str | None
 ) -> None:
     """线索收件箱 / the lead inbox."""
-    from jianguan.domain.supervision import LeadStatus
 
     def act(app: App) -> None:
         rows = sv.leads(
@@ -557,3 +558,35 @@ def meeting_show_cmd(c: Context, subject: str, db_url: str | None) -> None:
 
 
 COMMANDS = (matter_group, meeting_group)
+
+
+def seed_demo_matters(c: Context, app: App, count: int = 600, seed: int = 1) -> None:
+    """The demo's supervision matters (``jianguan demo``): generated leads, matters and
+    meetings for the stored province, and a dozen leads just pushed (受理, not yet screened) so
+    the lead inbox has work in it."""
+    with app.uow() as uow:
+        units, people = uow.cases.units(), uow.cases.people()
+    gen = generate_matters(units, people, rules=app.rules.supervision, calendar=app.rules.calendar,
+                           matters=count, seed=seed, as_of=app.today())  # fmt: skip
+    pushed = [x for x in gen.leads if x.status is LeadStatus.REGISTERED][:12]
+    batch = f"{app.today():%Y%m%d}"
+    fresh = [
+        dataclasses.replace(
+            x, lead_id=f"{x.lead_id}N", status=LeadStatus.RECEIVED, note=None, matter_id=None,
+            received_on=app.today(), facts={**x.facts, "推送批次": batch},
+        )
+        for x in pushed
+    ]  # fmt: skip
+    with app.uow() as uow:
+        already = uow.supervision.lead_ids([x.lead_id for x in fresh])
+    if already:  # `jianguan demo` run again on the same store: the matters are there
+        click.echo(c.say("监督事项：演示数据已在库中，未重复载入",
+                         "supervision: the demo's matters are already stored"))  # fmt: skip
+        return
+    sv.load_generated(app.uow(), [*gen.leads, *fresh], gen.matters, gen.meetings, "demo")
+    click.echo(c.say(
+        f"监督事项：{len(gen.leads) + len(fresh)} 条线索（{len(fresh)} 条待初查）、"
+        f"{len(gen.matters)} 件监督事项、{len(gen.meetings)} 次会议记录",
+        f"supervision: {len(gen.leads) + len(fresh)} leads ({len(fresh)} to screen), "
+        f"{len(gen.matters)} matters, {len(gen.meetings)} meetings",
+    ))  # fmt: skip

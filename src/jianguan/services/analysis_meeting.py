@@ -203,6 +203,11 @@ def _from_funnels(
                         unit=unit)  # fmt: skip
         except IndicatorError:
             continue  # an indicator a province's catalogue does not carry
+        except ValueError:
+            # A window can cut a unit's numerator from its denominator (their cohort dates
+            # differ, e.g. a return counted in the window for a case received before it): no
+            # funnel can be drawn for that indicator and window, so it proposes nothing.
+            continue
         for p in f.points:
             if not p.flag.outside:
                 continue

@@ -16,9 +16,7 @@ from jianguan.domain.monitoring import Finding
 from jianguan.services.ports import UnitOfWork
 
 
-def task_findings(
-    uow: UnitOfWork, as_of: dt.date, scope: Collection[str] | None
-) -> list[Finding]:
+def task_findings(uow: UnitOfWork, as_of: dt.date, scope: Collection[str] | None) -> list[Finding]:
     """Every overdue meeting or notice task as of ``as_of`` (of the units of ``scope``, every
     unit when None), inside the caller's unit of work."""
     found: list[Finding] = []

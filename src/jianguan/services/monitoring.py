@@ -19,8 +19,8 @@ from jianguan.domain.monitoring import (
     working_days_between,
 )
 from jianguan.domain.rulebook import Rulebook
-from jianguan.services.ports import UnitOfWork
 from jianguan.services.followup import task_findings
+from jianguan.services.ports import UnitOfWork
 from jianguan.services.supervision import matter_findings
 
 Warn = dict[tuple[str, str], dt.date]

@@ -12,7 +12,10 @@ appends an audit entry in the same transaction; an overdue task reaches the ledg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from jianguan.domain import notice as dom
 from jianguan.domain.errors import DataSetError, RecordError
@@ -30,6 +33,7 @@ from jianguan.domain.reports import (
     section,
 )
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.reports import ReportWriter
 
 
 def take(uow: UnitOfWork, draft: NoticeDraft, by: str, file: str = "form") -> Notice:
@@ -136,3 +140,44 @@ def report_document(n: Notice, unit_name: str, on: dt.date, signer: str) -> Repo
         on, "附件：整改任务清单",
         (Sheet("整改任务", header, rows, f"{n.issuer}《{n.title}》（{n.doc_no}）"),),
     )  # fmt: skip
+
+
+def report_back_stem(n: Notice, on: dt.date) -> str:
+    return f"notice-report-back-{n.id}-{on.isoformat()}"
+
+
+def write_report_back(
+    writer: ReportWriter, report: Report, out_dir: Path, stem: str, formats: Sequence[str]
+) -> list[Path]:
+    """The report-back's files as ``<stem>.<format>`` in ``out_dir`` (the writers name files by
+    report kind and period; a notice's are named by the notice, so each report-back is kept)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        for p in writer.write(report, Path(tmp), formats):
+            target = out_dir / f"{stem}{p.suffix}"
+            shutil.move(p, target)
+            paths.append(target)
+    return paths
+
+
+def report_back(
+    uow: UnitOfWork,
+    writer: ReportWriter,
+    nid: str,
+    by: str,
+    on: dt.date,
+    out_dir: Path,
+    formats: Sequence[str],
+    note: str = "",
+    signer: str = "",
+) -> tuple[Notice, list[Path]]:
+    """反馈: write the report-back document, then record that it was sent. A refusal (a problem
+    without its tasks, already reported) or a writer that cannot run leaves the notice as it was."""
+    n = load(uow, nid)
+    dom.report_back(n, on, by, note)  # refuses before any file is written
+    with uow:
+        names = {u.code: u.name for u in uow.cases.units()}
+    report = report_document(n, names.get(n.unit, n.unit), on, signer)
+    paths = write_report_back(writer, report, out_dir, report_back_stem(n, on), formats)
+    return change(uow, nid, by, "report_back", lambda x: dom.report_back(x, on, by, note)), paths

@@ -91,7 +91,9 @@ async def read_upload(upload: UploadFile, limit: int) -> bytes:
         data += chunk
         if len(data) > limit:
             kb = limit // 1024
-            raise NoticeRefused(f"上传文件过大（上限 {kb} KB）", f"the upload is too large (at most {kb} KB)")
+            raise NoticeRefused(
+                f"上传文件过大（上限 {kb} KB）", f"the upload is too large (at most {kb} KB)"
+            )
     return data
 
 
@@ -108,8 +110,9 @@ def add_notice(web: Web, user: User, name: str, data: bytes) -> list[int]:
     except RulebookError as exc:
         raise NoticeRefused(str(exc), str(exc)) from None
     except (KeyError, TypeError, ValueError) as exc:  # the parser's own words for a missing key
-        raise NoticeRefused(f"通知文件缺少或写错了字段：{exc}",
-                            f"the notice lacks or misspells a field: {exc}") from None
+        raise NoticeRefused(
+            f"通知文件缺少或写错了字段：{exc}", f"the notice lacks or misspells a field: {exc}"
+        ) from None
 
 
 # -- API ------------------------------------------------------------------------------------------
@@ -254,7 +257,12 @@ async def page_add_notice(
         added = add_notice(web, user, notice.filename or "notice.toml", data)
     except NoticeRefused as exc:
         status = 413 if "too large" in exc.en else 422
-        return _calendar_page(request, user, f"{exc.zh} / {exc.en}", status)
+        words = exc.zh if exc.zh == exc.en else f"{exc.zh} / {exc.en}"
+        return _calendar_page(request, user, words, status)
     shown = "、".join(map(str, added))
-    return _calendar_page(request, user, f"已添加 {shown} 年的节假日安排（重启服务后生效）"
-                                         f" / added {shown} (takes effect after a restart)")
+    return _calendar_page(
+        request,
+        user,
+        f"已添加 {shown} 年的节假日安排（重启服务后生效）"
+        f" / added {shown} (takes effect after a restart)",
+    )

@@ -22,8 +22,10 @@ from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.responsibility import ResponsibilityError
 from jianguan.services.review import ReviewError
 from jianguan.web import admin, analysis, api, pages, quality, responsibility, review, work
+from jianguan.web import management as management_pages
 from jianguan.web import reports as report_pages
 from jianguan.web import schedule as schedule_pages
+from jianguan.web import supervision as supervision_pages
 from jianguan.web.auth import NeedLogin, User, page_user
 from jianguan.web.render import render, render_error
 from jianguan.web.state import Web, WebConfig
@@ -67,6 +69,50 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class BodyLimit:
+    """ASGI middleware refusing a request body larger than ``limit`` bytes with 413, whether it
+    says its length (Content-Length) or streams (counted as it comes): no upload or form can
+    make the server read more. The limit is ``JIANGUAN_UPLOAD_LIMIT_KB`` (default 1 MB)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kb = self.limit // 1024
+        words = f"请求内容过大（上限 {kb} KB）/ request body too large (at most {kb} KB)"
+        response = JSONResponse({"detail": words}, status_code=413)
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 VENDOR = STATIC / "vendor"
 
 
@@ -89,7 +135,8 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     site.state.web = web
-    site.add_middleware(SecurityHeaders)
+    site.add_middleware(BodyLimit, limit=web.body_limit)
+    site.add_middleware(SecurityHeaders)  # outermost: the 413 carries the headers too
     if not VENDOR.is_dir():
         # The pages work without charts or htmx, but say how to get them.
         print(
@@ -126,6 +173,8 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
 
     site.include_router(report_pages.pages)
     site.include_router(schedule_pages.pages)
+    site.include_router(management_pages.pages)  # issue 16: analysis meetings, notices
+    site.include_router(supervision_pages.pages)  # issue 15: matters, consultation, meetings
 
     @site.exception_handler(NeedLogin)
     async def need_login(request: Request, exc: NeedLogin) -> Response:

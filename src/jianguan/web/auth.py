@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request, Response
 
 from jianguan.services.access import Principal, principal_for
-from jianguan.services.accounts import SESSION_LIFETIME, signed_in
+from jianguan.services.accounts import SESSION_LIFETIME, log_out, signed_in
 from jianguan.web.state import web_of
 
 __all__ = [
@@ -59,11 +59,30 @@ class User:
 # each keep their own.
 RESOLVED_FOR = 5.0  # seconds
 _resolved: dict[str, tuple[float, User]] = {}
+# When each session was last used (a monotonic timer: the application's clock may be pinned to
+# an as-of day). Past ``Web.idle_seconds`` without a request the session is ended in the store.
+# One process's memory: after a restart a session counts as used at its first request.
+_last_seen: dict[str, float] = {}
 
 
 def forget(token: str | None) -> None:
     if token:
         _resolved.pop(token, None)
+        _last_seen.pop(token, None)
+
+
+def _idle(request: Request, token: str, moment: float) -> bool:
+    """Whether the session has gone unused too long (then it is ended); marks it used."""
+    web = web_of(request)
+    last = _last_seen.get(token)
+    if last is not None and moment - last > web.idle_seconds:
+        log_out(web.uow(), token)
+        forget(token)
+        return True
+    if len(_last_seen) > 100_000:  # bounded: forgotten sessions count as used now
+        _last_seen.clear()
+    _last_seen[token] = moment
+    return False
 
 
 def resolve(request: Request) -> User | None:
@@ -71,6 +90,8 @@ def resolve(request: Request) -> User | None:
     if not token:
         return None
     moment = time.monotonic()
+    if _idle(request, token, moment):
+        return None
     hit = _resolved.get(token)
     if hit is not None and hit[0] > moment:
         return hit[1]
@@ -86,6 +107,12 @@ def _resolve(request: Request, token: str) -> User | None:
     web = web_of(request)
     found = signed_in(web.uow(), token, web.now())
     if found is None:
+        return None
+    # the absolute limit: a session is stored for SESSION_LIFETIME from its login; the
+    # settings may end it sooner, however busy it is
+    logged_in_at = found.session.expires_at - SESSION_LIFETIME
+    if web.now() >= logged_in_at + web.session_lifetime:
+        log_out(web.uow(), token)
         return None
     principal = principal_for(found.account.username, found.person, found.units)
     return User(principal, found.session.csrf)
@@ -119,7 +146,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
+        max_age=int(web_of(request).session_lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=web_of(request).config.secure_cookies,

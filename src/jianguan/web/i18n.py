@@ -281,8 +281,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "workdays": ("调休上班日", "Make-up working days"),
     "upload_notice": ("上传通知文件", "Upload a notice"),
     "upload": ("上传", "Upload"),
-    "notice_added": ("已添加 {years} 年的节假日安排（重启服务后生效）", "added the schedule for {years} (takes effect after a restart)"),
-    "too_large": ("上传文件过大（上限 {limit} KB）", "the upload is too large (at most {limit} KB)"),
+    "notice_added": (
+        "已添加 {years} 年的节假日安排（重启服务后生效）",
+        "added the schedule for {years} (takes effect after a restart)",
+    ),
+    "too_large": (
+        "上传文件过大（上限 {limit} KB）",
+        "the upload is too large (at most {limit} KB)",
+    ),
     "plan": ("评查计划", "Review plan"),
     "make_plan": ("制定年度评查计划", "Draw the year's plan"),
     "assign_reviewers": ("分配评查人", "Assign reviewers"),

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from jianguan.domain.ledger import LedgerStatus, Level
+from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level
 from jianguan.domain.model import CaseCategory, CaseSource, DecisionType, EventType
 from jianguan.domain.monitoring import FindingKind, Severity
 
@@ -101,6 +101,15 @@ class FindingOut(BaseModel):
     unit: str
 
 
+class StepOut(BaseModel):
+    """A step taken on a ledger entry by hand (反馈 / 纠正 / 关闭 / 撤销 / 升级), with its reason."""
+
+    action: LedgerAction
+    by: str
+    on: dt.date
+    reason: str
+
+
 class LedgerOut(FindingOut):
     days_late: int | None = None  # the case is decided/closed: days late on that day (0: in time)
     done_on: dt.date | None = None  # the case's decision (or closing); None while open
@@ -112,7 +121,9 @@ class LedgerOut(FindingOut):
     resolved_on: dt.date | None
     may_escalate: bool  # a hand may raise it a level now (domain.ledger.may_escalate)
     may_answer: bool = False  # feedback / correction / closing by hand may be given now
-    may_undo: bool = False  # the last step (a resolution) may be undone
+    may_undo: bool = False  # the last step (a resolution by hand) may be undone
+    steps: list[StepOut] = []  # the steps by hand with their reasons, oldest first
+    resolved_by_monitor: bool = False  # the last resolution was the monitor's, not a hand's
 
 
 class LedgerPage(BaseModel):

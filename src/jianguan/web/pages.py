@@ -42,6 +42,7 @@ def case_url(case_id: str) -> str:
     """The case page's path; an id may hold ``/`` (kept: the route takes a path) or ``?#%``."""
     return "/cases/" + quote(case_id, safe="/")
 
+
 PageUser = Annotated[User, Depends(page_user)]
 
 
@@ -264,8 +265,18 @@ def ledger(request: Request, user: PageUser, query: LedgerFilter, rows: bool = F
         "statuses": list(LedgerStatus),
         "levels": list(Level),
         "severities": SEVERITIES,
+        "rule_titles": sorted({r.title for r in web_of(request).rules.monitoring.rules}),
+        "rule_title": _rule_title(request, query.rule),
     }
     return render(request, "ledger_rows.html" if rows else "ledger.html", context)
+
+
+def _rule_title(request: Request, rule: str | None) -> str:
+    """What the rule filter shows: the rule's title when a code came in the address."""
+    if not rule:
+        return ""
+    known = {r.id: r.title for r in web_of(request).rules.monitoring.rules}
+    return known.get(rule, rule)
 
 
 @router.get("/ledger/export.xlsx")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jianguan.domain.monitoring import Severity
+from jianguan.domain.monitoring import FindingKind, Severity
 from jianguan.web.auth import lang_of
 from jianguan.web.i18n import Words
 from jianguan.web.state import Names, web_of
@@ -21,6 +22,30 @@ def severity_class(severity: str) -> str:
     """sev-0 (情节轻微) … sev-3 (涉嫌违法违纪): the page colours by it."""
     known = Severity.parse(str(severity))
     return f"sev-{known.rank}" if known is not None else "sev-0"
+
+
+# Ledger entries whose subject is not a case (domain.monitoring.FindingKind): a supervision
+# matter, or a task of an analysis meeting or an upper-unit notice (id "<record>-T<n>").
+_MATTER_KINDS = frozenset(k.value for k in FindingKind if k.value.startswith("supervision_")) | {
+    FindingKind.MEETING_RECORD_MISSING.value
+}
+_TASK_PAGES = {
+    FindingKind.MEETING_TASK_OVERDUE.value: "/management/meetings/",
+    FindingKind.NOTICE_TASK_OVERDUE.value: "/management/notices/",
+}
+
+
+def subject_href(kind: str, subject: str) -> str:
+    """The page of a ledger entry's subject: its case, matter, meeting or notice."""
+    if kind in _MATTER_KINDS:
+        return "/supervision/matters/" + quote(subject, safe="")
+    if kind in _TASK_PAGES:
+        record = subject.rsplit("-T", 1)[0]
+        return _TASK_PAGES[kind] + quote(record, safe="")
+    return "/cases/" + quote(subject, safe="")
+
+
+TEMPLATES.env.globals["subject_href"] = subject_href  # every template, however it is rendered
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

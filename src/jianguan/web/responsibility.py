@@ -462,7 +462,9 @@ def page_evaluation(request: Request, user: PageUser, year: EvalYear = None) -> 
 
 
 @pages.post("/responsibility/lists/build")
-def page_build_lists(request: Request, user: PageUser, csrf: Annotated[str, Form()] = "") -> Response:
+def page_build_lists(
+    request: Request, user: PageUser, csrf: Annotated[str, Form()] = ""
+) -> Response:
     check_csrf(user, csrf)
     rebuild_lists(request, user)
     return RedirectResponse("/responsibility#list-entries", status_code=303)

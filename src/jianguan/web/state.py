@@ -25,6 +25,10 @@ from jianguan.services.ports.accounts import PasswordHasher
 class WebConfig:
     secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
     heavy_seconds: float = 300.0  # how long a scope's data quality and anomalies are kept
+    # None: from the settings (JIANGUAN_SESSION_IDLE_MINUTES, _SESSION_HOURS, _UPLOAD_LIMIT_KB)
+    idle_minutes: float | None = None
+    session_hours: float | None = None
+    upload_limit_kb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,13 @@ class Web:
         self.config = config
         self.throttle = LoginThrottle()  # wrong logins per user name and per client address
         self.heavy = Cache(config.heavy_seconds)  # data quality, anomalies: per scope
+        st = app.settings
+        idle = config.idle_minutes if config.idle_minutes is not None else st.session_idle_minutes
+        hours = config.session_hours if config.session_hours is not None else st.session_hours
+        limit = config.upload_limit_kb if config.upload_limit_kb is not None else st.upload_limit_kb
+        self.idle_seconds = float(idle) * 60.0
+        self.session_lifetime = dt.timedelta(hours=float(hours))
+        self.body_limit = int(limit) * 1024  # bytes of a request body (BodyLimit in app.py)
         self._names = Cache(60.0)
 
     def names(self) -> Names:

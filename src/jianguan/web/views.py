@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from jianguan.domain.gates import may_verify, unanswered_opinions
-from jianguan.domain.ledger import Entry, may_answer, may_escalate, may_undo
+from jianguan.domain.ledger import (
+    CannotEscalate,
+    Entry,
+    LedgerAction,
+    may_answer,
+    may_escalate,
+    may_undo,
+)
 from jianguan.domain.model import Case, CaseCategory, DecisionType, Role
 from jianguan.domain.monitoring import Finding, FindingKind, Severity
 from jianguan.services import access, casework
 from jianguan.services.casefile import case_periods
 from jianguan.services.ports.access import CaseQuery, CaseSearch, CaseSummary
+from jianguan.services.ports.cases import AuditRecord
 from jianguan.services.ports.monitoring import LedgerQuery
 from jianguan.services.selfcheck import check_cases
 from jianguan.web.auth import User
@@ -29,6 +38,7 @@ from jianguan.web.models import (
     ReadOut,
     SelfCheckOut,
     SelfCheckRecordOut,
+    StepOut,
     SuspectOut,
 )
 from jianguan.web.state import Web
@@ -79,9 +89,53 @@ def done_days(web: Web, entries: list[Entry]) -> dict[str, dt.date | None]:
     return {cid: done_on(c) for cid, c in cases.items()}
 
 
-def ledger_out(web: Web, e: Entry, done: dt.date | None = None) -> LedgerOut:
+HAND = frozenset(a.value for a in (LedgerAction.FEEDBACK, LedgerAction.CORRECT_MANUAL,
+                                   LedgerAction.CLOSE_MANUAL, LedgerAction.UNDO,
+                                   LedgerAction.ESCALATE_MANUAL))  # fmt: skip
+BY_MONITOR = frozenset({LedgerAction.CORRECT.value, LedgerAction.CLOSE.value})
+RESOLVING = BY_MONITOR | {LedgerAction.CORRECT_MANUAL.value, LedgerAction.CLOSE_MANUAL.value}
+Trail = dict[tuple[str, str], list[AuditRecord]]
+
+
+def trails(web: Web, entries: list[Entry]) -> Trail:
+    """Each entry's ledger steps from the audit log (the monitor's and the hands'), oldest first:
+    the reasons given by hand, and who resolved it last."""
+    ids = {e.case_id for e in entries}
+    if not ids:
+        return {}
+    with web.uow() as uow:
+        rows = uow.audit.of_subjects(ids, [a.value for a in LedgerAction])
+    out: Trail = {}
+    for r in rows:
+        rule = r.detail.get("rule") if isinstance(r.detail, dict) else None
+        if r.subject is not None and isinstance(rule, str):
+            out.setdefault((r.subject, rule), []).append(r)
+    return out
+
+
+def _monitor_resolved(e: Entry, trail: list[AuditRecord]) -> bool:
+    """A resolved entry whose last resolution was the monitor's (the problem is gone)."""
+    if e.status.active:
+        return False
+    last = next((r.action for r in reversed(trail) if r.action in RESOLVING), None)
+    return last is None or last in BY_MONITOR
+
+
+def _steps(trail: list[AuditRecord]) -> list[StepOut]:
+    return [
+        StepOut(action=LedgerAction(r.action), by=str(r.detail.get("by") or r.actor),
+                on=r.at.date(), reason=str(r.detail.get("reason") or ""))
+        for r in trail if r.action in HAND
+    ]  # fmt: skip
+
+
+def ledger_out(
+    web: Web, e: Entry, done: dt.date | None = None, trail: list[AuditRecord] | None = None
+) -> LedgerOut:
     info = web.rules.rule(e.rule)
     late = _days_late(e.due, done)
+    trail = trail or []
+    by_monitor = _monitor_resolved(e, trail)
     return LedgerOut(
         case_id=e.case_id,
         rule=e.rule,
@@ -103,7 +157,9 @@ def ledger_out(web: Web, e: Entry, done: dt.date | None = None) -> LedgerOut:
         resolved_on=e.resolved_on,
         may_escalate=may_escalate(e),
         may_answer=may_answer(e),
-        may_undo=may_undo(e),
+        may_undo=may_undo(e) and not by_monitor,
+        steps=_steps(trail),
+        resolved_by_monitor=by_monitor,
     )
 
 
@@ -151,6 +207,7 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
     today = web.today()
     found = access.case_file(web.uow(), web.rules, user.principal, case_id, via, web.now())
     case, last = found.case, found.last_check
+    marks = trails(web, found.entries)
     periods = [
         PeriodOut(
             period=d.period,
@@ -209,7 +266,9 @@ def case_detail(web: Web, user: User, case_id: str, via: str) -> CaseDetail:
             for d in case.documents
         ],
         periods=periods,
-        findings=[ledger_out(web, e, done_on(case)) for e in found.entries],
+        findings=[
+            ledger_out(web, e, done_on(case), marks.get((e.case_id, e.rule))) for e in found.entries
+        ],
         gate=found.gate,
         gate_missing=[MissingOut(code=m.code, zh=m.zh, en=m.en) for m in found.missing],
         last_self_check=SelfCheckRecordOut(
@@ -298,11 +357,20 @@ def close_or_archive(web: Web, user: User, case_id: str, archive: bool) -> None:
 def answer_entry(
     web: Web, user: User, case_id: str, rule: str, outcome: str, reason: str
 ) -> LedgerOut:
-    """反馈 / 纠正 / 关闭 with a reason, or undo (``outcome`` undo): ``domain.ledger`` decides."""
+    """反馈 / 纠正 / 关闭 with a reason, or undo (``outcome`` undo): ``domain.ledger`` decides;
+    a resolution the monitor made (the problem is gone) is not a hand's to undo."""
+    if outcome == "undo":
+        before = access.ledger(web.uow(), user.principal,
+                               LedgerQuery(case_id=case_id, rule=rule, limit=1))  # fmt: skip
+        if before and _monitor_resolved(before[0], trails(web, before).get((case_id, rule), [])):
+            raise CannotEscalate(
+                "监控已确认问题消除，不能撤销 / resolved by the monitor: nothing to undo"
+            )
     entry = access.answer_entry(
         web.uow(), user.principal, case_id, rule, outcome, reason, web.today()
     )
-    return ledger_out(web, entry, done_days(web, [entry]).get(case_id))
+    return ledger_out(web, entry, done_days(web, [entry]).get(case_id),
+                      trails(web, [entry]).get((case_id, rule)))  # fmt: skip
 
 
 def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
@@ -310,12 +378,26 @@ def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
     return [ReadOut(person=r.person, via=r.via, at=r.at) for r in rows]
 
 
+def resolve_rule(web: Web, text: str | None) -> str | None:
+    """A rule filter as a user types it: a rule's Chinese (or English) title, or a part of it,
+    stands for that rule (the page never shows codes); a code is taken as it is."""
+    if not text:
+        return None
+    rules = web.rules.monitoring.rules
+    if any(r.id == text for r in rules):
+        return text
+    hits = sorted(r.id for r in rules if text in r.title or text.lower() in r.id.lower())
+    return hits[0] if hits else text
+
+
 def ledger_page(web: Web, user: User, query: LedgerQuery) -> LedgerPage:
+    query = replace(query, rule=resolve_rule(web, query.rule))
     rows = access.ledger(web.uow(), user.principal, query)
     full = access.page_is_full(rows, query.limit)
     last = f"{rows[-1].case_id}|{rows[-1].rule}" if rows and full else None
-    done = done_days(web, rows)
-    return LedgerPage(items=[ledger_out(web, e, done.get(e.case_id)) for e in rows], next=last)
+    done, marks = done_days(web, rows), trails(web, rows)
+    items = [ledger_out(web, e, done.get(e.case_id), marks.get((e.case_id, e.rule))) for e in rows]
+    return LedgerPage(items=items, next=last)
 
 
 def alerts(web: Web, user: User, mine: bool, limit: int = 100) -> list[LedgerOut]:
@@ -339,4 +421,5 @@ def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
 
 def escalate(web: Web, user: User, case_id: str, rule: str) -> LedgerOut:
     entry = access.escalate(web.uow(), user.principal, case_id, rule, web.today())
-    return ledger_out(web, entry, done_days(web, [entry]).get(case_id))
+    return ledger_out(web, entry, done_days(web, [entry]).get(case_id),
+                      trails(web, [entry]).get((case_id, rule)))  # fmt: skip

@@ -161,9 +161,11 @@ def recuse(web: Web, user: User, case_id: str, person: str, reason: str) -> None
     with web.uow() as uow:
         concerned = uow.cases.person(person)
     if concerned is None or concerned.unit != case.unit:
-        why = Missing("person", "回避人员须为本院人员", "the recused person must be of the case's unit")
+        why = Missing(
+            "person", "回避人员须为本院人员", "the recused person must be of the case's unit"
+        )
         raise GateRefused([why])
-    casework.recuse(web.uow(), case_id, person, reason, user.person_id, web.now())
+    casework.recuse(web.uow(), case_id, person, reason, user.person_id, web.now(), web.rules)
 
 
 # -- API ------------------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ begins with ``=`` is shown as text, never run (OWASP, CSV/formula injection)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from fastapi import Response
 from openpyxl import Workbook
@@ -118,3 +121,31 @@ def cases_xlsx(web: Web, user: User, search: CaseSearch, lang: str = "zh") -> Re
             break
         q = replace(q, page=q.page + 1)
     return _download(wb, "cases.xlsx")
+
+
+def figures_xlsx(rows: Sequence[Any], unit: str, months: str, as_of: dt.date) -> Response:
+    """The indicators table: which unit and months, then one row per indicator."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("业务指标")
+    ws.append([cells.escape(f"单位 unit：{unit}（含下级院）"), cells.escape(f"期间 months：{months}"),
+               f"截至 as of：{as_of.isoformat()}"])  # fmt: skip
+    ws.append(
+        ["指标 indicator", "数值 value", "分子 numerator", "分母 denominator", "法律依据 basis"]
+    )
+    for r in rows:
+        ws.append([cells.escape(r.zh), r.value, r.numerator, r.denominator,
+                   cells.escape("；".join(r.basis))])  # fmt: skip
+    return _download(wb, "indicators.xlsx")
+
+
+def drill_xlsx(title: str, part: str, counted: int, cases: Sequence[Any]) -> Response:
+    """The cases behind one side of an indicator: number, unified number, unit, handler, dates."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("下钻")
+    ws.append([cells.escape(f"{title} · {part}"), f"计数 rows：{counted}"])
+    ws.append(["案件编号 case", "统一受案号 unified no.", "单位 unit", "承办人 handler",
+               "受理日期 received", "决定日期 decided", "办结日期 closed"])  # fmt: skip
+    for c in cases:
+        ws.append([cells.escape(c.case_id), cells.escape(c.unified_no), cells.escape(c.unit),
+                   cells.escape(c.handler), c.received_on, c.decided_on, c.closed_on])  # fmt: skip
+    return _download(wb, "drill.xlsx")

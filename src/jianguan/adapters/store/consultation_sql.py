@@ -109,7 +109,7 @@ class ConsultationSql(OnSession):
                 else None,
                 "opinion_at": m.opinion_at,
                 "note": m.note,
-            }  # fmt: skip
+            }
             for i, m in enumerate(panel.members)
         ]
         if rows:

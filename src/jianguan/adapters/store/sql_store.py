@@ -34,6 +34,7 @@ from jianguan.adapters.store.rows import (
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
 from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
+from jianguan.services.ports.cases import AuditRecord
 from jianguan.services.ports.files import Prepared
 
 GENESIS = "0" * 64
@@ -370,6 +371,22 @@ class SqlAudit(OnSession):
                 hash=audit_hash(prev, at, actor, action, subject, body),
             )
         )
+
+    def of_subjects(self, subjects: Collection[str], actions: Collection[str]) -> list[AuditRecord]:
+        a = schema.audit_log.c
+        wanted, kinds = sorted(set(subjects)), sorted(set(actions))
+        out: list[AuditRecord] = []
+        for i in range(0, len(wanted), 500):  # bounded IN lists (SQLite's variable limit)
+            query = (
+                select(a.seq, a.at, a.actor, a.action, a.subject, a.detail)
+                .where(a.subject.in_(wanted[i : i + 500]), a.action.in_(kinds))
+                .order_by(a.seq)
+            )
+            out += [
+                AuditRecord(_utc(r.at), r.actor, r.action, r.subject, orjson.loads(r.detail))
+                for r in self._conn.execute(query)
+            ]
+        return sorted(out, key=lambda r: r.at)  # stable: the log's own order within a moment
 
     def subjects_since(self, moment: dt.datetime) -> set[str]:
         a = schema.audit_log.c

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store import schema_casework as schema_casework
-from jianguan.adapters.store import schema_followup as schema_followup
 from jianguan.adapters.store import schema_consultation as schema_consultation
+from jianguan.adapters.store import schema_followup as schema_followup
 from jianguan.adapters.store import schema_management as schema_management
 from jianguan.adapters.store import schema_responsibility as schema_responsibility
 from jianguan.adapters.store import schema_review as schema_review

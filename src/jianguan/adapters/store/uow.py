@@ -13,8 +13,8 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from jianguan.adapters.store.casework_sql import CaseworkSql
-from jianguan.adapters.store.followup_sql import MeetingSql, NoticeSql
 from jianguan.adapters.store.consultation_sql import ConsultationSql
+from jianguan.adapters.store.followup_sql import MeetingSql, NoticeSql
 from jianguan.adapters.store.ledger_sql import SqlLedger
 from jianguan.adapters.store.management_sql import InspectionSql, ScheduleSql
 from jianguan.adapters.store.monitor_sql import SqlMonitor

@@ -213,6 +213,12 @@ class SqlAccess(OnSession):
             units,
             handler,
         ).where(_l.due.is_not(None), _l.due <= due_by)
+        # an entry on a case already decided or closed is not due any more: its page says how
+        # late it was done (超期 N 日办结), so it is not counted as due within three days
+        done = select(_c.case_id).where(
+            _c.case_id == _l.case_id, _c.closed_on.is_not(None) | _c.decision_type.is_not(None)
+        )  # correlated: one primary-key look-up per entry due soon, not a scan of the cases
+        soon = soon.where(~done.exists())
         return Dashboard(open_cases, alerts, levels, int(self._conn.scalar(soon) or 0))
 
     # -- demo ---------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from jianguan.services.ports.access import AccessRepository
 from jianguan.services.ports.accounts import AccountRepository
 from jianguan.services.ports.cases import AuditLog, CaseRepository
 from jianguan.services.ports.casework import CaseworkRepository
-from jianguan.services.ports.followup import MeetingRepository, NoticeRepository
 from jianguan.services.ports.consultation import ConsultationRepository
+from jianguan.services.ports.followup import MeetingRepository, NoticeRepository
 from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.monitoring import BatchMonitor, LedgerRepository
 from jianguan.services.ports.responsibility import ResponsibilityRepository

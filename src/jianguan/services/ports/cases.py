@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jianguan.domain.model import Case, Person, Unit
@@ -89,8 +90,24 @@ class CaseRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One entry of the audit log as it was written (``detail`` parsed back from its JSON)."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: Any
+
+
 class AuditLog(Protocol):
     """The append-only, hash-chained log of every change (全程留痕)."""
+
+    def of_subjects(self, subjects: Collection[str], actions: Collection[str]) -> list[AuditRecord]:
+        """The entries about ``subjects`` whose action is one of ``actions``, oldest first
+        (reads only: what a page shows of the reasons given by hand)."""
+        ...
 
     def append(self, actor: str, action: str, subject: str | None, detail: Any) -> None: ...
 

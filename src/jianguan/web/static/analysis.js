@@ -27,18 +27,30 @@ document.addEventListener("DOMContentLoaded", () => {
     const curve = (key) => f.curve.map((c) => [c.denominator, c[key]]);
     const line = (key, style) => ({ type: "line", showSymbol: false, data: curve(key), lineStyle: style, silent: true });
     const chart = echarts.init(funnelEl, null, { renderer: "svg" });
+    const d = funnelEl.dataset;
+    const shown = f.points.filter((p) => p.value !== null);
+    // Each point carries its unit's short name as a label (text, not HTML: ECharts draws
+    // labels into SVG text); inside and outside the limits are two series, so the legend
+    // says which colour means what.
+    const point = (p) => ({
+      value: [p.denominator, p.value],
+      name: `${p.name || p.unit}: ${(p.value * 100).toFixed(1)}% (${p.flag_zh})`,
+      label: { show: true, position: "right", fontSize: 10, formatter: () => String(p.name || p.unit).slice(0, 8) },
+    });
     chart.setOption({
       animation: false,
-      grid: { left: 50, right: 20, top: 20, bottom: 30 },
-      xAxis: { type: "value", name: "n" },
+      legend: { top: 0, data: [d.legendPoints, d.legendOutside, d.legendInner, d.legendOuter] },
+      grid: { left: 50, right: 90, top: 40, bottom: 40 },
+      xAxis: { type: "value", name: d.x || "n", nameLocation: "middle", nameGap: 25 },
       yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
       tooltip: { formatter: (p) => escapeHtml((p.data && p.data.name) || "") },
       series: [
-        line("limit95_low", { type: "dashed" }), line("limit95_high", { type: "dashed" }),
-        line("limit998_low", {}), line("limit998_high", {}),
-        { type: "scatter", data: f.points.filter((p) => p.value !== null).map((p) => ({
-            value: [p.denominator, p.value], name: `${p.name || p.unit}: ${(p.value * 100).toFixed(1)}% (${p.flag_zh})`,
-            itemStyle: { color: p.outside ? "#d9480f" : "#52606d" } })) },
+        { ...line("limit95_low", { type: "dashed", color: "#8a9ba8" }), name: d.legendInner, itemStyle: { color: "#8a9ba8" } },
+        { ...line("limit95_high", { type: "dashed", color: "#8a9ba8" }), name: d.legendInner, itemStyle: { color: "#8a9ba8" } },
+        { ...line("limit998_low", { color: "#394b59" }), name: d.legendOuter, itemStyle: { color: "#394b59" } },
+        { ...line("limit998_high", { color: "#394b59" }), name: d.legendOuter, itemStyle: { color: "#394b59" } },
+        { type: "scatter", name: d.legendPoints, itemStyle: { color: "#52606d" }, data: shown.filter((p) => !p.outside).map(point) },
+        { type: "scatter", name: d.legendOutside, itemStyle: { color: "#d9480f" }, data: shown.filter((p) => p.outside).map(point) },
       ],
     });
     funnelEl.dataset.ready = "1";
