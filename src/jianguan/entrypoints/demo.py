@@ -32,7 +32,8 @@ def _demo_data(out_dir: Path, cases: int, seed: int, calendar: WorkCalendar) -> 
             return
     from jianguan.synth import generate
 
-    generate(out_dir, calendar=calendar, cases=cases, seed=seed, defect_rate=0.03)
+    # planted anomalies and data-quality issues, so that the quality page has something to show
+    generate(out_dir, calendar=calendar, cases=cases, seed=seed, defect_rate=0.03, plant=True)
 
 
 @click.command("demo")
@@ -82,11 +83,13 @@ def _review_and_lists(c: Context, app: App) -> None:
             app.uow(), policy, year, sampling=policy.sampling, now=now, seed="demo", by="demo"
         )
         review.assign(app.uow(), policy, year, ReviewMode.CROSS, now=now, by="demo")
+        graded = _grade_some(app, year)
         click.echo(
             c.say(
-                f"\n{year} 年度案件质量评查计划：{len(plan.entries)} 件，已交叉分配评查人。",
+                f"\n{year} 年度案件质量评查计划：{len(plan.entries)} 件，已交叉分配评查人，"
+                f"{graded} 件已登记评查等次。",
                 f"\n{year} case-quality review plan: {len(plan.entries)} cases, reviewers "
-                "assigned across units.",
+                f"assigned across units, {graded} graded.",
             )
         )
     except review.ReviewError as exc:  # the plan of an earlier run
@@ -100,6 +103,26 @@ def _review_and_lists(c: Context, app: App) -> None:
             f"positive/negative lists: {len(entries)} entries.",
         )
     )
+
+
+DEMO_GRADED = 20  # forms the demo grades, so the review page shows recorded forms too
+
+
+def _grade_some(app: App, year: int) -> int:
+    """Record the pre-filled grade on the first forms, as their reviewers would."""
+    policy, now, graded = app.rules.review, app.now(), 0
+    with app.uow() as uow:
+        forms = uow.review.forms(year)[:DEMO_GRADED]
+    for form in forms:
+        try:
+            review.record(
+                app.uow(), policy, form.case_id, form.suggested or "合格", now=now,
+                year=year, by=form.reviewer,
+            )  # fmt: skip
+            graded += 1
+        except review.ReviewError:  # a grade the form's findings do not allow: left to a person
+            continue
+    return graded
 
 
 def _print_summary(

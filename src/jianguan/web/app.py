@@ -69,6 +69,21 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class ForgetCounts:
+    """ASGI middleware: a request that may change something (not GET or HEAD) clears the
+    dashboard counts kept for a few seconds, so the user's own change shows at once; a change
+    made elsewhere (another process, the CLI) shows within ``WebConfig.counts_seconds``."""
+
+    def __init__(self, app: ASGIApp, web: Web) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD"):
+            self.web.counts.clear()
+
+
 class BodyLimit:
     """ASGI middleware refusing a request body larger than ``limit`` bytes with 413, whether it
     says its length (Content-Length) or streams (counted as it comes): no upload or form can
@@ -135,6 +150,7 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     site.state.web = web
+    site.add_middleware(ForgetCounts, web=web)
     site.add_middleware(BodyLimit, limit=web.body_limit)
     site.add_middleware(SecurityHeaders)  # outermost: the 413 carries the headers too
     if not VENDOR.is_dir():

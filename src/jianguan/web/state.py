@@ -25,6 +25,9 @@ from jianguan.services.ports.accounts import PasswordHasher
 class WebConfig:
     secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
     heavy_seconds: float = 300.0  # how long a scope's data quality and anomalies are kept
+    # how long a scope's dashboard counts are kept (issue 17: the home page under load); a
+    # change made through this process clears them at once (app.py ForgetCounts)
+    counts_seconds: float = 5.0
     # None: from the settings (JIANGUAN_SESSION_IDLE_MINUTES, _SESSION_HOURS, _UPLOAD_LIMIT_KB)
     idle_minutes: float | None = None
     session_hours: float | None = None
@@ -115,6 +118,7 @@ class Web:
         self.config = config
         self.throttle = LoginThrottle()  # wrong logins per user name and per client address
         self.heavy = Cache(config.heavy_seconds)  # data quality, anomalies: per scope
+        self.counts = Cache(config.counts_seconds)  # dashboard counts: per scope, a few seconds
         st = app.settings
         idle = config.idle_minutes if config.idle_minutes is not None else st.session_idle_minutes
         hours = config.session_hours if config.session_hours is not None else st.session_hours

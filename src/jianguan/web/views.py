@@ -408,7 +408,9 @@ def alerts(web: Web, user: User, mine: bool, limit: int = 100) -> list[LedgerOut
 
 def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
     today = web.today()
-    d = access.dashboard(web.uow(), user.principal, mine, today)
+    p = user.principal
+    key = ("dashboard", p.units, p.person.id if mine else None, today)
+    d = web.counts.get(key, lambda: access.dashboard(web.uow(), p, mine, today))
     return DashboardOut(
         as_of=today,
         mine=mine,
