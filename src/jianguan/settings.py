@@ -10,6 +10,9 @@
 | schedule_jobs | JIANGUAN_SCHEDULE_JOBS | every job | the jobs to run, comma-separated |
 | schedule_formats | JIANGUAN_SCHEDULE_FORMATS | docx,pdf,xlsx | the formats of the scheduled bulletin |
 | schedule_catch_up | JIANGUAN_SCHEDULE_CATCH_UP | true | run what is due shortly after the server starts |
+| session_idle_minutes | JIANGUAN_SESSION_IDLE_MINUTES | 30 | a web login ends after this long without a request |
+| session_hours | JIANGUAN_SESSION_HOURS | 12 | and this long after it began, whatever the activity (at most 12) |
+| upload_limit_kb | JIANGUAN_UPLOAD_LIMIT_KB | 1024 | the largest request body the web reads (413 above it) |
 | import_workers | JIANGUAN_IMPORT_WORKERS | 1 on ≤ 2 cores, else cores − 1 (at most 4) | processes that decode a large cases.jsonl (1: none) |
 """
 

@@ -1,8 +1,10 @@
 """The users' words: every page, as every demo role, in Chinese, shows no internal code where a
 word belongs — no vocabulary code (not_prosecute, counsel_notice, cross, review_overdue,
 missing_field, case_officer …), no person id (P000657) or unit code (440111) where a name
-belongs. The text checked is what a reader sees: text nodes, and the title/placeholder/aria
-texts, not markup, scripts or links."""
+belongs. The same walk runs under the English switch: there lower-case words are English, and a
+code is what is snake_case, dotted or colon-joined, a whole text that is a raw vocabulary code,
+a person id or a unit code. The text checked is what a reader sees: text nodes, and the
+title/placeholder/aria texts, not markup, scripts or links."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from jianguan.domain.rectification import RectificationKind, RectificationSource
 from jianguan.domain.referral import ReferralSource
 from jianguan.domain.vocabulary import Vocabulary
 from jianguan.services import responsibility as svc
+from jianguan.web.auth import LANG_COOKIE
 from tests.integration.web_support import PASSWORD, REVIEW_YEAR, WebData, build, login
 
 NOW = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
@@ -31,6 +34,7 @@ class _Text(HTMLParser):
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
+        self.nodes: list[str] = []  # each text node and shown attribute on its own
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -56,6 +60,13 @@ def visible(html: str) -> str:
     return " ".join(p.parts)
 
 
+def visible_nodes(html: str) -> list[str]:
+    """The visible texts one by one (a table cell, a span, a title …), stripped."""
+    p = _Text()
+    p.feed(html)
+    return [t.strip() for t in p.parts if t.strip()]
+
+
 def _codes() -> set[str]:
     out: set[str] = set()
     stack = list(Vocabulary.__subclasses__())
@@ -70,6 +81,22 @@ def _codes() -> set[str]:
 
 
 CODES = _codes()
+
+
+def _en_labels() -> set[str]:
+    out: set[str] = set()
+    stack = list(Vocabulary.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        for member in cls:  # type: ignore[var-annotated]
+            out.add(str(member.en).casefold())
+    return out
+
+
+# A code shown raw on an English page: a text that is a whole vocabulary code while no
+# vocabulary's English name reads so ("cross" for "cross review", "assigned" …).
+RAW_ON_EN = {c for c in CODES if c.casefold() not in _en_labels()}
 PERSON_ID = re.compile(r"(?<![A-Za-z0-9])[PSV]\d+(?![0-9])")  # staff, suspect, victim ids
 UNIT_CODE = re.compile(r"(?<![\d\-A-Za-z])\d{6}(?![\d\-])")
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_.:]*[A-Za-z0-9_]|[A-Za-z]")
@@ -99,6 +126,35 @@ def test_the_detector_sees_what_the_issue_saw() -> None:
                 "procedure.overdue", "monitoring_ledger:x:review_overdue"):  # fmt: skip
         assert internal_codes(bad), bad
     assert internal_codes("441323-2025-XSSC-000002 盗窃罪 2025-06-30 UTC") == []
+
+
+# On an English page lower-case words are English; a code is snake_case, dotted or colon-joined
+# (procedure.overdue, monitoring_ledger:x:review_overdue), or a whole text that is a raw code.
+EN_JOINED = re.compile(r"(?<![\w./:-])[a-z][a-z0-9]*(?:[_.:][a-z0-9]+)+(?![\w/-])")
+
+
+def internal_codes_en(nodes: list[str]) -> list[str]:
+    found: list[str] = []
+    for node in nodes:
+        text = node
+        for cited in CITED:
+            text = text.replace(cited, " ")
+        found += PERSON_ID.findall(text) + UNIT_CODE.findall(text)
+        found += [t for t in EN_JOINED.findall(text) if t not in ALLOWED]
+        for piece in re.split(r"\s*[·,;|/()（）]\s*", text):
+            if piece in RAW_ON_EN:
+                found.append(piece)
+    return found
+
+
+def test_the_english_detector_sees_codes_and_lets_english_be() -> None:
+    for bad in (["Decision not_prosecute"], ["counsel_notice"], ["cross"], ["procedure.overdue"],
+                ["monitoring_ledger:x:review_overdue"], ["prosecutor · case_officer"],
+                ["P000657"], ["Unit 440111"], ["missing_field"]):  # fmt: skip
+        assert internal_codes_en(bad), bad
+    fine = ["441323-2025-XSSC-000002 theft 2025-06-30 UTC", "Cross review", "done late by 3 days",
+            "the form expired; reload the page and try again", "Refused; still missing:"]  # fmt: skip
+    assert internal_codes_en(fine) == []
 
 
 @pytest.fixture(scope="module")
@@ -142,9 +198,13 @@ def pages_of(client: TestClient, me: str) -> list[str]:
 LABELS = ["prosecutor_a", "officer_a", "head_a", "chief_city_a", "officer_province", "reviewer"]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("label", LABELS)
-def test_no_internal_code_on_any_page(app: FastAPI, data: WebData, label: str) -> None:
+def test_no_internal_code_on_any_page(app: FastAPI, data: WebData, label: str, lang: str) -> None:
     client = TestClient(app)
+    if lang == "en":  # the switch in the header sets this cookie (pages.switch_language)
+        assert client.get("/lang/en", follow_redirects=False).status_code == 303
+        assert client.cookies.get(LANG_COOKIE) == "en"
     if label == "reviewer":  # a reviewer of the year's plan, who sees the forms to fill in
         with data.application() as application:
             with application.uow() as uow:
@@ -166,10 +226,15 @@ def test_no_internal_code_on_any_page(app: FastAPI, data: WebData, label: str) -
             time.sleep(0.05)
             r = client.get(path)
         assert r.status_code in (200, 404), (path, r.status_code)
-        found = internal_codes(visible(r.text))
+        if lang == "en":
+            found = internal_codes_en(visible_nodes(r.text))
+        else:
+            found = internal_codes(visible(r.text))
         if found:
             bad[path] = sorted(set(found))[:12]
     assert len(paths) > 20
+    if lang == "en":  # the walk did read English pages
+        assert '<html lang="en"' in client.get("/cases").text
     issues = client.get("/quality/issues").text  # kept from the walk: computed once
     if label == "officer_province":  # the planted defects and anomalies are on the pages
         assert 'data-count="0"' not in issues
