@@ -15,6 +15,7 @@ from jianguan.entrypoints.account_cli import account_group
 from jianguan.entrypoints.analysis_cli import anomalies_cmd, compare_cmd, dq_cmd
 from jianguan.entrypoints.case_cli import assign_cmd, case_group, recuse_cmd
 from jianguan.entrypoints.check_cli import check_cmd
+from jianguan.entrypoints.consult_cli import consult_group
 from jianguan.entrypoints.context import REFUSED, Context, pass_ctx, print_import_report
 from jianguan.entrypoints.demo import demo_cmd
 from jianguan.entrypoints.followup_cli import COMMANDS as FOLLOW_UP_COMMANDS
@@ -280,6 +281,7 @@ for _cmd in FOLLOW_UP_COMMANDS:  # analysis meetings, upper-unit notices
     cli.add_command(_cmd)
 for _cmd in SUPERVISION_COMMANDS:  # matter, meeting (docs/supervision.md)
     cli.add_command(_cmd)
+cli.add_command(consult_group)  # 线上会诊 (docs/supervision.md)
 
 
 def main() -> None:

@@ -11,14 +11,16 @@ import click
 
 from jianguan.bootstrap import App
 from jianguan.domain.calendar import WorkCalendar
+from jianguan.domain.gates import GateRefused
 from jianguan.domain.model import CaseCategory
 from jianguan.domain.review import ReviewMode
 from jianguan.entrypoints.context import Context, pass_ctx, print_import_report
 from jianguan.entrypoints.indicators_cli import print_headline
 from jianguan.entrypoints.messages import pad
 from jianguan.entrypoints.monitor_cli import finding_counts, print_changes, print_ledger
+from jianguan.entrypoints.serve_cli import demo_people
 from jianguan.entrypoints.supervision_cli import seed_demo_matters
-from jianguan.services import responsibility, review
+from jianguan.services import casework, responsibility, review
 from jianguan.services.importing import import_dataset, store_summary
 from jianguan.services.monitoring import ledger_summary, monitor_and_record
 
@@ -57,6 +59,7 @@ def demo_cmd(c: Context, n_cases: int, seed: int, db_url: str | None) -> None:
         print_headline(c, app.indicators(), app.rules.indicators)
         seed_demo_matters(c, app)  # issue 15: leads, matters, meetings (before monitoring)
         _monitor(c, app)
+        _form_panels(c, app)  # issue 15: the consultation's panels (after the alerts it reads)
         _review_and_lists(c, app)
 
 
@@ -103,6 +106,50 @@ def _review_and_lists(c: Context, app: App) -> None:
             f"positive/negative lists: {len(entries)} entries.",
         )
     )
+
+
+DEMO_PANELS = 8  # open cases the demo assigns, so that panels form (线上会诊)
+
+
+def _form_panels(c: Context, app: App) -> None:
+    """Assign a few open cases that the consultation rules may send to the review panel,
+    through ``casework.assign``, so the panel is drawn as on the platform and the member's
+    queue and the case's consultation page have content. Cases of the demo prosecutor's unit
+    first (the ``jianguan serve --demo`` accounts), major ones first, then by case id; seeded
+    from the case id. A case the demo assigned once is not assigned again (a re-run changes
+    nothing), whether or not its new handler sent it to the panel."""
+    criteria = app.rules.consultation.criteria
+    demo = demo_people(app)
+    home = demo[0].unit if demo else None
+    with app.uow() as uow:
+        fitting = sorted(
+            (case.unit != home, not case.major_complex, case.case_id)
+            for case in uow.cases.iter_cases()
+            if case.closed_on is None and any(x.applies(case, None) for x in criteria)
+        )
+        chosen = [case_id for *_, case_id in fitting[:DEMO_PANELS]]
+        done = {
+            case_id
+            for case_id in chosen
+            if any(r.by == "demo" for r in uow.casework.assignments(case_id))
+        }
+    for case_id in chosen:
+        if case_id in done:
+            continue
+        try:
+            casework.assign(app.uow(), app.rules, case_id, "demo", app.now(),
+                            seed=f"demo-{case_id}")  # fmt: skip
+        except GateRefused:  # no eligible prosecutor in the department: left as it was
+            continue
+    with app.uow() as uow:
+        panels = sum(uow.consultation.panel(case_id) is not None for case_id in chosen)
+    if chosen and len(done) == len(chosen):
+        click.echo(c.say(f"线上会诊：演示分案已完成，{panels} 件在初评小组，未重复分案",
+                         f"consultation: the demo's assignments are done, {panels} on a panel"))  # fmt: skip
+        return
+    click.echo(c.say(f"线上会诊：{len(chosen) - len(done)} 件在办案件分案，{panels} 件提交初评小组",
+                     f"consultation: {len(chosen) - len(done)} open case(s) assigned, "
+                     f"{panels} sent to the review panel"))  # fmt: skip
 
 
 DEMO_GRADED = 20  # forms the demo grades, so the review page shows recorded forms too

@@ -23,7 +23,8 @@ from jianguan.domain.errors import RulebookError
 from jianguan.domain.model import Person, Role
 from jianguan.services.access import NotAllowed, NotInScope
 from jianguan.services.accounts import MIN_PASSWORD, UnknownPerson, set_password
-from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
+from jianguan.web.auth import User, api_csrf, api_user, check_csrf, lang_of, page_user
+from jianguan.web.i18n import Words
 from jianguan.web.render import render
 from jianguan.web.state import Web, web_of
 
@@ -226,7 +227,8 @@ def page_set_password(
         words = "密码至少 8 个字符 / a password needs at least 8 characters"
         return _accounts_page(request, user, unit, "", words, 422)
     person = set_account(web, user, person_id, password)
-    done = f"账号已设置：{person.name}（{person.id}）/ account set: {person.id}"
+    # the person by name in the page's language (issue 18: the staff id is no word for them)
+    done = Words(lang_of(request)).fmt("account_saved", name=person.name)
     return _accounts_page(request, user, unit, "", done)
 
 

@@ -16,7 +16,8 @@ from jianguan.services import review as review_svc
 from jianguan.services.access import NotAllowed
 from jianguan.services.access_review import FormView
 from jianguan.services.review import ReviewError
-from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
+from jianguan.web.auth import User, api_csrf, api_user, check_csrf, lang_of, page_user
+from jianguan.web.i18n import Words
 from jianguan.web.render import render
 from jianguan.web.state import web_of
 
@@ -307,7 +308,8 @@ def page_assign_reviewers(
 ) -> Response:  # fmt: skip
     check_csrf(user, csrf)
     n = assign_reviewers(request, user, year, mode)
-    return forms_page(request, user, year, message=f"已分配评查人 {n} 件 / {n} reviewers assigned")
+    said = Words(lang_of(request)).say(f"已分配评查人 {n} 件", f"reviewers assigned to {n} cases")
+    return forms_page(request, user, year, message=said)  # in the page's language
 
 
 @pages.get("/review/{year}/{case_id:path}", response_class=HTMLResponse)
