@@ -1,10 +1,11 @@
 """Web latency at scale: the dashboard and case-list endpoints under load on loopback.
 
     .venv/bin/python bench/bench_web.py [--cases 1000000] [--concurrency 8] [--requests 400]
-        [--workers N]
+        [--workers N] [--db URL]
 
 Uses bench/out/synth-<cases> (seed 1, defect rate 0.05; generated if missing) imported into
-bench/out/web-<cases>.db (SQLite; imported and monitored if missing), makes accounts for four
+bench/out/web-<cases>.db (SQLite; or the store `--db URL` names, e.g. a PostgreSQL database;
+imported and monitored if missing), makes accounts for four
 kinds of user — a provincial case officer (the whole store), a city procuratorate's chief (a
 municipal unit and its districts), a basic unit's case officer, and a prosecutor (own cases) —
 starts `jianguan serve` in its own process, and drives it from this process with an httpx async
@@ -38,7 +39,7 @@ JIANGUAN = [sys.executable, "-m", "jianguan"]
 PASSWORD = "bench-password-1"
 
 
-def prepare(cases: int) -> tuple[str, str]:
+def prepare(cases: int, db: str | None = None) -> tuple[str, str]:
     """(store URL, as-of) with the data imported and monitored."""
     data = OUT / f"synth-{cases}"
     if not (data / "manifest.json").is_file():
@@ -48,7 +49,7 @@ def prepare(cases: int) -> tuple[str, str]:
             check=True,
         )  # fmt: skip
     as_of = json.loads((data / "manifest.json").read_text())["as_of"]
-    url = f"sqlite:///{OUT / f'web-{cases}.db'}"
+    url = db or f"sqlite:///{OUT / f'web-{cases}.db'}"
     with bootstrap(db_url=url) as app, app.uow() as uow:
         counts = uow.cases.counts()
     if counts["cases"] != cases:
@@ -129,7 +130,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    url, as_of = prepare(args.cases)
+    url, as_of = prepare(args.cases, args.db)
     users = make_users(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -193,6 +194,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=1, help="jianguan serve --workers N")
+    parser.add_argument("--db", help="the store (default: bench/out/web-<cases>.db, SQLite)")
     asyncio.run(main_async(parser.parse_args()))
 
 

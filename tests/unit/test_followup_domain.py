@@ -58,14 +58,15 @@ def test_a_failed_verification_reopens_with_a_later_due_date() -> None:
 
 
 def test_the_overdue_finding_names_the_task_and_its_rule() -> None:
-    f = followup.overdue_finding(followup.MEETING_TASK_RULE, "YP000001", "440000", _task(),
-                                 "会商", D(2025, 9, 13))  # fmt: skip
+    meeting_rule = rules().followup.meeting  # rules/followup.toml
+    f = followup.overdue_finding(meeting_rule, "YP000001", "440000", _task(), "会商",
+                                 D(2025, 9, 13))  # fmt: skip
     assert f is not None
     assert f.key == ("YP000001-T1", "meeting_task_overdue")
     assert f.kind is FindingKind.MEETING_TASK_OVERDUE
     assert "已逾期 3 日" in f.explanation
-    assert followup.overdue_finding(followup.MEETING_TASK_RULE, "YP000001", "440000", _task(),
-                                    "会商", D(2025, 9, 10)) is None  # fmt: skip
+    assert followup.overdue_finding(meeting_rule, "YP000001", "440000", _task(), "会商",
+                                    D(2025, 9, 10)) is None  # fmt: skip
     assert rules().rule("meeting_task_overdue").title == "会商研判确定的任务逾期未办结"
     assert rules().rule("notice_task_overdue").title == "上级院通报督办任务逾期未办结"
 
@@ -173,7 +174,7 @@ def test_a_notice_is_split_followed_and_reported_back() -> None:
     n = ndom.split_each(n, "案管部", D(2025, 9, 2))
     assert [t.due_on for t in n.tasks] == [D(2025, 9, 30), D(2025, 10, 31)]
     assert ndom.status(n, D(2025, 10, 1)).tasks_overdue == (1,)
-    assert [f.key for f in ndom.findings(n, D(2025, 10, 1))] == [
+    assert [f.key for f in ndom.findings(n, rules().followup.notice, D(2025, 10, 1))] == [
         ("TB000001-T1", "notice_task_overdue")
     ]
     n = ndom.report_back(n, D(2025, 10, 1), "p")
@@ -193,8 +194,9 @@ def test_task_findings_on_the_fake_unit_of_work() -> None:
         uow.analysis_meetings.save(_meeting())
         uow.commit()
     with uow:
-        assert [f.case_id for f in task_findings(uow, D(2025, 9, 11), None)] == ["YP000001-T1"]
-        assert task_findings(uow, D(2025, 9, 11), {"440100"}) == []  # another unit's scope
+        found = task_findings(uow, rules(), D(2025, 9, 11), None)
+        assert [f.case_id for f in found] == ["YP000001-T1"]
+        assert task_findings(uow, rules(), D(2025, 9, 11), {"440100"}) == []  # another unit's scope
 
 
 def test_both_aggregates_round_trip_through_the_store(store_url: str) -> None:

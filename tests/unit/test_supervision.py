@@ -250,3 +250,37 @@ def test_an_xlsx_sheet_with_chinese_headers_reads_as_the_jsonl(tmp_path: Path) -
         ("L9", {"地块": "A1", "面积": "3亩"}, ("a", "b"))
     ]
     assert [(e.file, e.line, e.field) for e in errors] == [("leads.xlsx", 3, "unit")]
+
+
+def test_the_reply_period_runs_from_the_day_the_body_received_the_document() -> None:
+    # 检察建议工作规定（2019）: "应当要求被建议单位自收到检察建议书之日起两个月以内作出相应处理，
+    # 并书面回复人民检察院"; 解释 第21条 likewise counts "自收到检察建议书之日起两个月内".
+    uow = fake()
+    mid, h = _decided(uow)  # decided 2025-09-05: until served, due two months from issue
+    assert uow.state.supervision.matters[mid].reply_due == dt.date(2025, 11, 5)
+    with pytest.raises(GateRefused) as early:
+        sv.record_service(uow, rules(), mid, dt.date(2025, 9, 4), h)
+    assert early.value.missing[0].code == "date"
+    m = sv.record_service(uow, rules(), mid, dt.date(2025, 9, 12), h, "直接送达")
+    assert m.reply_due == dt.date(2025, 11, 12)
+    assert [e.type.value for e in m.events][-1] == "served"
+    assert any(a[1] == "sv.served" and a[2] == mid for a in uow.state.audit)
+    with pytest.raises(GateRefused) as twice:
+        sv.record_service(uow, rules(), mid, dt.date(2025, 9, 13), h)
+    assert twice.value.missing[0].code == "served"
+    overdue = {f.kind for f in sv.findings_of(uow, rules(), mid, dt.date(2025, 11, 10))}
+    assert FindingKind.SUPERVISION_REPLY_OVERDUE not in overdue  # 11-05 no longer the day
+    assert FindingKind.SUPERVISION_REPLY_OVERDUE in {
+        f.kind for f in sv.findings_of(uow, rules(), mid, dt.date(2025, 11, 13))
+    }
+
+
+def test_a_decision_that_awaits_no_reply_has_nothing_to_serve() -> None:
+    uow = fake()
+    mid = registered(uow)
+    h = uow.state.supervision.matters[mid].handler
+    sv.decide(uow, rules(), mid, MatterDecision.NO_SUPERVISION, h, dt.date(2025, 9, 5),
+              reason="线索不实")  # fmt: skip
+    with pytest.raises(GateRefused) as refused:
+        sv.record_service(uow, rules(), mid, dt.date(2025, 9, 6), h)
+    assert refused.value.missing[0].code == "decision"

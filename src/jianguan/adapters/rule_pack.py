@@ -15,28 +15,38 @@ class RuleFileError(RulebookError):
     pass
 
 
+def finding_fields(rule_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """What a rule's finding says, checked: its title, a known kind and severity, a cited basis."""
+    severity = Severity.parse(str(raw.get("severity")))
+    if severity is None:
+        raise RuleFileError(f"rule {rule_id}: unknown severity {raw.get('severity')!r}")
+    basis = raw.get("basis")
+    if not basis or not all(isinstance(b, str) and b.strip() for b in basis):
+        raise RuleFileError(f"rule {rule_id}: every rule must cite its basis")
+    kind = FindingKind.parse(str(raw.get("kind")))
+    if kind is None:
+        raise RuleFileError(
+            f"rule {rule_id}: unknown kind {raw.get('kind')!r} (docs/format.md lists the kinds)"
+        )
+    if not str(raw.get("title", "")).strip():
+        raise RuleFileError(f"rule {rule_id}: title: every rule needs a Chinese title")
+    return {
+        "id": rule_id,
+        "title": str(raw["title"]),
+        "kind": kind,
+        "severity": severity,
+        "basis": tuple(basis),
+    }
+
+
 def common_fields(rule_id: str, raw: dict[str, Any], checks: Collection[str]) -> dict[str, Any]:
-    """The fields every rule has, checked: a known check and severity, and a cited basis."""
+    """The fields every case rule has, checked: a known check and severity, and a cited basis."""
     condition = dict(raw["condition"])
     check = condition.pop("check")
     if check not in checks:
         raise RuleFileError(f"rule {rule_id}: unknown check {check!r}")
-    severity = Severity.parse(str(raw["severity"]))
-    if severity is None:
-        raise RuleFileError(f"rule {rule_id}: unknown severity {raw['severity']!r}")
-    if not raw.get("basis"):
-        raise RuleFileError(f"rule {rule_id}: every rule must cite its basis")
-    kind = FindingKind.parse(str(raw["kind"]))
-    if kind is None:
-        raise RuleFileError(
-            f"rule {rule_id}: unknown kind {raw['kind']!r} (docs/format.md lists the kinds)"
-        )
     return {
-        "id": rule_id,
-        "title": raw["title"],
-        "kind": kind,
-        "severity": severity,
-        "basis": tuple(raw["basis"]),
+        **finding_fields(rule_id, raw),
         "scope": frozenset(raw["scope"]),
         "check": check,
         "params": condition,

@@ -9,6 +9,7 @@ from pathlib import Path
 from jianguan.adapters.assignment_file import default_policy
 from jianguan.adapters.calendar_file import load_calendar
 from jianguan.adapters.consultation_file import load_consultation
+from jianguan.adapters.followup_file import default_followup_rules
 from jianguan.adapters.indicator_file import default_catalogue
 from jianguan.adapters.monitoring_file import default_rules
 from jianguan.adapters.period_file import default_periods
@@ -32,6 +33,7 @@ def load_rulebook(data_dir: Path | None = None) -> Rulebook:
         review=load_review_policy(data_dir),
         responsibility=default_config(),
         indicators=default_catalogue(),
+        followup=default_followup_rules(),
         supervision=load_supervision_rules(data_dir),
         consultation=load_consultation(data_dir),
     )

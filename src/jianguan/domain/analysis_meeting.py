@@ -265,8 +265,8 @@ def status(m: Meeting, as_of: dt.date) -> Status:
     )
 
 
-def findings(m: Meeting, as_of: dt.date) -> list[Finding]:
-    """The meeting's overdue tasks as ledger findings (the monitoring run adds them)."""
-    rule = followup.MEETING_TASK_RULE
+def findings(m: Meeting, rule: followup.FollowUpRule, as_of: dt.date) -> list[Finding]:
+    """The meeting's overdue tasks as ledger findings of ``rule`` (the rulebook's meeting-task
+    rule; the monitoring run adds them)."""
     out = [followup.overdue_finding(rule, m.id, m.unit, t, m.where, as_of) for t in m.tasks]
     return [f for f in out if f is not None]

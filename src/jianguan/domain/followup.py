@@ -33,32 +33,37 @@ class TaskStatus(Vocabulary):
     REOPENED = "reopened", "核验未通过，重新办理", "not verified, reopened"
 
 
+class TaskSource(Vocabulary):
+    """Whose tasks a follow-up rule watches."""
+
+    MEETING = "meeting", "会商研判", "analysis meeting"
+    NOTICE = "notice", "上级院通报督办", "upper-unit notice"
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUpRule:
-    """What the ledger says of an overdue task (its title, basis, kind and severity)."""
+    """What the ledger says of an overdue task (its title, basis, kind and severity); the
+    definitions are data (``rules/followup.toml``), read into the rulebook."""
 
     id: str
     title: str
     kind: FindingKind
     severity: Severity
     basis: tuple[str, ...]
+    source: TaskSource
+    note: str = ""  # what the rule is for, in words (docs, the rule's explanation)
 
 
-MEETING_TASK_RULE = FollowUpRule(
-    "meeting_task_overdue",
-    "会商研判确定的任务逾期未办结",
-    FindingKind.MEETING_TASK_OVERDUE,
-    Severity.MINOR,
-    ("业务数据分析研判会商纪要确定的任务及其办结时限",),
-)
-NOTICE_TASK_RULE = FollowUpRule(
-    "notice_task_overdue",
-    "上级院通报督办任务逾期未办结",
-    FindingKind.NOTICE_TASK_OVERDUE,
-    Severity.SERIOUS,  # the upper procuratorate asked for it by a date
-    ("上级人民检察院通报、督办事项及其整改时限",),
-)
-RULES = (MEETING_TASK_RULE, NOTICE_TASK_RULE)
+@dataclass(frozen=True, slots=True)
+class FollowUpRules:
+    """The rule for the tasks of each source: exactly one each, so no overdue task is missed."""
+
+    meeting: FollowUpRule
+    notice: FollowUpRule
+
+    @property
+    def rules(self) -> tuple[FollowUpRule, ...]:
+        return (self.meeting, self.notice)
 
 
 @dataclass(frozen=True, slots=True)

@@ -394,9 +394,9 @@ def status(notice: Notice, as_of: dt.date) -> Status:
     )
 
 
-def findings(notice: Notice, as_of: dt.date) -> list[Finding]:
-    """The notice's overdue tasks as ledger findings."""
-    rule = followup.NOTICE_TASK_RULE
+def findings(notice: Notice, rule: followup.FollowUpRule, as_of: dt.date) -> list[Finding]:
+    """The notice's overdue tasks as ledger findings of ``rule`` (the rulebook's notice-task
+    rule)."""
     out = [followup.overdue_finding(rule, notice.id, notice.unit, t, notice.where, as_of)
            for t in notice.tasks]  # fmt: skip
     return [f for f in out if f is not None]

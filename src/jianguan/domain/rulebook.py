@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from jianguan.domain.assignment import AssignmentPolicy
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.consultation import ConsultationRules
-from jianguan.domain.followup import RULES as FOLLOW_UP_RULES
+from jianguan.domain.followup import FollowUpRules
 from jianguan.domain.indicators import Catalogue
 from jianguan.domain.monitoring import DueBook, RuleSet
 from jianguan.domain.periods import PeriodDefinition
@@ -45,6 +45,7 @@ class Rulebook:
     review: ReviewPolicy
     responsibility: ResponsibilityConfig
     indicators: Catalogue
+    followup: FollowUpRules  # overdue meeting and notice tasks (rules/followup.toml)
     supervision: SupervisionRules = field(default_factory=SupervisionRules)  # matters
     consultation: ConsultationRules = field(default_factory=ConsultationRules)  # 线上会诊
     _rules: Mapping[str, RuleInfo] = field(init=False, repr=False, compare=False)
@@ -54,7 +55,7 @@ class Rulebook:
         rules = {r.id: RuleInfo(r.id, r.title, r.basis) for r in self.selfcheck.rules}
         rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.monitoring.rules})
         rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.supervision.rules})
-        rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in FOLLOW_UP_RULES})
+        rules.update({r.id: RuleInfo(r.id, r.title, r.basis) for r in self.followup.rules})
         object.__setattr__(self, "_rules", rules)
         object.__setattr__(self, "_book", DueBook(self.periods, self.calendar))
 
@@ -64,7 +65,7 @@ class Rulebook:
         return self._book
 
     def rule(self, rule_id: str) -> RuleInfo:
-        """A monitoring or self-check rule by id; an unknown id is named as it is."""
+        """A monitoring, self-check, supervision or follow-up rule by id; an unknown id is named as it is."""
         return self._rules.get(rule_id) or RuleInfo(rule_id, rule_id, ())
 
     def covers(self, day: dt.date) -> bool:

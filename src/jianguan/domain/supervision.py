@@ -97,6 +97,7 @@ class MatterEventType(Vocabulary):
     STEP = "step", "办理步骤", "step"
     MEETING = "meeting", "会议讨论", "meeting"
     DECIDED = "decided", "作出监督决定", "decided"
+    SERVED = "served", "送达", "document served"
     REPLY = "reply", "收到回复", "reply received"
     FOLLOW_UP_OPENED = "follow_up_opened", "启动跟进监督", "follow-up opened"
     FOLLOW_UP_CLOSED = "follow_up_closed", "跟进监督完成", "follow-up closed"
@@ -315,10 +316,12 @@ class ReplyPeriod:
     basis: tuple[str, ...]
     note: str  # zh: what the period is, and how sure the citation is
 
-    def due(self, issued: dt.date) -> dt.date:
-        # Counted from the day the document was issued (the store has no day of receipt), by
-        # the civil month rule; not moved off a holiday (a warning is better early than late).
-        end = add_months_civil(issued, self.months) if self.months else issued
+    def due(self, start: dt.date) -> dt.date:
+        # Counted from the day the body received the document (检察建议工作规定 2019 and 解释
+        # 第21条: "自收到检察建议书之日起"); until a service is recorded, from the day it was
+        # issued (never later than the law's day). Civil month rule; not moved off a holiday
+        # (a warning is better early than late).
+        end = add_months_civil(start, self.months) if self.months else start
         return add_days(end, self.days)
 
 

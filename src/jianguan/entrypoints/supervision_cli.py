@@ -244,6 +244,28 @@ def decide_cmd(c: Context, matter_id: str, decision: str, by: str, on: dt.dateti
     )
 
 
+@matter_group.command("served")
+@click.argument("matter_id")
+@click.option("--on", "on", type=DATE, required=True, help="被监督单位收到文书之日 / day received")
+@click.option("--note", default="")
+@click.option("--by", required=True)
+@_db
+@pass_ctx
+def served_cmd(
+    c: Context, matter_id: str, on: dt.datetime, note: str, by: str, db_url: str | None
+) -> None:
+    """记录文书送达（回复期限自收到之日起计算） / record the day the body received the document."""
+    m = _run(
+        c,
+        db_url,
+        None,
+        lambda app: sv.record_service(app.uow(), app.rules, matter_id, on.date(), by, note),
+    )
+    click.echo(
+        c.say(f"已记录送达，回复期限 {m.reply_due}", f"service recorded, reply due {m.reply_due}")
+    )
+
+
 @matter_group.command("reply")
 @click.argument("matter_id")
 @click.option("--on", "on", type=DATE, required=True)

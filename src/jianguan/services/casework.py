@@ -240,12 +240,9 @@ def _decide(
     if approved_by is not None:
         _person(people, approved_by, "审批人")
     made = Decision(decision, on, case.handler, approved_by, ground)
-    why = approval_problem(
-        made, approved_by, case.major_complex, rules.powers.for_unit(case.unit), people
-    )
-    if why is not None:
-        raise _refuse("approval", why, "the powers list requires an approval this decision lacks")
-    _meeting_needed(uow, rules, case, decision, on)
+    refused = _reserved(uow, rules, case, decision, on, approved_by, people)
+    if refused is not None:
+        raise GateRefused([refused])
     events = [Event(EventType.DECIDED, on, case.handler, None, decision.value)]
     if approved_by is not None:
         events.insert(0, Event(EventType.APPROVAL, on, approved_by, None, decision.value))
@@ -255,20 +252,65 @@ def _decide(
     return updated
 
 
+def _reserved(
+    uow: UnitOfWork,
+    rules: Rulebook,
+    case: Case,
+    decision: DecisionType,
+    on: dt.date,
+    approved_by: str | None,
+    people: Mapping[str, Person],
+) -> Missing | None:
+    """Why ``decision`` may not be recorded on ``on`` with ``approved_by``'s approval (the
+    powers list's approver, then the meeting it is reserved to), or None when it may. The one
+    check behind both refusing a decision and offering it (``decision_choices``)."""
+    made = Decision(decision, on, case.handler, approved_by, None)
+    why = approval_problem(
+        made, approved_by, case.major_complex, rules.powers.for_unit(case.unit), people
+    )
+    if why is not None:
+        return Missing("approval", why, "the powers list requires an approval this decision lacks")
+    return _meeting_needed(uow, rules, case, decision, on)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DecisionChoice:
+    """One decision of the case's category and what would refuse it (None: it may be taken)."""
+
+    type: DecisionType
+    refused: Missing | None
+
+
+def decision_choices(
+    uow: UnitOfWork, rules: Rulebook, case_id: str, approved_by: str | None, on: dt.date
+) -> list[DecisionChoice]:
+    """Each decision the case's category allows, with what ``record_decision`` would refuse it
+    for when recorded on ``on`` with ``approved_by``'s approval — the same check, so a form
+    offers exactly what the service accepts. Reads only."""
+    with uow:
+        case = _load(uow, case_id)
+        people = _people(uow)
+        kinds = sorted(decisions_allowed(case.category), key=lambda k: k.value)
+        return [
+            DecisionChoice(k, _reserved(uow, rules, case, k, on, approved_by, people))
+            for k in kinds
+        ]
+
+
 def _meeting_needed(
     uow: UnitOfWork, rules: Rulebook, case: Case, decision: DecisionType, on: dt.date
-) -> None:
+) -> Missing | None:
     """A decision reserved to the procuratorial committee or the joint meeting
     (``[[meetings]] subject = "case"`` in rules/supervision.toml) is refused until a concluded
     meeting on this case, held on or before the decision day, is on record."""
     res = rules.supervision.reserved("case", decision.value, case.major_complex)
     if res is None:
-        return
+        return None
     meetings = uow.supervision.meetings([case.case_id]).get(case.case_id, [])
     if meeting_on_record(meetings, case.case_id, res, decision.value, on):
-        return
+        return None
     basis = "、".join(res.basis)
-    raise _refuse(
+    return Missing(
         "meeting",
         f"“{decision.zh}”须先经{res.kind.zh}讨论（{basis}），本案未见{on.isoformat()}前的会议记录",
         f"{decision.en} needs a {res.kind.en} discussion of this case on record first",

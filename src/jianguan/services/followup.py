@@ -13,15 +13,19 @@ from collections.abc import Collection
 
 from jianguan.domain import analysis_meeting, notice
 from jianguan.domain.monitoring import Finding
+from jianguan.domain.rulebook import Rulebook
 from jianguan.services.ports import UnitOfWork
 
 
-def task_findings(uow: UnitOfWork, as_of: dt.date, scope: Collection[str] | None) -> list[Finding]:
+def task_findings(
+    uow: UnitOfWork, rules: Rulebook, as_of: dt.date, scope: Collection[str] | None
+) -> list[Finding]:
     """Every overdue meeting or notice task as of ``as_of`` (of the units of ``scope``, every
-    unit when None), inside the caller's unit of work."""
+    unit when None), inside the caller's unit of work, as findings of the rulebook's follow-up
+    rules (rules/followup.toml)."""
     found: list[Finding] = []
     for m in uow.analysis_meetings.all(scope):
-        found += analysis_meeting.findings(m, as_of)
+        found += analysis_meeting.findings(m, rules.followup.meeting, as_of)
     for n in uow.notices.all(scope):
-        found += notice.findings(n, as_of)
+        found += notice.findings(n, rules.followup.notice, as_of)
     return found

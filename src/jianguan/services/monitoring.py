@@ -89,7 +89,7 @@ def _findings(
     warn = warn_limits(units, rules.monitoring, rules.book, as_of)
     found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)
     found = [*found, *matter_findings(uow, rules, as_of, scope)]  # supervision matters, one ledger
-    found += task_findings(uow, as_of, scope)  # meeting and notice tasks overdue
+    found += task_findings(uow, rules, as_of, scope)  # meeting and notice tasks overdue
     return sorted(found, key=lambda f: f.key)
 
 

@@ -427,6 +427,30 @@ def record_reply(
     return m
 
 
+def record_service(uow: UnitOfWork, rules: Rulebook, matter_id: str, on: dt.date, by: str,
+                   note: str = "") -> Matter:  # fmt: skip
+    """送达: the day the body received the decision's document. The reply period runs from it
+    ("自收到检察建议书之日起两个月以内"), so the reply's due day is counted again from here."""
+    with uow:
+        m = _matter(uow, matter_id)
+        _open(m)
+        if m.decision is None or m.decision not in AWAITS_REPLY or m.decided_on is None:
+            raise _refuse("decision", "该监督决定无需送达回复", "this decision awaits no reply")
+        if m.reply_on is not None:
+            raise _refuse("replied", "已记录回复", "the reply is already recorded")
+        if m.of(MatterEventType.SERVED):
+            raise _refuse("served", "已记录送达", "the service is already recorded")
+        if on < m.decided_on:
+            raise _refuse("date", "送达日期早于决定日期", "served before the decision")
+        due = rules.supervision.reply_due(m.decision, on)
+        m = with_event(m, MatterEvent(MatterEventType.SERVED, on, by, None, note.strip() or None),
+                       reply_due=due)  # fmt: skip
+        detail = {"on": on.isoformat(), "reply_due": due.isoformat() if due else None}
+        _save(uow, m, by, "sv.served", detail)
+        uow.commit()
+    return m
+
+
 def open_follow_up(uow: UnitOfWork, matter_id: str, by: str, on: dt.date, reason: str) -> Matter:
     """跟进监督: opened when the reply is missing after its due day or rejects the decision."""
     with uow:

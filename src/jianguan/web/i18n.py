@@ -243,6 +243,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "ground": ("不起诉类型（仅限不起诉）", "Ground (not-prosecute only)"),
     "needs_approval": ("须经{who}批准", "needs the approval of the {who}"),
     "no_approval": ("承办检察官决定", "the handler decides"),
+    "meeting_on_record": ("已有{who}会议记录", "{who} meeting on record"),
+    "needs_meeting": (
+        "须先经{who}讨论决定，并有会议记录",
+        "needs the {who} to discuss it first, with the meeting on record",
+    ),
+    "reserved_decisions": (
+        "以下审查结论不在您的职权内，由有权者决定：",
+        "These decisions are not yours to take; they are for:",
+    ),
+    "all_reserved": (
+        "本案的审查结论均不在您的职权内，由有权者决定：",
+        "None of this case's decisions is yours to take; they are for:",
+    ),
     "approval_note": (
         "职权清单保留的决定由审批人（部门负责人、检察长或副检察长）在此批准并记录；承办人只能记录无需审批的决定。",
         "A decision the powers list reserves is approved and recorded here by its approver; the handler records only those it does not reserve.",

@@ -35,6 +35,7 @@ from jianguan.domain.supervision import (
     LeadStatus,
     Matter,
     MatterDecision,
+    MatterEventType,
     MeetingKind,
     ReplyOutcome,
     StepKind,
@@ -233,6 +234,7 @@ def _workbench(request: Request, user: User, matter_id: str) -> dict[str, Any]:
         "handler": m.handler == user.person_id,
         "steps": list(StepKind), "decisions": list(MatterDecision),
         "outcomes": list(ReplyOutcome), "awaits_reply": m.decision in AWAITS_REPLY,
+        "served": m.of(MatterEventType.SERVED),
         "needs": web.rules.supervision.reserved("matter", m.decision.value, m.major)
         if m.decision else None,
         "lead": sv.lead(web.uow(), m.lead_id),
@@ -275,6 +277,8 @@ def matter_action(
             raise _refuse("decision", "请选择监督决定", "choose a decision")
         sv.decide(uow, web.rules, matter_id, made, by, day, reason=note or None,
                   document_no=document_no or None)  # fmt: skip
+    elif action == "served":
+        sv.record_service(uow, web.rules, matter_id, day, by, note)
     elif action == "reply":
         result = ReplyOutcome.parse(outcome)
         if result is None:

@@ -27,8 +27,8 @@ from jianguan.domain.model import (
     NonProsecutionGround,
     Person,
     Role,
-    decisions_allowed,
 )
+from jianguan.domain.supervision import MeetingKind
 from jianguan.services import access, casework
 from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.web.auth import User, api_csrf, api_user, check_csrf, page_user
@@ -43,6 +43,18 @@ class DecisionOption:
     type: DecisionType
     approver: str | None  # zh: whose approval the powers list requires (None: nobody's)
     approver_en: str | None
+    meeting: MeetingKind | None = None  # the meeting it is reserved to (on record, or needed)
+
+
+@dataclass(frozen=True)
+class ReservedOption:
+    """A decision the form does not offer this user, and who must take it instead."""
+
+    type: DecisionType
+    approver: str | None  # zh: the approver the powers list names (None: the meeting decides)
+    approver_en: str | None
+    meeting: MeetingKind | None  # the meeting whose record it needs first
+    why: Missing  # the service's own refusal, word for word
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,8 @@ class CaseWork:
 
     may_decide: bool
     approves: bool  # the decision is recorded with this user's own approval
-    decisions: list[DecisionOption]
+    decisions: list[DecisionOption]  # what ``casework.record_decision`` accepts from this user
+    reserved: list[ReservedOption]  # what it would refuse: the chief's, the committee's
     grounds: list[NonProsecutionGround]
     may_assign: bool
     eligible: list[Person]  # whom a designation may name (the department's prosecutors)
@@ -88,16 +101,12 @@ def case_work(web: Web, user: User, case_id: str) -> CaseWork | None:
     if found is None or not user.principal.may_read(found.unit):
         return None
     case, p = found, user.principal.person
-    powers = web.rules.powers.for_unit(case.unit)
-    options = []
-    for kind in sorted(decisions_allowed(case.category), key=lambda k: k.value):
-        power = powers.required(Decision(kind, case.received_on, case.handler, None, None),
-                                case.major_complex)  # fmt: skip
-        zh, en = _approver_words(power.approver if power else None,
-                                 bool(power and power.delegable))  # fmt: skip
-        options.append(DecisionOption(kind, zh, en))
     is_open = case.decision is None and case.closed_on is None
     approves = p.role in APPROVER_ROLES and p.unit == case.unit and p.id != case.handler
+    may_decide = is_open and (approves or p.id == case.handler)
+    options, reserved = (
+        decision_options(web, case, p.id if approves else None) if may_decide else ([], [])
+    )
     may_assign = case.closed_on is None and p.role in ASSIGN_ROLES
     with web.uow() as uow:
         people = uow.cases.people()
@@ -110,9 +119,10 @@ def case_work(web: Web, user: User, case_id: str) -> CaseWork | None:
         for r in records
     ]  # fmt: skip
     return CaseWork(
-        may_decide=is_open and (approves or p.id == case.handler),
+        may_decide=may_decide,
         approves=approves,
         decisions=options,
+        reserved=reserved,
         grounds=list(NonProsecutionGround),
         may_assign=may_assign,
         eligible=pool,
@@ -120,6 +130,34 @@ def case_work(web: Web, user: User, case_id: str) -> CaseWork | None:
         assignments=rows,
         recused=recused,
     )
+
+
+def decision_options(
+    web: Web, case: Case, approved_by: str | None
+) -> tuple[list[DecisionOption], list[ReservedOption]]:
+    """The decisions offered to a user who records them with ``approved_by``'s approval (their
+    own as an approver, None as the handler), and those kept from them, split by the very check
+    ``casework.record_decision`` refuses with (``casework.decision_choices``) as of today."""
+    powers = web.rules.powers.for_unit(case.unit)
+    offered: list[DecisionOption] = []
+    kept: list[ReservedOption] = []
+    choices = casework.decision_choices(web.uow(), web.rules, case.case_id, approved_by,
+                                        web.today())  # fmt: skip
+    for choice in choices:
+        kind = choice.type
+        power = powers.required(Decision(kind, case.received_on, case.handler, None, None),
+                                case.major_complex)  # fmt: skip
+        zh, en = _approver_words(power.approver if power else None,
+                                 bool(power and power.delegable))  # fmt: skip
+        res = web.rules.supervision.reserved("case", kind.value, case.major_complex)
+        meeting = res.kind if res is not None else None
+        if choice.refused is None:
+            offered.append(DecisionOption(kind, zh, en, meeting))
+        elif choice.refused.code == "meeting":  # the approval is this user's; the meeting is not
+            kept.append(ReservedOption(kind, None, None, meeting, choice.refused))
+        else:
+            kept.append(ReservedOption(kind, zh, en, meeting, choice.refused))
+    return offered, kept
 
 
 def _in_scope(web: Web, user: User, case_id: str, via: str) -> Case:
