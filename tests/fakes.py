@@ -22,7 +22,7 @@ from typing import Any
 
 from jianguan.domain.gates import SelfCheckRecord
 from jianguan.domain.ledger import ACTIVE, Entry, LedgerStatus, Level
-from jianguan.domain.model import Case, CaseCategory, OutcomeType, Person, Unit
+from jianguan.domain.model import Case, CaseCategory, OutcomeType, Person, Role, Unit
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, evaluate_case
 from jianguan.domain.provenance import NO_WORK, PlatformWork, record_change
 from jianguan.domain.rectification import Rectification
@@ -39,10 +39,10 @@ from jianguan.domain.responsibility import (
 from jianguan.domain.review import OutcomeKind
 from jianguan.services.monitoring import make_run
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
-from jianguan.services.ports.accounts import Account, LoginSession
+from jianguan.services.ports.accounts import Account, LoginSession, RoleGrant
 from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.files import Prepared
-from jianguan.services.ports.monitoring import LedgerQuery
+from jianguan.services.ports.monitoring import LedgerQuery, MonitorRun
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
 from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
 from tests.fakes_consultation import ConsultationState, FakeConsultation
@@ -67,6 +67,7 @@ class State:
     reads: list[tuple[str, CaseRead]] = field(default_factory=list)
     accounts: dict[str, Account] = field(default_factory=dict)
     sessions: dict[str, LoginSession] = field(default_factory=dict)
+    role_grants: dict[str, tuple[Role, str, dt.datetime, str]] = field(default_factory=dict)
     plans: dict[int, StoredPlan] = field(default_factory=dict)
     forms: dict[tuple[int, str], Form] = field(default_factory=dict)
     review_events: list[dict[str, Any]] = field(default_factory=list)
@@ -109,10 +110,16 @@ class FakeCases:
         return [self.st.units[k] for k in sorted(self.st.units)]
 
     def people(self) -> list[Person]:
-        return [self.st.people[k] for k in sorted(self.st.people)]
+        return [self._held(self.st.people[k]) for k in sorted(self.st.people)]
 
     def person(self, person_id: str) -> Person | None:
-        return self.st.people.get(person_id)
+        p = self.st.people.get(person_id)
+        return None if p is None else self._held(p)
+
+    def _held(self, p: Person) -> Person:
+        """The person with a platform role grant over the staff list's, as the store reads it."""
+        grant = self.st.role_grants.get(p.id)
+        return p if grant is None else dataclasses.replace(p, role=grant[0])
 
     def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
         return {i: self.st.hashes[i] for i in case_ids if i in self.st.hashes}
@@ -295,6 +302,20 @@ class FakeMonitor:
     def __init__(self, st: State) -> None:
         self.st = st
 
+    def last_run(self) -> MonitorRun | None:
+        return None  # nothing kept: every recorded run is a full one
+
+    def evaluate_and_keep(
+        self,
+        rules: RuleSet,
+        book: DueBook,
+        as_of: dt.date,
+        warn: Mapping[tuple[str, str], dt.date],
+        run: MonitorRun,
+        since: MonitorRun | None,
+    ) -> list[Finding]:
+        return self.evaluate(rules, book, as_of, warn)
+
     def evaluate(
         self,
         rules: RuleSet,
@@ -429,6 +450,26 @@ class FakeAccounts:
         for key, session in list(self.st.sessions.items()):
             if session.username == username:
                 del self.st.sessions[key]
+
+    def drop_sessions_of_person(self, person_id: str) -> None:
+        for name, a in list(self.st.accounts.items()):
+            if a.person_id == person_id:
+                self.drop_sessions_of(name)
+
+    def role_grants(self, person_ids: Collection[str] | None = None) -> dict[str, RoleGrant]:
+        return {
+            pid: RoleGrant(pid, role, self.st.people[pid].role, by, at, reason)
+            for pid, (role, by, at, reason) in self.st.role_grants.items()
+            if person_ids is None or pid in person_ids
+        }
+
+    def save_role_grant(
+        self, person_id: str, role: Role, by: str, at: dt.datetime, reason: str
+    ) -> None:
+        self.st.role_grants[person_id] = (role, by, at, reason)
+
+    def drop_role_grant(self, person_id: str) -> None:
+        self.st.role_grants.pop(person_id, None)
 
 
 class FakeReview:

@@ -41,6 +41,29 @@ def test_compare_json_is_sorted_by_code_with_limits(store: str) -> None:
             assert p["flag"] == "too_few"
 
 
+def test_compare_a_ratio_as_a_poisson_rate_without_crashing(store: str) -> None:
+    # 案-件比 counts more proceedings than matters (1:x, x >= 1): not a proportion, so its excess
+    # over one is compared as a Poisson rate; values, intervals and limits never below 1:1.
+    out = CliRunner().invoke(cli, ["compare", "case_proceeding_ratio", "--json", "--db", store])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["measure"] == "excess_over_one"
+    assert "Poisson" in doc["method"]
+    assert doc["overall"] > 1.0
+    judged = [p for p in doc["points"] if p["flag"] != "too_few"]
+    assert judged
+    for p in judged:
+        assert p["numerator"] >= p["denominator"] > 0
+        assert 1.0 <= p["wilson_low"] <= p["value"] <= p["wilson_high"]
+        assert 1.0 <= p["limit95_low"] < doc["overall"] < p["limit95_high"]
+    text = CliRunner().invoke(cli, ["compare", "case_proceeding_ratio", "--db", store])
+    assert text.exit_code == 0, text.output
+    assert "Traceback" not in text.output
+    assert "泊松" in text.output
+    assert "总体 1:" in text.output
+    assert "%" not in text.output.splitlines()[2]  # a unit's line: 1:x, not a percentage
+
+
 def test_compare_unknown_indicator_is_a_clear_error(store: str) -> None:
     out = CliRunner().invoke(cli, ["--lang", "en", "compare", "nope", "--db", store])
     assert out.exit_code == 1

@@ -7,6 +7,7 @@ this test compares the page with the API's answers, role by role, case by case."
 from __future__ import annotations
 
 import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -96,12 +97,17 @@ def test_the_form_offers_each_role_exactly_what_the_service_accepts(
 
 
 def test_the_head_is_told_which_decisions_are_the_chiefs(app: FastAPI, data: WebData) -> None:
-    head = data.users["head_a"]
     with data.application() as application, application.uow() as uow:
-        arrest = next(c for c in uow.cases.iter_cases()
-                      if c.unit == head.unit and c.decision is None and c.closed_on is None
-                      and DecisionType.DENY_ARREST in decisions_allowed(c.category)
-                      and c.handler != head.id)  # fmt: skip
+        people = uow.cases.people()
+        arrest, head = next(
+            (c, h) for c in uow.cases.iter_cases()
+            if c.decision is None and c.closed_on is None and not c.major_complex
+            and DecisionType.DENY_ARREST in decisions_allowed(c.category)
+            for h in people
+            if h.unit == c.unit and h.role is Role.DEPARTMENT_HEAD and h.id != c.handler
+        )  # fmt: skip
+        set_password(application.uow(), application.hasher, head.id, head.id, PASSWORD,
+                     application.now(), "test")  # fmt: skip
     client = TestClient(app)
     login(client, head.id)
     page = client.get(f"/cases/{arrest.case_id}").text
@@ -112,5 +118,6 @@ def test_the_head_is_told_which_decisions_are_the_chiefs(app: FastAPI, data: Web
     assert item is not None
     assert "不批准逮捕" in item.group(1)
     assert "须经检察长或副检察长批准" in item.group(1)
-    english = client.get(f"/cases/{arrest.case_id}", cookies={"lang": "en"}).text
+    client.cookies.set("jg_lang", "en")
+    english = client.get(f"/cases/{arrest.case_id}").text
     assert "needs the approval of the chief prosecutor" in english

@@ -18,6 +18,21 @@ Methods, and why:
   ``φ`` = mean of squared z-scores (winsorised at the 10 % and 90 % points) widens the limits when
   the units' z-scores are, taken together, significantly more spread than chance allows
   (``K·φ`` above the upper ~2.3 % point of χ²(K−1), by the normal approximation).
+* A proportion's numerator lies inside its denominator. When a window cuts the two apart (their
+  cohort dates differ, e.g. a return counted in the window for a case received before it) a unit
+  can count more in the numerator than in the denominator: that point is marked "分子大于分母
+  （口径不一致），不作判断", shown with its value and no interval, and left out of the overall rate
+  and of ``φ`` — the other units are still compared.
+* A ratio that is not a proportion is compared as a Poisson rate (``Measure.RATE``): the
+  numerator is a count over the denominator's exposure; limits ``λ ± z·sqrt(φ·λ/n)`` around the
+  overall rate ``λ`` (lower end clipped at 0, no upper clip), each unit's interval Byar's
+  approximation to the exact Poisson interval of its count, divided by ``n``, and ``φ`` from the
+  same winsorised z-scores with the Poisson variance.
+* 案-件比 (proceedings ÷ matters, 1:x) counts every matter on both sides: 件 = 案 + the extra
+  proceedings (returns, extensions, appeals). Treating all of 件 as Poisson would overstate the
+  spread (``λ/n`` where only the extra part varies), so ``Measure.EXCESS`` compares the excess
+  ``件 − 案`` as the Poisson count and adds the 1 back to the overall value, the limits and the
+  intervals; a unit with fewer 件 than 案 in a window is marked like a proportion above one.
 * The output is sorted by unit code, never by value: a league table is not the default view.
 """
 
@@ -26,7 +41,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
+from jianguan.domain.assessment import poisson_interval
 from jianguan.domain.vocabulary import Vocabulary
 
 Z95 = 1.959963984540054
@@ -43,11 +60,37 @@ class Flag(Vocabulary):
     BELOW_95 = "below_95", "低于95%控制限", "below the 95% limit"
     BELOW_998 = "below_99.8", "低于99.8%控制限", "below the 99.8% limit"
     TOO_FEW = "too_few", "样本过少，不作判断", "too few to judge"
+    INCONSISTENT = (
+        "inconsistent",
+        "分子与分母口径不一致（比例的分子大于分母，或案-件比的件少于案），不适用比例区间，不作判断",
+        "numerator and denominator do not match (cohorts differ): no interval applies, not judged",
+    )
 
     @property
     def outside(self) -> bool:
         """Beyond a control limit (a point worth a look; never a rank)."""
-        return self not in (Flag.WITHIN, Flag.TOO_FEW)
+        return self not in (Flag.WITHIN, Flag.TOO_FEW, Flag.INCONSISTENT)
+
+
+class Measure(Vocabulary):
+    """What an indicator's value is, and so which distribution its funnel uses."""
+
+    PROPORTION = (
+        "proportion",
+        "比例：二项分布正态近似控制限，Wilson 区间",
+        "proportion: binomial normal-approximation limits, Wilson intervals",
+    )
+    RATE = (
+        "poisson_rate",  # not "rate": a code must never read as an English word on a page
+        "比值（非比例）：泊松分布正态近似控制限，Byar 泊松区间",
+        "ratio (not a proportion): Poisson normal-approximation limits, Byar Poisson intervals",
+    )
+    EXCESS = (
+        "excess_over_one",
+        "比值（非比例，分子含分母，如案-件比）：超出1的部分按泊松分布，正态近似控制限，Byar 泊松区间",
+        "ratio whose numerator contains its denominator (案-件比): the excess over 1 as a "
+        "Poisson rate, normal-approximation limits, Byar Poisson intervals",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +123,7 @@ class Funnel:
     phi: float  # overdispersion factor applied to the limits (1.0 = none)
     points: tuple[FunnelPoint, ...]  # sorted by key
     curve: tuple[tuple[int, float, float, float, float], ...]  # n, lo95, hi95, lo998, hi998
+    measure: Measure = Measure.PROPORTION  # a rate's "wilson" ends hold its Poisson interval
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -102,12 +146,37 @@ def control_limits(p: float, n: int, z: float, phi: float = 1.0) -> tuple[float,
     return max(0.0, p - half), min(1.0, p + half)
 
 
-def overdispersion(p: float, units: Sequence[Observed], min_denominator: int) -> float:
+def rate_limits(rate: float, n: int, z: float, phi: float = 1.0) -> tuple[float, float]:
+    """Funnel limits around a Poisson ``rate`` at exposure ``n`` (normal approximation; a rate
+    has no upper bound, so only the lower end is clipped, at 0)."""
+    half = z * math.sqrt(phi * rate / n)
+    return max(0.0, rate - half), rate + half
+
+
+def rate_interval(count: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """A unit's own interval for ``count`` events over exposure ``n``: Byar's Poisson interval."""
+    if n <= 0 or count < 0:
+        raise ValueError(f"need count >= 0 and n > 0, got count={count}, n={n}")
+    low, high = poisson_interval(count, 2 * NormalDist().cdf(z) - 1)
+    return min(low / n, count / n), max(high / n, count / n)
+
+
+def _variance(measure: Measure, p: float) -> float:
+    """The variance of one unit of denominator at the overall value ``p``."""
+    return p if measure is Measure.RATE else p * (1 - p)
+
+
+def overdispersion(
+    p: float,
+    units: Sequence[Observed],
+    min_denominator: int,
+    measure: Measure = Measure.PROPORTION,
+) -> float:
     """Spiegelhalter's multiplicative φ from winsorised z-scores; 1.0 when not significant."""
-    if not 0.0 < p < 1.0:
+    if _variance(measure, p) <= 0.0:
         return 1.0
     zs = sorted(
-        (u.numerator / u.denominator - p) / math.sqrt(p * (1 - p) / u.denominator)
+        (u.numerator / u.denominator - p) / math.sqrt(_variance(measure, p) / u.denominator)
         for u in units
         if u.denominator >= min_denominator
     )
@@ -132,17 +201,60 @@ def _flag(value: float, lim95: tuple[float, float], lim998: tuple[float, float])
     return Flag.WITHIN
 
 
-def _point(u: Observed, p: float | None, phi: float, min_denominator: int) -> FunnelPoint:
+def inconsistent(u: Observed, measure: Measure) -> bool:
+    """Counts the measure cannot hold (a window cut the numerator from its denominator): a
+    proportion above one, or an excess ratio below one. No interval applies to them."""
+    if measure is Measure.PROPORTION:
+        return u.numerator > u.denominator
+    return measure is Measure.EXCESS and u.numerator < u.denominator
+
+
+def _base(measure: Measure) -> float:
+    """Where an excess ratio starts: every matter counts once on both sides (1:1 is none)."""
+    return 1.0 if measure is Measure.EXCESS else 0.0
+
+
+def _count(u: Observed, measure: Measure) -> int:
+    """What the distribution counts: the excess over the denominator for an excess ratio."""
+    return u.numerator - u.denominator if measure is Measure.EXCESS else u.numerator
+
+
+def _scaled(rows: Sequence[Observed], measure: Measure) -> list[Observed]:
+    return [Observed(u.key, _count(u, measure), u.denominator) for u in rows]
+
+
+def _limits(measure: Measure, p: float, n: int, z: float, phi: float) -> tuple[float, float]:
+    """Limits on the value's own scale (an excess ratio's shifted back up by one)."""
+    if measure is Measure.PROPORTION:
+        return control_limits(p, n, z, phi)
+    lo, hi = rate_limits(p, n, z, phi)
+    return lo + _base(measure), hi + _base(measure)
+
+
+def _interval(u: Observed, measure: Measure) -> tuple[float, float]:
+    if measure is Measure.PROPORTION:
+        return wilson(u.numerator, u.denominator)
+    lo, hi = rate_interval(_count(u, measure), u.denominator)
+    return lo + _base(measure), hi + _base(measure)
+
+
+def _point(
+    u: Observed, p: float | None, phi: float, min_denominator: int, measure: Measure
+) -> FunnelPoint:
+    """One unit's point; ``p`` is the overall value on the counted scale (excess, for EXCESS)."""
     if u.denominator <= 0:
         return FunnelPoint(u.key, u.numerator, 0, None, None, None, None, None, None, None,
                            Flag.TOO_FEW)  # fmt: skip
     value = u.numerator / u.denominator
-    wl, wh = wilson(u.numerator, u.denominator)
+    if inconsistent(u, measure):  # the value as counted, no interval, never judged
+        return FunnelPoint(u.key, u.numerator, u.denominator, value, None, None, None, None,
+                           None, None, Flag.INCONSISTENT)  # fmt: skip
+    wl, wh = _interval(u, measure)
     if p is None:
         return FunnelPoint(u.key, u.numerator, u.denominator, value, wl, wh, None, None, None,
                            None, Flag.TOO_FEW)  # fmt: skip
-    l95 = control_limits(p, u.denominator, Z95, phi)
-    l998 = control_limits(p, u.denominator, Z998, phi)
+    l95 = _limits(measure, p, u.denominator, Z95, phi)
+    l998 = _limits(measure, p, u.denominator, Z998, phi)
     flag = Flag.TOO_FEW if u.denominator < min_denominator else _flag(value, l95, l998)
     return FunnelPoint(
         u.key, u.numerator, u.denominator, value, wl, wh, l95[0], l95[1], l998[0], l998[1], flag
@@ -150,15 +262,15 @@ def _point(u: Observed, p: float | None, phi: float, min_denominator: int) -> Fu
 
 
 def _curve(
-    p: float, phi: float, lo_n: int, hi_n: int, steps: int = 40
+    p: float, phi: float, lo_n: int, hi_n: int, measure: Measure, steps: int = 40
 ) -> tuple[tuple[int, float, float, float, float], ...]:
     """Limit curves on a log-spaced grid of denominators, for drawing the funnel."""
     hi_n = max(hi_n, lo_n + 1)
     ns = sorted({round(lo_n * (hi_n / lo_n) ** (i / steps)) for i in range(steps + 1)})
     out = []
     for n in ns:
-        a, b = control_limits(p, n, Z95, phi)
-        c, d = control_limits(p, n, Z998, phi)
+        a, b = _limits(measure, p, n, Z95, phi)
+        c, d = _limits(measure, p, n, Z998, phi)
         out.append((n, a, b, c, d))
     return tuple(out)
 
@@ -168,22 +280,31 @@ def funnel(
     *,
     min_denominator: int = MIN_DENOMINATOR,
     adjust_overdispersion: bool = True,
+    measure: Measure = Measure.PROPORTION,
 ) -> Funnel:
-    """Compare every unit with the overall rate; points sorted by key (never by value)."""
+    """Compare every unit with the overall value; points sorted by key (never by value).
+
+    Counts below zero are refused (``ValueError``: no indicator counts them). A point the
+    measure cannot hold (a proportion above one, an excess ratio below one) is marked
+    ``Flag.INCONSISTENT`` and left out of the overall value and ``φ``; a rate may have any
+    numerator."""
     if min_denominator < 1:
         raise ValueError("min_denominator must be >= 1")
     rows = sorted(units, key=lambda u: u.key)
     for u in rows:
-        if u.denominator < 0 or not 0 <= u.numerator <= max(u.denominator, 0):
-            raise ValueError(f"{u.key}: need 0 <= numerator <= denominator")
-    total_n = sum(u.denominator for u in rows)
-    p = sum(u.numerator for u in rows) / total_n if total_n else None
+        if u.denominator < 0 or u.numerator < 0:
+            raise ValueError(f"{u.key}: need numerator >= 0 and denominator >= 0")
+    counted = _scaled([u for u in rows if not inconsistent(u, measure)], measure)
+    total_n = sum(u.denominator for u in counted)
+    p = sum(u.numerator for u in counted) / total_n if total_n else None
+    spread = Measure.PROPORTION if measure is Measure.PROPORTION else Measure.RATE
     phi = (
-        overdispersion(p, rows, min_denominator)
+        overdispersion(p, counted, min_denominator, spread)
         if (p is not None and adjust_overdispersion)
         else 1.0
     )
-    points = tuple(_point(u, p, phi, min_denominator) for u in rows)
-    biggest = max((u.denominator for u in rows), default=0)
-    curve = _curve(p, phi, min_denominator, biggest) if p is not None else ()
-    return Funnel(p, phi, points, curve)
+    points = tuple(_point(u, p, phi, min_denominator, measure) for u in rows)
+    biggest = max((u.denominator for u in counted), default=0)
+    curve = _curve(p, phi, min_denominator, biggest, measure) if p is not None else ()
+    overall = None if p is None else p + _base(measure)
+    return Funnel(overall, phi, points, curve, measure)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel
+from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel, Measure
 from jianguan.domain.dataquality import IssueKind
 from jianguan.domain.indicators import IndicatorError, month_end, parse_month
 from jianguan.entrypoints.context import Context, pass_ctx
@@ -97,21 +97,26 @@ def compare_cmd(
     _print_funnel(c, f, indicator, names)
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
+def _pct(x: float | None, measure: Measure = Measure.PROPORTION) -> str:
+    """A proportion as a percentage; a rate (案-件比) as 1:x."""
+    if x is None:
+        return "—"
+    return f"{x:.1%}" if measure is Measure.PROPORTION else f"1:{x:.2f}"
 
 
 def _print_funnel(c: Context, f: Funnel, indicator: str, names: dict[str, str]) -> None:
+    m = f.measure
     click.echo(c.say(
-        f"{indicator}：总体 {_pct(f.overall)}，过度离散系数 φ = {f.phi:.2f}（按编码排列，不排名）",
-        f"{indicator}: overall {_pct(f.overall)}, overdispersion φ = {f.phi:.2f} (by code, not ranked)",
+        f"{indicator}：总体 {_pct(f.overall, m)}，过度离散系数 φ = {f.phi:.2f}（按编码排列，不排名）",
+        f"{indicator}: overall {_pct(f.overall, m)}, overdispersion φ = {f.phi:.2f} (by code, not ranked)",
     ))  # fmt: skip
+    click.echo(c.say(f"方法：{m.zh}", f"method: {m.en}"))
     for p in f.points:
-        interval = f"[{_pct(p.wilson_low)}, {_pct(p.wilson_high)}]"
+        interval = f"[{_pct(p.wilson_low, m)}, {_pct(p.wilson_high, m)}]"
         flag = p.flag.label(c.lang)
         mark = " ◆" if p.flag.outside else ""
         click.echo(f"  {p.key} {names.get(p.key, '')}  {p.numerator}/{p.denominator}  "
-                   f"{_pct(p.value)} {interval}  {flag}{mark}")  # fmt: skip
+                   f"{_pct(p.value, m)} {interval}  {flag}{mark}")  # fmt: skip
     unusual = sum(p.flag.outside for p in f.points)
     click.echo(c.say(f"超出控制限：{unusual} 个", f"outside the limits: {unusual}"))
 

@@ -184,6 +184,13 @@ def export_cmd(
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="进程数 / worker processes"
 )
+@click.option(
+    "--open-share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="约此比例的案件在结束日期仍未办结（集中于最后 7 天受理）/ about this share of the "
+    "cases still open at --end (received in its last 7 days), e.g. 0.9 for a load test",
+)
 @pass_ctx
 def synth_cmd(
     c: Context,
@@ -195,6 +202,7 @@ def synth_cmd(
     defect_rate: float,
     workers: int | None,
     plant_anomalies: bool,
+    open_share: float | None,
 ) -> None:
     """生成仿真数据集 / generate a realistic synthetic data set."""
     from jianguan.synth import generate
@@ -215,6 +223,7 @@ def synth_cmd(
             workers=workers,
             progress=tick,
             plant=plant_anomalies,
+            open_share=open_share,
         )
     click.echo(
         c.say(

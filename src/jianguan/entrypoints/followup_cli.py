@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -24,15 +25,44 @@ from jianguan.entrypoints.context import REFUSED, Context, pass_ctx
 from jianguan.services import analysis_meeting as msvc
 from jianguan.services import notice as nsvc
 from jianguan.services.monitoring import UnknownUnit
+from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.reports import RendererUnavailable
 
 T = TypeVar("T")
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 DATE = click.DateTime(["%Y-%m-%d"])
 _db = click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
 _by = click.option("--by", default="case_office", metavar="PERSON", help="操作人 / acting staff id")
 _on = click.option("--on", "on", type=DATE, default=None, help="日期（默认今天）/ day (today)")
 _id = click.argument("oid", metavar="ID")
 _n = click.argument("n", type=int)
+_not_done = click.option("--not-done", "not_done", is_flag=True,
+                         help="核验未通过，重新办理 / not verified: reopen")  # fmt: skip
+_new_due = click.option("--due", type=DATE, default=None, help="重新办理的时限 / new due date")
+_verify_note = click.option("--note", default="", help="核验意见 / verification note")
+_unit_filter = click.option("--unit", default=None, metavar="CODE")
+_as_of = click.option("--as-of", "as_of", type=DATE, default=None)
+_json = click.option("--json", "as_json", is_flag=True)
+
+
+def _stacked(*decorators: Decorator) -> Decorator:
+    """Several click decorators as one, in the order they would be stacked above a function
+    (so the options keep their order in --help)."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+
+    return apply
+
+
+# The option stacks the commands share: a change by someone on a day; a task's verification;
+# a record shown or listed as of a day.
+_acting = _stacked(_by, _on, _db, pass_ctx)
+_verifying = _stacked(_id, _n, _not_done, _new_due, _verify_note, _acting)
+_showing = _stacked(_id, _as_of, _json, _db, pass_ctx)
+_listing = _stacked(_unit_filter, _as_of, _db, pass_ctx)
 
 
 def _run(c: Context, db_url: str | None, act: Callable[[App], T], on: dt.datetime | None) -> T:
@@ -46,6 +76,71 @@ def _run(c: Context, db_url: str | None, act: Callable[[App], T], on: dt.datetim
         except UnknownUnit as exc:
             click.echo(c.say(f"未知单位：{exc}", f"unknown unit: {exc}"), err=True)
             sys.exit(REFUSED)
+
+
+Agg = TypeVar("Agg", Meeting, Notice)
+Step = Callable[
+    [Context, str | None, str, str, str, dt.datetime | None, Callable[[Agg, dt.date], Agg]], Agg
+]
+
+
+Change = Callable[[UnitOfWork, str, str, str, Callable[[Agg], Agg]], Agg]
+
+
+def _stepper(change: Change[Agg]) -> Step[Agg]:
+    """One recorded transition of a meeting or a notice (its service's ``change``), the day
+    being the clock's; says it was recorded."""
+
+    def step_of(
+        c: Context, db_url: str | None, oid: str, by: str, action: str, on: dt.datetime | None,
+        step: Callable[[Agg, dt.date], Agg],
+    ) -> Agg:  # fmt: skip
+        out = _run(c, db_url, lambda app: change(
+            app.uow(), oid, by, action, lambda x: step(x, app.today())), on)  # fmt: skip
+        click.echo(c.say(f"{oid} 已记录", f"{oid} recorded"))
+        return out
+
+    return step_of
+
+
+@dataclass(frozen=True, slots=True)
+class TaskWords:
+    """What the task commands of one group say: done's --note, done's and verify's help."""
+
+    done_note: str
+    done_help: str
+    verify_help: str
+
+
+def _task_commands(
+    group: click.Group,
+    step: Step[Agg],
+    complete: Callable[[Agg, int, dt.date, str, str], Agg],
+    verify: Callable[[Agg, int, dt.date, str, bool, str, dt.date | None], Agg],
+    words: TaskWords,
+) -> None:
+    """``done`` and ``verify`` of a group's tasks: a meeting's and a notice's follow the same
+    task (domain.followup), so their commands are one pair, registered on each group."""
+
+    @group.command("done", help=words.done_help)
+    @_id
+    @_n
+    @click.option("--note", default="", help=words.done_note)
+    @_acting
+    def done(
+        c: Context, oid: str, n: int, note: str, by: str, on: dt.datetime | None,
+        db_url: str | None,
+    ) -> None:  # fmt: skip
+        step(c, db_url, oid, by, "done", on, lambda x, d: complete(x, n, d, by, note))
+
+    @group.command("verify", help=words.verify_help)
+    @_verifying
+    def verify_cmd(
+        c: Context, oid: str, n: int, not_done: bool, due: dt.datetime | None, note: str,
+        by: str, on: dt.datetime | None, db_url: str | None,
+    ) -> None:  # fmt: skip
+        step(c, db_url, oid, by, "verify", on, lambda x, d: verify(
+            x, n, d, by, not not_done, note, due.date() if due else None))  # fmt: skip
 
 
 def _refuse_records(c: Context, errors: list[RecordError]) -> NoReturn:
@@ -97,10 +192,7 @@ def meeting_group() -> None:
 @meeting_group.command("open")
 @click.option("--unit", required=True, metavar="CODE")
 @click.option("--title", required=True, help="如：2025年第三季度业务数据分析研判会商")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_open(
     c: Context, unit: str, title: str, by: str, on: dt.datetime | None, db_url: str | None
 ) -> None:
@@ -121,10 +213,7 @@ def m_open(
 @click.option("--pick", default="", help="点题：所选建议的序号（如 1,3）或 all / pick proposals")
 @click.option("--topic", default="", help="人工点题的议题 / a topic set by hand")
 @click.option("--detail", default="", help="人工点题的说明 / its detail")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_propose(
     c: Context, oid: str, date_from: dt.datetime | None, date_to: dt.datetime | None,
     indicators: tuple[str, ...], pick: str, topic: str, detail: str, by: str,
@@ -160,14 +249,7 @@ def m_propose(
                      f"{oid}: {len(found)} topic(s) set, {len(meeting.topics)} in all"))  # fmt: skip
 
 
-def _m_step(
-    c: Context, db_url: str | None, oid: str, by: str, action: str, on: dt.datetime | None,
-    step: Callable[[Meeting, dt.date], Meeting],
-) -> Meeting:  # fmt: skip
-    m = _run(c, db_url, lambda app: msvc.change(
-        app.uow(), oid, by, action, lambda x: step(x, app.today())), on)  # fmt: skip
-    click.echo(c.say(f"{oid} 已记录", f"{oid} recorded"))
-    return m
+_m_step = _stepper(msvc.change)
 
 
 @meeting_group.command("assign")
@@ -175,10 +257,7 @@ def _m_step(
 @_n
 @click.option("--department", required=True, help="承办部门 / department")
 @click.option("--due", type=DATE, required=True, help="解题时限 / due date")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_assign(
     c: Context, oid: str, n: int, department: str, due: dt.datetime, by: str,
     on: dt.datetime | None, db_url: str | None,
@@ -192,10 +271,7 @@ def m_assign(
 @_id
 @_n
 @click.option("--text", required=True, help="解题意见：原因分析与措施 / the answer")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_answer(
     c: Context, oid: str, n: int, text: str, by: str, on: dt.datetime | None, db_url: str | None
 ) -> None:
@@ -207,10 +283,7 @@ def m_answer(
 @_id
 @click.option("--text", required=True, help="会议纪要 / the minutes")
 @click.option("--attendee", "attendees", multiple=True, help="参会人员 / attendee")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_minutes(
     c: Context, oid: str, text: str, attendees: tuple[str, ...], by: str,
     on: dt.datetime | None, db_url: str | None,
@@ -226,10 +299,7 @@ def m_minutes(
 @click.option("--text", required=True, help="任务内容 / what is to be done")
 @click.option("--owner", required=True, help="责任部门或责任人 / owner")
 @click.option("--due", type=DATE, required=True, help="办结时限 / due date")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def m_task(
     c: Context, oid: str, topic: int | None, text: str, owner: str, due: dt.datetime, by: str,
     on: dt.datetime | None, db_url: str | None,
@@ -240,43 +310,11 @@ def m_task(
     click.echo(c.say(f"任务 {m.tasks[-1].n}", f"task {m.tasks[-1].n}"))
 
 
-@meeting_group.command("done")
-@_id
-@_n
-@click.option("--note", default="", help="办结情况 / what was done")
-@_by
-@_on
-@_db
-@pass_ctx
-def m_done(
-    c: Context, oid: str, n: int, note: str, by: str, on: dt.datetime | None, db_url: str | None
-) -> None:
-    """任务办结 / a task is done."""
-    _m_step(c, db_url, oid, by, "done", on, lambda m, d: mdom.complete_task(m, n, d, by, note))
-
-
-_not_done = click.option("--not-done", "not_done", is_flag=True,
-                         help="核验未通过，重新办理 / not verified: reopen")  # fmt: skip
-_new_due = click.option("--due", type=DATE, default=None, help="重新办理的时限 / new due date")
-
-
-@meeting_group.command("verify")
-@_id
-@_n
-@_not_done
-@_new_due
-@click.option("--note", default="", help="核验意见 / verification note")
-@_by
-@_on
-@_db
-@pass_ctx
-def m_verify(
-    c: Context, oid: str, n: int, not_done: bool, due: dt.datetime | None, note: str, by: str,
-    on: dt.datetime | None, db_url: str | None,
-) -> None:  # fmt: skip
-    """核验任务（不得由办结人本人核验）/ verify a task (not by the one who did it)."""
-    _m_step(c, db_url, oid, by, "verify", on, lambda m, d: mdom.verify_task(
-        m, n, d, by, not not_done, note, due.date() if due else None))  # fmt: skip
+_task_commands(
+    meeting_group, _m_step, mdom.complete_task, mdom.verify_task,
+    TaskWords("办结情况 / what was done", "任务办结 / a task is done.",
+              "核验任务（不得由办结人本人核验）/ verify a task (not by the one who did it)."),
+)  # fmt: skip
 
 
 def meeting_json(m: Meeting, as_of: dt.date, carried: list[msvc.CarriedNow]) -> dict[str, Any]:
@@ -333,11 +371,7 @@ def _echo_meeting(c: Context, m: Meeting, as_of: dt.date, carried: list[msvc.Car
 
 
 @meeting_group.command("show")
-@_id
-@click.option("--as-of", "as_of", type=DATE, default=None)
-@click.option("--json", "as_json", is_flag=True)
-@_db
-@pass_ctx
+@_showing
 def m_show(
     c: Context, oid: str, as_of: dt.datetime | None, as_json: bool, db_url: str | None
 ) -> None:
@@ -356,10 +390,7 @@ def m_show(
 
 
 @meeting_group.command("list")
-@click.option("--unit", default=None, metavar="CODE")
-@click.option("--as-of", "as_of", type=DATE, default=None)
-@_db
-@pass_ctx
+@_listing
 def m_list(c: Context, unit: str | None, as_of: dt.datetime | None, db_url: str | None) -> None:
     """会商列表 / the meetings recorded."""
     rows, day = _run(c, db_url, lambda app: (
@@ -442,14 +473,7 @@ def n_take(
                      f"recorded {n.id}: {len(n.problems)} problem(s), reply due {n.reply_due}"))  # fmt: skip
 
 
-def _n_step(
-    c: Context, db_url: str | None, oid: str, by: str, action: str, on: dt.datetime | None,
-    step: Callable[[Notice, dt.date], Notice],
-) -> Notice:  # fmt: skip
-    n = _run(c, db_url, lambda app: nsvc.change(
-        app.uow(), oid, by, action, lambda x: step(x, app.today())), on)  # fmt: skip
-    click.echo(c.say(f"{oid} 已记录", f"{oid} recorded"))
-    return n
+_n_step = _stepper(nsvc.change)
 
 
 @notice_group.command("split")
@@ -459,10 +483,7 @@ def _n_step(
 @click.option("--text", default="", help="任务内容（默认为问题本身）/ the task")
 @click.option("--owner", required=True, help="责任部门或责任人 / owner")
 @click.option("--due", type=DATE, default=None, help="时限（默认为通报的整改期限）/ due date")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def n_split(
     c: Context, oid: str, problem: int | None, each: bool, text: str, owner: str,
     due: dt.datetime | None, by: str, on: dt.datetime | None, db_url: str | None,
@@ -480,38 +501,11 @@ def n_split(
     click.echo(c.say(f"共 {len(n.tasks)} 项任务", f"{len(n.tasks)} task(s) in all"))
 
 
-@notice_group.command("done")
-@_id
-@_n
-@click.option("--note", default="", help="整改情况 / what was done")
-@_by
-@_on
-@_db
-@pass_ctx
-def n_done(
-    c: Context, oid: str, n: int, note: str, by: str, on: dt.datetime | None, db_url: str | None
-) -> None:
-    """整改任务办结 / a task is done."""
-    _n_step(c, db_url, oid, by, "done", on, lambda x, d: ndom.complete_task(x, n, d, by, note))
-
-
-@notice_group.command("verify")
-@_id
-@_n
-@_not_done
-@_new_due
-@click.option("--note", default="", help="核验意见 / verification note")
-@_by
-@_on
-@_db
-@pass_ctx
-def n_verify(
-    c: Context, oid: str, n: int, not_done: bool, due: dt.datetime | None, note: str, by: str,
-    on: dt.datetime | None, db_url: str | None,
-) -> None:  # fmt: skip
-    """核验整改任务（不得由办结人本人核验）/ verify a task."""
-    _n_step(c, db_url, oid, by, "verify", on, lambda x, d: ndom.verify_task(
-        x, n, d, by, not not_done, note, due.date() if due else None))  # fmt: skip
+_task_commands(
+    notice_group, _n_step, ndom.complete_task, ndom.verify_task,
+    TaskWords("整改情况 / what was done", "整改任务办结 / a task is done.",
+              "核验整改任务（不得由办结人本人核验）/ verify a task."),
+)  # fmt: skip
 
 
 @notice_group.command("report-back")
@@ -520,10 +514,7 @@ def n_verify(
 @click.option("--format", "formats", default="docx,xlsx", help="docx,xlsx,pdf")
 @click.option("--note", default="")
 @click.option("--signer", default="", help="落款 / signed by (default: the unit)")
-@_by
-@_on
-@_db
-@pass_ctx
+@_acting
 def n_report_back(
     c: Context, oid: str, out_dir: Path, formats: str, note: str, signer: str, by: str,
     on: dt.datetime | None, db_url: str | None,
@@ -575,11 +566,7 @@ def _echo_notice(c: Context, n: Notice, as_of: dt.date) -> None:
 
 
 @notice_group.command("show")
-@_id
-@click.option("--as-of", "as_of", type=DATE, default=None)
-@click.option("--json", "as_json", is_flag=True)
-@_db
-@pass_ctx
+@_showing
 def n_show(
     c: Context, oid: str, as_of: dt.datetime | None, as_json: bool, db_url: str | None
 ) -> None:
@@ -592,10 +579,7 @@ def n_show(
 
 
 @notice_group.command("list")
-@click.option("--unit", default=None, metavar="CODE")
-@click.option("--as-of", "as_of", type=DATE, default=None)
-@_db
-@pass_ctx
+@_listing
 def n_list(c: Context, unit: str | None, as_of: dt.datetime | None, db_url: str | None) -> None:
     """通报列表 / the notices recorded."""
     rows, day = _run(c, db_url, lambda app: (

@@ -57,6 +57,12 @@ def print_findings(c: Context, rules: Rulebook, findings: list[Finding]) -> None
 @click.option("--unit", default=None, help="单位编码（含下级院）/ unit code (with units below)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
 @click.option("--no-ledger", is_flag=True, help="不更新台账 / leave the ledger alone")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="重新检查全部案件（默认只查未结、有变动或期限未过的案件）/ evaluate every case "
+    "(by default only open, changed and not yet settled cases are evaluated again)",
+)
 @click.option("--db", "db_url", metavar="URL", help="数据库 / database URL")
 @pass_ctx
 def monitor_cmd(
@@ -65,6 +71,7 @@ def monitor_cmd(
     unit: str | None,
     as_json: bool,
     no_ledger: bool,
+    full: bool,
     db_url: str | None,
 ) -> None:
     """流程监控：按规则检查全部案件并更新台账 / flow monitoring over every case, into the ledger."""
@@ -76,7 +83,9 @@ def monitor_cmd(
                 if no_ledger:
                     findings = monitor(app.uow(), app.rules, day, unit)
                 else:
-                    findings, changes = monitor_and_record(app.uow(), app.rules, day, unit)
+                    findings, changes = monitor_and_record(
+                        app.uow(), app.rules, day, unit, full=full
+                    )
         except UnknownUnit:
             raise click.ClickException(
                 c.say(f"未知单位：{unit}", f"unknown unit: {unit}")

@@ -182,8 +182,11 @@ def _from_anomalies(
     ]
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _pct(value: float | None, kind: str = "share") -> str:
+    """A share as a percentage; a ratio (案-件比) as 1:x."""
+    if value is None:
+        return "—"
+    return f"1:{value:.2f}" if kind == "ratio" else f"{value * 100:.1f}%"
 
 
 def _from_funnels(
@@ -204,9 +207,9 @@ def _from_funnels(
         except IndicatorError:
             continue  # an indicator a province's catalogue does not carry
         except ValueError:
-            # A window can cut a unit's numerator from its denominator (their cohort dates
-            # differ, e.g. a return counted in the window for a case received before it): no
-            # funnel can be drawn for that indicator and window, so it proposes nothing.
+            # Counts below zero (never counted by an indicator): no funnel, no proposal. A unit
+            # whose window cuts its numerator from its denominator is marked in the funnel
+            # (Flag.INCONSISTENT, never outside), so it proposes nothing either.
             continue
         for p in f.points:
             if not p.flag.outside:
@@ -214,8 +217,8 @@ def _from_funnels(
             cases = drill(source, rules.indicators, ind_id, "numerator", date_from, date_to, p.key)
             name = names.get(p.key, p.key)
             detail = (
-                f"{ind.zh}：{name}本院 {p.numerator}/{p.denominator} = {_pct(p.value)}，"
-                f"比较范围总体 {_pct(f.overall)}，{p.flag.zh}（漏斗图，不作排名）"
+                f"{ind.zh}：{name}本院 {p.numerator}/{p.denominator} = {_pct(p.value, ind.kind)}，"
+                f"比较范围总体 {_pct(f.overall, ind.kind)}，{p.flag.zh}（漏斗图，不作排名）"
             )
             low = p.flag in (Flag.BELOW_95, Flag.BELOW_998)
             title = f"{name}{ind.zh}{'偏低' if low else '偏高'}（{p.flag.zh}）"

@@ -3,20 +3,48 @@
 The indicator engine rolls figures up the unit tree (a city's figure includes its districts), so
 comparing its rows directly would compare a city with its own districts. Each unit's *own*
 figure is therefore its rolled-up figure minus its children's; handlers are leaves already.
+
+A share (kind ``share``) is compared as a proportion; a ratio (kind ``ratio``, 案-件比) is not a
+proportion, so it is compared as a Poisson rate — by its excess over one when its numerator
+counts its denominator again (``domain.comparison.Measure``) — rather than refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel, Observed, funnel
+from jianguan.domain.comparison import MIN_DENOMINATOR, Funnel, Measure, Observed, funnel
 from jianguan.domain.indicators import Catalogue, IndicatorError, IndicatorRow
 from jianguan.domain.model import Unit
 from jianguan.services.indicators import compute
 from jianguan.services.ports.indicators import IndicatorSource
 
 BY = ("unit", "handler")
+METHODS = {
+    Measure.PROPORTION: "normal approximation to the binomial; Wilson score intervals; "
+    "Spiegelhalter multiplicative overdispersion when significant",
+    Measure.RATE: "not a proportion: normal approximation to the Poisson (the numerator a count "
+    "over the denominator); Byar's Poisson intervals (in wilson_low/wilson_high); "
+    "Spiegelhalter multiplicative overdispersion when significant",
+    Measure.EXCESS: "not a proportion: the numerator counts the denominator too, so its excess "
+    "(numerator - denominator) is the Poisson count over the denominator and 1 is added back; "
+    "normal approximation to the Poisson; Byar's Poisson intervals (in wilson_low/wilson_high); "
+    "Spiegelhalter multiplicative overdispersion when significant",
+}
+
+
+def measure_of(catalogue: Catalogue, indicator: str) -> Measure:
+    """How the indicator's value is compared: a share as a proportion; a ratio whose numerator
+    counts every term of its denominator again (案-件比: 件 = 案 + the extra proceedings) by its
+    excess over one; any other ratio as a rate."""
+    ind = catalogue.get(indicator)
+    if ind.kind != "ratio":
+        return Measure.PROPORTION
+    left = Counter(ind.numerator.terms)
+    left.subtract(ind.denominator.terms)
+    return Measure.EXCESS if min(left.values(), default=0) >= 0 else Measure.RATE
 
 
 def own_counts(rows: Sequence[IndicatorRow], units: Sequence[Unit]) -> list[Observed]:
@@ -55,12 +83,16 @@ def compare(
             f"--by must be unit or handler, not {by!r}",
         )
     rows = compute(source, catalogue, [indicator], (by,), date_from, date_to, unit)
+    measure = measure_of(catalogue, indicator)
     if by == "unit":
         observed = own_counts(rows, source.units())
     else:
         observed = [Observed(str(r.dims[by]), r.numerator, r.denominator) for r in rows]
     return funnel(
-        observed, min_denominator=min_denominator, adjust_overdispersion=adjust_overdispersion
+        observed,
+        min_denominator=min_denominator,
+        adjust_overdispersion=adjust_overdispersion,
+        measure=measure,
     )
 
 
@@ -101,8 +133,9 @@ def funnel_json(f: Funnel, indicator: str, by: str, names: Mapping[str, str]) ->
         "by": by,
         "overall": f.overall,
         "phi": f.phi,
-        "method": "normal approximation to the binomial; Wilson score intervals; "
-        "Spiegelhalter multiplicative overdispersion when significant",
+        "measure": f.measure.value,
+        "measure_zh": f.measure.zh,
+        "method": METHODS[f.measure],
         "points": points,
         "curve": curve,
     }

@@ -3,9 +3,12 @@ keep the ledger (台账) in step."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+import hashlib
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level, sync
 from jianguan.domain.model import Case, Unit, UnitLevel
@@ -21,6 +24,7 @@ from jianguan.domain.monitoring import (
 from jianguan.domain.rulebook import Rulebook
 from jianguan.services.followup import task_findings
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.monitoring import MonitorRun
 from jianguan.services.supervision import matter_findings
 
 Warn = dict[tuple[str, str], dt.date]
@@ -88,32 +92,134 @@ def _findings(
     units = uow.cases.units()
     warn = warn_limits(units, rules.monitoring, rules.book, as_of)
     found = uow.monitor.evaluate(rules.monitoring, rules.book, as_of, warn, scope)
+    return _with_others(uow, rules, as_of, scope, found)
+
+
+def _with_others(
+    uow: UnitOfWork,
+    rules: Rulebook,
+    as_of: dt.date,
+    scope: set[str] | None,
+    found: list[Finding],
+) -> list[Finding]:
     found = [*found, *matter_findings(uow, rules, as_of, scope)]  # supervision matters, one ledger
     found += task_findings(uow, rules, as_of, scope)  # meeting and notice tasks overdue
     return sorted(found, key=lambda f: f.key)
+
+
+def _kept_findings(uow: UnitOfWork, rules: Rulebook, as_of: dt.date, full: bool) -> list[Finding]:
+    """The whole store's findings, evaluating again only what may have moved since the last
+    recorded run; a full evaluation when asked, when there is no last run, when it ran with
+    other rules, periods or calendar, or when this run is earlier than it."""
+    print_ = fingerprint(rules)
+    last = uow.monitor.last_run()
+    since = (
+        last if last is not None and last.fingerprint == print_ and last.as_of <= as_of else None
+    )
+    if full:
+        since = None
+    span = since.span_days if since is not None else due_span(rules)
+    warn = warn_limits(uow.cases.units(), rules.monitoring, rules.book, as_of)
+    run = MonitorRun(as_of, print_, span)
+    found = uow.monitor.evaluate_and_keep(rules.monitoring, rules.book, as_of, warn, run, since)
+    return _with_others(uow, rules, as_of, None, found)
 
 
 def monitor(
     uow: UnitOfWork, rules: Rulebook, as_of: dt.date, unit: str | None = None
 ) -> list[Finding]:
     """All findings as of ``as_of`` (of ``unit`` and the units below it), set-based, sorted by
-    case and rule. Reads only: the ledger is left as it is."""
+    case and rule. Reads only: the ledger is left as it is, and every case is evaluated."""
     with uow:
         scope = units_below(uow.cases.units(), unit) if unit else None
         return _findings(uow, rules, as_of, scope)
 
 
 def monitor_and_record(
-    uow: UnitOfWork, rules: Rulebook, as_of: dt.date, unit: str | None = None
+    uow: UnitOfWork,
+    rules: Rulebook,
+    as_of: dt.date,
+    unit: str | None = None,
+    *,
+    full: bool = False,
 ) -> tuple[list[Finding], Counter[LedgerAction]]:
     """Monitor and bring the ledger up to this run, in one transaction; every status or
-    escalation change goes to the audit log."""
+    escalation change goes to the audit log.
+
+    Over the whole store the run is incremental (``_kept_findings``; ``full`` forces a full
+    one) and its findings are kept for the next. The findings handed to the ledger are always
+    the whole store's, so the ledger moves exactly as after a full run. A run of one unit's
+    tree evaluates that tree in full and leaves the kept findings alone (they stay true).
+    """
     with uow:
-        scope = units_below(uow.cases.units(), unit) if unit else None
-        findings = _findings(uow, rules, as_of, scope)
+        if unit:
+            scope: set[str] | None = units_below(uow.cases.units(), unit)
+            findings = _findings(uow, rules, as_of, scope)
+        else:
+            scope, findings = None, _kept_findings(uow, rules, as_of, full)
         changes = _record(uow, findings, rules.book, as_of, scope)
         uow.commit()
     return findings, changes
+
+
+# -- what a recorded run keeps for the next -----------------------------------------------------
+
+
+def _canon(value: object) -> object:
+    """A value as plain, ordered data (sets sorted), so that its text is the same in every
+    process (a frozenset's order is not)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__] + [
+            [f.name, _canon(getattr(value, f.name))] for f in dataclasses.fields(value)
+        ]
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, Mapping):
+        return sorted([str(k), _canon(v)] for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canon(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_canon(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(rules: Rulebook) -> str:
+    """What a run's findings depend on besides the cases: the monitoring rules with their lead
+    times, the periods and the working-day calendar. A run whose fingerprint differs from the
+    last one's evaluates every case."""
+    cal = rules.book.calendar
+    parts = [
+        _canon(rules.monitoring),
+        _canon(rules.book.periods),
+        [_canon(cal.schedule(y)) for y in cal.years],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def due_span(rules: Rulebook) -> int:
+    """The most days any due date of the rule set falls after the day it runs from, extension
+    and holiday moves included: every period a rule names (and the review periods the period
+    rules use), every variant, from every start day of the calendar's years and of the year on
+    either side (judged provisionally, weekends only). A case whose last dated fact is more
+    than this many days before a run's day has passed every due date it can have."""
+    book, ruleset = rules.book, rules.monitoring
+    periods = {str(r.params["period"]) for r in ruleset.rules if "period" in r.params}
+    if any(r.check.startswith(("period_", "extension")) for r in ruleset.rules):
+        periods |= {"arrest_review", "prosecution_review"}
+    keys = [k for p in sorted(periods) for k in book.keys_for(p)]
+    years = book.calendar.years
+    if not keys or not years:
+        return 0
+    day, last = dt.date(years[0] - 1, 1, 1), dt.date(years[-1] + 1, 12, 31)
+    span, guessed = 0, book.provisional  # the outer years are guesses; say so only if used
+    while day <= last:
+        for key in keys:
+            span = max(span, (book.due(key, day) - day).days, (book.window(key, day) - day).days)
+        day += dt.timedelta(days=1)
+    book.provisional = guessed
+    return span
 
 
 def _record(

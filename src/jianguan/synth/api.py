@@ -52,21 +52,26 @@ def generate(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     plant: bool = False,
+    open_share: float | None = None,
 ) -> SynthSummary:
     """Write units.csv, people.csv, cases.jsonl, defects.jsonl and manifest.json into ``out_dir``.
 
     ``calendar`` is the official working-day calendar the dates are drawn on (the rulebook's).
     The files depend only on the arguments other than ``workers`` and ``progress``. ``progress``
     is called with the number of cases written so far, after each chunk. ``plant`` adds the
-    patterns of ``synth.patterns`` and writes their truth to anomalies.jsonl.
+    patterns of ``synth.patterns`` and writes their truth to anomalies.jsonl. ``open_share``
+    crowds that share of the cases into the last days before ``end``, so that about as many
+    are still open at ``end`` (a store with many open cases, to measure monitoring on).
     """
     began = time.perf_counter()
     _check(calendar, cases, start, end, defect_rate)
+    if open_share is not None and not 0.0 <= open_share <= 1.0:
+        raise ValueError("open_share must be between 0 and 1")
     out_dir.mkdir(parents=True, exist_ok=True)
     org = build_org(seed)
     _write_org(out_dir, org)
     plan = make_plan(seed, places(), start, end) if plant else None
-    fc, sk, setup = _prepare(calendar, seed, cases, start, end, defect_rate, plan)
+    fc, sk, setup = _prepare(calendar, seed, cases, start, end, defect_rate, plan, open_share)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     results = _results(setup, sk, n_workers, org, fc)
     cats, kinds = _write_cases(out_dir, results, progress)
@@ -83,6 +88,8 @@ def generate(
         "as_of": end.isoformat(),
         "defect_rate": defect_rate,
     }
+    if open_share is not None:
+        manifest["open_share"] = open_share
     if plan is not None:
         manifest["plant_anomalies"] = True
     (out_dir / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
@@ -106,13 +113,14 @@ def _prepare(
     end: dt.date,
     rate: float,
     plan: Plan | None = None,
+    open_share: float | None = None,
 ) -> tuple[FastCalendar, Skeleton, Setup]:
     """Calendar tables, the skeleton of all cases, and what workers need to fill it in."""
     first, last = start - dt.timedelta(days=7), end + dt.timedelta(days=SPAN_AFTER_END)
     fc = FastCalendar(calendar, first, last)
     hook = reassigner(plan, seed, places()) if plan is not None else None
     sk = build_skeleton(
-        seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal(), hook
+        seed, cases, fc, calendar, places(), start.toordinal(), end.toordinal(), hook, open_share
     )
     setup = Setup(
         seed, first.toordinal(), last.toordinal(), end.toordinal(), rate, sk.totals, calendar

@@ -125,6 +125,21 @@ def day_weights(
     return weights, x
 
 
+OPEN_DAYS = 7  # shorter than the quickest review (7 days in custody): received, still open
+
+
+def crowd_the_end(weights: list[float], share: float) -> list[float]:
+    """Day weights rescaled so that the last ``OPEN_DAYS`` days carry ``share`` of the total
+    (their shape, working days and weekends, kept) and the days before the rest."""
+    tail = min(OPEN_DAYS, len(weights))
+    head, last = weights[:-tail], weights[-tail:]
+    if not head or share >= 1.0:
+        return [0.0] * len(head) + last
+    h, t = sum(head), sum(last)
+    scale = share / (1.0 - share) * h / t if t else 0.0
+    return head + [w * scale for w in last]
+
+
 class _Drawer:
     def __init__(self, places: tuple[Place, ...], x_ar: float) -> None:
         rest = (1 - x_ar) / (1 - SHARES[AR] / sum(SHARES)) / sum(SHARES)
@@ -167,13 +182,18 @@ def build_skeleton(
     start: int,
     end: int,
     plant: Callable[[int, int, int], int] | None = None,
+    open_share: float | None = None,
 ) -> Skeleton:
     """Exactly ``n`` case slots in receipt order over [start, end] (ordinals).
 
     ``plant`` (synth.patterns) may send a case to another unit; it draws from its own stream.
+    ``open_share``: that share of the cases is received in the last ``OPEN_DAYS`` days, so
+    that about as many are still open at ``end`` (a store under load: issue 17).
     """
     rng = random.Random(f"{seed}:skeleton")
     weights, x_ar = day_weights(fc, calendar, start, end)
+    if open_share is not None:
+        weights = crowd_the_end(weights, open_share)
     drawer = _Drawer(places, x_ar)
     total = sum(weights)
     sk = Skeleton()

@@ -2,16 +2,17 @@
 calendar's State Council notices (``jianguan calendar show | add``).
 
 Accounts are kept by the case officers (案管人员, who run the platform in a procuratorate) for
-the staff of their units and the units below; a person's role and unit come from the staff
-list (people.csv), which the platform does not edit: a role changes with the next staff list.
-A reset password ends every session of the account (``services.accounts.set_password``).
+the staff of their units and the units below; a person's unit comes from the staff list
+(people.csv), their role too unless one was given here (``jianguan account roles``,
+``services.accounts.change_roles``: a platform record that a re-import leaves standing, shown
+as such). A reset password, and a role change, end every session of the person.
 The calendar's notices are added by a case officer whose scope is the whole store (the
 provincial office): a notice governs every unit's due dates."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
@@ -20,10 +21,27 @@ from pydantic import BaseModel, Field
 from jianguan.bootstrap import add_calendar_notice
 from jianguan.domain.calendar import YearSchedule
 from jianguan.domain.errors import RulebookError
+from jianguan.domain.gates import GateRefused, Missing
 from jianguan.domain.model import Person, Role
 from jianguan.services.access import NotAllowed, NotInScope
-from jianguan.services.accounts import MIN_PASSWORD, UnknownPerson, set_password
-from jianguan.web.auth import User, api_csrf, api_user, check_csrf, lang_of, page_user
+from jianguan.services.accounts import (
+    MIN_PASSWORD,
+    RoleRefused,
+    StaffRole,
+    UnknownPerson,
+    change_roles,
+    set_password,
+    staff_roles,
+)
+from jianguan.web.auth import (
+    User,
+    api_csrf,
+    api_user,
+    check_csrf,
+    forget_person,
+    lang_of,
+    page_user,
+)
 from jianguan.web.i18n import Words
 from jianguan.web.render import render
 from jianguan.web.state import Web, web_of
@@ -67,7 +85,34 @@ def set_account(web: Web, user: User, person_id: str, password: str) -> Person:
                      user.person_id)  # fmt: skip
     except UnknownPerson:  # pragma: no cover - checked just above
         raise NotInScope(person_id) from None
+    forget_person(person_id)
     return person
+
+
+def roles_of(web: Web, people: list[Person]) -> dict[str, StaffRole]:
+    """Each listed person's role with its source (a platform grant, or the staff list)."""
+    return staff_roles(web.uow(), people)
+
+
+def change_role(
+    web: Web, user: User, person_id: str, grant: Role | None, withdraw: Role | None, reason: str
+) -> Person:
+    """The person's role changed by this user (``services.accounts.change_roles`` checks who
+    may: a case officer of the person's unit or above, never for themselves)."""
+    _admin(user)
+    with web.uow() as uow:
+        person = uow.cases.person(person_id)
+    if person is None or not user.principal.may_read(person.unit):
+        raise NotInScope(person_id)
+    try:
+        changed = change_roles(web.uow(), person_id, grant, withdraw, reason, user.person_id,
+                               web.now())  # fmt: skip
+    except RoleRefused as exc:
+        raise GateRefused([Missing("role", exc.zh, exc.en)]) from None
+    except UnknownPerson:  # pragma: no cover - checked just above
+        raise NotInScope(person_id) from None
+    forget_person(person_id)  # this process's resolved logins of the person end now too
+    return changed.person
 
 
 def _may_add_notice(user: User) -> bool:
@@ -134,6 +179,20 @@ class PersonOut(BaseModel):
     department: str
     role: Role
     has_login: bool
+    listed_role: Role | None = None  # the staff list's role, where a platform grant overrides it
+
+
+class RolesIn(BaseModel):
+    grant: Role | None = None
+    withdraw: Role | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RoleOut(BaseModel):
+    id: str
+    role: Role
+    listed_role: Role  # the staff list's (people.csv)
+    granted: bool  # the role held is the platform's grant
 
 
 class PasswordIn(BaseModel):
@@ -160,9 +219,24 @@ def api_accounts(
     q: Annotated[str, Query(max_length=64)] = "",
 ) -> list[PersonOut]:  # fmt: skip
     """Staff of the user's units with whether they have a login (案管人员 only)."""
-    _, people, with_login = staff(web_of(request), user, unit, q)
+    web = web_of(request)
+    _, people, with_login = staff(web, user, unit, q)
+    held = roles_of(web, people)
     return [PersonOut(id=p.id, name=p.name, unit=p.unit, department=p.department, role=p.role,
-                      has_login=p.id in with_login) for p in people]  # fmt: skip
+                      has_login=p.id in with_login,
+                      listed_role=held[p.id].listed if held[p.id].grant else None)
+            for p in people]  # fmt: skip
+
+
+@api.post("/accounts/{person_id}/roles", responses={**ERRORS, 409: {"description": "refused"}})
+def api_change_roles(request: Request, user: ApiUser, person_id: str, body: RolesIn) -> RoleOut:
+    """Grant or withdraw a role (a platform record, kept over re-imports); sessions end."""
+    api_csrf(request, user)
+    web = web_of(request)
+    person = change_role(web, user, person_id, body.grant, body.withdraw, body.reason)
+    held = roles_of(web, [person])[person.id]
+    return RoleOut(id=person.id, role=held.role, listed_role=held.listed,
+                   granted=held.grant is not None)  # fmt: skip
 
 
 @api.post("/accounts/{person_id}/password", responses=ERRORS)
@@ -200,7 +274,8 @@ def _accounts_page(
     names = web.names()
     units = sorted(c for c in names.units if user.principal.may_read(c))
     context = {"user": user, "people": people, "total": total, "with_login": with_login,
-               "unit": unit, "q": q, "units": units, "message": message, "shown": SHOWN}  # fmt: skip
+               "unit": unit, "q": q, "units": units, "message": message, "shown": SHOWN,
+               "held": roles_of(web, people), "roles": list(Role)}  # fmt: skip
     return render(request, "accounts.html", context, status)
 
 
@@ -229,6 +304,28 @@ def page_set_password(
     person = set_account(web, user, person_id, password)
     # the person by name in the page's language (issue 18: the staff id is no word for them)
     done = Words(lang_of(request)).fmt("account_saved", name=person.name)
+    return _accounts_page(request, user, unit, "", done)
+
+
+@pages.post("/accounts/{person_id}/roles", response_class=HTMLResponse)
+def page_change_roles(
+    request: Request,
+    user: PageUser,
+    person_id: str,
+    csrf: Annotated[str, Form()] = "",
+    grant: Annotated[Role | Literal[""], Form()] = "",
+    withdraw: Annotated[Role | Literal[""], Form()] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    unit: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """The role form: the role chosen replaces the one held (choosing the staff list's role
+    withdraws the platform's grant)."""
+    check_csrf(user, csrf)
+    web = web_of(request)
+    person = change_role(web, user, person_id, grant or None, withdraw or None, reason)
+    done = Words(lang_of(request)).fmt(
+        "role_saved", name=person.name, role=person.role.label(lang_of(request))
+    )
     return _accounts_page(request, user, unit, "", done)
 
 

@@ -71,6 +71,14 @@ def forget(token: str | None) -> None:
         _last_seen.pop(token, None)
 
 
+def forget_person(person_id: str) -> None:
+    """Drop every resolved session of the person at once (their sessions were ended: a role
+    changed, a password reset), rather than letting them run for ``RESOLVED_FOR`` more."""
+    for token, (_, user) in list(_resolved.items()):
+        if user.person_id == person_id:
+            forget(token)
+
+
 def _idle(request: Request, token: str, moment: float) -> bool:
     """Whether the session has gone unused too long (then it is ended); marks it used."""
     web = web_of(request)

@@ -15,7 +15,7 @@ from jianguan.domain.monitoring import SEVERITIES
 from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
 from jianguan.services.ports.access import SORTS, CaseQuery, CaseSearch
 from jianguan.services.ports.monitoring import LedgerQuery
-from jianguan.web import views, work
+from jianguan.web import views, work, workbench
 from jianguan.web.api import LedgerFilter
 from jianguan.web.auth import (
     LANG_COOKIE,
@@ -116,6 +116,7 @@ def home(request: Request, user: PageUser, mine: bool | None = None) -> Response
         "alerts": views.alerts(web, user, own, 30),
         "page": views.case_page(web, user, CaseQuery(mine=own, open_only=True, limit=20)),
         "open_only": True,
+        "work": workbench.workbench(web, user),  # 今日工作: what waits for this person
     }
     return render(request, "home.html", context)
 

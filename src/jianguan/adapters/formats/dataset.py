@@ -275,7 +275,7 @@ def read_organisation(source: DataSetSource) -> Organisation:
     errors: list[RecordError] = []
     unit_rows, errs = read_csv(source, "units.csv", UNIT_COLUMNS)
     errors += errs
-    units = _decode_rows(source.display("units.csv"), unit_rows, decode_unit_row, "code", errors)
+    units = decode_rows(source.display("units.csv"), unit_rows, decode_unit_row, "code", errors)
     errors += [
         RecordError(source.display("units.csv"), line, f, zh, en)
         for line, f, zh, en in tree_problems(units)
@@ -284,7 +284,7 @@ def read_organisation(source: DataSetSource) -> Organisation:
     people_rows, errs = read_csv(source, "people.csv", PEOPLE_COLUMNS)
     errors += errs
     file = source.display("people.csv")
-    people = _decode_rows(file, people_rows, decode_person_row, "id", errors)
+    people = decode_rows(file, people_rows, decode_person_row, "id", errors)
     for line, p in people:
         if unit_codes and p.unit not in unit_codes:
             errors.append(
@@ -300,13 +300,17 @@ def read_organisation(source: DataSetSource) -> Organisation:
     return Organisation(dataset, errors)
 
 
-def _decode_rows(
+def decode_rows(
     file: str,
     rows: list[tuple[int, dict[str, str]]],
     decode: Callable[[Mapping[str, str]], T | list[tuple[str, str, str]]],
     key: str,
     errors: list[RecordError],
 ) -> list[tuple[int, T]]:
+    """Unit or staff rows (line, fields) decoded by ``decode``, keyed by ``key`` (``code`` for
+    units, ``id`` for people): a field too long for the store, a bad field or a repeated key
+    is a located error in ``errors`` and the row is left out. Shared by the CSV, xlsx and
+    mapped-workbook readers, so every format checks the organisation the same way."""
     out: list[tuple[int, T]] = []
     seen: dict[str, int] = {}
     widths = UNIT_WIDTHS if key == "code" else PEOPLE_WIDTHS

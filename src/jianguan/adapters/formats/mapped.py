@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from jianguan.adapters.formats import sheetcells as sc
-from jianguan.adapters.formats.dataset import _decode_rows
+from jianguan.adapters.formats.dataset import decode_rows
 from jianguan.adapters.formats.records import (
     content_hash,
     decode_case_line,
@@ -697,7 +697,7 @@ class MappedFeed:
                         RecordError(table.label, number, table.header("parent"), *problem)
                     )
         found: list[RecordError] = []
-        units = _decode_rows(table.label, rows, decode_unit_row, "code", found)
+        units = decode_rows(table.label, rows, decode_unit_row, "code", found)
         found += [RecordError(table.label, n, f, zh, en) for n, f, zh, en in tree_problems(units)]
         errors += [self._retext(_at_header(e, table)) for e in found]
         return units
@@ -722,7 +722,7 @@ class MappedFeed:
                     )
             rows.append((row.number, r))
         found: list[RecordError] = []
-        people = _decode_rows(table.label, rows, decode_person_row, "id", found)
+        people = decode_rows(table.label, rows, decode_person_row, "id", found)
         found += [
             RecordError(
                 table.label,

@@ -23,7 +23,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 
 from jianguan.adapters.formats.limits import text_problem
-from jianguan.adapters.formats.xlsx import MAX_XLSX_BYTES, _book_problems
+from jianguan.adapters.formats.xlsx import MAX_XLSX_BYTES, book_problems
 from jianguan.domain import cells
 from jianguan.domain.doctext import parse_chinese_date
 from jianguan.domain.errors import RecordError
@@ -83,7 +83,7 @@ def load_sheets(path: Path, label: str) -> tuple[list[Sheet], int, list[RecordEr
         data = io.BytesIO(path.read_bytes())
     except OSError as exc:
         return [], 1900, [RecordError(label, 0, "-", f"无法读取：{exc}", f"cannot be read: {exc}")]
-    problems = _book_problems(data, label)
+    problems = book_problems(data, label)
     if problems:
         return [], 1900, problems
     try:

@@ -21,7 +21,7 @@ from typing import IO, Any
 import orjson
 from openpyxl import Workbook, load_workbook
 
-from jianguan.adapters.formats.dataset import READ_ERRORS, DataSetSource, _decode_rows, read_error
+from jianguan.adapters.formats.dataset import READ_ERRORS, DataSetSource, decode_rows, read_error
 from jianguan.adapters.formats.jsonl import write_format_file
 from jianguan.adapters.formats.limits import text_problem, too_expansive
 from jianguan.adapters.formats.records import (
@@ -117,7 +117,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _book_problems(data: IO[bytes], label: str) -> list[RecordError]:
+def book_problems(data: IO[bytes], label: str) -> list[RecordError]:
     """An .xlsx is a zip of XML parts: each part is size-checked before openpyxl reads any."""
     try:
         with zipfile.ZipFile(data) as book:
@@ -161,7 +161,7 @@ def _load(source: DataSetSource, book_name: str, label: str) -> tuple[Any, list[
             data = io.BytesIO(fh.read(MAX_XLSX_BYTES + 1))
     except READ_ERRORS as exc:
         return None, [read_error(label, exc)]
-    problems = _book_problems(data, label)
+    problems = book_problems(data, label)
     if problems:
         return None, problems
     try:
@@ -275,14 +275,14 @@ def read_organisation(source: DataSetSource) -> tuple[DataSet, list[RecordError]
         rows, errs = _sheet_rows(source, f"{stem}.xlsx", None, columns)
         errors += errs
         tables[stem] = [(n, {k: _text(r.get(k)) for k in columns}) for n, r in rows]
-    units = _decode_rows(
+    units = decode_rows(
         source.display("units.xlsx"), tables["units"], decode_unit_row, "code", errors
     )
     errors += [
         RecordError(source.display("units.xlsx"), n, f, zh, en)
         for n, f, zh, en in tree_problems(units)
     ]
-    people = _decode_rows(
+    people = decode_rows(
         source.display("people.xlsx"), tables["people"], decode_person_row, "id", errors
     )
     codes = {u.code for _, u in units}

@@ -176,6 +176,9 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+# Pages read the log by subject (a case's trail, the ledger's marks, a matter's history); without
+# this index each such read scans the whole chain (migration 0032).
+Index("ix_audit_log_subject", audit_log.c.subject)
 
 # 流程监控台账: one entry per (case, rule) found by monitoring (jianguan.domain.ledger).
 monitoring_ledger = Table(

@@ -35,6 +35,20 @@ web_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
+# A role given on the platform (``jianguan account roles``, the accounts page). The staff list
+# (people.csv → ``people``) is the national system's; a grant is the platform's own record and
+# lives apart from it, so a re-import of the staff list never overwrites it (issue 14: nothing
+# the platform recorded is lost). The person's role is the grant's while it stands.
+person_roles = Table(
+    "person_roles",
+    metadata,
+    Column("person_id", String(32), primary_key=True),
+    Column("role", String(24), nullable=False),
+    Column("by", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
 case_reads = Table(
     "case_reads",
     metadata,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql import Select
 
 from jianguan.adapters.formats.records import content_hash
 from jianguan.adapters.store import schema
@@ -31,6 +33,8 @@ from jianguan.adapters.store.rows import (
     case_rows,
     columns,
 )
+from jianguan.adapters.store.schema_monitor import case_marks, monitor_findings
+from jianguan.adapters.store.schema_web import person_roles
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
 from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
@@ -56,6 +60,20 @@ def audit_hash(
 
 def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _people() -> Select[Any]:
+    """The staff list with the platform's role grants over it (``person_roles``)."""
+    pr = person_roles.c
+    granted = pr.role.label("granted")
+    return select(schema.people, granted).outerjoin(
+        person_roles, pr.person_id == schema.people.c.id
+    )
+
+
+def _person(r: Any) -> Person:
+    role = Role(r.granted or r.role)
+    return Person(r.id, r.name, r.unit, r.department, role, bool(r.in_quota), bool(r.senior))
 
 
 class SqlSession:
@@ -155,23 +173,14 @@ class SqlSession:
         ]
 
     def people(self) -> list[Person]:
+        """The staff, each with their role: a role given on the platform over the list's."""
         self.drain()
-        return [
-            Person(
-                r.id, r.name, r.unit, r.department, Role(r.role), bool(r.in_quota), bool(r.senior)
-            )
-            for r in self._conn.execute(select(schema.people).order_by(schema.people.c.id))
-        ]
+        return [_person(r) for r in self._conn.execute(_people().order_by(schema.people.c.id))]
 
     def person(self, person_id: str) -> Person | None:
         self.drain()
-        p = schema.people.c
-        r = self._conn.execute(select(schema.people).where(p.id == person_id)).first()
-        if r is None:
-            return None
-        return Person(
-            r.id, r.name, r.unit, r.department, Role(r.role), bool(r.in_quota), bool(r.senior)
-        )
+        r = self._conn.execute(_people().where(schema.people.c.id == person_id)).first()
+        return None if r is None else _person(r)
 
     # -- cases --------------------------------------------------------------------------------
 
@@ -193,6 +202,7 @@ class SqlSession:
             for name, rows in case_rows(case, digest, work.get(case.case_id)).items():
                 per_table[name].extend(rows)
         jobs = [(table, per_table[table.name]) for table in ALL_CASE_TABLES]
+        jobs.append((case_marks, marks_of(per_table)))
         self.drain()
         if self._writer is None:
             self._write_all(jobs)
@@ -209,6 +219,7 @@ class SqlSession:
             for name, table_rows in rows.items():
                 per_table[name].extend(table_rows)
         jobs = [(table, per_table[table.name]) for table in ALL_CASE_TABLES]
+        jobs.append((case_marks, marks_of(per_table)))
         self.drain()
         if self._writer is None:
             self._write_all(jobs)
@@ -222,7 +233,7 @@ class SqlSession:
     def delete_cases(self, case_ids: Sequence[str]) -> None:
         self.drain()
         for chunk in _chunks(case_ids):
-            for table in ALL_CASE_TABLES:
+            for table in (*ALL_CASE_TABLES, case_marks, monitor_findings):
                 self._conn.execute(delete(table).where(table.c.case_id.in_(chunk)))
 
     def load_cases(self, case_ids: Sequence[str]) -> dict[str, Case]:
@@ -335,6 +346,34 @@ class SqlSession:
         cursor = raw.cursor()  # type: ignore[union-attr]
         cursor.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})", rows)
         cursor.close()
+
+
+_HEAD = columns(schema.cases)
+_HEAD_DAYS = tuple(_HEAD.index(n) for n in ("received_on", "decision_on", "closed_on"))
+_CLOSED = _HEAD.index("closed_on")
+_DAY_OF = {"events": columns(schema.events).index("on_date"),
+           "documents": columns(schema.documents).index("issued_on")}  # fmt: skip
+
+
+def marks_of(per_table: Mapping[str, Sequence[Row]]) -> list[Row]:
+    """The ``case_marks`` rows of cases about to be written (schema_monitor): now, the last day
+    of any dated fact the monitoring rules read, the closing day. Dates are compared as they
+    come (date objects, or ISO text from a worker: both sort by day), so nothing is parsed."""
+    stamp = time.time_ns() // 1000
+    last: dict[str, Any] = {}
+    for name, at in _DAY_OF.items():
+        for row in per_table[name]:
+            cid, day = row[0], row[at]
+            seen = last.get(cid)
+            if seen is None or day > seen:
+                last[cid] = day
+    out: list[Row] = []
+    for head in per_table["cases"]:
+        days = [head[i] for i in _HEAD_DAYS if head[i] is not None]
+        if head[0] in last:
+            days.append(last[head[0]])
+        out.append((head[0], stamp, max(days), head[_CLOSED]))
+    return out
 
 
 class OnSession:

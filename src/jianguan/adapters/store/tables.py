@@ -12,6 +12,7 @@ from jianguan.adapters.store import schema_casework as schema_casework
 from jianguan.adapters.store import schema_consultation as schema_consultation
 from jianguan.adapters.store import schema_followup as schema_followup
 from jianguan.adapters.store import schema_management as schema_management
+from jianguan.adapters.store import schema_monitor as schema_monitor
 from jianguan.adapters.store import schema_responsibility as schema_responsibility
 from jianguan.adapters.store import schema_review as schema_review
 from jianguan.adapters.store import schema_supervision as schema_supervision

@@ -13,9 +13,10 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.ledger_sql import in_scope
-from jianguan.adapters.store.schema_web import accounts, case_reads, web_sessions
+from jianguan.adapters.store.schema_web import accounts, case_reads, person_roles, web_sessions
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.ledger import ACTIVE
+from jianguan.domain.model import Role
 from jianguan.services.ports.access import (
     CaseQuery,
     CaseRead,
@@ -23,7 +24,7 @@ from jianguan.services.ports.access import (
     CaseSummary,
     Dashboard,
 )
-from jianguan.services.ports.accounts import Account, LoginSession
+from jianguan.services.ports.accounts import Account, LoginSession, RoleGrant
 
 _c = schema.cases.c
 _LIST_COLS = "case_id, unified_no, unit, department, category, received_on, handler, decision_type, closed_on"
@@ -72,6 +73,38 @@ class SqlAccounts(OnSession):
 
     def drop_sessions_of(self, username: str) -> None:
         self._conn.execute(delete(web_sessions).where(web_sessions.c.username == username))
+
+    def drop_sessions_of_person(self, person_id: str) -> None:
+        names = select(accounts.c.username).where(accounts.c.person_id == person_id)
+        self._conn.execute(delete(web_sessions).where(web_sessions.c.username.in_(names)))
+
+    def role_grants(self, person_ids: Collection[str] | None = None) -> dict[str, RoleGrant]:
+        pr, pe = person_roles.c, schema.people.c
+        q = select(person_roles, pe.role.label("listed")).join(schema.people, pe.id == pr.person_id)
+        if person_ids is not None:
+            if not person_ids:
+                return {}
+            q = q.where(pr.person_id.in_(sorted(person_ids)))
+        rows = self._conn.execute(q)
+        return {
+            r.person_id: RoleGrant(
+                r.person_id, Role(r.role), Role(r.listed), r.by, _utc(r.at), r.reason
+            )
+            for r in rows
+        }
+
+    def save_role_grant(
+        self, person_id: str, role: Role, by: str, at: dt.datetime, reason: str
+    ) -> None:
+        self.drop_role_grant(person_id)
+        self._conn.execute(
+            person_roles.insert().values(
+                person_id=person_id, role=role.value, by=by, at=at, reason=reason
+            )
+        )
+
+    def drop_role_grant(self, person_id: str) -> None:
+        self._conn.execute(delete(person_roles).where(person_roles.c.person_id == person_id))
 
 
 class SqlAccess(OnSession):

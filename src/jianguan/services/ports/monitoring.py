@@ -11,7 +11,38 @@ from jianguan.domain.ledger import Entry, LedgerStatus, Level
 from jianguan.domain.monitoring import DueBook, Finding, RuleSet, Severity
 
 
+@dataclass(frozen=True, slots=True)
+class MonitorRun:
+    """A recorded monitoring run, as the next one needs it: its day, the fingerprint of the
+    rules, periods and calendar it ran with, and how many days after a start date the latest
+    due date of those rules can fall (``services.monitoring.due_span``)."""
+
+    as_of: dt.date
+    fingerprint: str
+    span_days: int
+
+
 class BatchMonitor(Protocol):
+    def last_run(self) -> MonitorRun | None:
+        """The last recorded run (None: there is none)."""
+        ...
+
+    def evaluate_and_keep(
+        self,
+        rules: RuleSet,
+        book: DueBook,
+        as_of: dt.date,
+        warn: Mapping[tuple[str, str], dt.date],
+        run: MonitorRun,
+        since: MonitorRun | None,
+    ) -> list[Finding]:
+        """Every finding of the stored cases, as ``evaluate`` without units gives them, kept
+        with ``run`` for the next run. With ``since`` (the last run, same rules, not later than
+        ``as_of``) only the cases that may have moved since are evaluated again: open as of
+        ``as_of``, changed since ``since``, or with a dated fact or a due date that ``since``
+        had not yet passed; the others keep the findings kept for them."""
+        ...
+
     def evaluate(
         self,
         rules: RuleSet,
