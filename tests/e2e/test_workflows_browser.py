@@ -82,6 +82,25 @@ def test_the_head_records_a_decision_with_their_approval(
     page.close()
 
 
+def test_the_case_officer_finds_the_decided_case_held_at_the_gate(
+    server: str, browser: Browser, web_data: WebData
+) -> None:
+    """今日工作 (issue 18): the case the head just decided is not self-checked yet, so the unit's
+    case officer finds it behind the count on the home page, on the list the count opens."""
+    page = new_page(browser)
+    log_in(page, server, web_data.users["officer_a"].id)
+    item = page.locator("#wb_gate_unit a")
+    expect(item).to_be_visible()
+    count = int(item.locator(".num").inner_text())
+    item.click()
+    expect(page.locator("#due-count")).to_contain_text(str(count))
+    expect(page.locator("tr.due-row")).to_have_count(count)
+    expect(page.locator("#due-rows")).to_contain_text("承办人尚未自检")
+    shot(page, "wf-22-workbench-gate")
+    no_csp_refusal(page)
+    page.close()
+
+
 def test_the_provincial_office_draws_the_plan_and_assigns_reviewers(
     server: str, browser: Browser, web_data: WebData
 ) -> None:

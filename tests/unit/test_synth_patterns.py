@@ -66,3 +66,25 @@ def test_without_the_switch_nothing_is_planted(tmp_path: Path) -> None:
     generate(tmp_path, cases=300, seed=5, workers=1)
     assert not (tmp_path / "anomalies.jsonl").exists()
     assert "plant_anomalies" not in orjson.loads((tmp_path / "manifest.json").read_bytes())
+
+
+def test_a_pulled_decision_moves_each_moment_with_its_day() -> None:
+    # Seen in the demo (seed 2025): an arrest decided on 05-06 pulled to 04-30 kept its
+    # arrest_executed moment on 05-06, and the import refused the whole set.
+    from jianguan.synth.patterns import _pull
+
+    case: dict[str, object] = {
+        "decision": {"type": "approve_arrest", "on": "2025-05-06"},
+        "closed_on": "2025-05-06",
+        "events": [
+            {"type": "arrest_executed", "on": "2025-05-06", "at": "2025-05-06T20:33:00+08:00"},
+            {"type": "family_notified", "on": "2025-05-07", "at": "2025-05-07T01:09:00+08:00"},
+        ],
+        "documents": [],
+    }
+    _pull(case, dt.date(2025, 4, 30))
+    moved = {e["type"]: (e["on"], e["at"]) for e in case["events"]}  # type: ignore[attr-defined]
+    assert moved == {
+        "arrest_executed": ("2025-04-30", "2025-04-30T20:33:00+08:00"),
+        "family_notified": ("2025-05-01", "2025-05-01T01:09:00+08:00"),
+    }

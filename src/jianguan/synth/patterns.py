@@ -181,6 +181,14 @@ def _earlier_steps(case: Json, old: str) -> str:
     return str(max(dates))
 
 
+def _move(event: Json, day: str) -> None:
+    """The event onto ``day``; its moment (format 1.1 ``at``) keeps its time of day, so the two
+    still agree (an import refuses a moment off the event's day)."""
+    event["on"] = day
+    if event.get("at"):
+        event["at"] = day + event["at"][10:]
+
+
 def _pull(case: Json, new: dt.date) -> None:
     """Decide the case on ``new`` (earlier than its decision day); what hangs on it moves too:
     steps between ``new`` and the decision are rushed onto ``new``, a family notice keeps its
@@ -193,9 +201,9 @@ def _pull(case: Json, new: dt.date) -> None:
         case["closed_on"] = iso
     for e in case["events"]:
         if iso < e["on"] <= old and e["type"] != "family_notified":
-            e["on"] = iso
+            _move(e, iso)
         elif e["type"] == "family_notified" and e["on"] >= old:
-            e["on"] = (dt.date.fromisoformat(e["on"]) + dt.timedelta(days=shift)).isoformat()
+            _move(e, (dt.date.fromisoformat(e["on"]) + dt.timedelta(days=shift)).isoformat())
     for d in case["documents"]:
         if iso < d["issued_on"] <= old:
             d["issued_on"] = iso

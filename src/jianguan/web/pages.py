@@ -15,7 +15,7 @@ from jianguan.domain.monitoring import SEVERITIES
 from jianguan.services.accounts import LoginFailed, TooManyAttempts, log_in, log_out
 from jianguan.services.ports.access import SORTS, CaseQuery, CaseSearch
 from jianguan.services.ports.monitoring import LedgerQuery
-from jianguan.web import views, work, workbench
+from jianguan.web import due, views, work, workbench
 from jianguan.web.api import LedgerFilter
 from jianguan.web.auth import (
     LANG_COOKIE,
@@ -36,6 +36,7 @@ from jianguan.web.state import login_keys
 from jianguan.web.xlsx import cases_xlsx, ledger_xlsx
 
 router = APIRouter(include_in_schema=False)
+router.include_router(due.pages)  # 今日工作's lists (/due/{kind})
 
 
 def case_url(case_id: str) -> str:
@@ -266,7 +267,7 @@ def ledger(request: Request, user: PageUser, query: LedgerFilter, rows: bool = F
         "statuses": list(LedgerStatus),
         "levels": list(Level),
         "severities": SEVERITIES,
-        "rule_titles": sorted({r.title for r in web_of(request).rules.monitoring.rules}),
+        "rule_titles": sorted({r.title for r in views.ledger_rules(web_of(request))}),
         "rule_title": _rule_title(request, query.rule),
     }
     return render(request, "ledger_rows.html" if rows else "ledger.html", context)
@@ -276,7 +277,7 @@ def _rule_title(request: Request, rule: str | None) -> str:
     """What the rule filter shows: the rule's title when a code came in the address."""
     if not rule:
         return ""
-    known = {r.id: r.title for r in web_of(request).rules.monitoring.rules}
+    known = {r.id: r.title for r in views.ledger_rules(web_of(request))}
     return known.get(rule, rule)
 
 

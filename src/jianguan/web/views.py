@@ -16,6 +16,7 @@ from jianguan.domain.ledger import (
 )
 from jianguan.domain.model import Case, CaseCategory, DecisionType, Role
 from jianguan.domain.monitoring import Finding, FindingKind, Severity
+from jianguan.domain.rulebook import RuleInfo
 from jianguan.services import access, casework
 from jianguan.services.casefile import case_periods
 from jianguan.services.ports.access import CaseQuery, CaseSearch, CaseSummary
@@ -378,12 +379,21 @@ def reads(web: Web, user: User, case_id: str) -> list[ReadOut]:
     return [ReadOut(person=r.person, via=r.via, at=r.at) for r in rows]
 
 
+def ledger_rules(web: Web) -> list[RuleInfo]:
+    """Every rule whose findings the ledger keeps: monitoring, supervision matters
+    (rules/supervision.toml) and follow-up tasks (rules/followup.toml), by id and title."""
+    ids = [r.id for r in web.rules.monitoring.rules]
+    ids += [r.id for r in web.rules.supervision.rules]
+    ids += [r.id for r in web.rules.followup.rules]
+    return [web.rules.rule(i) for i in dict.fromkeys(ids)]
+
+
 def resolve_rule(web: Web, text: str | None) -> str | None:
     """A rule filter as a user types it: a rule's Chinese (or English) title, or a part of it,
     stands for that rule (the page never shows codes); a code is taken as it is."""
     if not text:
         return None
-    rules = web.rules.monitoring.rules
+    rules = ledger_rules(web)
     if any(r.id == text for r in rules):
         return text
     hits = sorted(r.id for r in rules if text in r.title or text.lower() in r.id.lower())
