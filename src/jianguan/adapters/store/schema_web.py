@@ -69,6 +69,13 @@ Index("ix_cases_unit_case", cases.c.unit, cases.c.case_id)
 Index("ix_cases_unit_open", cases.c.unit, cases.c.closed_on, cases.c.case_id)
 Index("ix_cases_handler_case", cases.c.handler, cases.c.case_id, cases.c.closed_on)
 Index("ix_cases_open", cases.c.closed_on, cases.c.case_id, cases.c.unit)
+# - open cases only, ordered (migration 0033): PostgreSQL does not order by the column after an
+#   IS NULL condition, so the two above made it read a unit's (or the store's) every open case and
+#   sort them before the LIMIT.
+_OPEN = cases.c.closed_on.is_(None)
+Index("ix_cases_open_unit_page", cases.c.unit, cases.c.case_id, postgresql_where=_OPEN,
+      sqlite_where=_OPEN)  # fmt: skip
+Index("ix_cases_open_page", cases.c.case_id, postgresql_where=_OPEN, sqlite_where=_OPEN)
 # The dashboard counts active ledger entries by severity and escalation, and those due soon, in
 # any set of units, from the index alone (with unit left out, a city's count read the table).
 Index(
