@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from jianguan.bootstrap import App, matter_catalogue, matter_indicators
-from jianguan.domain.supervision import AWAITS_REPLY, LeadStatus, MatterDecision, ReplyOutcome
+from jianguan.domain.supervision import (
+    AWAITS_REPLY,
+    LeadStatus,
+    MatterDecision,
+    ReplyOutcome,
+    check_matter,
+)
 from jianguan.services import supervision as sv
 from jianguan.services import supervision_indicators as si
 from jianguan.services.monitoring import monitor_and_record
@@ -69,6 +75,32 @@ def test_planted_defects_are_found_with_recall_and_precision_of_99(
     assert {(mid, rule) for mid, rule in ledger} == {
         (f.case_id, f.rule) for f in findings if f.case_id in ids
     }
+
+
+def test_retrial_recommendations_go_to_the_committee_and_a_joint_meeting_alone_is_found(
+    world: tuple[App, Generated, dt.date],
+) -> None:
+    # 民事诉讼监督规则（2021）第87条: "人民检察院提出再审检察建议，应当经本院检察委员会决定": every
+    # clean retrial recommendation has its committee meeting; a planted one has a joint meeting
+    # only, and is found.
+    app, gen, as_of = world
+    planted = {t.matter_id for t in gen.truth if t.kind == "meeting_record_missing"}
+    kinds: dict[str, set[str]] = {}
+    for x in gen.meetings:
+        kinds.setdefault(x.subject, set()).add(x.kind.value)
+    retrials = [m for m in gen.matters if m.decision is MatterDecision.RETRIAL_RECOMMENDATION]
+    clean = [m for m in retrials if m.matter_id not in planted]
+    joint_only = [m for m in retrials if m.matter_id in planted]
+    assert clean
+    assert joint_only
+    assert all(kinds.get(m.matter_id) == {"committee"} for m in clean)
+    assert all(kinds.get(m.matter_id) == {"joint"} for m in joint_only)
+    with app.uow() as uow:
+        meetings = uow.supervision.meetings([m.matter_id for m in joint_only])
+    for m in joint_only:
+        found = check_matter(m, meetings.get(m.matter_id, []), app.rules.supervision,
+                             app.rules.calendar, as_of)  # fmt: skip
+        assert [f.kind.value for f in found] == ["meeting_record_missing"], m.matter_id
 
 
 def _ind(iid: str) -> object:

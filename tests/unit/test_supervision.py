@@ -137,6 +137,106 @@ def test_a_protest_needs_the_committee_on_record_first() -> None:
     assert any(a[1] == "meeting.record" and a[2] == mid for a in uow.state.audit)
 
 
+CIVIL_STAFF = (
+    Person("P0031", "韩明", UNIT, "第三检察部", Role.DEPARTMENT_HEAD, True, True),
+    Person("P0032", "许静", UNIT, "第三检察部", Role.PROSECUTOR, True, False),
+)
+
+
+def _civil(uow: FakeUnitOfWork) -> tuple[str, str]:
+    """A registered civil matter (虚假诉讼监督模型, 第三检察部) with a review step on record."""
+    uow.state.people.update({p.id: p for p in CIVIL_STAFF})
+    civil = lead(7, model="虚假诉讼监督模型", rule="同一原告短期内多次以相同事由起诉",
+                 line=Line.CIVIL, target="深圳市福田区人民法院")  # fmt: skip
+    sv.import_leads(uow, [civil], "P0031", NOW)
+    sv.screen(uow, civil.lead_id, "P0031", NOW, "初查属实")
+    mid = sv.register(uow, rules(), civil.lead_id, "P0031", NOW, seed="s").matter_id
+    h = uow.state.supervision.matters[mid].handler
+    sv.record_step(uow, mid, StepKind.REVIEW, h, dt.date(2025, 9, 2), "审查原审卷宗，虚假诉讼属实")
+    return mid, h
+
+
+def test_a_retrial_recommendation_needs_the_committee_and_a_joint_meeting_is_not_it() -> None:
+    # 人民检察院民事诉讼监督规则（2021）第87条: "人民检察院提出再审检察建议，应当经本院检察委员会
+    # 决定，并将《再审检察建议书》报上一级人民检察院备案" (行政诉讼监督规则（2021）第92条 likewise).
+    uow = fake()
+    mid, h = _civil(uow)
+    day = dt.date(2025, 9, 10)
+    with pytest.raises(GateRefused) as refused:
+        sv.decide(uow, rules(), mid, MatterDecision.RETRIAL_RECOMMENDATION, h, day)
+    [gap] = refused.value.missing
+    assert gap.code == "meeting"
+    assert "检察委员会" in gap.zh
+    assert "民事诉讼监督规则（2021）第87条" in gap.zh
+    members = ["P0031", "P0032"]
+    opinions = dict.fromkeys(members, "同意提出再审检察建议")
+    sv.record_meeting(uow, mid, MeetingKind.JOINT, h, "是否提出再审检察建议", dt.date(2025, 9, 5),
+                      members, opinions, "同意提出再审检察建议", "P0031", NOW,
+                      "retrial_recommendation")  # fmt: skip
+    with pytest.raises(GateRefused) as joint_only:
+        sv.decide(uow, rules(), mid, MatterDecision.RETRIAL_RECOMMENDATION, h, day)
+    [gap] = joint_only.value.missing
+    assert gap.code == "meeting"
+    assert "已有的检察官联席会议记录不能代替检察委员会" in gap.zh
+    assert uow.state.supervision.matters[mid].decision is None
+    committee = ["P0001", "P0031"]
+    sv.record_meeting(uow, mid, MeetingKind.COMMITTEE, "P0001", "是否提出再审检察建议",
+                      dt.date(2025, 9, 9), committee, dict.fromkeys(committee, "同意"),
+                      "决定提出再审检察建议", "P0031", NOW, "retrial_recommendation")  # fmt: skip
+    m = sv.decide(uow, rules(), mid, MatterDecision.RETRIAL_RECOMMENDATION, h, day)
+    assert m.decision is MatterDecision.RETRIAL_RECOMMENDATION
+    kinds = {f.kind for f in sv.findings_of(uow, rules(), mid, dt.date(2025, 9, 11))}
+    assert FindingKind.MEETING_RECORD_MISSING not in kinds
+
+
+def test_a_retrial_recommendation_on_record_with_a_joint_meeting_only_is_found() -> None:
+    # 民事诉讼监督规则（2021）第87条: "人民检察院提出再审检察建议，应当经本院检察委员会决定" — a
+    # matter decided (or imported) with only a joint meeting on record is a finding, and its
+    # basis cites the article.
+    uow = fake()
+    mid, h = _civil(uow)
+    members = ["P0031", "P0032"]
+    joint = sv.record_meeting(uow, mid, MeetingKind.JOINT, h, "是否提出再审检察建议",
+                              dt.date(2025, 9, 5), members, dict.fromkeys(members, "同意"),
+                              "同意提出再审检察建议", "P0031", NOW)  # fmt: skip
+    m = uow.state.supervision.matters[mid]
+    decided = dataclasses.replace(m, decision=MatterDecision.RETRIAL_RECOMMENDATION,
+                                  decided_on=dt.date(2025, 9, 10))  # fmt: skip
+    book = rules()
+    found = [f for f in check_matter(decided, [joint], book.supervision, book.calendar,
+                                     dt.date(2025, 9, 11))
+             if f.kind is FindingKind.MEETING_RECORD_MISSING]  # fmt: skip
+    assert len(found) == 1
+    assert any("民事诉讼监督规则（2021）第87条" in b for b in found[0].basis)
+    committee = dataclasses.replace(joint, meeting_id="MT-2", kind=MeetingKind.COMMITTEE)
+    assert not [f for f in check_matter(decided, [joint, committee], book.supervision,
+                                        book.calendar, dt.date(2025, 9, 11))
+                if f.kind is FindingKind.MEETING_RECORD_MISSING]  # fmt: skip
+
+
+def test_a_protest_stays_reserved_to_the_committee_as_provincial_configuration() -> None:
+    # 民事诉讼监督规则（2021）第92条: "人民检察院提出抗诉，应当制作《抗诉书》，在决定抗诉之日起十五日
+    # 内……移送同级人民法院" and 第88条 (提请抗诉) name no committee: the reservation of a protest to
+    # the committee is the province's (本省职权清单), not the 规则's.
+    res = rules().supervision.reserved("matter", MatterDecision.PROTEST.value, False)
+    assert res is not None
+    assert res.kind is MeetingKind.COMMITTEE
+    assert any("本省配置" in b for b in res.basis)
+    assert not any("第87条" in b for b in res.basis)
+
+
+def test_the_reply_indicators_cite_article_19_of_the_recommendation_rules() -> None:
+    # 人民检察院检察建议工作规定（2019）第19条: "人民检察院提出检察建议，除另有规定外，应当要求被建议
+    # 单位自收到检察建议书之日起两个月以内作出相应处理，并书面回复人民检察院".
+    from jianguan.bootstrap import matter_catalogue
+
+    cat = {i.id: i for i in matter_catalogue()}
+    for iid in ("recommendation_adoption", "reply_on_time"):
+        basis = cat[iid].basis
+        assert "人民检察院检察建议工作规定（2019）第19条" in "".join(basis), iid
+        assert not any("未经核实" in b and "检察建议工作规定" in b for b in basis), iid
+
+
 def _decided(uow: FakeUnitOfWork) -> tuple[str, str]:
     mid = registered(uow)
     h = uow.state.supervision.matters[mid].handler
@@ -253,7 +353,7 @@ def test_an_xlsx_sheet_with_chinese_headers_reads_as_the_jsonl(tmp_path: Path) -
 
 
 def test_the_reply_period_runs_from_the_day_the_body_received_the_document() -> None:
-    # 检察建议工作规定（2019）: "应当要求被建议单位自收到检察建议书之日起两个月以内作出相应处理，
+    # 检察建议工作规定（2019）第19条: "应当要求被建议单位自收到检察建议书之日起两个月以内作出相应处理，
     # 并书面回复人民检察院"; 解释 第21条 likewise counts "自收到检察建议书之日起两个月内".
     uow = fake()
     mid, h = _decided(uow)  # decided 2025-09-05: until served, due two months from issue

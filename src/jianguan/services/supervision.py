@@ -48,6 +48,7 @@ from jianguan.domain.supervision import (
     check_matter,
     close_missing,
     may_verify_matter,
+    meeting_on_record,
     meeting_problems,
     with_event,
 )
@@ -344,18 +345,19 @@ def record_step(
 
 def _meeting_missing(rules: Rulebook, m: Matter, meetings: Sequence[Meeting],
                      decision: MatterDecision, on: dt.date) -> Missing | None:  # fmt: skip
+    """The domain's check (``meeting_on_record``, as the monitoring and the gate use it): a
+    concluded meeting of the reserved kind held on or before ``on``. A meeting of another kind
+    does not count (a joint meeting is not the committee 民事诉讼监督规则 第87条 asks for), and
+    the refusal says so when one is on record."""
     res = rules.supervision.reserved("matter", decision.value, m.major)
-    if res is None:
+    if res is None or meeting_on_record(meetings, m.matter_id, res, decision.value, on):
         return None
-    held = any(
-        x.kind is res.kind and x.conclusion.strip() and x.held_on <= on
-        and x.decision in (None, decision.value)
-        for x in meetings
-    )  # fmt: skip
-    if held:
-        return None
-    return Missing("meeting", f"“{decision.zh}”须先经{res.kind.zh}讨论（{'、'.join(res.basis)}），未见会议记录",
-                   f"{decision.en} needs a {res.kind.en} discussion on record first")  # fmt: skip
+    other = sorted({x.kind for x in meetings if x.kind is not res.kind and x.held_on <= on
+                    and x.decision in (None, decision.value)}, key=lambda k: k.value)  # fmt: skip
+    zh_other = "".join(f"；已有的{k.zh}记录不能代替{res.kind.zh}" for k in other)
+    en_other = "".join(f" (the {k.en} on record does not stand for it)" for k in other)
+    return Missing("meeting", f"“{decision.zh}”须先经{res.kind.zh}讨论（{'、'.join(res.basis)}），未见会议记录{zh_other}",
+                   f"{decision.en} needs a {res.kind.en} discussion on record first{en_other}")  # fmt: skip
 
 
 def decide(

@@ -11,7 +11,13 @@ carries exactly one planted defect (its truth row says which):
   follow-up already opened, so nothing else is wrong);
 - ``supervision_decision_without_steps``: a recommendation decided with no step on record;
 - ``supervision_closed_open_follow_up``: closed while the follow-up of a rejected reply is open;
-- ``meeting_record_missing``: a protest (reserved to the committee) decided with no meeting.
+- ``meeting_record_missing``: a decision reserved to the procuratorial committee decided without
+  its record: a protest with no meeting at all, or — on a model that leads to a retrial
+  recommendation — a 再审检察建议 discussed only by a joint meeting (民事诉讼监督规则 2021
+  第87条: "人民检察院提出再审检察建议，应当经本院检察委员会决定").
+
+A clean matter whose decision the rules reserve to a meeting (``[[meetings]]`` of
+rules/supervision.toml: a protest, a retrial recommendation) has that meeting the day before.
 
 A clean matter has no finding at all as of ``as_of``, so recall and precision can be scored over
 every finding. Pure: the calendar and the rules are passed in; same seed, same matters.
@@ -201,7 +207,11 @@ def generate_matters(
         if rnd.random() < P_NO_SUPERVISION:
             decision = MatterDecision.NO_SUPERVISION
         if defect is FindingKind.MEETING_RECORD_MISSING:
-            decision = MatterDecision.PROTEST
+            decision = (
+                MatterDecision.RETRIAL_RECOMMENDATION
+                if usual == MatterDecision.RETRIAL_RECOMMENDATION.value
+                else MatterDecision.PROTEST
+            )
         elif defect is not None:
             decision = MatterDecision.RECOMMENDATION
         m = Matter(mid, lead.lead_id, unit_code, dept, model, rule, line, target,
@@ -225,26 +235,18 @@ def generate_matters(
         decided = day + dt.timedelta(days=rnd.randint(2, 20))
         if decided > as_of - dt.timedelta(days=1):
             decided = as_of - dt.timedelta(days=1)
-        if decision is MatterDecision.PROTEST and defect is None:
-            meeting_day = decided - dt.timedelta(days=1)
-            members = (verifier.id, handler.id)
-            meetings.append(Meeting(
-                f"MT-{mid}", mid, "matter", MeetingKind.COMMITTEE, handler.id, f"{rule}，是否提出抗诉",
-                meeting_day, members, tuple(Opinion(p, "同意提出抗诉") for p in members),
-                "同意提出抗诉", "protest", verifier.id,
-            ))  # fmt: skip
-            m = with_event(m, MatterEvent(MatterEventType.MEETING, meeting_day, handler.id,
-                                          "committee", "同意提出抗诉"))  # fmt: skip
-        if decision is MatterDecision.RETRIAL_RECOMMENDATION:
-            meeting_day = decided - dt.timedelta(days=1)
-            members = (verifier.id, handler.id)
-            meetings.append(Meeting(
-                f"MT-{mid}", mid, "matter", MeetingKind.JOINT, handler.id, f"{rule}，是否提出再审检察建议",
-                meeting_day, members, tuple(Opinion(p, "同意") for p in members),
-                "同意提出再审检察建议", "retrial_recommendation", verifier.id,
-            ))  # fmt: skip
-            m = with_event(m, MatterEvent(MatterEventType.MEETING, meeting_day, handler.id,
-                                          "joint", "同意提出再审检察建议"))  # fmt: skip
+        res = rules.reserved("matter", decision.value, m.major)
+        if res is not None:
+            # the meeting the rules reserve the decision to (today a protest and a retrial
+            # recommendation: the committee), the day before; planted, a retrial recommendation
+            # has a meeting of the other kind only (the joint meeting), a protest none
+            planted = defect is FindingKind.MEETING_RECORD_MISSING
+            if not planted or decision is MatterDecision.RETRIAL_RECOMMENDATION:
+                held = res.kind
+                if planted:
+                    held = next(k for k in MeetingKind if k is not res.kind)
+                m = _meeting(meetings, m, held, decision, rule, decided - dt.timedelta(days=1),
+                             handler.id, verifier.id)  # fmt: skip
         reason = "经审查，违法情形不成立" if decision is MatterDecision.NO_SUPERVISION else None
         due = rules.reply_due(decision, decided) if decision in AWAITS_REPLY else None
         m = with_event(m, MatterEvent(MatterEventType.DECIDED, decided, handler.id, decision.value,
@@ -303,8 +305,34 @@ def generate_matters(
                            closed_on=close_day)  # fmt: skip
         out.append(m)
         if defect is not None:
-            truth.append(Truth(mid, defect.value, defect.zh))
+            note = defect.zh
+            if defect is FindingKind.MEETING_RECORD_MISSING:
+                note = ("再审检察建议仅经检察官联席会议讨论，未经检察委员会决定"
+                        if decision is MatterDecision.RETRIAL_RECOMMENDATION
+                        else "抗诉未经检察委员会讨论")  # fmt: skip
+            truth.append(Truth(mid, defect.value, note))
     return Generated(tuple(leads), tuple(out), tuple(meetings), tuple(truth))
+
+
+def _meeting(
+    meetings: list[Meeting],
+    m: Matter,
+    kind: MeetingKind,
+    decision: MatterDecision,
+    rule: str,
+    day: dt.date,
+    handler: str,
+    verifier: str,
+) -> Matter:
+    """A concluded meeting of ``kind`` on ``decision`` (appended to ``meetings``) and its event."""
+    conclusion = f"同意提出{decision.zh}"
+    members = (verifier, handler)
+    meetings.append(Meeting(
+        f"MT-{m.matter_id}", m.matter_id, "matter", kind, handler, f"{rule}，是否提出{decision.zh}",
+        day, members, tuple(Opinion(p, conclusion) for p in members), conclusion, decision.value,
+        verifier,
+    ))  # fmt: skip
+    return with_event(m, MatterEvent(MatterEventType.MEETING, day, handler, kind.value, conclusion))
 
 
 def _reply(m: Matter, on: dt.date, outcome: ReplyOutcome) -> Matter:
