@@ -124,6 +124,15 @@ class FakeCases:
     def existing_hashes(self, case_ids: Sequence[str]) -> dict[str, str]:
         return {i: self.st.hashes[i] for i in case_ids if i in self.st.hashes}
 
+    def holds_cases(self) -> bool:
+        return bool(self.st.cases)
+
+    def defer_indexes(self) -> None:  # an in-memory store has no indexes to defer
+        pass
+
+    def restore_indexes(self) -> None:
+        pass
+
     def insert_cases(
         self, cases: Sequence[tuple[Case, str]], work: Mapping[str, PlatformWork] | None = None
     ) -> None:

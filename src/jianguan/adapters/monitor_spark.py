@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from jianguan.adapters.indicator_spark import register_views, running_session, spark_session
 from jianguan.adapters.indicator_sql import literal
-from jianguan.adapters.store.monitor_sql import KEY_COLUMNS, _due_row
+from jianguan.adapters.store.monitor_sql import KEY_COLUMNS, due_row
 from jianguan.domain.monitoring import GRAVE, PERIOD_FACTS, DueBook, Finding, Rule, RuleSet, finding
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ FROM x""").cache()
         rows = []
         for start in starts:
             for k in keys:
-                row = _due_row(book, k, start)
+                row = due_row(book, k, start)
                 rows.append(tuple(row[c] for c in DUE_COLUMNS))
         self.spark.createDataFrame(
             rows,
@@ -191,7 +191,7 @@ FROM x""").cache()
         return joins, legal, of("extended_due")
 
 
-# _due_row's keys, in the order of mon_due's columns
+# due_row's keys, in the order of mon_due's columns
 DUE_COLUMNS = (
     "period",
     "start",

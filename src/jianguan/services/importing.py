@@ -95,9 +95,14 @@ def import_dataset(
     try:
         with _fewer_gc_passes(), uow:
             uow.cases.lock_for_import()
-            _run(feed, uow, report, _Context(actor, rules), batch_size, progress)
+            ctx = _Context(actor, rules, first_load=not uow.cases.holds_cases())
+            if ctx.first_load:
+                uow.cases.defer_indexes()
+            _run(feed, uow, report, ctx, batch_size, progress)
             if report.errors:
                 raise DataSetError(report.errors)  # leaves the unit of work uncommitted
+            if ctx.first_load:
+                uow.cases.restore_indexes()
             if report.changed_anything:  # (a listing of missing cases alone changes nothing)
                 uow.audit.append(actor, "import", None, _summary(report))
             if report.cases_new or report.cases_changed:
@@ -131,6 +136,10 @@ def _fewer_gc_passes() -> Iterator[None]:
 class _Context:
     actor: str
     rules: Rulebook | None
+    # No case was stored when the import took its lock: none can be found changed or unchanged
+    # (the file's own duplicates are refused as it is read), so no batch asks the store for its
+    # hashes, and the case tables' indexes are built once at the end.
+    first_load: bool = False
     people: dict[str, Person] | None = None  # read once, when a decision is to be checked
 
 
@@ -184,7 +193,7 @@ def _flush(
     digests = {
         c.case_id: c.fingerprint if isinstance(c, Prepared) else feed.fingerprint(c) for c in batch
     }
-    stored = uow.cases.existing_hashes(list(digests))
+    stored = {} if ctx.first_load else uow.cases.existing_hashes(list(digests))
     changed = [
         c.decode() if isinstance(c, Prepared) else c  # merged below: the object is needed
         for c in batch

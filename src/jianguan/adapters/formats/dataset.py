@@ -99,7 +99,9 @@ class DataSetSource:
     def open(self, name: str) -> IO[bytes]:
         if self._zip is not None:
             return self._zip.open(self._members[name])
-        return (self.path / name).open("rb")
+        # A large buffer: lines of a few KB read through the default 8 KB one cost 2.9 µs each,
+        # through 1 MiB 0.7 µs (measured on cases.jsonl).
+        return (self.path / name).open("rb", buffering=1 << 20)
 
     def close(self) -> None:
         if self._zip is not None:
@@ -409,12 +411,17 @@ def decode_jsonl_line(
     today: dt.date | None,
     strict: bool,
 ) -> Case | list[RecordError]:
-    """One line's bytes → the case or every error in it (UTF-8 first)."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [not_utf8(file, number, exc.start, raw, "本行")]
-    return decode_case_line(line, file, number, org, today, strict=strict)
+    """One line's bytes → the case or every error in it; a line that is not UTF-8 gets that
+    one error. The bytes go to the schema as they are: its parser refuses any invalid UTF-8
+    (so a line it accepts is UTF-8), and parsing bytes is faster than decoding them to `str`
+    first (measured: 34 vs 54 µs per case, a seventh of the import)."""
+    result = decode_case_line(raw, file, number, org, today, strict=strict)
+    if isinstance(result, list):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return [not_utf8(file, number, exc.start, raw, "本行")]
+    return result
 
 
 def unique(case_id: str, seen: set[str], file: str, number: int) -> list[RecordError] | None:

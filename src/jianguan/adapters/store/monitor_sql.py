@@ -395,7 +395,7 @@ class SqlMonitor(OnSession):
         asks = {r.param("event") for r in rules.rules if r.check == "answered_within"}
         asks |= {r.param("start") for r in rules.rules if r.check == "notified_after_arrest"}
         starts = self._start_dates(asks)
-        rows = [_due_row(book, k, start) for start in starts for k in keys]
+        rows = [due_row(book, k, start) for start in starts for k in keys]
         for i in range(0, len(rows), 20_000):
             self._conn.execute(DUE.insert(), rows[i : i + 20_000])
 
@@ -446,7 +446,10 @@ class SqlMonitor(OnSession):
         return [(r[0], r[1], r[2]) for r in self._conn.execute(query)]
 
 
-def _due_row(book: DueBook, key: DueKey, start: dt.date) -> dict[str, object]:
+def due_row(book: DueBook, key: DueKey, start: dt.date) -> dict[str, object]:
+    """One row of the review due-date table (``mon_due``) the set-based rules join: the due days
+    of ``key``'s period from ``start``, as the period engine computes them (shared with the Spark
+    engine, so that both join the very same dates)."""
     return {
         "period": key.period,
         "start": start,

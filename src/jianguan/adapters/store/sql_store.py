@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, delete, func, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, text
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import Select
@@ -87,6 +87,7 @@ class SqlSession:
         # batch is in flight, and every other use of the connection waits for it first.
         self._writer = ThreadPoolExecutor(max_workers=1) if self._pg else None
         self._pending: Future[None] | None = None
+        self._deferred: list[tuple[str, str]] = []  # (index, its DDL) while a first load runs
 
     @property
     def connection(self) -> Connection:
@@ -140,6 +141,47 @@ class SqlSession:
         else:
             self._conn.execute(text("PRAGMA analysis_limit = 1000"))
             self._conn.execute(text("ANALYZE"))
+
+    # -- first loads ----------------------------------------------------------------------------
+
+    def holds_cases(self) -> bool:
+        self.drain()
+        return self._conn.execute(select(schema.cases.c.case_id).limit(1)).first() is not None
+
+    def defer_indexes(self) -> None:
+        """Drop the case tables' secondary indexes, keeping each one's DDL as the database
+        itself writes it (so that indexes a migration made, partial ones included, come back
+        exactly). Primary keys stay: they are constraints, and the import relies on them."""
+        self.drain()
+        tables = [t.name for t in (*ALL_CASE_TABLES, case_marks)]
+        if self._pg:
+            found = self._conn.execute(
+                text(
+                    "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                    " JOIN pg_class i ON i.oid = x.indexrelid"
+                    " JOIN pg_class t ON t.oid = x.indrelid"
+                    " WHERE t.relnamespace = current_schema()::regnamespace"
+                    " AND t.relname = ANY(:tables) AND NOT x.indisprimary AND NOT x.indisunique"
+                ),
+                {"tables": tables},
+            ).all()
+        else:
+            found = self._conn.execute(
+                select(text("name"), text("sql"))
+                .select_from(text("sqlite_master"))
+                .where(text("type = 'index' AND sql IS NOT NULL"))
+                .where(text("tbl_name IN :tables").bindparams(bindparam("tables", expanding=True)))
+                .params(tables=tables)
+            ).all()
+        self._deferred = [(str(name), str(ddl)) for name, ddl in found]
+        for name, _ in self._deferred:
+            self._conn.execute(text(f'DROP INDEX "{name}"'))
+
+    def restore_indexes(self) -> None:
+        self.drain()
+        for _, ddl in self._deferred:
+            self._conn.execute(text(ddl))
+        self._deferred = []
 
     # -- organisation -------------------------------------------------------------------------
 

@@ -24,6 +24,20 @@ class CaseRepository(Protocol):
         """Bring the query planner's statistics up to date after a bulk change (an import)."""
         ...
 
+    def holds_cases(self) -> bool:
+        """Whether any case is stored (an import into a store without one is a first load)."""
+        ...
+
+    def defer_indexes(self) -> None:
+        """For a first load: take the case tables' secondary indexes off until
+        ``restore_indexes``, in the same transaction (building an index once over the loaded
+        rows is cheaper than keeping it up to date row by row)."""
+        ...
+
+    def restore_indexes(self) -> None:
+        """Build again the indexes ``defer_indexes`` took off, exactly as they were."""
+        ...
+
     def upsert_units(self, units: Sequence[Unit]) -> tuple[int, int]:
         """Insert or update; returns (new, changed)."""
         ...
