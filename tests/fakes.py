@@ -44,7 +44,7 @@ from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery, MonitorRun
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
-from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from jianguan.services.ports.review import Form, FormHead, ReviewOutcome, StoredPlan
 from tests.fakes_consultation import ConsultationState, FakeConsultation
 from tests.fakes_followup import FakeMeetings, FakeNotices, FollowUpState
 from tests.fakes_management import FakeInspections, FakeSchedule, ManagementState
@@ -521,8 +521,17 @@ class FakeReview:
             y for y, p in self.st.plans.items() if any(e.case_id == case_id for e in p.entries)
         )
 
-    def forms(self, year: int) -> list[Form]:
-        return [f for (y, _), f in sorted(self.st.forms.items()) if y == year]
+    def forms(self, year: int, case_ids: Collection[str] | None = None) -> list[Form]:
+        return [f for (y, c), f in sorted(self.st.forms.items())
+                if y == year and (case_ids is None or c in case_ids)]  # fmt: skip
+
+    def form_heads(self, year: int) -> list[FormHead]:
+        out = []
+        for f in self.forms(year):
+            case = self.st.cases.get(f.case_id)
+            out.append(FormHead(f.case_id, f.reviewer, f.status, case.unit if case else None,
+                                case.handler if case else None))  # fmt: skip
+        return out
 
     def form(self, year: int, case_id: str) -> Form | None:
         return self.st.forms.get((year, case_id))

@@ -28,6 +28,7 @@ from jianguan.domain.review import Sampling
 from jianguan.entrypoints.cli import cli
 from jianguan.services.importing import import_dataset, verify_audit
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.review import FormHead
 from jianguan.services.review import ReviewError, build_plan, decide, object_to, record
 from tests.factories import numbered_case, write_dataset
 from tests.support import app_for, generate
@@ -180,6 +181,35 @@ def test_assign_never_breaches_recusal(store_url: str, generated: Path, mode: st
     assert len(assigned) >= 0.95 * len(choices)
     load_ = Counter(ch["reviewer"] for ch in assigned)
     assert max(load_.values()) - min(load_.values()) <= max(2, len(assigned) // len(load_))
+
+
+def test_form_heads_are_the_forms_and_their_cases(store_url: str, generated: Path) -> None:
+    """What the review page lists by (``ReviewRepository.form_heads``, one outer join) is each
+    form's reviewer and status and its case's unit and handler; a form whose case is gone has
+    no unit; ``forms(year, case_ids)`` reads just those forms."""
+    load(store_url, generated)
+    ok_json("review", "plan", "--year", str(YEAR), "--seed", "s5", "--db", store_url)
+    ok_json("review", "assign", "--year", str(YEAR), "--mode", "cross", "--db", store_url)
+    with app_for(store_url) as app:
+        with app.uow() as uow:
+            forms = uow.review.forms(YEAR)
+            cases = uow.cases.load_cases([f.case_id for f in forms])
+            assert len(forms) > 20
+            assert uow.review.form_heads(YEAR) == [
+                FormHead(f.case_id, f.reviewer, f.status, cases[f.case_id].unit,
+                         cases[f.case_id].handler)
+                for f in forms
+            ]  # fmt: skip
+            some = {f.case_id for f in forms[::7]}
+            assert uow.review.forms(YEAR, some) == [f for f in forms if f.case_id in some]
+            assert uow.review.forms(YEAR, []) == []
+            assert uow.review.form_heads(YEAR - 1) == []
+            gone = forms[0].case_id
+            uow.cases.delete_cases([gone])
+            uow.commit()
+        with app.uow() as uow:
+            head = uow.review.form_heads(YEAR)[0]
+        assert (head.case_id, head.unit, head.handler) == (gone, None, None)
 
 
 def count(store_url: str, table: Any) -> int:

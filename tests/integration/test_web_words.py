@@ -17,12 +17,24 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from jianguan.bootstrap import App
+from jianguan.domain.monitoring import working_day_after
 from jianguan.domain.rectification import RectificationKind, RectificationSource
 from jianguan.domain.referral import ReferralSource
 from jianguan.domain.vocabulary import Vocabulary
+from jianguan.services import casework
 from jianguan.services import responsibility as svc
+from jianguan.web.app import create_app
 from jianguan.web.auth import LANG_COOKIE
-from tests.integration.web_support import PASSWORD, REVIEW_YEAR, WebData, build, login
+from tests.integration.web_support import (
+    PASSWORD,
+    REVIEW_YEAR,
+    WebData,
+    build,
+    login,
+    pages_of,
+)
+from tests.support import app_for, rules
 
 NOW = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
 SHOWN_ATTRS = ("title", "placeholder", "aria-label", "alt")
@@ -170,32 +182,46 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> WebData:
         svc.open_rectification(app.uow(), RectificationKind.ORDINARY, "文书整改",
                                RectificationSource.MANUAL, "rect-a", a.unit, ["文书不规范"],
                                d.as_of, d.as_of + dt.timedelta(days=30), "test")  # fmt: skip
+        _decide_some(app, d)
     return d
+
+
+def _decide_some(application: App, d: WebData) -> None:
+    """A day's work in unit A: the first open case of head_a's department (prosecutor_a's, as
+    the data falls), decided with head_a's approval and not closed, so that the handler's gate,
+    the head's verifications and the unit's gate have rows to read (the deadlines' words, the
+    ledger's rule titles, are on the ledger pages)."""
+    head = d.users["head_a"]
+    with application.uow() as uow:
+        loaded = uow.cases.load_cases(d.cases_by_unit[head.unit])
+    for case in (loaded[i] for i in sorted(loaded)):
+        if case.closed_on is not None or case.decision is not None:
+            continue
+        if case.department != head.department:
+            continue
+        choices = casework.decision_choices(application.uow(), application.rules, case.case_id,
+                                            head.id, d.as_of)  # fmt: skip
+        ok = next((ch.type for ch in choices if ch.refused is None), None)
+        if ok is not None:
+            casework.record_decision(application.uow(), application.rules, case.case_id, ok,
+                                     d.as_of, head.id)  # fmt: skip
+            return
 
 
 @pytest.fixture(scope="module")
 def app(data: WebData) -> FastAPI:
-    return data.site()
+    """The site two working days after the monitoring run, so that ledger entries reach their
+    next level by time (the case officer's list of escalations has rows)."""
+    later = working_day_after(rules().calendar, data.as_of, 2)
+    return create_app(app_for(data.url, as_of=later), data.config())
 
 
-def pages_of(client: TestClient, me: str) -> list[str]:
-    paths = ["/", "/?mine=false", "/cases", "/cases?mine=false", "/ledger", "/ledger?mine=false",
-             "/indicators", "/review", f"/review?year={REVIEW_YEAR}", "/quality",
-             "/quality/issues", "/quality/anomalies", "/responsibility", "/nope", "/calendar",
-             "/responsibility/evaluation", f"/responsibility/evaluation?year={REVIEW_YEAR}"]  # fmt: skip
-    if client.get("/api/me").json()["role"] == "case_officer":
-        paths.append("/accounts")
-    cases = client.get("/api/cases", params={"mine": "false", "limit": "200"}).json()["items"]
-    picked = [c for c in cases if c["closed_on"]][:3] + [c for c in cases if not c["closed_on"]][:3]
-    picked += [c for c in cases if c["handler"] == me][:2]
-    paths += [f"/cases/{c['case_id']}" for c in picked]
-    for ind in client.get("/api/indicators").json()[:6]:
-        paths += [f"/indicators/{ind['id']}", f"/indicators/{ind['id']}/cases?part=denominator"]
-    forms = client.get("/api/reviews", params={"year": str(REVIEW_YEAR)}).json()[:3]
-    paths += [f"/review/{f['year']}/{f['case_id']}" for f in forms]
-    return paths
-
-
+# The workbench's lists the fixture gives rows (``_decide_some`` and the site's later clock).
+WITH_ROWS = {
+    "prosecutor_a": ("/due/gate",),
+    "head_a": ("/due/verify",),
+    "officer_a": ("/due/escalate", "/due/gate_unit"),
+}
 LABELS = ["prosecutor_a", "officer_a", "head_a", "chief_city_a", "officer_province", "reviewer"]
 
 
@@ -218,6 +244,7 @@ def test_no_internal_code_on_any_page(app: FastAPI, data: WebData, label: str, l
         who = data.users[label].id
     login(client, who)
     bad: dict[str, list[str]] = {}
+    listed: dict[str, int] = {}  # the workbench's lists visited: their rows
     paths = pages_of(client, who)
     for path in paths:
         r = client.get(path)
@@ -233,7 +260,11 @@ def test_no_internal_code_on_any_page(app: FastAPI, data: WebData, label: str, l
             found = internal_codes(visible(r.text))
         if found:
             bad[path] = sorted(set(found))[:12]
+        if path.startswith("/due/"):
+            listed[path] = r.text.count('class="due-row"')
     assert len(paths) > 20
+    for path in WITH_ROWS.get(label, ()):  # the walk read rows of these lists, not only headings
+        assert listed.get(path), (path, listed)
     if lang == "en":  # the walk did read English pages
         assert '<html lang="en"' in client.get("/cases").text
     issues = client.get("/quality/issues").text  # kept from the walk: computed once

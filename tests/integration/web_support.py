@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from jianguan.services.accounts import set_password
 from jianguan.services.importing import import_dataset
 from jianguan.services.monitoring import monitor_and_record
 from jianguan.synth import generate
+from jianguan.web import due
 from jianguan.web.app import create_app
 from jianguan.web.state import WebConfig
 from tests.support import app_for, rules
@@ -152,3 +154,37 @@ def login(client: TestClient, person_id: str) -> str:
     r = client.post("/api/login", json={"username": person_id, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return str(r.json()["csrf"])
+
+
+DUE_LINK = re.compile(r'href="(/due/[a-z_]+)"')
+
+
+def due_pages(client: TestClient) -> list[str]:
+    """The workbench's lists (``/due/{kind}``) of the person signed in: every one their home
+    page links to, and every one their role's workbench has (a list with nothing in it shows
+    no link)."""
+    linked = set(DUE_LINK.findall(client.get("/").text))
+    role = Role(client.get("/api/me").json()["role"])
+    return sorted(linked | {f"/due/{kind}" for kind in due.BY_ROLE.get(role, ())})
+
+
+def pages_of(client: TestClient, me: str, year: int = REVIEW_YEAR) -> list[str]:
+    """The pages the person signed in reaches from the navigation (the word walk's and the page
+    bench's): lists, a few cases, indicators and their cases, review forms, the workbench's
+    lists."""
+    paths = ["/", "/?mine=false", "/cases", "/cases?mine=false", "/ledger", "/ledger?mine=false",
+             "/indicators", "/review", f"/review?year={year}", "/quality",
+             "/quality/issues", "/quality/anomalies", "/responsibility", "/nope", "/calendar",
+             "/responsibility/evaluation", f"/responsibility/evaluation?year={year}"]  # fmt: skip
+    if client.get("/api/me").json()["role"] == "case_officer":
+        paths.append("/accounts")
+    paths += due_pages(client)
+    cases = client.get("/api/cases", params={"mine": "false", "limit": "200"}).json()["items"]
+    picked = [c for c in cases if c["closed_on"]][:3] + [c for c in cases if not c["closed_on"]][:3]
+    picked += [c for c in cases if c["handler"] == me][:2]
+    paths += [f"/cases/{c['case_id']}" for c in picked]
+    for ind in client.get("/api/indicators").json()[:6]:
+        paths += [f"/indicators/{ind['id']}", f"/indicators/{ind['id']}/cases?part=denominator"]
+    forms = client.get("/api/reviews", params={"year": str(year)}).json()[:3]
+    paths += [f"/review/{f['year']}/{f['case_id']}" for f in forms]
+    return paths

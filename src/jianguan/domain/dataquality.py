@@ -94,22 +94,22 @@ def date_order(case: Case) -> Iterator[Issue]:
 
 def missing_fields(case: Case) -> Iterator[Issue]:
     """Card fields a case of this category must have (案卡填录)."""
-    missing: list[tuple[str, str]] = []
+    missing: list[tuple[str, str, str]] = []  # the field, its name in both languages
     if case.category in CRIMINAL:
         if not case.charges:
-            missing.append(("charges", "罪名"))
+            missing.append(("charges", "罪名", "charges"))
         if not case.suspects:
-            missing.append(("suspects", "犯罪嫌疑人"))
+            missing.append(("suspects", "犯罪嫌疑人", "suspects"))
     if case.closed_on is not None and case.decision is None:
-        missing.append(("decision", "结案决定"))
+        missing.append(("decision", "结案决定", "a decision"))
     if case.decision is not None and case.closed_on is None:
-        missing.append(("closed_on", "结案日期"))
+        missing.append(("closed_on", "结案日期", "a closing date"))
     if not case.handler:
-        missing.append(("handler", "承办检察官"))
-    for name, zh in missing:
+        missing.append(("handler", "承办检察官", "a handling prosecutor"))
+    for name, zh, en in missing:
         yield Issue(case.case_id, IssueKind.MISSING_FIELD, f"missing_{name}",
                     f"{case.category.zh}案件缺少{zh}",
-                    f"{case.category.en} case without {name}", case.unit)  # fmt: skip
+                    f"{case.category.en} case without {en}", case.unit)  # fmt: skip
 
 
 def _zh(category: str) -> str:

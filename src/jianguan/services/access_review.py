@@ -11,7 +11,7 @@ is also limited to chiefs and department heads.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from jianguan.domain.model import Role
@@ -19,6 +19,7 @@ from jianguan.domain.review import FormStatus, Mark, ReviewPolicy
 from jianguan.services import review as svc
 from jianguan.services.access import OWN_CASE_ROLES, NotAllowed, NotInScope, Principal
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.review import FormHead
 
 DECIDE_ROLES = frozenset({Role.CHIEF, Role.DEPUTY_CHIEF, Role.DEPARTMENT_HEAD})
 
@@ -50,9 +51,9 @@ class FormView:
         )
 
 
-def _standing(p: Principal, form: svc.Form, unit: str, handler: str) -> str | None:
+def _standing(p: Principal, reviewer: str, unit: str, handler: str) -> str | None:
     me = p.person.id
-    if form.reviewer == me:
+    if reviewer == me:
         return "reviewer"
     if handler == me:
         return "handler"
@@ -61,19 +62,65 @@ def _standing(p: Principal, form: svc.Form, unit: str, handler: str) -> str | No
     return None
 
 
+STANDINGS = ("reviewer", "handler", "oversight")
+
+
+def _heads_for(uow: UnitOfWork, p: Principal, year: int) -> list[tuple[FormHead, str]]:
+    """The year's forms this person has a standing on, with it, by case id (read light: no
+    form or case is loaded; a form whose case is not stored is left out)."""
+    out = []
+    for h in uow.review.form_heads(year):
+        if h.unit is None or h.handler is None:
+            continue
+        standing = _standing(p, h.reviewer, h.unit, h.handler)
+        if standing is not None:
+            out.append((h, standing))
+    return out
+
+
 def forms_for(uow: UnitOfWork, p: Principal, year: int) -> list[FormView]:
     with uow:
-        forms = uow.review.forms(year)
-        cases = uow.cases.load_cases([f.case_id for f in forms])
-    out = []
-    for f in forms:
-        case = cases.get(f.case_id)
-        if case is None:
-            continue
-        standing = _standing(p, f, case.unit, case.handler)
-        if standing is not None:
-            out.append(FormView(f, case.unit, case.handler, standing, p.person.role))
-    return out
+        mine = _heads_for(uow, p, year)
+        forms = {f.case_id: f for f in uow.review.forms(year, [h.case_id for h, _ in mine])}
+    return [FormView(forms[h.case_id], h.unit or "", h.handler or "", standing, p.person.role)
+            for h, standing in mine if h.case_id in forms]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FormsPage:
+    """One page of the forms a person sees (``forms_for``, filtered), with the counts."""
+
+    views: list[FormView]  # the page's forms, by case id
+    total: int  # the forms the filters keep
+    counts: dict[str, int]  # the person's forms by standing, before the filters
+    page: int  # the page shown (the one asked for, at most the last)
+    pages: int
+
+
+def forms_page(
+    uow: UnitOfWork,
+    p: Principal,
+    year: int,
+    *,
+    standing: str = "",
+    keep: Callable[[FormHead], bool] | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> FormsPage:
+    """The forms of ``forms_for`` of one standing (any when ``standing`` names none) that
+    ``keep`` keeps, ``per_page`` a page: only the page's forms are read."""
+    with uow:
+        mine = _heads_for(uow, p, year)
+        counts = {s: sum(x == s for _, x in mine) for s in STANDINGS}
+        kept = [(h, x) for h, x in mine
+                if (standing not in STANDINGS or x == standing) and (keep is None or keep(h))]  # fmt: skip
+        pages = max(1, -(-len(kept) // per_page))
+        page = min(max(page, 1), pages)
+        shown = kept[(page - 1) * per_page : page * per_page]
+        forms = {f.case_id: f for f in uow.review.forms(year, [h.case_id for h, _ in shown])}
+    views = [FormView(forms[h.case_id], h.unit or "", h.handler or "", x, p.person.role)
+             for h, x in shown if h.case_id in forms]  # fmt: skip
+    return FormsPage(views, len(kept), counts, page, pages)
 
 
 def form_for(uow: UnitOfWork, p: Principal, year: int, case_id: str) -> FormView:
@@ -82,7 +129,7 @@ def form_for(uow: UnitOfWork, p: Principal, year: int, case_id: str) -> FormView
         case = uow.cases.load_case(case_id) if form is not None else None
     if form is None or case is None:
         raise NotInScope(case_id)
-    standing = _standing(p, form, case.unit, case.handler)
+    standing = _standing(p, form.reviewer, case.unit, case.handler)
     if standing is None:
         raise NotInScope(case_id)
     return FormView(form, case.unit, case.handler, standing, p.person.role)

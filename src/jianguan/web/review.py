@@ -15,6 +15,7 @@ from jianguan.services import access_review as reviews
 from jianguan.services import review as review_svc
 from jianguan.services.access import NotAllowed
 from jianguan.services.access_review import FormView
+from jianguan.services.ports.review import FormHead
 from jianguan.services.review import ReviewError
 from jianguan.web.auth import User, api_csrf, api_user, check_csrf, lang_of, page_user
 from jianguan.web.i18n import Words
@@ -117,7 +118,7 @@ def may_plan(user: User) -> bool:
 def plan_of(request: Request, year: int) -> PlanOut | None:
     with web_of(request).uow() as uow:
         plan = uow.review.plan(year)
-        forms = len(uow.review.forms(year)) if plan is not None else 0
+        forms = len(uow.review.form_heads(year)) if plan is not None else 0
     if plan is None:
         return None
     counts = {r.value: sum(e.reason is r for e in plan.entries) for r in ReviewReason}
@@ -257,7 +258,8 @@ def page_forms(
     q: Annotated[str, Query(max_length=64)] = "",
     standing: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    """The year's forms, 50 a page with the count, searchable by case number or reviewer."""
+    """The year's forms, 50 a page with the count, searchable by case number, reviewer or
+    handler; only the page's forms are read (``access_review.forms_page``)."""
     return forms_page(request, user, _year(request, year), page, q, standing)
 
 
@@ -265,26 +267,20 @@ def forms_page(
     request: Request, user: User, y: int, page: int = 1, q: str = "", standing: str = "",
     message: str = "", status: int = 200,
 ) -> Response:  # fmt: skip
-    views = list_forms(request, user, y)
-    counts = {s: sum(v.standing == s for v in views) for s in ("reviewer", "handler", "oversight")}
-    if standing in counts:
-        views = [v for v in views if v.standing == standing]
-    needle = q.strip().lower()
-    if needle:
-        names = web_of(request).names()
-        views = [
-            v for v in views
-            if needle in v.form.case_id.lower() or needle in names.person(v.form.reviewer).lower()
-            or needle in names.person(v.handler).lower()
-        ]  # fmt: skip
-    total = len(views)
-    pages_ = max(1, -(-total // PER_PAGE))
-    page = min(page, pages_)
-    shown = views[(page - 1) * PER_PAGE : page * PER_PAGE]
+    needle, names = q.strip().lower(), web_of(request).names()
+
+    def matches(h: FormHead) -> bool:  # by case number, reviewer or handler
+        return (needle in h.case_id.lower() or needle in names.person(h.reviewer).lower()
+                or needle in names.person(h.handler).lower())  # fmt: skip
+
+    found = reviews.forms_page(web_of(request).uow(), user.principal, y, standing=standing,
+                               keep=matches if needle else None, page=page,
+                               per_page=PER_PAGE)  # fmt: skip
     grades = {g.code: g for g in policy(request).standards.scale.grades}
     context = {
-        "user": user, "year": y, "views": shown, "total": total, "page": page, "pages": pages_,
-        "q": q, "standing": standing, "counts": counts, "grades": grades,
+        "user": user, "year": y, "views": found.views, "total": found.total, "page": found.page,
+        "pages": found.pages, "q": q, "standing": standing, "counts": found.counts,
+        "grades": grades,
         "plan": plan_of(request, y), "may_plan": may_plan(user), "modes": list(ReviewMode),
         "reasons": list(ReviewReason), "message": message,
     }  # fmt: skip

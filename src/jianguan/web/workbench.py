@@ -36,9 +36,9 @@ def forms_waiting(web: Web, user: User, year: int) -> tuple[int, int]:
     """Review forms of ``year`` this person is to grade (reviewer), and graded ones they are
     to decide on (the chief or head overseeing), as /review lists them.
 
-    ``access_review.forms_for`` reads the case of every form of the year (0.6–0.8 s at
-    20,000 cases); only a form this person reviews and may still grade, or (for a head or
-    chief) a graded one, can count, so only those are read, each through
+    ``access_review.forms_for`` reads every form the person sees (for an overseeing case
+    officer, every form of the year); only a form this person reviews and may still grade, or
+    (for a head or chief) a graded one, can count, so only those are read, each through
     ``access_review.form_for``, which judges the standing exactly as ``forms_for`` does."""
     me, p = user.person_id, user.principal
     with web.uow() as uow:

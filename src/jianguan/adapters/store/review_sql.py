@@ -21,7 +21,7 @@ from jianguan.adapters.store.schema_review import (
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.model import Case
 from jianguan.domain.review import FormStatus, Mark, PlanEntry, ReviewMode, ReviewReason
-from jianguan.services.ports.review import Form, ReviewOutcome, StoredPlan
+from jianguan.services.ports.review import Form, FormHead, ReviewOutcome, StoredPlan
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -195,12 +195,31 @@ class ReviewSql(OnSession):
 
     # -- forms ----------------------------------------------------------------------------------
 
-    def forms(self, year: int) -> list[Form]:
+    def forms(self, year: int, case_ids: Collection[str] | None = None) -> list[Form]:
         f = review_forms.c
+        if case_ids is None:
+            rows = self._conn.execute(
+                select(review_forms).where(f.year == year).order_by(f.case_id)
+            ).all()
+            return [_form(r) for r in rows]
+        ids, out = sorted(set(case_ids)), list[Any]()
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            out += self._conn.execute(
+                select(review_forms).where(f.year == year, f.case_id.in_(chunk))
+            ).all()
+        return [_form(r) for r in sorted(out, key=lambda r: str(r.case_id))]
+
+    def form_heads(self, year: int) -> list[FormHead]:
+        f, c = review_forms.c, schema.cases.c
         rows = self._conn.execute(
-            select(review_forms).where(f.year == year).order_by(f.case_id)
+            select(f.case_id, f.reviewer, f.status, c.unit, c.handler)
+            .select_from(review_forms.outerjoin(schema.cases, c.case_id == f.case_id))
+            .where(f.year == year)
+            .order_by(f.case_id)
         ).all()
-        return [_form(r) for r in rows]
+        return [FormHead(r.case_id, r.reviewer, FormStatus(r.status), r.unit, r.handler)
+                for r in rows]  # fmt: skip
 
     def form(self, year: int, case_id: str) -> Form | None:
         f = review_forms.c

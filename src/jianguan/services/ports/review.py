@@ -65,6 +65,18 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class FormHead:
+    """What a list of forms needs of one form without reading it: its reviewer and status, and
+    its case's unit and handler (None when the case is not stored)."""
+
+    case_id: str
+    reviewer: str
+    status: FormStatus
+    unit: str | None
+    handler: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewOutcome:
     year: int
     case_id: str
@@ -122,7 +134,14 @@ class ReviewRepository(Protocol):
 
     def plan_years(self, case_id: str) -> list[int]: ...
 
-    def forms(self, year: int) -> list[Form]: ...
+    def forms(self, year: int, case_ids: Collection[str] | None = None) -> list[Form]:
+        """The forms of ``year`` (only those of ``case_ids`` when given), by case id."""
+        ...
+
+    def form_heads(self, year: int) -> list[FormHead]:
+        """Every form of ``year`` as a ``FormHead``, by case id (one light query: no form or
+        case is read)."""
+        ...
 
     def form(self, year: int, case_id: str) -> Form | None: ...
 
