@@ -97,7 +97,7 @@ def accounts(app: App) -> dict[str, Person]:
     )
     reviewer = next(f.reviewer for f in forms if f.reviewer and f.status.recordable)
     users["reviewer"] = people[reviewer]
-    with app.uow() as uow:  # the demo prosecutor's alerts are of closed cases: their list is empty
+    with app.uow() as uow:  # most dated alerts on open cases (as the demo picks)
         dated = [e for e in uow.ledger.entries().values() if e.status.active and e.due is not None]
         cases = uow.cases.load_cases(sorted({e.case_id for e in dated}))
     live = Counter(

@@ -1,7 +1,7 @@
 """Web latency at scale: the dashboard and case-list endpoints under load on loopback.
 
     .venv/bin/python bench/bench_web.py [--cases 1000000] [--concurrency 8] [--requests 400]
-        [--workers N] [--db URL]
+        [--workers N] [--db URL] [--pages]
 
 Uses bench/out/synth-<cases> (seed 1, defect rate 0.05; generated if missing) imported into
 bench/out/web-<cases>.db (SQLite; or the store `--db URL` names, e.g. a PostgreSQL database;
@@ -11,6 +11,8 @@ municipal unit and its districts), a basic unit's case officer, and a prosecutor
 starts `jianguan serve` in its own process, and drives it from this process with an httpx async
 client at the given concurrency. Per endpoint and user it prints
 p50 / p95 / p99 latency in ms and requests/s. Goal: p95 ≤ 150 ms with 1M cases.
+With ``--pages`` the HTML pages a user works in come too (issue 18, "lists that scale"): the
+今日工作 home page, the case list, the ledger, and each /due list of the user's workbench.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from jianguan.bootstrap import bootstrap
 from jianguan.domain.model import Role, UnitLevel
 from jianguan.services.accounts import set_password
 from jianguan.services.monitoring import ledger_summary
+from jianguan.web.due import BY_ROLE
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -158,13 +161,21 @@ async def main_async(args: argparse.Namespace) -> None:
             "cases deep": f"/api/cases?mine=false&limit=50&after={deep}",
             "cases open": "/api/cases?mine=false&open_only=true&limit=50",
         }
+        if args.pages:
+            paths |= {"home page": "/", "cases page": "/cases", "ledger page": "/ledger"}
+        with bootstrap(db_url=url) as app, app.uow() as uow:
+            roles = {label: uow.cases.person(pid) for label, pid in users.items()}
         print(
             f"{args.cases:,} cases, concurrency {args.concurrency}, {args.requests} requests each"
         )
         print(f"{'user':<18}{'endpoint':<15}{'p50':>8}{'p95':>8}{'p99':>8}{'req/s':>8}")
         rows = []
         for label, person in users.items():
-            for name, path in paths.items():
+            own = dict(paths)
+            held = roles[label]
+            if args.pages and held is not None:  # the lists of this user's workbench
+                own |= {f"due {kind}": f"/due/{kind}" for kind in BY_ROLE.get(held.role, ())}
+            for name, path in own.items():
                 if label == "prosecutor" and name == "cases deep":
                     continue
                 times = await load(base, person, path, args.requests, args.concurrency)
@@ -195,6 +206,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=1, help="jianguan serve --workers N")
     parser.add_argument("--db", help="the store (default: bench/out/web-<cases>.db, SQLite)")
+    parser.add_argument("--pages", action="store_true", help="also the HTML pages and /due lists")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -161,6 +161,12 @@ class FakeCases:
     def load_case(self, case_id: str) -> Case | None:
         return self.st.cases.get(case_id)
 
+    def decided_and_closed(
+        self, case_ids: Sequence[str]
+    ) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        cases = self.load_cases(case_ids)
+        return {i: (c.decision.on if c.decision else None, c.closed_on) for i, c in cases.items()}
+
     def save_case(self, case: Case) -> None:
         stored = self.st.cases.get(case.case_id)
         if stored is None:
@@ -424,11 +430,13 @@ class FakeAccess:
                 soon += e.due is not None and e.due <= due_by
         return Dashboard(open_cases, alerts, levels, soon)
 
-    def handlers_by_alerts(self, limit: int = 20) -> list[tuple[str, int]]:
+    def handlers_by_alerts(self, limit: int = 20, live: bool = False) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         for e in self.st.ledger.values():
-            if e.status in ACTIVE:
-                h = self.st.cases[e.case_id].handler
+            case = self.st.cases[e.case_id]
+            done = case.decision is not None or case.closed_on is not None
+            if e.status in ACTIVE and not (live and (e.due is None or done)):
+                h = case.handler
                 counts[h] = counts.get(h, 0) + 1
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 

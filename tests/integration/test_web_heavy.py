@@ -4,6 +4,7 @@ the same scope gets the kept result at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -11,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from jianguan.domain.dataquality import Issue
+from jianguan.domain.dataquality import DataQualityRules, Issue
 from jianguan.services import access_analysis
 from jianguan.services.access import Principal
 from jianguan.services.ports import UnitOfWork
@@ -48,10 +49,12 @@ def test_pages_answer_at_once_and_compute_once_per_scope(
     runs: list[str] = []
     real = access_analysis.data_quality
 
-    def counted(uow: UnitOfWork, p: Principal) -> list[Issue]:
+    def counted(
+        uow: UnitOfWork, p: Principal, as_of: dt.date, rules: DataQualityRules
+    ) -> list[Issue]:
         runs.append(p.person.unit)
         time.sleep(0.5)  # as slow as a province's scan, so that a page would notice waiting
-        return real(uow, p)
+        return real(uow, p, as_of, rules)
 
     monkeypatch.setattr(access_analysis, "data_quality", counted)
     site: FastAPI = data.site()

@@ -21,6 +21,7 @@ from jianguan.domain.referral import ReferralSource
 from jianguan.services import casework
 from jianguan.services import responsibility as svc
 from jianguan.services.accounts import set_password
+from jianguan.services.monitoring import units_below
 from tests.integration.web_support import PASSWORD, REVIEW_YEAR, WebData, build, login
 
 
@@ -299,3 +300,25 @@ def test_review_list_is_paged_with_its_count(app: FastAPI, data: WebData) -> Non
     assert shown == min(total, 50)
     if total > 50:
         assert 'rel="next"' in page
+
+
+def test_a_citys_numbered_pages_are_its_cases_in_order(app: FastAPI, data: WebData) -> None:
+    """A city chief's scope is several units: its numbered pages are merged from each unit's
+    own first rows (web_sql._merged_pages with an offset), and must be exactly the slices of
+    the scope's cases in case-id order, open only or not."""
+    chief, _ = client_of(app, data, "chief_city_a")
+    with data.application() as application, application.uow() as uow:
+        person = uow.cases.person(data.users["chief_city_a"].id)
+        assert person is not None
+        scope = units_below(uow.cases.units(), person.unit)
+        cases = sorted((c.case_id, c.closed_on) for c in uow.cases.iter_cases() if c.unit in scope)
+    assert len(scope) > 1, "the city must have units below it for this test to mean anything"
+    everything = [case_id for case_id, _ in cases]
+    still_open = [case_id for case_id, closed in cases if closed is None]
+    for open_only, wanted in ((False, everything), (True, still_open)):
+        shown: list[str] = []
+        for page in (1, 2, 3):
+            params = {"mine": "false", "page": str(page), "open_only": str(open_only).lower()}
+            text = chief.get("/cases", params=params).text
+            shown += re.findall(r'<tr><td><a href="/cases/([^"]+)"', text)
+        assert shown == wanted[:150]

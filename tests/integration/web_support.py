@@ -168,17 +168,36 @@ def due_pages(client: TestClient) -> list[str]:
     return sorted(linked | {f"/due/{kind}" for kind in due.BY_ROLE.get(role, ())})
 
 
+def links(client: TestClient, page: str, pattern: str, n: int) -> list[str]:
+    """The first ``n`` distinct links of ``page`` that ``pattern`` matches whole."""
+    found = re.findall(rf'href="({pattern})"', client.get(page).text)
+    return list(dict.fromkeys(found))[:n]
+
+
 def pages_of(client: TestClient, me: str, year: int = REVIEW_YEAR) -> list[str]:
     """The pages the person signed in reaches from the navigation (the word walk's and the page
     bench's): lists, a few cases, indicators and their cases, review forms, the workbench's
-    lists."""
+    lists; supervision (the lead inbox, matters and a few of them, the panel member's queue and
+    the cases' panels, the meeting record), analysis meetings and notices, reports, the
+    scheduled work."""
     paths = ["/", "/?mine=false", "/cases", "/cases?mine=false", "/ledger", "/ledger?mine=false",
              "/indicators", "/review", f"/review?year={year}", "/quality",
              "/quality/issues", "/quality/anomalies", "/responsibility", "/nope", "/calendar",
-             "/responsibility/evaluation", f"/responsibility/evaluation?year={year}"]  # fmt: skip
+             "/responsibility/evaluation", f"/responsibility/evaluation?year={year}",
+             "/supervision", "/supervision/matters", "/supervision/matters?mine=true&open_only=true",
+             "/supervision/panel", "/supervision/meetings/new", "/management", "/reports",
+             "/schedule"]  # fmt: skip
     if client.get("/api/me").json()["role"] == "case_officer":
         paths.append("/accounts")
     paths += due_pages(client)
+    matters = links(client, "/supervision/matters", r"/supervision/matters/[^\"?#]+", 4)
+    paths += matters + [f"/supervision/meetings/new?subject={m.rsplit('/', 1)[1]}"
+                        for m in matters[:1]]  # fmt: skip
+    panel = re.findall(
+        r'action="/supervision/panel/([^"]+)"', client.get("/supervision/panel").text
+    )
+    paths += [f"/supervision/consult/{case_id}" for case_id in dict.fromkeys(panel)][:2]
+    paths += links(client, "/management", r"/management/(?:meetings|notices)/[^\"?#]+", 4)
     cases = client.get("/api/cases", params={"mine": "false", "limit": "200"}).json()["items"]
     picked = [c for c in cases if c["closed_on"]][:3] + [c for c in cases if not c["closed_on"]][:3]
     picked += [c for c in cases if c["handler"] == me][:2]

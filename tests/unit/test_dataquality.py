@@ -1,13 +1,27 @@
-"""Data-quality checks: impossible date order, missing card fields, duplicates, split cases."""
+"""Data-quality checks: impossible date order, missing card fields (a closing date only after the
+grace period), duplicates, split cases."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from jianguan.domain.dataquality import IssueKind, check_all, date_order, missing_fields
+from jianguan.adapters.dataquality_file import (
+    default_dataquality,
+    load_dataquality,
+    parse_dataquality,
+)
+from jianguan.adapters.rule_pack import RuleFileError
+from jianguan.domain.dataquality import (
+    DataQualityRules,
+    IssueKind,
+    check_all,
+    date_order,
+    missing_fields,
+)
 from jianguan.domain.model import (
     AssignmentMode,
     Case,
@@ -26,6 +40,7 @@ from jianguan.services.monitoring import UnknownUnit
 from tests.fakes import FakeUnitOfWork
 
 D = dt.date(2025, 3, 3)
+AS_OF = dt.date(2025, 6, 30)
 
 
 def _suspect(sid: str, name: str, born: dt.date = dt.date(1990, 1, 1)) -> Suspect:
@@ -83,6 +98,46 @@ def test_missing_card_fields_for_criminal_cases() -> None:
     assert list(missing_fields(civil)) == []
 
 
+def test_a_decided_case_waits_the_grace_period_for_its_closing_date() -> None:
+    """Deciding and closing a few days later is normal: a decided, open case is missing its
+    closing date only once the decision is more than the grace period (30 days) old."""
+    decided = make_case(closed_on=None)  # decided on D + 10
+    on = D + dt.timedelta(days=10)
+    rules = DataQualityRules(closing_grace_days=30)
+
+    def checks(as_of: dt.date) -> list[str]:
+        return [i.check for i in missing_fields(decided, as_of, rules)]
+
+    assert checks(on) == []  # decided today
+    assert checks(on + dt.timedelta(days=30)) == []  # the last day of the grace period
+    late = on + dt.timedelta(days=31)
+    assert checks(late) == ["missing_closed_on"]
+    issue = next(iter(missing_fields(decided, late, rules)))
+    assert issue.kind is IssueKind.MISSING_FIELD
+    assert f"于 {on} 作出决定" in issue.explanation
+    assert "31 日" in issue.explanation
+    assert "31 days later" in issue.explanation_en
+    assert check_all([decided], on + dt.timedelta(days=30), rules) == []
+    assert [i.check for i in check_all([decided], late, rules)] == ["missing_closed_on"]
+    # another province's setting moves the boundary; no day to measure from reports it at once
+    assert [i.check for i in missing_fields(decided, on + dt.timedelta(days=8),
+                                            DataQualityRules(closing_grace_days=7))] == [
+        "missing_closed_on"
+    ]  # fmt: skip
+    assert [i.check for i in missing_fields(decided)] == ["missing_closed_on"]
+
+
+def test_the_grace_period_is_a_setting_of_the_rules(tmp_path: Path) -> None:
+    assert default_dataquality().closing_grace_days == 30
+    assert "非法定期限" in default_dataquality().note  # practice, not law
+    assert load_dataquality(None) == default_dataquality()
+    (tmp_path / "dataquality.toml").write_text("[closing]\ngrace_days = 15\n", "utf-8")
+    assert load_dataquality(tmp_path).closing_grace_days == 15
+    for bad in ("[closing]\ngrace_days = -1\n", "[closing]\ngrace_days = 'x'\n", "[closing]\n"):
+        with pytest.raises(RuleFileError, match="grace_days"):
+            parse_dataquality(bad)
+
+
 def test_duplicate_under_one_unified_number() -> None:
     issues = check_all([make_case("C1"), make_case("C2")])
     assert {(i.case_id, i.kind) for i in issues} == {("C1", "duplicate"), ("C2", "duplicate")}
@@ -125,15 +180,16 @@ def test_check_store_reads_every_case_and_narrows_to_the_unit() -> None:
     })  # fmt: skip
     mine, other = make_case("C1"), make_case("C2", unit="440305", unified_no="U-2", charges=())
     uow.state.cases.update({"C1": mine, "C2": other, "C3": make_case("C3")})
-    issues = check_store(uow, "440304")
+    issues = check_store(uow, "440304", as_of=AS_OF, rules=DataQualityRules())
     assert {(i.case_id, i.kind) for i in issues} == {
         ("C1", IssueKind.DUPLICATE),
         ("C3", IssueKind.DUPLICATE),
     }
-    assert {i.kind for i in check_store(uow)} == {IssueKind.DUPLICATE, IssueKind.MISSING_FIELD}
+    every = check_store(uow, as_of=AS_OF, rules=DataQualityRules())
+    assert {i.kind for i in every} == {IssueKind.DUPLICATE, IssueKind.MISSING_FIELD}
     assert uow.commits == 0
     with pytest.raises(UnknownUnit):
-        check_store(uow, "999999")
+        check_store(uow, "999999", as_of=AS_OF, rules=DataQualityRules())
 
 
 def test_issue_kinds_have_words_and_travel_as_codes() -> None:

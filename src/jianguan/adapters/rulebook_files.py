@@ -1,6 +1,6 @@
 """Reading the whole rulebook: every rule pack shipped with the package, and what a deployment
 keeps under its data folder (calendar notices added later, local powers lists, its own review
-policy)."""
+policy, its data-quality settings)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from jianguan.adapters.assignment_file import default_policy
 from jianguan.adapters.calendar_file import load_calendar
 from jianguan.adapters.consultation_file import load_consultation
+from jianguan.adapters.dataquality_file import load_dataquality
 from jianguan.adapters.followup_file import default_followup_rules
 from jianguan.adapters.indicator_file import default_catalogue
 from jianguan.adapters.monitoring_file import default_rules
@@ -36,4 +37,5 @@ def load_rulebook(data_dir: Path | None = None) -> Rulebook:
         followup=default_followup_rules(),
         supervision=load_supervision_rules(data_dir),
         consultation=load_consultation(data_dir),
+        dataquality=load_dataquality(data_dir),
     )

@@ -10,6 +10,11 @@ its case (and the other cases involved) and explains itself in Chinese and Engli
 
 Per-case checks run case by case; the two cross-case checks keep only a small key per case, so a
 million cases fit in memory.
+
+A decided case is closed some days after its decision (the decision served, the file completed,
+the card filled in); the checks are told the day they run (``as_of``) and report a decided case
+without a closing date only once its decision is older than ``DataQualityRules.closing_grace_days``
+(``rules/dataquality.toml``: office practice, not law).
 """
 
 from __future__ import annotations
@@ -23,6 +28,26 @@ from jianguan.domain.vocabulary import Vocabulary
 
 CRIMINAL = frozenset({CaseCategory.ARREST_REVIEW, CaseCategory.PROSECUTION_REVIEW})
 SPLIT_WINDOW_DAYS = 30  # stages of one matter received this close together look like one transfer
+
+
+@dataclass(frozen=True, slots=True)
+class DataQualityRules:
+    """The settings of the checks (``rules/dataquality.toml``, a province's own in its data
+    folder). ``closing_grace_days``: calendar days a decided case may go without a closing date
+    before it is reported as missing one (practice, not a statutory period)."""
+
+    closing_grace_days: int = 30
+    note: str = ""
+
+    def closing_overdue(self, decided_on: dt.date, as_of: dt.date | None) -> bool:
+        """Whether a case decided on ``decided_on`` and still not closed on ``as_of`` should
+        have its closing date by now: its decision more than the grace period old. Without a
+        day to measure from (``as_of`` None: data read straight from files) it is reported at
+        once, as a record in a finished export should carry it."""
+        return as_of is None or (as_of - decided_on).days > self.closing_grace_days
+
+
+DEFAULT_RULES = DataQualityRules()
 
 
 class IssueKind(Vocabulary):
@@ -92,8 +117,11 @@ def date_order(case: Case) -> Iterator[Issue]:
                      f"assigned on {case.assigned_on}, after closing on {case.closed_on}")  # fmt: skip
 
 
-def missing_fields(case: Case) -> Iterator[Issue]:
-    """Card fields a case of this category must have (案卡填录)."""
+def missing_fields(
+    case: Case, as_of: dt.date | None = None, rules: DataQualityRules = DEFAULT_RULES
+) -> Iterator[Issue]:
+    """Card fields a case of this category must have (案卡填录); a closing date only once the
+    decision is older than the grace period (``rules.closing_overdue``) on ``as_of``."""
     missing: list[tuple[str, str, str]] = []  # the field, its name in both languages
     if case.category in CRIMINAL:
         if not case.charges:
@@ -102,14 +130,27 @@ def missing_fields(case: Case) -> Iterator[Issue]:
             missing.append(("suspects", "犯罪嫌疑人", "suspects"))
     if case.closed_on is not None and case.decision is None:
         missing.append(("decision", "结案决定", "a decision"))
-    if case.decision is not None and case.closed_on is None:
-        missing.append(("closed_on", "结案日期", "a closing date"))
     if not case.handler:
         missing.append(("handler", "承办检察官", "a handling prosecutor"))
     for name, zh, en in missing:
         yield Issue(case.case_id, IssueKind.MISSING_FIELD, f"missing_{name}",
                     f"{case.category.zh}案件缺少{zh}",
                     f"{case.category.en} case without {en}", case.unit)  # fmt: skip
+    d = case.decision
+    if d is not None and case.closed_on is None and rules.closing_overdue(d.on, as_of):
+        if as_of is None:
+            zh, en = (
+                f"于 {d.on} 作出决定，缺少结案日期",
+                f"decided on {d.on}, without a closing date",
+            )
+        else:
+            days = (as_of - d.on).days
+            zh = f"于 {d.on} 作出决定，已过 {days} 日（超过 {rules.closing_grace_days} 日）仍无结案日期"
+            en = (f"decided on {d.on}, still without a closing date {days} days later "
+                  f"(more than {rules.closing_grace_days})")  # fmt: skip
+        yield Issue(case.case_id, IssueKind.MISSING_FIELD, "missing_closed_on",
+                    f"{case.category.zh}案件{zh}", f"{case.category.en} case {en}",
+                    case.unit)  # fmt: skip
 
 
 def _zh(category: str) -> str:
@@ -123,8 +164,10 @@ def _en(category: str) -> str:
     return known.en if known is not None else category
 
 
-def per_case(case: Case) -> list[Issue]:
-    return [*date_order(case), *missing_fields(case)]
+def per_case(
+    case: Case, as_of: dt.date | None = None, rules: DataQualityRules = DEFAULT_RULES
+) -> list[Issue]:
+    return [*date_order(case), *missing_fields(case, as_of, rules)]
 
 
 # ---------------------------------------------------------------- across cases
@@ -217,11 +260,14 @@ def _same_people(unit: str, category: str, received: dt.date, ids: list[str]) ->
     ]
 
 
-def check_all(cases: Iterable[Case]) -> list[Issue]:
-    """Every issue in ``cases``, per-case ones first, each list sorted by case id."""
+def check_all(
+    cases: Iterable[Case], as_of: dt.date | None = None, rules: DataQualityRules = DEFAULT_RULES
+) -> list[Issue]:
+    """Every issue in ``cases`` as of ``as_of`` (the day the check runs), per-case ones first,
+    each list sorted by case id."""
     cross = CrossCase()
     single: list[Issue] = []
     for case in cases:
-        single += per_case(case)
+        single += per_case(case, as_of, rules)
         cross.add(case)
     return sorted(single, key=lambda i: (i.case_id, i.check)) + cross.issues()

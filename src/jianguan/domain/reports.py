@@ -58,6 +58,22 @@ class ReportKind(Vocabulary):
         }.get(self.value, "巡")
 
 
+# The file formats a report is written in, by their extension, as a reader names them.
+FORMAT_NAMES: dict[str, tuple[str, str]] = {
+    "docx": ("Word 文档", "Word document"),
+    "pdf": ("PDF 文件", "PDF"),
+    "xlsx": ("Excel 工作簿", "Excel workbook"),
+}
+
+
+def format_name(extension: str, lang: str = "zh") -> str:
+    """``docx`` → Word 文档 (an unknown extension as it is)."""
+    names = FORMAT_NAMES.get(extension.lower().lstrip("."))
+    if names is None:
+        return extension
+    return names[1] if lang == "en" else names[0]
+
+
 class ReportError(ValueError):
     """A report that cannot be made as asked; carries a zh and an en message."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from jianguan.domain.assignment import AssignmentPolicy
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.consultation import ConsultationRules
+from jianguan.domain.dataquality import DataQualityRules
 from jianguan.domain.followup import FollowUpRules
 from jianguan.domain.indicators import Catalogue
 from jianguan.domain.monitoring import DueBook, RuleSet
@@ -48,6 +49,7 @@ class Rulebook:
     followup: FollowUpRules  # overdue meeting and notice tasks (rules/followup.toml)
     supervision: SupervisionRules = field(default_factory=SupervisionRules)  # matters
     consultation: ConsultationRules = field(default_factory=ConsultationRules)  # 线上会诊
+    dataquality: DataQualityRules = field(default_factory=DataQualityRules)  # 数据质量核查
     _rules: Mapping[str, RuleInfo] = field(init=False, repr=False, compare=False)
     _book: DueBook = field(init=False, repr=False, compare=False)
 

@@ -48,21 +48,30 @@ class Job:
     zh: str
     en: str
     cadence: Cadence
-    basis: str = ""
+    basis: str = ""  # what the job does, in the reader's words (the schedule page)
+    basis_en: str = ""
 
     def label(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def basis_of(self, lang: str = "zh") -> str:
+        return (self.basis_en or self.basis) if lang == "en" else self.basis
+
 
 JOBS = (
     Job("daily-monitoring", "每日流程监控", "daily flow monitoring", Cadence.DAILY,
-        "流程监控规则（rules/monitoring.toml）每日运行，结果记入台账"),
+        "按流程监控规则逐案检查，发现的问题记入台账",
+        "every case checked against the flow-monitoring rules, the findings put in the ledger"),
     Job("reminders", "整改与巡视整改提醒", "rectification and inspection reminders", Cadence.DAILY,
-        "整改任务临期、超期；巡视整改事项、移交事项反馈与进展报告"),
+        "整改任务临期、超期；巡视整改事项、移交事项反馈与进展报告",
+        "rectification tasks due soon or overdue; inspection items, transferred matters' "
+        "feedback and progress reports"),
     Job("monthly-bulletin", "月度流程监控通报", "monthly flow-monitoring bulletin", Cadence.MONTHLY,
-        "上月办案流程监控通报（docx、PDF、xlsx 附件）"),
+        "上月办案流程监控通报（Word 文档、PDF 文件及 Excel 附件）",
+        "last month's flow-monitoring bulletin (Word document, PDF and Excel annex)"),
     Job("quarterly-data-quality", "季度数据质量核查", "quarterly data-quality check",
-        Cadence.QUARTERLY, "检察业务数据质量每季度核查一次"),
+        Cadence.QUARTERLY, "检察业务数据质量每季度核查一次",
+        "the case data's quality, checked once a quarter"),
 )  # fmt: skip
 GRACE = dt.timedelta(hours=6)  # a run may start a little late and take a while
 

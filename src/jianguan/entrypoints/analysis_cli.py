@@ -166,7 +166,7 @@ def dq_cmd(c: Context, unit: str | None, as_json: bool, db_url: str | None) -> N
     """数据质量检查：日期顺序、案卡必填项、重复、拆案 / data-quality checks."""
     with c.app(db_url) as app:
         try:
-            issues = check_store(app.uow(), unit)
+            issues = check_store(app.uow(), unit, as_of=app.today(), rules=app.rules.dataquality)
         except UnknownUnit:
             raise _unknown(c, unit) from None
     if as_json:

@@ -117,15 +117,21 @@ def _form_panels(c: Context, app: App) -> None:
     queue and the case's consultation page have content. Cases of the demo prosecutor's unit
     first (the ``jianguan serve --demo`` accounts), major ones first, then by case id; seeded
     from the case id. A case the demo assigned once is not assigned again (a re-run changes
-    nothing), whether or not its new handler sent it to the panel."""
+    nothing), whether or not its new handler sent it to the panel. A case with a dated alert
+    is left with its handler: the demo prosecutor is chosen by those alerts (``demo_people``),
+    and a new draw would move them, and the choice with them, to someone else."""
     criteria = app.rules.consultation.criteria
     demo = demo_people(app)
     home = demo[0].unit if demo else None
     with app.uow() as uow:
+        dated = {k[0] for k, e in uow.ledger.entries().items()
+                 if e.status.active and e.due is not None}  # fmt: skip
         fitting = sorted(
             (case.unit != home, not case.major_complex, case.case_id)
             for case in uow.cases.iter_cases()
-            if case.closed_on is None and any(x.applies(case, None) for x in criteria)
+            if case.closed_on is None
+            and case.case_id not in dated
+            and any(x.applies(case, None) for x in criteria)
         )
         chosen = [case_id for *_, case_id in fitting[:DEMO_PANELS]]
         done = {

@@ -229,7 +229,7 @@ def m_propose(
         found = msvc.proposals(
             app.uow(), app.rules, app.indicators(), m.unit,
             date_from.date() if date_from else None, date_to.date() if date_to else None,
-            indicators or msvc.TOPIC_INDICATORS,
+            indicators or msvc.TOPIC_INDICATORS, as_of=app.today(),
         )  # fmt: skip
         if not pick:
             return found, None

@@ -22,12 +22,20 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing 
 
 
 def demo_people(app: App) -> list[Person]:
-    """A prosecutor with many alerts, and the case officer, head and chief above them."""
+    """The demo accounts: a prosecutor with live work, then a case officer and the department
+    head of their unit, and a provincial case officer.
+
+    The prosecutor is the one with most ledger entries the workbench's deadline list (今日工作,
+    ``/due/deadlines``) shows: dated, on open cases not yet decided, so that their home page has
+    rows. A prosecutor whose alerts are all on decided or closed cases has a workbench with
+    nothing in it. Only when no prosecutor has such an entry (a very small demo) is the one with
+    most active entries of any kind taken."""
     with app.uow() as uow:
         people = {p.id: p for p in uow.cases.people()}
         levels = {u.code: u.level for u in uow.cases.units()}
+        live = [people[h] for h, _ in uow.access.handlers_by_alerts(50, live=True) if h in people]
         busiest = [people[h] for h, _ in uow.access.handlers_by_alerts(50) if h in people]
-    prosecutor = next((p for p in busiest if p.role is Role.PROSECUTOR), None)
+    prosecutor = next((p for p in (*live, *busiest) if p.role is Role.PROSECUTOR), None)
     if prosecutor is None:
         return []
     chosen = [prosecutor]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from jianguan.domain.calendar import WorkCalendar
 from jianguan.domain.comparison import Funnel
-from jianguan.domain.dataquality import Issue
+from jianguan.domain.dataquality import DataQualityRules, Issue
 from jianguan.domain.indicators import Catalogue, DrillRow, IndicatorRow
 from jianguan.services.access import Principal
 from jianguan.services.anomalies import Anomaly, anomalies_in_store
@@ -63,9 +63,12 @@ def funnel_of(
     )  # fmt: skip
 
 
-def data_quality(uow: UnitOfWork, p: Principal) -> list[Issue]:
-    """Data-quality issues of the cases of the user's units (duplicates looked for everywhere)."""
-    return check_store(uow, p.person.unit)
+def data_quality(
+    uow: UnitOfWork, p: Principal, as_of: dt.date, rules: DataQualityRules
+) -> list[Issue]:
+    """Data-quality issues of the cases of the user's units as of ``as_of`` (duplicates looked
+    for everywhere)."""
+    return check_store(uow, p.person.unit, as_of=as_of, rules=rules)
 
 
 def anomalies(uow: UnitOfWork, calendar: WorkCalendar, p: Principal) -> list[Anomaly]:

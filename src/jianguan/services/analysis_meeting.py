@@ -147,16 +147,19 @@ def proposals(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     indicators: Sequence[str] = TOPIC_INDICATORS,
+    *,
+    as_of: dt.date,
 ) -> list[Proposal]:
     """What the data suggests for a meeting of ``unit`` (and the units below it): anomalies,
-    units outside the funnel limits, data-quality findings — each with its cases."""
+    units outside the funnel limits, data-quality findings (as of ``as_of``, today) — each with
+    its cases."""
     with uow:
         units = uow.cases.units()
         scope = units_below(units, unit)
     names = {u.code: u.name for u in units}
     out = _from_anomalies(uow, rules, unit, date_from, date_to, names)
     out += _from_funnels(source, rules, unit, date_from, date_to, indicators, names)
-    out += _from_quality(uow, unit, names)
+    out += _from_quality(uow, unit, names, as_of, rules)
     return [p for p in out if p.unit in scope]
 
 
@@ -228,10 +231,12 @@ def _from_funnels(
     return out
 
 
-def _from_quality(uow: UnitOfWork, unit: str, names: dict[str, str]) -> list[Proposal]:
+def _from_quality(
+    uow: UnitOfWork, unit: str, names: dict[str, str], as_of: dt.date, rules: Rulebook
+) -> list[Proposal]:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     kinds = {}
-    for issue in check_store(uow, unit):
+    for issue in check_store(uow, unit, as_of=as_of, rules=rules.dataquality):
         groups[(issue.unit, issue.kind.value)].append(issue.case_id)
         kinds[issue.kind.value] = issue.kind
     out = []

@@ -158,8 +158,15 @@ def monitor_and_record(
         else:
             scope, findings = None, _kept_findings(uow, rules, as_of, full)
         changes = _record(uow, findings, rules.book, as_of, scope)
+        if sum(changes.values()) >= STATISTICS_AFTER:
+            uow.cases.refresh_statistics()
         uow.commit()
     return findings, changes
+
+
+# A recorded run that changes this many ledger entries (each with its audit entry) refreshes the
+# planner's statistics, as an import does: the pages read the ledger and the log by case.
+STATISTICS_AFTER = 1000
 
 
 # -- what a recorded run keeps for the next -----------------------------------------------------

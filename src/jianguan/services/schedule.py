@@ -22,7 +22,7 @@ from pathlib import Path
 from jianguan.domain import inspection as insp
 from jianguan.domain import rectification as rect
 from jianguan.domain.ledger import LedgerAction
-from jianguan.domain.reports import Period, ReportKind
+from jianguan.domain.reports import Period, ReportKind, format_name
 from jianguan.domain.rulebook import Rulebook
 from jianguan.domain.schedule import (
     JOBS,
@@ -94,14 +94,13 @@ def _bulletin(d: Deps, day: dt.date) -> str:
     period = Period("month", month.year, month.month)
     report = make_report(ReportKind.MONTHLY_BULLETIN, d.uow(), d.indicators(), d.rules, period, day)
     paths = d.writer().write(report, d.out_dir, d.formats)
-    return f"{period.zh}办案流程监控通报（{report.doc_number}）：" + "，".join(
-        p.name for p in paths
-    )
+    made = "、".join(format_name(p.suffix) for p in paths)  # the files are listed on the page
+    return f"{period.zh}办案流程监控通报（{report.doc_number}）已生成：{made}"
 
 
 def _data_quality(d: Deps, day: dt.date) -> str:
     quarter = previous_slot(Cadence.QUARTERLY, day)
-    issues = check_store(d.uow())
+    issues = check_store(d.uow(), as_of=day, rules=d.rules.dataquality)
     kinds = Counter(i.kind for i in issues)
     shown = "，".join(f"{k.zh}{n}件" for k, n in sorted(kinds.items()))
     period = Period("quarter", quarter.year, (quarter.month - 1) // 3 + 1)

@@ -189,6 +189,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "via_decide": ("审查结论", "decision"),
     "via_assign": ("分案", "assignment"),
     "via_recuse": ("回避", "recusal"),
+    "via_consultation": ("线上会诊", "consultation"),
+    "via_meeting": ("会议记录", "meeting record"),
     "feedback": ("反馈", "Feedback"),
     "corrected": ("纠正", "Corrected"),
     "closed_by_hand": ("关闭", "Close"),
@@ -421,7 +423,7 @@ class Words:
 
     def note(self, event_type: object, note: str, lang: str | None = None) -> str:
         """An event's note in words: a decision's code by its name, a consultation answer as
-        采纳 / 不采纳：理由, a random assignment's seed as 随机分案."""
+        采纳 / 不采纳：理由, a random assignment as 随机分案 with its seed."""
         text = note.strip()
         if text == ACCEPTED:
             return self("accept")
@@ -430,8 +432,10 @@ class Words:
         if text in NOTE_WORDS:
             zh, en = NOTE_WORDS[text]
             return self.say(zh, en)
-        if re.fullmatch(r"seed=[0-9a-fA-F]+", text):
-            return self.say("随机分案", "random draw")
+        seed = re.fullmatch(r"seed=(\S+)", text)
+        if seed:  # the seed is kept, so that anyone may draw again and get the same handler
+            return self.say(f"随机分案（随机种子 {seed.group(1)}）",
+                            f"random assignment (seed {seed.group(1)})")  # fmt: skip
         try:
             return DecisionType(text).label(self.lang)
         except ValueError:

@@ -138,7 +138,7 @@ def meeting_page(request: Request, user: PageUser, mid: str, propose: int = 0) -
     if not propose:
         return _meeting_page(request, user, m)
     web = web_of(request)
-    found = msvc.proposals(web.uow(), web.rules, web.app.indicators(), m.unit)
+    found = msvc.proposals(web.uow(), web.rules, web.app.indicators(), m.unit, as_of=web.today())
     return _meeting_page(request, user, m, proposals=list(enumerate(found, 1)))
 
 
@@ -155,7 +155,9 @@ async def meeting_action(request: Request, user: PageUser, mid: str, action: str
         _keeper(user)
     try:
         if action == "pick":
-            found = msvc.proposals(web.uow(), web.rules, web.app.indicators(), m.unit)
+            found = msvc.proposals(
+                web.uow(), web.rules, web.app.indicators(), m.unit, as_of=web.today()
+            )
             keys = set(form.getlist("key"))
             chosen = [p for p in found if p.key in keys]
             if f.get("topic", "").strip():

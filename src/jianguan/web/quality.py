@@ -47,7 +47,7 @@ class AnomalyOut(BaseModel):
 
 
 def _issues(web: Web, user: User) -> list[IssueOut]:
-    found = analysis.data_quality(web.uow(), user.principal)
+    found = analysis.data_quality(web.uow(), user.principal, web.today(), web.rules.dataquality)
     return [
         IssueOut(
             case_id=i.case_id,

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from jianguan.domain.indicators import IndicatorError
-from jianguan.domain.reports import ReportError, ReportKind, parse_period
+from jianguan.domain.reports import ReportError, ReportKind, format_name, parse_period
 from jianguan.services.ports.reports import FORMATS, RendererUnavailable
 from jianguan.services.reporting import make_report
 from jianguan.web.auth import User, check_csrf, lang_of, page_user
-from jianguan.web.render import render
+from jianguan.web.render import TEMPLATES, render
 from jianguan.web.state import Web, web_of
 
 pages = APIRouter(include_in_schema=False)
@@ -32,6 +32,29 @@ MEDIA = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+_PARTS = re.compile(r"^(?P<kind>[a-z-]+)-(?P<unit>[0-9A-Za-z]+)-"
+                    r"(?P<period>\d{4}(?:-\d{2}|Q[1-4])?)\.(?P<ext>docx|pdf|xlsx)$")  # fmt: skip
+
+
+def file_label(name: str, lang: str = "zh") -> str:
+    """A generated file as its reader names it: the report, its period and the format
+    (``monthly-bulletin-440100-2025-10.docx`` → 办案流程监控通报 · 2025年10月 · Word 文档); the
+    file keeps its name when downloaded."""
+    parts = _PARTS.match(name)
+    kind = ReportKind.parse(parts.group("kind")) if parts else None
+    if parts is None or kind is None:
+        return name
+    try:
+        period = parse_period(parts.group("period"), kind.period_kind)
+    except ReportError:
+        return name
+    shown = period.en if lang == "en" else period.zh
+    return f"{kind.label(lang)} · {shown} · {format_name(parts.group('ext'), lang)}"
+
+
+TEMPLATES.env.globals["report_file"] = file_label  # the reports and the schedule pages
 
 
 def _folder(web: Web, user: User) -> Path:

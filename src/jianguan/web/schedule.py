@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
+from jianguan.domain.model import Role
 from jianguan.services.schedule import overview
 from jianguan.web.auth import User, page_user
 from jianguan.web.render import render
@@ -36,8 +37,17 @@ def schedule_page(request: Request, user: PageUser) -> Response:
         "today": app.today(),
         "missed": [v for v in views if v.state.value == "missed"],
         "files": _files(request, user),
+        "technical": administers(user),
     }
     return render(request, "schedule.html", context)
+
+
+def administers(user: User) -> bool:
+    """Whether the page shows its technical line (the command, the setting, the rule file):
+    for the case officer whose scope is the whole store, the province's case-management office
+    that keeps the platform (as it keeps the calendar, ``web.admin``); others read words."""
+    p = user.principal
+    return p.whole_store and p.person.role is Role.CASE_OFFICER
 
 
 def _files(request: Request, user: User) -> list[str]:

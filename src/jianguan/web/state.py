@@ -6,6 +6,7 @@ imports them (no cycle inside the web package)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +35,9 @@ class WebConfig:
     upload_limit_kb: int | None = None
 
 
+STAFF_ID = re.compile(r"[A-Z]+\d+")  # P000657: the staff list's ids
+
+
 @dataclass(frozen=True)
 class Names:
     """People and units by name (a page shows 张三 and 天河区院, not P000657 and 440111)."""
@@ -45,6 +49,16 @@ class Names:
         if not pid:
             return "—"
         return self.people.get(pid, pid)
+
+    def actor(self, by: str | None, lang: str = "zh") -> str:
+        """Who did something: a person by name; the platform's own work (the demo, an import,
+        a scheduled run: an actor that is no staff id) as 系统; the id of a person no longer on
+        the staff list as it is."""
+        if not by:
+            return "—"
+        if by in self.people or STAFF_ID.fullmatch(by):
+            return self.people.get(by, by)
+        return "system" if lang == "en" else "系统"
 
     def unit(self, code: str | None) -> str:
         if not code:

@@ -18,6 +18,7 @@ a case through ``services.access``); forms carry the session's CSRF token.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -111,8 +112,23 @@ def _case_panel(request: Request, case_id: str) -> ConsultationFile | None:
     return consultation.file_of(web_of(request).uow(), case_id)
 
 
+AMOUNT = re.compile(r"(-?)(\d+)(\.\d+)?")
+
+
+def fact_value(key: str, value: object) -> str:
+    """A lead's fact as a reader expects it: an amount (a key naming 金额 or 元) with thousands
+    separators (815000 → 815,000); anything else as the model sent it."""
+    text = str(value).strip()
+    amount = AMOUNT.fullmatch(text)
+    if amount is None or not ("金额" in key or "元" in key):
+        return text
+    sign, whole, fraction = amount.groups()
+    return f"{sign}{int(whole):,}{fraction or ''}"
+
+
 TEMPLATES.env.globals["sv_case_meetings"] = _case_meetings
 TEMPLATES.env.globals["sv_case_panel"] = _case_panel
+TEMPLATES.env.globals["sv_fact"] = fact_value
 
 
 # -- 线索收件箱 ------------------------------------------------------------------------------------

@@ -69,9 +69,11 @@ def finding_out(web: Web, f: Finding) -> FindingOut:
 def done_on(case: Case) -> dt.date | None:
     """When a case's duty was done: its decision, else its closing (None while open). An alert
     on such a case is judged on that day (超期 N 日办结), never counted on to today."""
-    if case.decision is not None:
-        return case.decision.on
-    return case.closed_on
+    return _first_done(case.decision.on if case.decision is not None else None, case.closed_on)
+
+
+def _first_done(decided: dt.date | None, closed: dt.date | None) -> dt.date | None:
+    return decided if decided is not None else closed
 
 
 def _days_late(due: dt.date | None, done: dt.date | None) -> int | None:
@@ -85,9 +87,9 @@ def done_days(web: Web, entries: list[Entry]) -> dict[str, dt.date | None]:
     ids = sorted({e.case_id for e in entries})
     if not ids:
         return {}
-    with web.uow() as uow:
-        cases = uow.cases.load_cases(ids)
-    return {cid: done_on(c) for cid, c in cases.items()}
+    with web.uow() as uow:  # two dates per case, not whole cases (their documents' text)
+        days = uow.cases.decided_and_closed(ids)
+    return {cid: _first_done(decided, closed) for cid, (decided, closed) in days.items()}
 
 
 HAND = frozenset(a.value for a in (LedgerAction.FEEDBACK, LedgerAction.CORRECT_MANUAL,
@@ -104,8 +106,8 @@ def trails(web: Web, entries: list[Entry]) -> Trail:
     ids = {e.case_id for e in entries}
     if not ids:
         return {}
-    with web.uow() as uow:
-        rows = uow.audit.of_subjects(ids, [a.value for a in LedgerAction])
+    with web.uow() as uow:  # only the steps a page shows or judges by (not every opening)
+        rows = uow.audit.of_subjects(ids, sorted(HAND | RESOLVING))
     out: Trail = {}
     for r in rows:
         rule = r.detail.get("rule") if isinstance(r.detail, dict) else None

@@ -175,14 +175,23 @@ class SqlAccess(OnSession):
             "received_desc": (_c.received_on.desc(), _c.case_id),
             "received": (_c.received_on, _c.case_id),
         }.get(search.sort, (_c.case_id,))
+        offset = (max(1, search.page) - 1) * search.per_page
+        if not needle and search.sort == "case_id" and handler is None and units and len(units) > 1:
+            # a city's numbered page, as the API's keyset page: each unit's first rows, merged
+            merged = CaseQuery(mine=False, open_only=search.open_only, limit=search.per_page)
+            return total, self._merged_pages(sorted(units), merged, offset)
         q = (
             select(*cols).where(*where).order_by(*order)
-            .limit(search.per_page).offset((max(1, search.page) - 1) * search.per_page)
+            .limit(search.per_page).offset(offset)
         )  # fmt: skip
         return total, [CaseSummary(*r) for r in self._conn.execute(q)]
 
-    def _merged_pages(self, units: list[str], query: CaseQuery) -> list[CaseSummary]:
-        """Several units: one keyset page per unit along its (unit, …, case_id) index, merged.
+    def _merged_pages(
+        self, units: list[str], query: CaseQuery, offset: int = 0
+    ) -> list[CaseSummary]:
+        """Several units: one keyset page per unit along its (unit, …, case_id) index, merged
+        (``offset``: the rows of the merged order to skip first, for a numbered page; each unit
+        then reads at most offset + limit index entries).
 
         `unit IN (…) ORDER BY case_id` makes the database sort every case of a city before the
         LIMIT; the per-unit pages read at most ``limit`` index entries each. The statement is
@@ -199,14 +208,15 @@ class SqlAccess(OnSession):
         if query.after:
             where.append("case_id > :after")
             params["after"] = query.after
-        params["lim"] = query.limit
+        params["lim"], params["each"], params["skip"] = query.limit, offset + query.limit, offset
         cond = " AND ".join(where)
         pages = " UNION ALL ".join(
             f"SELECT * FROM (SELECT {_LIST_COLS} FROM cases WHERE {cond.format(i=i)}"
-            f" ORDER BY case_id LIMIT :lim) AS p{i}"
+            f" ORDER BY case_id LIMIT :each) AS p{i}"
             for i in range(len(units))
         )
-        sql = text(f"SELECT * FROM ({pages}) AS merged ORDER BY case_id LIMIT :lim").columns(
+        merged = f"SELECT * FROM ({pages}) AS merged ORDER BY case_id LIMIT :lim OFFSET :skip"
+        sql = text(merged).columns(
             *(getattr(_c, name.strip()) for name in _LIST_COLS.split(","))
         )  # typed columns: dates come back as dates on SQLite too
         return [CaseSummary(*r) for r in self._conn.execute(sql, params)]
@@ -256,14 +266,15 @@ class SqlAccess(OnSession):
 
     # -- demo ---------------------------------------------------------------------------------
 
-    def handlers_by_alerts(self, limit: int = 20) -> list[tuple[str, int]]:
-        """Handlers with the most active ledger entries on their cases (to pick demo users)."""
+    def handlers_by_alerts(self, limit: int = 20, live: bool = False) -> list[tuple[str, int]]:
+        """Handlers with the most active ledger entries on their cases (to pick demo users);
+        ``live``: only dated entries on cases neither decided nor closed."""
         q = (
             select(_c.handler, func.count())
             .select_from(schema.monitoring_ledger.join(schema.cases, _c.case_id == _l.case_id))
             .where(_l.status.in_(sorted(ACTIVE)))
-            .group_by(_c.handler)
-            .order_by(func.count().desc(), _c.handler)
-            .limit(limit)
         )
+        if live:
+            q = q.where(_l.due.is_not(None), _c.closed_on.is_(None), _c.decision_type.is_(None))
+        q = q.group_by(_c.handler).order_by(func.count().desc(), _c.handler).limit(limit)
         return [(h, int(n)) for h, n in self._conn.execute(q)]

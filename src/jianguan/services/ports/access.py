@@ -85,6 +85,8 @@ class AccessRepository(Protocol):
         self, units: Collection[str] | None, handler: str | None, due_by: dt.date
     ) -> Dashboard: ...
 
-    def handlers_by_alerts(self, limit: int = 20) -> list[tuple[str, int]]:
-        """Handlers with the most active ledger entries on their cases (to pick demo users)."""
+    def handlers_by_alerts(self, limit: int = 20, live: bool = False) -> list[tuple[str, int]]:
+        """Handlers with the most active ledger entries on their cases (to pick demo users),
+        most first, then by handler. ``live``: only the entries the workbench's deadline list
+        shows (``web.due.deadlines``): with a due date, on a case neither decided nor closed."""
         ...

@@ -76,6 +76,13 @@ class CaseRepository(Protocol):
 
     def load_case(self, case_id: str) -> Case | None: ...
 
+    def decided_and_closed(
+        self, case_ids: Sequence[str]
+    ) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        """(decision day, closing day) of those of ``case_ids`` stored: what a page of alerts
+        needs of each case, without reading the whole case."""
+        ...
+
     def save_case(self, case: Case) -> None:
         """Replace the stored case by this one (same case_id): a change made on the platform.
         What it adds is recorded as the platform's (``domain.provenance.record_change``, which
