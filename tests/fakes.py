@@ -377,7 +377,11 @@ class FakeAccess:
         ]
 
     def search_cases(
-        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+        self,
+        units: Collection[str] | None,
+        handler: str | None,
+        search: CaseSearch,
+        total: int | None = None,  # the fake counts anyway: it has nothing to save
     ) -> tuple[int, list[CaseSummary]]:
         needle = search.text.strip().lower()
         names = {p.id: p.name for p in self.st.people.values()} if needle else {}

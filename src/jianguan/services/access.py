@@ -110,13 +110,15 @@ def list_cases(uow: UnitOfWork, p: Principal, query: CaseQuery) -> list[CaseSumm
 
 
 def search_cases(
-    uow: UnitOfWork, p: Principal, search: CaseSearch
+    uow: UnitOfWork, p: Principal, search: CaseSearch, total: int | None = None
 ) -> tuple[int, list[CaseSummary]]:
-    """The list page: the scope's cases matching ``search``, counted, one numbered page."""
+    """The list page: the scope's cases matching ``search``, counted (unless ``total`` is
+    known), one numbered page."""
     units, handler = _filters(p, search.mine)
     per_page = max(1, min(search.per_page, PAGE_MAX))
     with uow:
-        total, rows = uow.access.search_cases(units, handler, replace(search, per_page=per_page))
+        page = replace(search, per_page=per_page)
+        total, rows = uow.access.search_cases(units, handler, page, total)
     return total, [r for r in rows if p.may_read(r.unit)]
 
 

@@ -91,11 +91,21 @@ class Cache:
                 if hit is not None and hit[0] > time.monotonic():
                     return hit[1]
             value = compute()
-            with self._lock:
-                if len(self._values) > 256:  # bounded: stale scopes are dropped together
-                    self._values.clear()
-                self._values[key] = (time.monotonic() + self.seconds, value)
+            self.put(key, value)
             return value
+
+    def peek(self, key: object) -> Any:
+        """The fresh value kept for ``key``, or None (nothing is computed)."""
+        with self._lock:
+            hit = self._values.get(key)
+            return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    def put(self, key: object, value: Any) -> None:
+        """Keep ``value`` for ``key`` (computed by the caller along with something else)."""
+        with self._lock:
+            if len(self._values) > 256:  # bounded: stale scopes are dropped together
+                self._values.clear()
+            self._values[key] = (time.monotonic() + self.seconds, value)
 
     def ready(self, key: object, compute: Callable[[], Any]) -> tuple[bool, Any]:
         """``(True, value)`` when a fresh value is kept; else the computation is started in the

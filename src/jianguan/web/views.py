@@ -174,7 +174,17 @@ def case_page(web: Web, user: User, query: CaseQuery) -> CasePage:
 
 
 def search_cases(web: Web, user: User, search: CaseSearch) -> tuple[int, list[CaseOut]]:
-    total, rows = access.search_cases(web.uow(), user.principal, search)
+    """One numbered page and the count of the whole list. The count is kept a few seconds per
+    scope and search, as the dashboard's are (and forgotten on any write through this process):
+    a city's count reads every case of its units, the page only fifty (measured at 1 M cases:
+    13 of 48 ms)."""
+    p = user.principal
+    key = ("case_total", p.units, p.whole_store, p.person.id if search.mine else None,
+           search.open_only, search.text.strip().lower())  # fmt: skip
+    kept = web.counts.peek(key)
+    total, rows = access.search_cases(web.uow(), p, search, kept)
+    if kept is None:
+        web.counts.put(key, total)
     return total, [_case_out(r) for r in rows]
 
 

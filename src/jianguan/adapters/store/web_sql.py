@@ -139,7 +139,11 @@ class SqlAccess(OnSession):
         return [CaseSummary(*r) for r in self._conn.execute(q)]
 
     def search_cases(
-        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+        self,
+        units: Collection[str] | None,
+        handler: str | None,
+        search: CaseSearch,
+        total: int | None = None,
     ) -> tuple[int, list[CaseSummary]]:
         """Count and one offset page (the list page's numbered pages). The text matches with
         LIKE (escaped) on the case, its suspects, charges and handler: a scan of the scope's
@@ -168,9 +172,9 @@ class SqlAccess(OnSession):
                     _c.handler.in_(select(pe.id).where(pe.name.like(like, escape="\\"))),
                 )
             )
-        total = int(
-            self._conn.scalar(select(func.count()).select_from(schema.cases).where(*where)) or 0
-        )
+        if total is None:
+            count = select(func.count()).select_from(schema.cases).where(*where)
+            total = int(self._conn.scalar(count) or 0)
         order = {
             "received_desc": (_c.received_on.desc(), _c.case_id),
             "received": (_c.received_on, _c.case_id),

@@ -72,9 +72,15 @@ class AccessRepository(Protocol):
         ...
 
     def search_cases(
-        self, units: Collection[str] | None, handler: str | None, search: CaseSearch
+        self,
+        units: Collection[str] | None,
+        handler: str | None,
+        search: CaseSearch,
+        total: int | None = None,
     ) -> tuple[int, list[CaseSummary]]:
-        """The number of matching cases, and the page ``search`` asks for (offset paging)."""
+        """The number of matching cases, and the page ``search`` asks for (offset paging).
+        ``total``: that number when the caller already has it (kept for a few seconds per scope
+        and search): it is then not counted again."""
         ...
 
     def log_read(self, case_id: str, person: str, via: str, at: dt.datetime) -> None: ...
