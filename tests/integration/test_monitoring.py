@@ -13,7 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from jianguan.bootstrap import App
-from jianguan.domain.ledger import LedgerAction, LedgerStatus, Level, RaisedByHand, transition
+from jianguan.domain.ledger import (
+    Entry,
+    LedgerAction,
+    LedgerStatus,
+    Level,
+    RaisedByHand,
+    transition,
+)
 from jianguan.domain.model import Document, DocumentType, EventType
 from jianguan.domain.monitoring import Finding, FindingKind
 from jianguan.entrypoints.cli import cli
@@ -25,6 +32,7 @@ from jianguan.services.monitoring import (
     monitor_and_record,
     units_below,
 )
+from jianguan.services.ports.monitoring import LedgerQuery
 from tests.support import app_for, generate, imported
 
 
@@ -166,3 +174,35 @@ def test_monitor_text_then_ledger_in_english(
     ledger = runner.invoke(cli, ["--lang", "en", "ledger", "--db", store_url])
     assert "monitoring ledger:" in ledger.output
     assert "open / reminder" in ledger.output
+
+
+def test_ledger_by_due_day_is_dated_first_then_undated(store_url: str) -> None:
+    """The home page's alerts: soonest due first, entries without a due day after them, in a
+    stable order, page by page as long as asked (read in two parts along their indexes)."""
+    day = dt.date(2025, 6, 2)
+
+    def entry(case_id: str, rule: str, due: dt.date | None, status: LedgerStatus) -> Entry:
+        return Entry(case_id, rule, "review_overdue", "情节较重", "440304", due, "…", status,
+                     Level.REMIND, day, day)  # fmt: skip
+
+    entries = [
+        entry("C3", "a", day + dt.timedelta(days=2), LedgerStatus.OPEN),
+        entry("C1", "b", None, LedgerStatus.OPEN),
+        entry("C2", "a", day, LedgerStatus.NOTIFIED),
+        entry("C1", "a", day + dt.timedelta(days=2), LedgerStatus.OPEN),
+        entry("C0", "a", None, LedgerStatus.OPEN),
+        entry("C9", "a", day - dt.timedelta(days=9), LedgerStatus.CLOSED),  # not active
+    ]
+    with app_for(store_url) as app:
+        with app.uow() as uow:
+            uow.ledger.save(entries)
+            uow.commit()
+        for limit, expected in (
+            (10, [("C2", "a"), ("C1", "a"), ("C3", "a"), ("C0", "a"), ("C1", "b")]),
+            (3, [("C2", "a"), ("C1", "a"), ("C3", "a")]),
+            (4, [("C2", "a"), ("C1", "a"), ("C3", "a"), ("C0", "a")]),
+        ):
+            query = LedgerQuery(active_only=True, by_due=True, limit=limit)
+            with app.uow() as uow:
+                got = [e.key for e in uow.ledger.page(None, None, query)]
+            assert got == expected
