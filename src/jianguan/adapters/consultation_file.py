@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jianguan.adapters.rule_pack import RuleFileError, pack_text
+from jianguan.adapters.rule_pack import RuleFileError, load_with_local, pack_text
 from jianguan.domain.consultation import ConsultationRules, FormField, FormSpec, PanelCriterion
 from jianguan.domain.model import CaseCategory, Role
 from jianguan.domain.supervision import Line
@@ -134,8 +134,4 @@ def default_consultation() -> ConsultationRules:
 
 def load_consultation(data_dir: Path | None) -> ConsultationRules:
     """The shipped rules, the province's file's top-level sections replacing them."""
-    local = data_dir / "consultation.toml" if data_dir is not None else None
-    if local is None or not local.is_file():
-        return default_consultation()
-    shipped = tomllib.loads(pack_text("consultation.toml"))
-    return parse_consultation(local.read_text("utf-8"), str(local), base=shipped)
+    return load_with_local("consultation.toml", data_dir, parse_consultation, default_consultation)

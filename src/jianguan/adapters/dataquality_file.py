@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jianguan.adapters.rule_pack import RuleFileError, pack_text
+from jianguan.adapters.rule_pack import RuleFileError, load_with_local, pack_text
 from jianguan.domain.dataquality import DataQualityRules
 
 __all__ = ["default_dataquality", "load_dataquality", "parse_dataquality"]
@@ -39,8 +39,4 @@ def default_dataquality() -> DataQualityRules:
 
 def load_dataquality(data_dir: Path | None) -> DataQualityRules:
     """The shipped settings, the province's file's top-level sections replacing them."""
-    local = data_dir / "dataquality.toml" if data_dir is not None else None
-    if local is None or not local.is_file():
-        return default_dataquality()
-    shipped = tomllib.loads(pack_text("dataquality.toml"))
-    return parse_dataquality(local.read_text("utf-8"), str(local), shipped)
+    return load_with_local("dataquality.toml", data_dir, parse_dataquality, default_dataquality)

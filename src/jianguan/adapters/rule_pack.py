@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from jianguan.domain.errors import RulebookError
 from jianguan.domain.monitoring import FindingKind, Severity
@@ -13,6 +14,9 @@ from jianguan.domain.monitoring import FindingKind, Severity
 
 class RuleFileError(RulebookError):
     pass
+
+
+_T = TypeVar("_T")
 
 
 def finding_fields(rule_id: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -61,3 +65,17 @@ def examples(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 def pack_text(name: str) -> str:
     return resources.files("jianguan.rules").joinpath(name).read_text("utf-8")
+
+
+Parse = Callable[[str, str, dict[str, Any] | None], _T]
+
+
+def load_with_local(
+    name: str, data_dir: Path | None, parse: Parse[_T], shipped: Callable[[], _T]
+) -> _T:
+    """A pack as shipped (``shipped()``), or, when ``data_dir`` holds a file of that ``name``,
+    that file parsed over the shipped one: its top-level sections replace the shipped ones."""
+    local = data_dir / name if data_dir is not None else None
+    if local is None or not local.is_file():
+        return shipped()
+    return parse(local.read_text("utf-8"), str(local), tomllib.loads(pack_text(name)))

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jianguan.adapters.rule_pack import RuleFileError, pack_text
+from jianguan.adapters.rule_pack import RuleFileError, load_with_local, pack_text
 from jianguan.domain.monitoring import FindingKind, Severity
 from jianguan.domain.supervision import (
     MATTER_CHECKS,
@@ -108,8 +108,4 @@ def default_supervision_rules() -> SupervisionRules:
 
 def load_supervision_rules(data_dir: Path | None) -> SupervisionRules:
     """The shipped rules, the province's file's top-level sections replacing them."""
-    local = data_dir / "supervision.toml" if data_dir is not None else None
-    if local is None or not local.is_file():
-        return default_supervision_rules()
-    shipped = tomllib.loads(pack_text("supervision.toml"))
-    return parse_rules(local.read_text("utf-8"), str(local), base=shipped)
+    return load_with_local("supervision.toml", data_dir, parse_rules, default_supervision_rules)
