@@ -154,7 +154,9 @@ class SqlSession:
     def defer_indexes(self) -> None:
         """Drop the case tables' secondary indexes, keeping each one's DDL as the database
         itself writes it (so that indexes a migration made, partial ones included, come back
-        exactly). Primary keys stay: they are constraints, and the import relies on them."""
+        exactly). Primary keys stay: they are constraints, and the import relies on them.
+        On PostgreSQL ``DROP INDEX`` locks the table exclusively until the import commits, so a
+        page reading cases meanwhile waits for the first load (docs/benchmarks.md)."""
         self.drain()
         tables = [t.name for t in (*ALL_CASE_TABLES, case_marks)]
         if self._pg:
