@@ -133,8 +133,11 @@ def test_case_officer_filters_escalates_and_switches_language(
     button.click()
     expect(page.locator(f"[id='{row_id}']")).to_contain_text("督促")
     # 关闭 with a reason, then 撤销: the row answers in place (htmx), the ledger's own rule
-    form = page.locator("#ledger form.answer").first
-    row_id = form.locator("xpath=ancestor::tr").get_attribute("id")
+    opener = page.locator("#ledger a.answer-open").first  # the form comes when asked for
+    row_id = opener.locator("xpath=ancestor::tr").get_attribute("id")
+    opener.click()
+    form = page.locator(f"[id='{row_id}'] form.answer")
+    expect(form).to_be_visible()
     form.locator("select[name=outcome]").select_option("closed")
     form.locator("input[name=reason]").fill("已当面核实")
     form.locator("button").click()

@@ -162,6 +162,17 @@ def test_ledger_feedback_close_with_reason_and_undo(app: FastAPI, data: WebData)
     officer, csrf = client_of(app, data, "officer_a")
     e = first_entry(officer)
     path = f"/ledger/{e['case_id']}/{e['rule']}/answer"
+    form = officer.get(path, headers={"HX-Request": "true"})  # the row's link fetches its form
+    assert form.status_code == 200
+    assert '<form class="answer inline"' in form.text
+    assert '<option value="closed">关闭' in form.text  # a case officer may close
+    assert "<html" not in form.text  # a fragment for the row
+    alone = officer.get(path)  # without htmx: a page of its own, with the navigation
+    assert alone.status_code == 200
+    assert '<form class="answer inline"' in alone.text
+    assert "<nav" in alone.text
+    other, _ = client_of(app, data, "officer_b")
+    assert other.get(path, headers={"HX-Request": "true"}).status_code == 404  # not its unit's
     blank = officer.post(path, data={"csrf": csrf, "outcome": "closed", "reason": " "})
     assert blank.status_code == 409
     assert "须说明理由" in blank.text
@@ -195,8 +206,12 @@ def test_the_handler_gives_feedback_and_may_not_close(app: FastAPI, data: WebDat
         == 403
     )
     page = prosecutor.get("/ledger", params={"mine": "true", "status": "active"}).text
-    assert '<option value="feedback">反馈' in page  # offered to the handler: feedback only
-    assert '<option value="closed">关闭' not in page
+    assert f'href="/ledger/{e["case_id"]}/{e["rule"]}/answer"' in page  # each row: a link
+    form = prosecutor.get(
+        f"/ledger/{e['case_id']}/{e['rule']}/answer", headers={"HX-Request": "true"}
+    ).text
+    assert '<option value="feedback">反馈' in form  # offered to the handler: feedback only
+    assert '<option value="closed">关闭' not in form
     assert all(x["case_id"] in data.handled_by[me.id] for x in
                prosecutor.get("/api/ledger", params={"mine": "true"}).json()["items"])  # fmt: skip
 
