@@ -53,6 +53,7 @@ def test_grant_by_cli_holds_survives_reimport_and_is_withdrawn(db: str, tmp_path
                                 "P0012,李华,440304,第一检察部,assistant")  # fmt: skip
     again = run(cli, ["import", str(write_dataset(tmp_path / "d2", people=people)), "--db", db])
     assert again.exit_code == 0, again.output
+    assert "人员角色：1 人的角色由本平台授予，与人员名单不同，授予继续有效" in again.output
     with app_for(db) as app:
         with app.uow() as uow:
             person = uow.cases.person("P0012")
@@ -65,6 +66,9 @@ def test_grant_by_cli_holds_survives_reimport_and_is_withdrawn(db: str, tmp_path
     back = run(cli, ["account", "roles", "P0012", "--withdraw", "department_head",
                      "--reason", "免职", "--db", db])  # fmt: skip
     assert back.exit_code == 0, back.output
+    quiet = run(cli, ["import", str(write_dataset(tmp_path / "d3", people=people)), "--db", db])
+    assert quiet.exit_code == 0, quiet.output
+    assert "人员角色" not in quiet.output  # no grant left: nothing to say
     with app_for(db) as app, app.uow() as uow:
         assert uow.cases.person("P0012").role is Role.ASSISTANT  # type: ignore[union-attr]
 

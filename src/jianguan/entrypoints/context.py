@@ -92,6 +92,16 @@ def print_import_report(c: Context, report: ImportReport, saved: Path | None = N
             f"people: {report.people_new} new, {report.people_changed} changed",
         )
     )
+    if report.roles_granted:
+        click.echo(
+            c.say(
+                f"人员角色：{report.roles_granted} 人的角色由本平台授予，与人员名单不同，授予继续有效"
+                "（jianguan account roles 查看或撤回）",
+                f"roles: {report.roles_granted} person(s) hold a role granted on the platform "
+                "that differs from the staff list; the grant stands (see or withdraw it with "
+                "jianguan account roles)",
+            )
+        )
     if report.platform_kept:
         click.echo(
             c.say(

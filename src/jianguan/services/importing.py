@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 
@@ -41,6 +41,8 @@ class ImportReport:
     units_changed: int = 0
     people_new: int = 0
     people_changed: int = 0
+    # people of the staff list whose role the platform grants otherwise: the grant stands
+    roles_granted: int = 0
     cases_new: int = 0
     cases_changed: int = 0
     cases_unchanged: int = 0
@@ -156,6 +158,7 @@ def _run(
     if not report.errors:
         report.units_new, report.units_changed = uow.cases.upsert_units(org.units)
         report.people_new, report.people_changed = uow.cases.upsert_people(org.people)
+        report.roles_granted = _granted_otherwise(uow, org.people)
     batch: list[Case | Prepared] = []
     full = report.scope is ExportScope.FULL
     present: set[str] = set()  # a full export's case ids, to find what it left out
@@ -177,6 +180,14 @@ def _run(
         if full:
             stored = uow.cases.case_ids_of_units(org.unit_codes)
             report.missing = sorted(i for i in stored if i not in present)
+
+
+def _granted_otherwise(uow: UnitOfWork, people: Sequence[Person]) -> int:
+    """How many of the staff list's people hold another role by a platform grant: the list's
+    role is stored, the grant keeps overriding it, and the report says so (an administrator
+    re-importing the list would otherwise wonder why a role did not change)."""
+    grants = uow.accounts.role_grants()  # every standing grant: a short list, read whole
+    return sum(1 for p in people if p.id in grants and grants[p.id].role is not p.role)
 
 
 def _flush(
@@ -284,6 +295,8 @@ def _summary(report: ImportReport) -> dict[str, object]:
             "unchanged": report.cases_unchanged,
         },
     }
+    if report.roles_granted:
+        summary["roles_granted"] = report.roles_granted
     if report.platform_kept:
         summary["platform_kept"] = report.platform_kept
         summary["conflicts"] = len(report.conflicts)
@@ -310,7 +323,11 @@ def report_document(report: ImportReport) -> dict[str, object]:
             "unchanged": report.cases_unchanged,
         },
         "units": {"new": report.units_new, "changed": report.units_changed},
-        "people": {"new": report.people_new, "changed": report.people_changed},
+        "people": {
+            "new": report.people_new,
+            "changed": report.people_changed,
+            "roles_granted": report.roles_granted,
+        },
         "platform_kept": report.platform_kept,
         "refused": [
             {"file": e.file, "line": e.line, "field": e.field, "zh": e.zh, "en": e.en}

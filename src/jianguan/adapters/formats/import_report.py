@@ -28,6 +28,11 @@ _SUMMARY = (
     ("units.changed", "变更单位", "units changed"),
     ("people.new", "新增人员", "people new"),
     ("people.changed", "变更人员", "people changed"),
+    (
+        "people.roles_granted",
+        "角色由本平台授予（与人员名单不同）",
+        "roles granted on the platform (unlike the staff list)",
+    ),
     ("platform_kept", "保留本平台记录的案件", "cases whose platform records were kept"),
     ("refused", "被拒绝的记录错误", "errors refused"),
     ("conflicts", "冲突", "conflicts"),
