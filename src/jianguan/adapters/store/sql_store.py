@@ -172,11 +172,11 @@ class SqlSession:
             ).all()
         else:
             found = self._conn.execute(
-                select(text("name"), text("sql"))
-                .select_from(text("sqlite_master"))
-                .where(text("type = 'index' AND sql IS NOT NULL"))
-                .where(text("tbl_name IN :tables").bindparams(bindparam("tables", expanding=True)))
-                .params(tables=tables)
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                    " AND sql IS NOT NULL AND tbl_name IN :tables"  # autoindexes have no sql
+                ).bindparams(bindparam("tables", expanding=True)),
+                {"tables": tables},
             ).all()
         self._deferred = [(str(name), str(ddl)) for name, ddl in found]
         for name, _ in self._deferred:
