@@ -114,7 +114,7 @@ def home(request: Request, user: PageUser, mine: bool | None = None) -> Response
         "user": user,
         "mine": own,
         "board": views.dashboard(web, user, own),
-        "alerts": views.alerts(web, user, own, 30),
+        "alerts": views.alerts(web, user, own, 30, with_steps=False),  # (the list shows none)
         "page": views.case_page(web, user, CaseQuery(mine=own, open_only=True, limit=20)),
         "open_only": True,
         "work": workbench.workbench(web, user),  # 今日工作: what waits for this person

@@ -412,20 +412,24 @@ def resolve_rule(web: Web, text: str | None) -> str | None:
     return hits[0] if hits else text
 
 
-def ledger_page(web: Web, user: User, query: LedgerQuery) -> LedgerPage:
+def ledger_page(web: Web, user: User, query: LedgerQuery, *, with_steps: bool = True) -> LedgerPage:
+    """A page of the ledger; ``with_steps=False``: without the steps by hand (read from the
+    audit log), for a list that shows none of them (the home page's alerts)."""
     query = replace(query, rule=resolve_rule(web, query.rule))
     rows = access.ledger(web.uow(), user.principal, query)
     full = access.page_is_full(rows, query.limit)
     last = f"{rows[-1].case_id}|{rows[-1].rule}" if rows and full else None
-    done, marks = done_days(web, rows), trails(web, rows)
+    done, marks = done_days(web, rows), trails(web, rows) if with_steps else {}
     items = [ledger_out(web, e, done.get(e.case_id), marks.get((e.case_id, e.rule))) for e in rows]
     return LedgerPage(items=items, next=last)
 
 
-def alerts(web: Web, user: User, mine: bool, limit: int = 100) -> list[LedgerOut]:
+def alerts(
+    web: Web, user: User, mine: bool, limit: int = 100, *, with_steps: bool = True
+) -> list[LedgerOut]:
     """Active ledger entries of the scope, soonest due first (the home page's alert list)."""
     q = LedgerQuery(mine=mine, active_only=True, by_due=True, limit=limit)
-    return ledger_page(web, user, q).items
+    return ledger_page(web, user, q, with_steps=with_steps).items
 
 
 def dashboard(web: Web, user: User, mine: bool) -> DashboardOut:
