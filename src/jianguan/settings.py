@@ -13,6 +13,7 @@
 | session_idle_minutes | JIANGUAN_SESSION_IDLE_MINUTES | 30 | a web login ends after this long without a request |
 | session_hours | JIANGUAN_SESSION_HOURS | 12 | and this long after it began, whatever the activity (at most 12) |
 | upload_limit_kb | JIANGUAN_UPLOAD_LIMIT_KB | 1024 | the largest request body the web reads (413 above it) |
+| web_threads | JIANGUAN_WEB_THREADS | 4 | requests one server process works on at once (the others wait their turn) |
 | import_workers | JIANGUAN_IMPORT_WORKERS | 1 on ≤ 2 cores, else cores − 1 (at most 4) | processes that decode a large cases.jsonl (1: none) |
 """
 
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1)
     session_hours: float = Field(default=12.0, gt=0, le=12)
     upload_limit_kb: int = Field(default=1024, ge=1)  # the largest request body the web reads
+    # Requests one server process works on at once (its thread pool). The pages are CPU-bound
+    # Python: 16 threads at once cost each page 1.7× its CPU (the interpreter's lock passed to
+    # and fro) and more than doubled the slowest answers; 4 leave room for a slow export or a
+    # database wait (docs/benchmarks.md, issue 18).
+    web_threads: int = Field(default=4, ge=1, le=64)
     import_workers: int = Field(default_factory=lambda: default_import_workers(os.cpu_count()))
 
     def store_url(self, override: str | None = None) -> str:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -137,6 +138,8 @@ def create_app(app: App, config: WebConfig | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The pages run in the thread pool; at most ``web.threads`` at once (settings.web_threads).
+        to_thread.current_default_thread_limiter().total_tokens = web.threads
         yield
 
     site = FastAPI(

@@ -33,6 +33,7 @@ class WebConfig:
     idle_minutes: float | None = None
     session_hours: float | None = None
     upload_limit_kb: int | None = None
+    threads: int | None = None  # None: JIANGUAN_WEB_THREADS
 
 
 STAFF_ID = re.compile(r"[A-Z]+\d+")  # P000657: the staff list's ids
@@ -150,6 +151,7 @@ class Web:
         self.idle_seconds = float(idle) * 60.0
         self.session_lifetime = dt.timedelta(hours=float(hours))
         self.body_limit = int(limit) * 1024  # bytes of a request body (BodyLimit in app.py)
+        self.threads = config.threads if config.threads is not None else st.web_threads
         self._names = Cache(60.0)
 
     def names(self) -> Names:
