@@ -2,6 +2,10 @@
 
 `decode_case_line` turns one cases.jsonl line into a `Case` or a list of `RecordError`s;
 `case_to_record` is its inverse (the export). Units and people rows are handled here too.
+
+A line is read by msgspec first (`fastdecode.py`) and by the pydantic schema whenever msgspec's
+record could differ from pydantic's; the schema's path is the one that words every error, so a
+line's case or errors are the same whichever path read it (issue 17).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import orjson
 from pydantic import ValidationError
 
 from jianguan.adapters.formats import limits
+from jianguan.adapters.formats.fastdecode import canonical_record
 from jianguan.adapters.formats.schema import Location, decode_case_json, decode_keeping_unknown
 from jianguan.domain.errors import RecordError
 from jianguan.domain.model import (
@@ -139,6 +144,30 @@ def decode_case_line(
     ``today``: the day of the import, when known; a case received after it is refused.
     Keys the format does not define are kept beside their objects (``extra``, format 1.2) and
     written back on export; with ``strict`` they are refused instead."""
+    rec = canonical_record(raw)  # (fastdecode.py: when it can prove pydantic's result equal)
+    if rec is None:
+        return decode_case_line_pydantic(raw, file, line, org, today, strict=strict)
+    # The record pydantic would return, without unknown or repeated keys: what is left of the
+    # pydantic path is the semantic checks (duplicate_keys and extra_problems find nothing).
+    # A refused line is read again by pydantic: its dicts keep the schema's key order, msgspec's
+    # the line's, and the order of the errors follows it.
+    if _semantic_problems(rec, org, today, raw):
+        return decode_case_line_pydantic(raw, file, line, org, today, strict=strict)
+    case = _to_plain_case(rec)
+    _remember_hash(case, record_content_hash(rec))
+    return case
+
+
+def decode_case_line_pydantic(
+    raw: bytes | str,
+    file: str,
+    line: int,
+    org: DataSet,
+    today: dt.date | None = None,
+    *,
+    strict: bool = False,
+) -> Case | list[RecordError]:
+    """`decode_case_line` on the schema's own (pydantic) path: any line, every error."""
     unknown: dict[Location, dict[str, Any]] = {}
     try:
         rec = decode_case_json(raw) if strict else None
@@ -343,6 +372,43 @@ def _to_case(rec: Mapping[str, Any], extra: Mapping[Location, str] | None = None
     )
 
 
+def _to_plain_case(rec: Mapping[str, Any]) -> Case:
+    """`_to_case` of a record without unknown keys (nothing to look up beside each object)."""
+    decision, outcome = rec.get("decision"), rec.get("outcome")
+    return Case(
+        rec["case_id"],
+        rec["unified_no"],
+        rec["unit"],
+        rec["department"],
+        rec["category"],
+        rec["source"],
+        rec["received_on"],
+        rec["handler"],
+        rec["assigned_on"],
+        rec["assignment"],
+        rec["major_complex"],
+        tuple(rec.get("charges", ())),
+        tuple([_suspect(s) for s in rec.get("suspects", ())]),
+        tuple([Victim(v["id"], v["name"]) for v in rec.get("victims", ())]),
+        tuple(
+            [
+                Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"), e.get("at"))
+                for e in rec.get("events", ())
+            ]
+        ),
+        None if not decision else _decision(decision),
+        None if not outcome else _outcome(outcome),
+        tuple(
+            [
+                Document(d["type"], d.get("no"), d["issued_on"], d.get("text"))
+                for d in rec.get("documents", ())
+            ]
+        ),
+        rec.get("closed_on"),
+        rec.get("archived_on"),
+    )
+
+
 def _suspect(s: Mapping[str, Any], extra: str | None = None) -> Suspect:
     return Suspect(
         s["id"],
@@ -467,8 +533,106 @@ def case_to_record(case: Case) -> dict[str, Any]:
 
 def content_hash(case: Case) -> str:
     """A digest of the record's meaning: equal for equal cases whatever the key order or layout."""
+    known = _HASHED.pop(id(case), None)
+    if known is not None and known[0] is case:
+        return known[1]
     canonical = orjson.dumps(_case_doc(case), option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+# The content hashes of the cases `decode_case_line` made last, taken from their records (half
+# the cost of `_case_doc`); the import asks for each once (`content_hash`, which takes it out).
+# Keyed by the case object's identity and holding the object itself, so an entry can only ever
+# answer for that very (frozen) case. Bounded: emptied when full (cases decoded and never hashed,
+# as after an import's first error); a hash forgotten is computed from the case again.
+_HASHED: dict[int, tuple[Case, str]] = {}
+_HASHED_MAX = 4096  # above the import's batch (2000): a batch is hashed after it is read whole
+
+
+def _remember_hash(case: Case, digest: str) -> None:
+    if len(_HASHED) >= _HASHED_MAX:
+        _HASHED.clear()
+    _HASHED[id(case)] = (case, digest)
+
+
+def record_content_hash(rec: Mapping[str, Any]) -> str:
+    """`content_hash` of the case a record without unknown keys decodes to, taken from the record
+    (as schema.decode_case_json returns it): the same canonical bytes as `_case_doc` of
+    `_to_case(rec)`, byte for byte (tests/unit/test_fastdecode.py), built by keeping the
+    record's own objects wherever they already hold exactly the keys `_case_doc` writes."""
+    doc = dict(rec)
+    doc["charges"] = rec.get("charges", ())
+    doc["suspects"] = [_suspect_record_doc(s) for s in rec.get("suspects", ())]
+    doc["victims"] = rec.get("victims", ())  # id and name, both required
+    doc["events"] = [_event_record_doc(e) for e in rec.get("events", ())]
+    decision, outcome = rec.get("decision"), rec.get("outcome")
+    doc["decision"] = None if not decision else _decision_record_doc(decision)
+    doc["outcome"] = None if not outcome else _outcome_record_doc(outcome)
+    doc["documents"] = [_document_record_doc(d) for d in rec.get("documents", ())]
+    doc["closed_on"], doc["archived_on"] = rec.get("closed_on"), rec.get("archived_on")
+    canonical = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+def _suspect_record_doc(s: Mapping[str, Any]) -> Mapping[str, Any]:
+    # `_suspect_doc`: every field, ``likely_sentence`` only when known.
+    if (
+        "disability" in s
+        and "likely_sentence_months" in s
+        and s.get("likely_sentence", 0) is not None
+    ):
+        return s
+    out = {**s, "disability": s.get("disability")}
+    out["likely_sentence_months"] = s.get("likely_sentence_months")
+    if out.get("likely_sentence", 0) is None:
+        del out["likely_sentence"]
+    return out
+
+
+def _event_record_doc(e: Mapping[str, Any]) -> Mapping[str, Any]:
+    # `_event_doc`: type, on, by, party, note; ``at`` only when known, as its ISO text.
+    at = e.get("at")
+    if at is None and len(e) == 5 and "at" not in e:
+        return e
+    out = {"type": e["type"], "on": e["on"], "by": e.get("by"), "party": e.get("party")}
+    out["note"] = e.get("note")
+    if at is not None:
+        out["at"] = at.isoformat()
+    return out
+
+
+def _decision_record_doc(d: Mapping[str, Any]) -> dict[str, Any]:
+    # `_case_doc`: ``ground`` when given, and always for not_prosecute.
+    out = {"type": d["type"], "on": d["on"], "by": d["by"], "approved_by": d.get("approved_by")}
+    ground = d.get("ground")
+    if ground is not None or d["type"] is DecisionType.NOT_PROSECUTE:
+        out["ground"] = ground
+    return out
+
+
+def _outcome_record_doc(o: Mapping[str, Any]) -> Mapping[str, Any]:
+    if len(o) == 7:  # every field given
+        return o
+    return {
+        "type": o["type"],
+        "on": o["on"],
+        "sentence_months": o.get("sentence_months"),
+        "recommendation_months": o.get("recommendation_months"),
+        "recommendation_accepted": o.get("recommendation_accepted"),
+        "appealed": o["appealed"],
+        "charge_changed": o["charge_changed"],
+    }
+
+
+def _document_record_doc(d: Mapping[str, Any]) -> Mapping[str, Any]:
+    if len(d) == 4:  # type, no, issued_on, text
+        return d
+    return {
+        "type": d["type"],
+        "no": d.get("no"),
+        "issued_on": d["issued_on"],
+        "text": d.get("text"),
+    }
 
 
 # ---------------------------------------------------------------- units.csv / people.csv
