@@ -153,7 +153,7 @@ def decode_case_line(
     # the line's, and the order of the errors follows it.
     if _semantic_problems(rec, org, today, raw):
         return decode_case_line_pydantic(raw, file, line, org, today, strict=strict)
-    case = _to_plain_case(rec)
+    case = _to_case(rec)
     _remember_hash(case, record_content_hash(rec))
     return case
 
@@ -369,43 +369,6 @@ def _to_case(rec: Mapping[str, Any], extra: Mapping[Location, str] | None = None
         closed_on=rec.get("closed_on"),
         archived_on=rec.get("archived_on"),
         extra=x.get(()),
-    )
-
-
-def _to_plain_case(rec: Mapping[str, Any]) -> Case:
-    """`_to_case` of a record without unknown keys (nothing to look up beside each object)."""
-    decision, outcome = rec.get("decision"), rec.get("outcome")
-    return Case(
-        rec["case_id"],
-        rec["unified_no"],
-        rec["unit"],
-        rec["department"],
-        rec["category"],
-        rec["source"],
-        rec["received_on"],
-        rec["handler"],
-        rec["assigned_on"],
-        rec["assignment"],
-        rec["major_complex"],
-        tuple(rec.get("charges", ())),
-        tuple([_suspect(s) for s in rec.get("suspects", ())]),
-        tuple([Victim(v["id"], v["name"]) for v in rec.get("victims", ())]),
-        tuple(
-            [
-                Event(e["type"], e["on"], e.get("by"), e.get("party"), e.get("note"), e.get("at"))
-                for e in rec.get("events", ())
-            ]
-        ),
-        None if not decision else _decision(decision),
-        None if not outcome else _outcome(outcome),
-        tuple(
-            [
-                Document(d["type"], d.get("no"), d["issued_on"], d.get("text"))
-                for d in rec.get("documents", ())
-            ]
-        ),
-        rec.get("closed_on"),
-        rec.get("archived_on"),
     )
 
 
