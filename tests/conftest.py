@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from jianguan.adapters.store.engine import normalise_url
+from tests.support import close_opened_apps
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -28,6 +29,14 @@ def pg_url() -> str | None:
 
 
 BACKENDS = ["sqlite", "postgresql"] if pg_url() else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def _close_applications() -> Iterator[None]:
+    """After each test, the connections of the applications it opened are closed, not left to
+    the garbage collector (see tests.support.close_opened_apps)."""
+    yield
+    close_opened_apps()
 
 
 @pytest.fixture(params=BACKENDS)

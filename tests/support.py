@@ -20,12 +20,28 @@ def rules() -> Rulebook:
     return rulebook(None)
 
 
+# Every application a test opened, held until the test ends and its pooled connections are
+# closed (conftest.py): an application dropped by its test is collected with its pool, and a
+# PostgreSQL connection left to the garbage collector warns (ResourceWarning) inside whichever
+# later test the collection happens to run in.
+_opened: list[App] = []
+
+
 def app_for(url: str, *, as_of: dt.date | None = None, data_dir: Path | None = None) -> App:
     """An application on the store at ``url``; cheap password hashing; the packaged rulebook
     unless ``data_dir`` holds local additions."""
     settings = Settings(data_dir=data_dir) if data_dir is not None else Settings()
     book = rulebook(data_dir) if data_dir is not None else rules()
-    return bootstrap(settings, db_url=url, as_of=as_of, rules=book, hasher=fast_hasher())
+    app = bootstrap(settings, db_url=url, as_of=as_of, rules=book, hasher=fast_hasher())
+    _opened.append(app)
+    return app
+
+
+def close_opened_apps() -> None:
+    """Close the pooled connections of every application ``app_for`` opened. An application
+    kept by a longer-lived fixture stays usable: its engine opens new connections on demand."""
+    while _opened:
+        _opened.pop().close()
 
 
 def generate(out_dir: Path, **options: Any) -> SynthSummary:
