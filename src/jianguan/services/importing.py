@@ -199,7 +199,7 @@ def _flush(
 ) -> None:
     if not batch:
         return
-    if feed.carries is not None:
+    if feed.carries is not None and not ctx.first_load:  # a first load has nothing to complete
         _complete(batch, feed.carries, uow)
     digests = {
         c.case_id: c.fingerprint if isinstance(c, Prepared) else feed.fingerprint(c) for c in batch

@@ -160,14 +160,20 @@ def _plainly_storable(rec: Mapping[str, Any], raw: bytes) -> bool:
     ]
     ids += [(p.get("id"), 32) for p in rec.get("suspects") or ()]
     ids += [(p.get("id"), 32) for p in rec.get("victims") or ()]
-    for ev in rec.get("events") or ():
-        ids += [(ev.get("by"), 32), (ev.get("party"), 32)]
     for value, width in ids:
-        if value is not None and (
-            not isinstance(value, str) or len(value) > width or not value or value != value.strip()
+        if value is not None and not _plain_id(value, width):
+            return False
+    for ev in rec.get("events") or ():  # the most numerous: looked at without building a list
+        by, party = ev.get("by"), ev.get("party")
+        if (by is not None and not _plain_id(by, 32)) or (
+            party is not None and not _plain_id(party, 32)
         ):
             return False
     return all(len(d.get("type") or "") <= 48 for d in rec.get("documents") or ())
+
+
+def _plain_id(value: Any, width: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= width and value == value.strip()
 
 
 def storable_problems(rec: Mapping[str, Any], raw: bytes | str | None = None) -> list[Problem]:

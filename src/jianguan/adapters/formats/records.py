@@ -225,14 +225,21 @@ def _staff_problems(rec: Mapping[str, Any], org: DataSet) -> list[Problem]:
             )
         )
     decision = rec.get("decision") or {}
+    known = org.person_ids
     named = [
         ("handler", rec["handler"]),
         ("decision.by", decision.get("by")),
         ("decision.approved_by", decision.get("approved_by")),
     ]
-    named += [(f"events[{i}].by", ev.get("by")) for i, ev in enumerate(rec.get("events", ()))]
+    # An event's path is spelt only for an unknown id: most records name none (measured: the
+    # paths of every event were a tenth of the record's checks).
+    named += [
+        (f"events[{i}].by", by)
+        for i, ev in enumerate(rec.get("events", ()))
+        if (by := ev.get("by")) is not None and by not in known
+    ]
     for path, person in named:
-        if person is not None and person not in org.person_ids:
+        if person is not None and person not in known:
             out.append(
                 (path, f"人员 {person} 不在 people.csv 中", f"staff id {person} not in people.csv")
             )
