@@ -127,6 +127,9 @@ def serve_cmd(
                 os.environ.update(
                     serve_factory.environment(app.store.url, day, secure, c.settings.lang)
                 )
+                if serve_factory.balanced():  # a socket per process: connections spread evenly
+                    serve_factory.serve_processes(host, port, workers)
+                    return
                 uvicorn.run(
                     "jianguan.entrypoints.serve_factory:create_site",
                     factory=True,

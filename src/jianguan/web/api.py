@@ -26,6 +26,7 @@ from jianguan.web.auth import (
     api_user,
     forget,
     lang_of,
+    resolve,
     set_session_cookie,
     web_of,
 )
@@ -94,7 +95,10 @@ def api_login(body: LoginIn, request: Request, response: Response) -> Me:
     web.throttle.succeeded(keys)
     set_session_cookie(request, response, token)
     request.cookies[SESSION_COOKIE] = token
-    return _me(api_user(request))
+    user = resolve(request)  # (this endpoint runs in a worker thread: the sync lookup)
+    if user is None:
+        raise HTTPException(401, "请先登录 / log in first")
+    return _me(user)
 
 
 @router.post("/logout", responses=NOT_LOGGED_IN)

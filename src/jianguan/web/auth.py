@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from jianguan.services.access import Principal, principal_for
 from jianguan.services.accounts import SESSION_LIFETIME, log_out, signed_in
@@ -126,15 +127,39 @@ def _resolve(request: Request, token: str) -> User | None:
     return User(principal, found.session.csrf)
 
 
-def api_user(request: Request) -> User:
-    user = resolve(request)
+def _kept(request: Request) -> User | None:
+    """The user of a session resolved moments ago and used within its idle time, read from
+    memory alone (None: ask ``resolve``, which may read or write the store)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    moment = time.monotonic()
+    hit, last = _resolved.get(token), _last_seen.get(token)
+    if hit is None or hit[0] <= moment or last is None:
+        return None
+    if moment - last > web_of(request).idle_seconds:
+        return None
+    _last_seen[token] = moment
+    return hit[1]
+
+
+async def _user(request: Request) -> User | None:
+    """A dependency on the event loop: a kept user costs no trip to a worker thread (two of
+    them a page otherwise, each a handover of the interpreter lock under load); a session to
+    resolve from the store is read in the thread pool, off the loop."""
+    kept = _kept(request)
+    return kept if kept is not None else await run_in_threadpool(resolve, request)
+
+
+async def api_user(request: Request) -> User:
+    user = await _user(request)
     if user is None:
         raise HTTPException(401, "请先登录 / log in first")
     return user
 
 
-def page_user(request: Request) -> User:
-    user = resolve(request)
+async def page_user(request: Request) -> User:
+    user = await _user(request)
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise NeedLogin(quote(target, safe=""))

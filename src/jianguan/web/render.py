@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jianguan.domain.monitoring import FindingKind, Severity
+from jianguan.web import fragments
 from jianguan.web.auth import lang_of
 from jianguan.web.i18n import Words
 from jianguan.web.state import Names, web_of
@@ -59,6 +60,7 @@ def subject_href(kind: str, subject: str) -> str:
 
 
 TEMPLATES.env.globals["subject_href"] = subject_href  # every template, however it is rendered
+TEMPLATES.env.globals.update(fragments.GLOBALS)  # the long lists' rows (web/fragments.py)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
