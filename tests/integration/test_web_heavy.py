@@ -16,7 +16,7 @@ from jianguan.domain.dataquality import DataQualityRules, Issue
 from jianguan.services import access_analysis
 from jianguan.services.access import Principal
 from jianguan.services.ports import UnitOfWork
-from jianguan.web.state import Cache
+from jianguan.web.cache import Cache
 from tests.integration.web_support import WebData, build, login
 
 

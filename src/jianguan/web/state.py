@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from fastapi import Request
 
@@ -20,15 +17,20 @@ from jianguan.domain.rulebook import Rulebook
 from jianguan.services.accounts import LoginThrottle
 from jianguan.services.ports import UnitOfWork
 from jianguan.services.ports.accounts import PasswordHasher
+from jianguan.web.cache import Cache
 
 
 @dataclass(frozen=True)
 class WebConfig:
     secure_cookies: bool = True  # off only for plain http on localhost (jianguan serve says so)
     heavy_seconds: float = 300.0  # how long a scope's data quality and anomalies are kept
+    heavy_stale_seconds: float = 3600.0  # then still shown while computed again (web/cache.py)
     # how long a scope's dashboard counts are kept (issue 17: the home page under load); a
     # change made through this process clears them at once (app.py ForgetCounts)
     counts_seconds: float = 5.0
+    # past that, still served while one computation in the background replaces them, so no
+    # request waits for a count kept a moment ago; older than this they are computed at once
+    counts_stale_seconds: float = 60.0
     # None: from the settings (JIANGUAN_SESSION_IDLE_MINUTES, _SESSION_HOURS, _UPLOAD_LIMIT_KB)
     idle_minutes: float | None = None
     session_hours: float | None = None
@@ -67,74 +69,6 @@ class Names:
         return self.units.get(code, code)
 
 
-class Cache:
-    """Results kept for a short time per key (a scope), computed once even when several
-    requests ask at the same moment: the others wait for the first instead of computing again.
-
-    One process's memory; timed by a monotonic clock (the application's clock may be pinned)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._keys: dict[object, threading.Lock] = {}
-        self._values: dict[object, tuple[float, Any]] = {}
-        self._running: set[object] = set()
-
-    def get(self, key: object, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            hit = self._values.get(key)
-            if hit is not None and hit[0] > time.monotonic():
-                return hit[1]
-            lock = self._keys.setdefault(key, threading.Lock())
-        with lock:  # one computation per key; the others wait for it, then read it
-            with self._lock:
-                hit = self._values.get(key)
-                if hit is not None and hit[0] > time.monotonic():
-                    return hit[1]
-            value = compute()
-            self.put(key, value)
-            return value
-
-    def peek(self, key: object) -> Any:
-        """The fresh value kept for ``key``, or None (nothing is computed)."""
-        with self._lock:
-            hit = self._values.get(key)
-            return hit[1] if hit is not None and hit[0] > time.monotonic() else None
-
-    def put(self, key: object, value: Any) -> None:
-        """Keep ``value`` for ``key`` (computed by the caller along with something else)."""
-        with self._lock:
-            if len(self._values) > 256:  # bounded: stale scopes are dropped together
-                self._values.clear()
-            self._values[key] = (time.monotonic() + self.seconds, value)
-
-    def ready(self, key: object, compute: Callable[[], Any]) -> tuple[bool, Any]:
-        """``(True, value)`` when a fresh value is kept; else the computation is started in the
-        background (once) and ``(False, None)`` comes back at once: a page then says it is
-        being computed and asks again, and no request waits for it."""
-        with self._lock:
-            hit = self._values.get(key)
-            if hit is not None and hit[0] > time.monotonic():
-                return True, hit[1]
-            if key in self._running:
-                return False, None
-            self._running.add(key)
-
-        def run() -> None:
-            try:
-                self.get(key, compute)
-            finally:
-                with self._lock:
-                    self._running.discard(key)
-
-        threading.Thread(target=run, name=f"jianguan-cache-{key}", daemon=True).start()
-        return False, None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
-
 class Web:
     """``app.state.web``: one per application."""
 
@@ -142,8 +76,10 @@ class Web:
         self.app = app
         self.config = config
         self.throttle = LoginThrottle()  # wrong logins per user name and per client address
-        self.heavy = Cache(config.heavy_seconds)  # data quality, anomalies: per scope
-        self.counts = Cache(config.counts_seconds)  # dashboard counts: per scope, a few seconds
+        # data quality, anomalies: per scope
+        self.heavy = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
+        # dashboard counts, workbench lists: per scope, a few seconds
+        self.counts = Cache(config.counts_seconds, stale_seconds=config.counts_stale_seconds)
         st = app.settings
         idle = config.idle_minutes if config.idle_minutes is not None else st.session_idle_minutes
         hours = config.session_hours if config.session_hours is not None else st.session_hours
