@@ -12,7 +12,7 @@ A with the stale window (the default, 60 s) and B without it (0 s, the behaviour
 with ``--counts-seconds`` (1 s here, not 5, so that a short run sees many expiries); ``--clients``
 threads, each its own logged-in client of the busiest prosecutor (bench_pages.accounts: most
 dated alerts on open cases), request the home page (今日工作) back to back for ``--seconds``,
-A then B, ``--rounds`` times. Printed per round: requests, p50 / p95 / p99 / max in ms for A and
+A then B, then B then A, and so on for ``--rounds`` rounds. Printed per round: requests, p50 / p95 / p99 / max in ms for A and
 B, and B ÷ A of each (above 1: the kept value served made requests faster).
 """
 
@@ -108,19 +108,31 @@ def main() -> None:
     print(
         f"{'round':>5}  {'series':<24} {'requests':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}"
     )
+    ratios: list[list[float]] = []
     for round_ in range(1, args.rounds + 1):
         got = {}
-        for label, site in sites.items():
+        order = list(sites.items())
+        if round_ % 2 == 0:  # alternated: neither series always runs on a warmer machine
+            order.reverse()
+        for label, site in order:
             times = drive(site, user.id, args.clients, args.seconds)
             got[label] = figures(times)
             p50, p95, p99, top = got[label]
             print(f"{round_:>5}  {label:<24} {len(times):>8} {p50:>7.1f} {p95:>7.1f} "
                   f"{p99:>7.1f} {top:>7.1f}")  # fmt: skip
-        a, b = got.values()
+        a, b = (got[label] for label in sites)
         ratio = "  ".join(
             f"{n} {y / x:.2f}×" for n, x, y in zip(("p50", "p95", "p99", "max"), a, b, strict=True)
         )
         print(f"{round_:>5}  B ÷ A: {ratio}")
+        ratios.append([y / x for x, y in zip(a, b, strict=True)])
+    medians = [statistics.median(col) for col in zip(*ratios, strict=True)]
+    print(
+        "median B ÷ A over the rounds: "
+        + "  ".join(
+            f"{n} {m:.2f}×" for n, m in zip(("p50", "p95", "p99", "max"), medians, strict=True)
+        )
+    )
     app.close()
 
 
