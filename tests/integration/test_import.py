@@ -312,10 +312,13 @@ def test_an_import_that_changes_cases_leaves_planner_statistics(
             if store_url.startswith("sqlite"):
                 rows = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
                 assert "cases" in rows
-            else:
-                stats = conn.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND schemaname = current_schema()"
-                    )
-                ).scalar_one()
-                assert stats > 0
+            else:  # the monitor's row per case and the staff too (autovacuum may be off)
+                analyzed = set(
+                    conn.execute(
+                        text(
+                            "SELECT DISTINCT tablename FROM pg_stats"
+                            " WHERE schemaname = current_schema()"
+                        )
+                    ).scalars()
+                )
+                assert {"cases", "events", "case_marks", "people", "units"} <= analyzed

@@ -152,10 +152,15 @@ class SqlSession:
         SQLite samples (``analysis_limit``) so that this stays well under a second at 1 M.
         The ledger and the audit log too: a monitoring run can add tens of thousands of entries
         to both, and SQLite still planning them as the few rows of the last import walked the
-        whole log for a page of alerts instead of using its subject index."""
+        whole log for a page of alerts instead of using its subject index. On PostgreSQL the
+        monitor's tables (``case_marks``, a row per case, and the kept findings) and the staff
+        too: nothing else may analyze them (autovacuum can be off, as on the test machines,
+        where ``case_marks`` was never analyzed after a load of 1 M cases)."""
         self.drain()
         if self._pg:
-            for table in (schema.cases, *CHILD_TABLES, schema.monitoring_ledger, schema.audit_log):
+            for table in (schema.cases, *CHILD_TABLES, case_marks, monitor_findings,
+                          schema.people, schema.units, schema.monitoring_ledger,
+                          schema.audit_log):  # fmt: skip
                 self._conn.execute(text(f"ANALYZE {table.name}"))
         else:
             self._conn.execute(text("PRAGMA analysis_limit = 1000"))
