@@ -72,6 +72,10 @@ def test_pages_answer_at_once_and_compute_once_per_scope(
     page = first.get("/quality/issues")
     assert page.status_code == 200
     assert 'id="issue-table"' in page.text
+    # kept and recomputed in the background, the list says when it was computed: the app's
+    # clock, pinned to the data's as-of day
+    assert f'data-at="{data.as_of.isoformat()}T' in page.text
+    assert "计算于 " + data.as_of.isoformat() in page.text
     assert runs == [data.users["officer_a"].unit]  # once for the scope, whoever asked
     other = TestClient(site)
     login(other, data.users["officer_b"].id)

@@ -149,3 +149,15 @@ def test_a_value_may_be_none() -> None:
     cache.get("k", nothing)
     cache.get("k", nothing)
     assert calls == [1]
+
+
+def test_a_value_put_after_a_clear_it_was_computed_before_is_not_kept() -> None:
+    # The case list's total is counted along with its page and put; a write between the
+    # count and the put must not leave the old total for the cache's seconds.
+    cache = Cache(5, clock=Clock())
+    before = cache.generation()
+    cache.clear()
+    cache.put("total", 41, before)
+    assert cache.peek("total") is None
+    cache.put("total", 42, cache.generation())
+    assert cache.peek("total") == 42

@@ -74,10 +74,18 @@ class Cache:
             fresh, _ = self._lookup(key)
             return fresh[0] if fresh is not None else None
 
-    def put(self, key: object, value: Any) -> None:
-        """Keep ``value`` for ``key`` (computed by the caller along with something else)."""
+    def generation(self) -> int:
+        """How many times the cache was cleared: read it before computing a value to ``put``."""
         with self._lock:
-            self._keep(key, value)
+            return self._generation
+
+    def put(self, key: object, value: Any, generation: int) -> None:
+        """Keep ``value`` for ``key`` (computed by the caller along with something else), unless
+        the cache was cleared since ``generation`` was read: then a write came meanwhile and the
+        value may be out of date."""
+        with self._lock:
+            if generation == self._generation:
+                self._keep(key, value)
 
     def clear(self) -> None:
         with self._lock:

@@ -8,6 +8,8 @@ own. No request of another user waits for it."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -46,38 +48,54 @@ class AnomalyOut(BaseModel):
     case_ids: list[str]
 
 
-def _issues(web: Web, user: User) -> list[IssueOut]:
+@dataclass(frozen=True)
+class Computed:
+    """A list and when it was computed: a page kept while recomputed says how old it is."""
+
+    at: dt.datetime
+    items: list[Any]
+
+
+def _issues(web: Web, user: User) -> Computed:
+    at = web.now()
     found = analysis.data_quality(web.uow(), user.principal, web.today(), web.rules.dataquality)
-    return [
-        IssueOut(
-            case_id=i.case_id,
-            kind=i.kind,
-            check=i.check,
-            explanation=i.explanation,
-            explanation_en=i.explanation_en,
-            unit=i.unit,
-            related=list(i.related),
-        )
-        for i in found[:SHOWN]
-    ]
+    return Computed(
+        at,
+        [
+            IssueOut(
+                case_id=i.case_id,
+                kind=i.kind,
+                check=i.check,
+                explanation=i.explanation,
+                explanation_en=i.explanation_en,
+                unit=i.unit,
+                related=list(i.related),
+            )
+            for i in found[:SHOWN]
+        ],
+    )
 
 
-def _anomalies(web: Web, user: User) -> list[AnomalyOut]:
+def _anomalies(web: Web, user: User) -> Computed:
+    at = web.now()
     found = analysis.anomalies(web.uow(), web.rules.calendar, user.principal)
-    return [
-        AnomalyOut(
-            kind=a.kind,
-            unit=a.unit,
-            series=a.series,
-            period=a.period,
-            direction=a.direction,
-            explanation=a.explanation,
-            explanation_en=a.explanation_en,
-            statistic=a.statistic,
-            case_ids=list(a.case_ids),
-        )
-        for a in found
-    ]
+    return Computed(
+        at,
+        [
+            AnomalyOut(
+                kind=a.kind,
+                unit=a.unit,
+                series=a.series,
+                period=a.period,
+                direction=a.direction,
+                explanation=a.explanation,
+                explanation_en=a.explanation_en,
+                statistic=a.statistic,
+                case_ids=list(a.case_ids),
+            )
+            for a in found
+        ],
+    )
 
 
 def _key(what: str, user: User) -> tuple[str, str]:
@@ -86,13 +104,14 @@ def _key(what: str, user: User) -> tuple[str, str]:
 
 def issues(request: Request, user: User) -> list[IssueOut]:
     web = web_of(request)
-    return cast(list[IssueOut], web.heavy.get(_key("dq", user), lambda: _issues(web, user)))
+    found = web.heavy.get(_key("dq", user), lambda: _issues(web, user))
+    return cast(list[IssueOut], found.items)
 
 
 def anomalies(request: Request, user: User) -> list[AnomalyOut]:
     web = web_of(request)
     found = web.heavy.get(_key("anomalies", user), lambda: _anomalies(web, user))
-    return cast(list[AnomalyOut], found)
+    return cast(list[AnomalyOut], found.items)
 
 
 def _ready(request: Request, user: User, what: str) -> tuple[bool, Any]:
@@ -136,7 +155,8 @@ def page_issues(request: Request, user: PageUser) -> Response:
     done, found = _ready(request, user, "dq")
     if not done:
         return _pending(request, user, "/quality/issues")
-    return render(request, "quality_issues.html", {"user": user, "issues": found})
+    return render(request, "quality_issues.html",
+                  {"user": user, "issues": found.items, "computed_at": found.at})  # fmt: skip
 
 
 @pages.get("/quality/anomalies", response_class=HTMLResponse)
@@ -144,4 +164,5 @@ def page_anomalies(request: Request, user: PageUser) -> Response:
     done, found = _ready(request, user, "anomalies")
     if not done:
         return _pending(request, user, "/quality/anomalies")
-    return render(request, "quality_anomalies.html", {"user": user, "anomalies": found})
+    return render(request, "quality_anomalies.html",
+                  {"user": user, "anomalies": found.items, "computed_at": found.at})  # fmt: skip

@@ -181,10 +181,10 @@ def search_cases(web: Web, user: User, search: CaseSearch) -> tuple[int, list[Ca
     p = user.principal
     key = ("case_total", p.units, p.whole_store, p.person.id if search.mine else None,
            search.open_only, search.text.strip().lower())  # fmt: skip
-    kept = web.counts.peek(key)
+    generation, kept = web.counts.generation(), web.counts.peek(key)
     total, rows = access.search_cases(web.uow(), p, search, kept)
     if kept is None:
-        web.counts.put(key, total)
+        web.counts.put(key, total, generation)
     return total, [_case_out(r) for r in rows]
 
 
