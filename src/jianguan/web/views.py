@@ -88,7 +88,10 @@ def done_days(web: Web, entries: list[Entry]) -> dict[str, dt.date | None]:
     if not ids:
         return {}
     with web.uow() as uow:  # two dates per case, not whole cases (their documents' text)
-        days = uow.cases.decided_and_closed(ids)
+        return _done(uow.cases.decided_and_closed(ids))
+
+
+def _done(days: dict[str, tuple[dt.date | None, dt.date | None]]) -> dict[str, dt.date | None]:
     return {cid: _first_done(decided, closed) for cid, (decided, closed) in days.items()}
 
 
@@ -97,6 +100,7 @@ HAND = frozenset(a.value for a in (LedgerAction.FEEDBACK, LedgerAction.CORRECT_M
                                    LedgerAction.ESCALATE_MANUAL))  # fmt: skip
 BY_MONITOR = frozenset({LedgerAction.CORRECT.value, LedgerAction.CLOSE.value})
 RESOLVING = BY_MONITOR | {LedgerAction.CORRECT_MANUAL.value, LedgerAction.CLOSE_MANUAL.value}
+STEP_ACTIONS = sorted(HAND | RESOLVING)  # only the steps a page shows or judges by
 Trail = dict[tuple[str, str], list[AuditRecord]]
 
 
@@ -107,7 +111,10 @@ def trails(web: Web, entries: list[Entry]) -> Trail:
     if not ids:
         return {}
     with web.uow() as uow:  # only the steps a page shows or judges by (not every opening)
-        rows = uow.audit.of_subjects(ids, sorted(HAND | RESOLVING))
+        return _trail(uow.audit.of_subjects(ids, STEP_ACTIONS))
+
+
+def _trail(rows: list[AuditRecord]) -> Trail:
     out: Trail = {}
     for r in rows:
         rule = r.detail.get("rule") if isinstance(r.detail, dict) else None
@@ -416,10 +423,11 @@ def ledger_page(web: Web, user: User, query: LedgerQuery, *, with_steps: bool = 
     """A page of the ledger; ``with_steps=False``: without the steps by hand (read from the
     audit log), for a list that shows none of them (the home page's alerts)."""
     query = replace(query, rule=resolve_rule(web, query.rule))
-    rows = access.ledger(web.uow(), user.principal, query)
+    found = access.ledger_rows(web.uow(), user.principal, query,
+                               STEP_ACTIONS if with_steps else ())  # fmt: skip
+    rows, done, marks = found.entries, _done(found.done), _trail(found.steps)
     full = access.page_is_full(rows, query.limit)
     last = f"{rows[-1].case_id}|{rows[-1].rule}" if rows and full else None
-    done, marks = done_days(web, rows), trails(web, rows) if with_steps else {}
     items = [ledger_out(web, e, done.get(e.case_id), marks.get((e.case_id, e.rule))) for e in rows]
     return LedgerPage(items=items, next=last)
 
