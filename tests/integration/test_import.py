@@ -322,3 +322,16 @@ def test_an_import_that_changes_cases_leaves_planner_statistics(
                     ).scalars()
                 )
                 assert {"cases", "events", "case_marks", "people", "units"} <= analyzed
+                # and vacuumed once committed: rows a COPY wrote are all-visible only after a
+                # vacuum, and until then no index-only scan skips the heap (a prosecutor's
+                # alerts: 16.6 ms, 0.97 ms after it, at 1 M cases)
+                visible = dict(
+                    conn.execute(
+                        text(
+                            "SELECT relname, relallvisible FROM pg_class"
+                            " WHERE relnamespace = current_schema()::regnamespace"
+                            " AND relname IN ('cases', 'events', 'monitoring_ledger')"
+                        )
+                    ).all()
+                )
+                assert visible["cases"] > 0 and visible["events"] > 0

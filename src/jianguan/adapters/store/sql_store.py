@@ -117,6 +117,8 @@ class SqlSession:
         self._writer = ThreadPoolExecutor(max_workers=1) if self._pg else None
         self._pending: Future[None] | None = None
         self._deferred: list[tuple[str, str]] = []  # (drop, DDL) while a first load runs
+        # PostgreSQL: tables to VACUUM once this transaction has committed (refresh_statistics)
+        self.vacuum_after_commit: list[str] = []
 
     @property
     def connection(self) -> Connection:
@@ -175,6 +177,7 @@ class SqlSession:
                           schema.people, schema.units, schema.monitoring_ledger,
                           schema.audit_log):  # fmt: skip
                 self._conn.execute(text(f"ANALYZE {table.name}"))
+                self.vacuum_after_commit.append(table.name)
         else:
             self._conn.execute(text("PRAGMA analysis_limit = 1000"))
             self._conn.execute(text("ANALYZE"))

@@ -7,10 +7,12 @@ being written), and leaving the block rolls back whatever was not committed.
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from jianguan.adapters.store.casework_sql import CaseworkSql
 from jianguan.adapters.store.consultation_sql import ConsultationSql
@@ -39,6 +41,8 @@ from jianguan.services.ports.consultation import ConsultationRepository
 from jianguan.services.ports.followup import MeetingRepository, NoticeRepository
 from jianguan.services.ports.inspection import InspectionRepository
 from jianguan.services.ports.schedule import ScheduleRepository
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWorkOpen(RuntimeError):
@@ -97,7 +101,28 @@ class SqlUnitOfWork:
             raise RuntimeError("no unit of work is open")
         self._session.drain()
         self._conn.commit()
+        tables, self._session.vacuum_after_commit = self._session.vacuum_after_commit, []
+        if tables:
+            vacuum(self._engine, tables)
 
     def rollback(self) -> None:
         if self._conn is not None:
             self._conn.rollback()
+
+
+def vacuum(engine: Engine, tables: list[str]) -> None:
+    """``VACUUM`` of the tables a bulk change has just committed to (PostgreSQL).
+
+    Rows loaded by COPY are not marked all-visible until a vacuum, so no index-only scan can
+    skip the heap: a prosecutor's alerts read their cases' ids through the heap, 1,489 pages,
+    16.6 ms, and 0.97 ms after a VACUUM (measured at 1 M cases). Autovacuum would do it in
+    time, but it may be off (as on the test machines), and the pages read the store the
+    moment the import ends. A vacuum of what is already all-visible skips those pages; after a
+    first load of 1 M cases it costs about 3.5 s. It runs outside any transaction (it cannot
+    run in one); if it fails the data is committed all the same, so it is only logged."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in dict.fromkeys(tables):
+                conn.execute(text(f'VACUUM "{name}"'))
+    except SQLAlchemyError:
+        log.warning("VACUUM after the bulk change failed; autovacuum will catch up", exc_info=True)
