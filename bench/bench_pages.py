@@ -1,7 +1,7 @@
 """Every page at the demo size (issue 18: "every page ≤ 1 s at the demo size").
 
     .venv/bin/python bench/bench_pages.py [--runs 5] [--lang zh|en] [--data-dir DIR] [--only ROLE]
-        [--match REGEX]
+        [--match REGEX] [--cases N --db URL]
 
 Builds the demo store as `make demo` does (`jianguan demo`: 20,000 generated cases with planted
 defects and anomalies, imported, supervision matters, monitoring, consultation panels, the
@@ -17,6 +17,10 @@ cases, a few case pages, ledger, indicators and their cases, review and review f
 responsibility, evaluation, calendar, accounts), and beside them the case list searched and
 sorted, supervision (leads, matters, a matter, the panel queue), meetings and notices (one of
 each), reports and the schedule.
+
+``--cases N --db URL``: the same walk over a demo of N cases in the store URL names (e.g. a
+PostgreSQL database, built by ``jianguan demo --cases N --db URL`` if it holds no cases yet, its
+generated files in DIR): every page at 1 M cases, one request at a time.
 
 The web application runs in this process (FastAPI's test client, as the tests drive it: no
 network, the server's own code and middleware). Each page is requested `--runs` times; before
@@ -61,17 +65,25 @@ from jianguan.web.state import Web, WebConfig  # noqa: E402
 GOAL = 1.0  # seconds
 
 
-def prepare(data_dir: Path) -> tuple[str, dt.date]:
-    """(store URL, as-of day) of the demo store in ``data_dir``, built by ``jianguan demo``."""
-    url = f"sqlite:///{data_dir / 'jianguan.db'}"
+def prepare(data_dir: Path, cases: int, db: str | None) -> tuple[str, dt.date]:
+    """(store URL, as-of day) of the demo store in ``data_dir`` (or the one ``db`` names),
+    built by ``jianguan demo`` if missing."""
+    url = db or f"sqlite:///{data_dir / 'jianguan.db'}"
     manifest = data_dir / "demo-data" / "manifest.json"
-    if not manifest.is_file() or not (data_dir / "jianguan.db").is_file():
+    if not manifest.is_file() or not _holds_cases(url):
         data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "JIANGUAN_DATA_DIR": str(data_dir)}
-        subprocess.run([sys.executable, "-m", "jianguan", "demo", "--db", url], env=env,
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run([sys.executable, "-m", "jianguan", "demo", "--cases", str(cases),
+                        "--db", url], env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     as_of = dt.date.fromisoformat(json.loads(manifest.read_text("utf-8"))["as_of"])
     return url, as_of
+
+
+def _holds_cases(url: str) -> bool:
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return False
+    with bootstrap(db_url=url) as app, app.uow() as uow:
+        return bool(uow.cases.counts()["cases"])
 
 
 def accounts(app: App) -> dict[str, Person]:
@@ -152,8 +164,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "out" / "demo-pages")
     parser.add_argument("--only", help="one role's label (prosecutor, officer, head, …)")
     parser.add_argument("--match", help="only the pages whose path this regular expression finds")
+    parser.add_argument("--cases", type=int, default=20_000, help="the demo's size, if built")
+    parser.add_argument("--db", help="the store (default: DIR/jianguan.db, SQLite)")
     args = parser.parse_args()
-    url, as_of = prepare(args.data_dir)
+    url, as_of = prepare(args.data_dir, args.cases, args.db)
     settings = Settings(data_dir=args.data_dir)
     with bootstrap(settings, db_url=url, as_of=as_of) as app:
         users = accounts(app)
