@@ -334,4 +334,5 @@ def test_an_import_that_changes_cases_leaves_planner_statistics(
                         )
                     ).all()
                 )
-                assert visible["cases"] > 0 and visible["events"] > 0
+                assert visible["cases"] > 0
+                assert visible["events"] > 0

@@ -27,6 +27,7 @@ from jianguan.domain.model import (
     OutcomeType,
 )
 from jianguan.domain.review import (
+    ClosedCase,
     Mark,
     PlanBuilder,
     ReviewReason,
@@ -172,6 +173,10 @@ def test_plan_lists_each_case_once_with_its_strongest_reason() -> None:
         ("C0002", ReviewReason.ROUTINE, None),
     ]
     assert entries[0].reasons == (ReviewReason.KEY, ReviewReason.ROUTINE)
+    # a plan keeps only the routine draw's three fields of each closed case: the same draw
+    light = [ClosedCase(c.case_id, c.handler, c.closed_on) for c in (acquitted, plain)]
+    assert routine_candidates(light, 2025) == cands
+    assert routine_candidates(light, 2024) == {}
 
 
 def test_special_review_by_charge_and_finding_kind() -> None:

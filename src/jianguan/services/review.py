@@ -20,6 +20,7 @@ from jianguan.domain.model import Case, Unit
 from jianguan.domain.monitoring import Finding
 from jianguan.domain.review import (
     Assessment,
+    ClosedCase,
     FormStatus,
     GradeDef,
     Mark,
@@ -139,7 +140,7 @@ def _build_plan(
     builder = PlanBuilder(
         year, policy.triggers, args.specials, TriggerEnv(uow.review.arrested_matters()), args.scopes
     )
-    closed: list[Case] = []
+    closed: list[ClosedCase] = []  # the routine draw's three fields, not the whole cases
     for case in uow.review.cases_for_year(
         year,
         _trigger_types(policy, "document"),
@@ -148,7 +149,7 @@ def _build_plan(
     ):
         builder.add(case, _kinds_of(case, findings_of))
         if case.closed_on is not None and case.closed_on.year == year:
-            closed.append(case)
+            closed.append(ClosedCase(case.case_id, case.handler, case.closed_on))
     candidates = routine_candidates(closed, year)
     return builder.entries(draw_routine(candidates, sampling, seed)), candidates
 
