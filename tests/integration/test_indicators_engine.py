@@ -90,6 +90,13 @@ def test_store_backends_agree_with_duckdb_and_drill_exactly(
         spring = (dt.date(2025, 3, 1), dt.date(2025, 5, 31), "440300")
         by = ("unit", "month")
         assert compute(sql, CAT, None, by, *spring) == compute(duck, CAT, None, by, *spring)
+        # a unit's figures count only its cases' facts (each helper is read for the scope's
+        # cases alone): the same as that unit's row of the whole store's figures, per unit
+        whole = {(r.indicator, r.dims["unit"]): r for r in compute(sql, CAT, None, ("unit",))}
+        for code in ("440000", "440100", "440300", "440304"):
+            for row in compute(sql, CAT, None, (), unit=code):
+                mine = whole[(row.indicator, code)]
+                assert (row.numerator, row.denominator) == (mine.numerator, mine.denominator)
         # a snapshot written from the store counts the same as one written from the data set
         app.write_snapshot(tmp_path / "from-store")
         again = snapshot_indicators(tmp_path / "from-store")

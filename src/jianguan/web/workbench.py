@@ -38,14 +38,17 @@ def forms_waiting(web: Web, user: User, year: int) -> tuple[int, int]:
 
     ``access_review.forms_for`` reads every form the person sees (for an overseeing case
     officer, every form of the year); only a form this person reviews and may still grade, or
-    (for a head or chief) a graded one, can count, so only those are read, each through
-    ``access_review.form_for``, which judges the standing exactly as ``forms_for`` does."""
+    (for a head or chief) a graded one of a case in their units, can count, so only those are
+    read, each through ``access_review.form_for``, which judges the standing exactly as
+    ``forms_for`` does; the others are told apart by their heads alone (reviewer, status, the
+    case's unit)."""
     me, p = user.person_id, user.principal
-    with web.uow() as uow:
-        forms = uow.review.forms(year)
+    with web.uow() as uow:  # heads only: a year's forms at 1 M cases are tens of thousands
+        heads = uow.review.form_heads(year)
     decides = p.person.role in access_review.DECIDE_ROLES
-    maybe = [f.case_id for f in forms
-             if (f.reviewer == me and f.status.recordable) or (decides and f.status.decidable)]  # fmt: skip
+    maybe = [f.case_id for f in heads
+             if (f.reviewer == me and f.status.recordable)
+             or (decides and f.status.decidable and f.unit is not None and p.may_read(f.unit))]  # fmt: skip
     views = []
     for case_id in maybe:
         try:
