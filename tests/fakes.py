@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery, MonitorRun
 from jianguan.services.ports.responsibility import ClosedCase, OutcomeLead
-from jianguan.services.ports.review import Form, FormHead, ReviewOutcome, StoredPlan
+from jianguan.services.ports.review import Form, FormHead, PlanHead, ReviewOutcome, StoredPlan
 from tests.fakes_consultation import ConsultationState, FakeConsultation
 from tests.fakes_followup import FakeMeetings, FakeNotices, FollowUpState
 from tests.fakes_management import FakeInspections, FakeSchedule, ManagementState
@@ -521,6 +522,14 @@ class FakeReview:
 
     def plan(self, year: int) -> StoredPlan | None:
         return self.st.plans.get(year)
+
+    def plan_head(self, year: int) -> PlanHead | None:
+        plan = self.st.plans.get(year)
+        if plan is None:
+            return None
+        reasons = Counter(e.reason for e in plan.entries)
+        forms = sum(1 for (y, _) in self.st.forms if y == year)
+        return PlanHead(year, plan.seed, plan.by, plan.at, dict(reasons), forms)
 
     def save_plan(self, plan: StoredPlan) -> None:
         self.st.plans[plan.year] = plan

@@ -200,6 +200,14 @@ def test_form_heads_are_the_forms_and_their_cases(store_url: str, generated: Pat
                          cases[f.case_id].handler)
                 for f in forms
             ]  # fmt: skip
+            # what the review page shows of the plan, counted in the store, is the plan's own
+            plan, head = uow.review.plan(YEAR), uow.review.plan_head(YEAR)
+            assert plan is not None
+            assert head is not None
+            assert (head.seed, head.by, head.at) == (plan.seed, plan.by, plan.at)
+            assert dict(head.by_reason) == dict(Counter(e.reason for e in plan.entries))
+            assert head.forms == len(forms)
+            assert uow.review.plan_head(YEAR - 1) is None
             some = {f.case_id for f in forms[::7]}
             assert uow.review.forms(YEAR, some) == [f for f in forms if f.case_id in some]
             assert uow.review.forms(YEAR, []) == []

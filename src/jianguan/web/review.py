@@ -116,14 +116,13 @@ def may_plan(user: User) -> bool:
 
 
 def plan_of(request: Request, year: int) -> PlanOut | None:
-    with web_of(request).uow() as uow:
-        plan = uow.review.plan(year)
-        forms = len(uow.review.form_heads(year)) if plan is not None else 0
-    if plan is None:
+    with web_of(request).uow() as uow:  # counted in the store, not read case by case
+        head = uow.review.plan_head(year)
+    if head is None:
         return None
-    counts = {r.value: sum(e.reason is r for e in plan.entries) for r in ReviewReason}
-    return PlanOut(year=year, seed=plan.seed, by=plan.by, at=plan.at.isoformat(timespec="minutes"),
-                   cases=len(plan.entries), by_reason=counts, forms=forms)  # fmt: skip
+    counts = {r.value: head.by_reason.get(r, 0) for r in ReviewReason}
+    return PlanOut(year=year, seed=head.seed, by=head.by, at=head.at.isoformat(timespec="minutes"),
+                   cases=sum(counts.values()), by_reason=counts, forms=head.forms)  # fmt: skip
 
 
 def draw_plan(request: Request, user: User, year: int, seed: str | None) -> None:

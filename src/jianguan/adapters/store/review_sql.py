@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.schema_casework import recusals
@@ -21,7 +21,7 @@ from jianguan.adapters.store.schema_review import (
 from jianguan.adapters.store.sql_store import OnSession
 from jianguan.domain.model import Case
 from jianguan.domain.review import FormStatus, Mark, PlanEntry, ReviewMode, ReviewReason
-from jianguan.services.ports.review import Form, FormHead, ReviewOutcome, StoredPlan
+from jianguan.services.ports.review import Form, FormHead, PlanHead, ReviewOutcome, StoredPlan
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -152,6 +152,22 @@ class ReviewSql(OnSession):
             _utc(row.at),
             tuple(_entry(r) for r in rows),
         )
+
+    def plan_head(self, year: int) -> PlanHead | None:
+        row = self._conn.execute(
+            select(review_plans.c.seed, review_plans.c.by_person, review_plans.c.at).where(
+                review_plans.c.year == year
+            )
+        ).first()
+        if row is None:
+            return None
+        pc, f = review_plan_cases.c, review_forms.c
+        reasons = self._conn.execute(
+            select(pc.reason, func.count()).where(pc.year == year).group_by(pc.reason)
+        ).all()
+        forms = self._conn.scalar(select(func.count()).where(f.year == year)) or 0
+        by_reason = {ReviewReason(r): int(n) for r, n in reasons}
+        return PlanHead(year, row.seed, row.by_person, _utc(row.at), by_reason, int(forms))
 
     def save_plan(self, plan: StoredPlan) -> None:
         self._conn.execute(
