@@ -6,6 +6,7 @@ evaluation and assessment, calendar notices (size-limited upload), and accounts.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from jianguan.domain.model import Decision, DecisionType, Role, decisions_allowed
 from jianguan.domain.responsibility import ListKind, Source
+from jianguan.services import responsibility as responsibility_service
 from jianguan.web.app import create_app
 from tests.integration.web_support import PASSWORD, REVIEW_YEAR, WebData, build, login
 from tests.support import app_for
@@ -228,6 +230,35 @@ def test_lists_by_hand_tolerance_and_evaluation(app: FastAPI, data: WebData) -> 
     own = prosecutor.get("/api/responsibility/evaluation", params={"year": year}).json()
     assert own["units"] == []
     assert all(a["person"] == me.id for a in own["people"])
+
+
+def test_the_years_evaluation_is_computed_once_and_a_change_shows_at_once(
+    app: FastAPI, data: WebData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evaluation is the whole province's year (its rates are each unit's baseline): it is
+    computed once for every user and narrowed to each one's scope, and any change made through
+    the web (a list entry changes it) computes it again."""
+    runs: list[int] = []
+    real = responsibility_service.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(responsibility_service, "evaluate", counted)
+    app.state.web.yearly.clear()
+    year = data.as_of.year
+    chief, c_csrf = client_of(app, data, "chief_city_a")
+    office, _ = client_of(app, data, "officer_province")
+    first = chief.get("/api/responsibility/evaluation", params={"year": year}).json()
+    wide = office.get("/api/responsibility/evaluation", params={"year": year}).json()
+    assert chief.get("/api/responsibility/evaluation", params={"year": year}).json() == first
+    assert len(runs) == 1  # once for both users, narrowed to each one's units
+    assert {u["unit"] for u in first["units"]} < {u["unit"] for u in wide["units"]}
+    chief.post("/api/responsibility/lists/nothing/tolerate", json={"cause": "x"},
+               headers={"X-CSRF-Token": c_csrf})  # fmt: skip
+    chief.get("/api/responsibility/evaluation", params={"year": year})
+    assert len(runs) == 2  # a request that may change something computes it again
 
 
 NOTICE = """[years.2031]

@@ -73,7 +73,8 @@ class SecurityHeaders:
 
 class ForgetCounts:
     """ASGI middleware: a request that may change something (not GET or HEAD) clears the
-    dashboard counts kept for a few seconds, so the user's own change shows at once; a change
+    dashboard counts kept for a few seconds (and the year's evaluation), so the user's own
+    change shows at once; a change
     made elsewhere (another process, the CLI) shows within ``WebConfig.counts_seconds``."""
 
     def __init__(self, app: ASGIApp, web: Web) -> None:
@@ -84,6 +85,7 @@ class ForgetCounts:
         await self.app(scope, receive, send)
         if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD"):
             self.web.counts.clear()
+            self.web.yearly.clear()
 
 
 class BodyLimit:

@@ -13,7 +13,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Reques
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from jianguan.domain.assessment import UNIT_VERDICT_ZH, VERDICT_ZH
+from jianguan.domain.assessment import (
+    UNIT_VERDICT_ZH,
+    VERDICT_ZH,
+    PersonAssessment,
+    UnitEvaluation,
+)
 from jianguan.domain.model import Role
 from jianguan.domain.rectification import RectificationKind, TaskStatus
 from jianguan.domain.referral import ReferralSource
@@ -392,11 +397,17 @@ def evaluation(request: Request, user: User, year: int) -> tuple[list[Evaluation
     their own assessment only), in code order — never a ranking."""
     web = web_of(request)
     cfg, p = web.rules.responsibility, user.principal
+
+    def whole() -> tuple[list[UnitEvaluation], list[PersonAssessment]]:
+        return svc.evaluate(web.uow(), cfg, year), svc.assess(web.uow(), cfg, year)
+
+    # the province's whole year, computed once for every user and narrowed to each one's scope
+    evaluated, assessed = web.yearly.get(("evaluation", year), whole)
     units = [
         EvaluationOut(unit=u.unit, closed_cases=u.closed_cases, positive=dict(u.positive),
                       negative=dict(u.negative), negative_per_100=u.negative_per_100, low=u.low,
                       high=u.high, province_per_100=u.province_per_100, verdict=u.verdict)
-        for u in svc.evaluate(web.uow(), cfg, year)
+        for u in evaluated
         if p.may_read(u.unit) and not p.own_cases_by_default
     ]  # fmt: skip
     people = [
@@ -404,7 +415,7 @@ def evaluation(request: Request, user: User, year: int) -> tuple[list[Evaluation
             ScoreOut(dimension=s.dimension, cases=s.cases, observed=s.observed,
                      expected=s.expected, ratio=s.ratio, low=s.low, high=s.high,
                      verdict=s.verdict) for s in a.scores])
-        for a in svc.assess(web.uow(), cfg, year)
+        for a in assessed
         if p.may_read(a.unit) and (not p.own_cases_by_default or a.person == p.person.id)
     ]  # fmt: skip
     return sorted(units, key=lambda u: u.unit), sorted(people, key=lambda a: (a.unit, a.person))
