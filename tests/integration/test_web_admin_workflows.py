@@ -246,7 +246,7 @@ def test_the_years_evaluation_is_computed_once_and_a_change_shows_at_once(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(responsibility_service, "evaluate", counted)
-    app.state.web.yearly.clear()
+    app.state.web.figures.clear()
     year = data.as_of.year
     chief, c_csrf = client_of(app, data, "chief_city_a")
     office, _ = client_of(app, data, "officer_province")

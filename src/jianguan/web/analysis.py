@@ -108,9 +108,10 @@ def figures(
     if span is None:
         return []
     date_from, date_to = span
-    rows = analysis.indicators(
-        web.app.indicators(), cat, user.principal, by, date_from, date_to, ids
-    )
+    key = ("indicators", user.principal.person.unit, by, date_from, date_to,
+           tuple(ids) if ids is not None else None)  # fmt: skip
+    rows = web.figures.get(key, lambda: analysis.indicators(
+        web.app.indicators(), cat, user.principal, by, date_from, date_to, ids))  # fmt: skip
     out = []
     for r in rows:
         ind = cat.get(r.indicator)

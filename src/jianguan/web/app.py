@@ -85,7 +85,7 @@ class ForgetCounts:
         await self.app(scope, receive, send)
         if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD"):
             self.web.counts.clear()
-            self.web.yearly.clear()
+            self.web.figures.clear()
 
 
 class BodyLimit:

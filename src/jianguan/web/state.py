@@ -80,10 +80,11 @@ class Web:
         self.heavy = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
         # dashboard counts, workbench lists: per scope, a few seconds
         self.counts = Cache(config.counts_seconds, stale_seconds=config.counts_stale_seconds)
-        # the year's unit evaluation and person assessment: the whole province's (its rates are
-        # the baseline), 13–14 s at 1 M cases; kept like data quality, but cleared with the
-        # counts by any change made through the web (a list entry changes them)
-        self.yearly = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
+        # figures over a scope: the indicators (a province's catalogue 18 s at 1 M cases) and
+        # the year's unit evaluation and person assessment (the whole province's: its rates
+        # are the baseline; 13–14 s); kept like data quality, but cleared with the counts by
+        # any change made through the web (a decision or a list entry changes them)
+        self.figures = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
         st = app.settings
         idle = config.idle_minutes if config.idle_minutes is not None else st.session_idle_minutes
         hours = config.session_hours if config.session_hours is not None else st.session_hours
