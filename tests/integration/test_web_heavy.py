@@ -105,8 +105,11 @@ def test_indicator_figures_are_counted_once_per_unit_until_a_change(
     first = officer.get("/api/indicators").json()
     assert head.get("/api/indicators").json() == first
     assert units == [data.users["officer_a"].unit]
+    login(TestClient(site), data.users["prosecutor_a"].id)  # signing in changes no figure
+    head.get("/api/indicators")
+    assert units == [data.users["officer_a"].unit]
     other.get("/api/indicators")
     assert units == [data.users["officer_a"].unit, data.users["officer_b"].unit]
-    officer.post("/api/logout")  # a request that may change something
+    officer.post("/api/cases/none/selfcheck")  # a request that may change something
     head.get("/api/indicators")
     assert len(units) == 3

@@ -83,9 +83,15 @@ class ForgetCounts:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
-        if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD"):
+        if (scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD")
+                and scope.get("path") not in SIGNING):  # fmt: skip
             self.web.counts.clear()
             self.web.figures.clear()
+
+
+# Requests that change no case, list or figure: signing in and out (every user's first request
+# of the day would otherwise throw away a province's figures, 13–18 s each at 1 M cases).
+SIGNING = frozenset({"/login", "/logout", "/api/login", "/api/logout"})
 
 
 class BodyLimit:
