@@ -87,6 +87,7 @@ class ForgetCounts:
                 and scope.get("path") not in SIGNING):  # fmt: skip
             self.web.counts.clear()
             self.web.figures.clear()
+            self.web.yearly.clear()
 
 
 # Requests that change no case, list or figure: signing in and out (every user's first request

@@ -402,7 +402,7 @@ def evaluation(request: Request, user: User, year: int) -> tuple[list[Evaluation
         return svc.evaluate(web.uow(), cfg, year), svc.assess(web.uow(), cfg, year)
 
     # the province's whole year, computed once for every user and narrowed to each one's scope
-    evaluated, assessed = web.figures.get(("evaluation", year), whole)
+    evaluated, assessed = web.yearly.get(("evaluation", year), whole)
     units = [
         EvaluationOut(unit=u.unit, closed_cases=u.closed_cases, positive=dict(u.positive),
                       negative=dict(u.negative), negative_per_100=u.negative_per_100, low=u.low,

@@ -83,8 +83,11 @@ class Web:
         # figures over a scope: the indicators (a province's catalogue 18 s at 1 M cases) and
         # the year's unit evaluation and person assessment (the whole province's: its rates
         # are the baseline; 13–14 s); kept like data quality, but cleared with the counts by
-        # any change made through the web (a decision or a list entry changes them)
+        # any change made through the web (a decision or a list entry changes them). Two
+        # caches: past its bound of keys a cache drops every value, and the indicators' keys
+        # (unit × indicator × period) must not drop the few years' evaluations with them
         self.figures = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
+        self.yearly = Cache(config.heavy_seconds, stale_seconds=config.heavy_stale_seconds)
         st = app.settings
         idle = config.idle_minutes if config.idle_minutes is not None else st.session_idle_minutes
         hours = config.session_hours if config.session_hours is not None else st.session_hours
