@@ -41,6 +41,7 @@ from jianguan.domain.review import OutcomeKind
 from jianguan.services.monitoring import make_run
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
 from jianguan.services.ports.accounts import Account, LoginSession, RoleGrant
+from jianguan.services.ports.cases import CaseDates
 from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery, MonitorRun
@@ -185,6 +186,16 @@ class FakeCases:
 
     def case_ids_of_units(self, units: Collection[str]) -> Iterator[str]:
         return iter([k for k, c in self.st.cases.items() if c.unit in units])
+
+    def case_dates(self) -> Iterator[CaseDates]:
+        for k in sorted(self.st.cases):
+            c = self.st.cases[k]
+            yield CaseDates(k, c.unit, c.received_on, c.decision.on if c.decision else None)
+
+    def cases_to_check(self, units: Collection[str] | None) -> list[str]:
+        # the trivial superset: every case in scope (the SQL store's narrower one is tested
+        # against it in tests/integration/test_dataquality_store.py)
+        return sorted(k for k, c in self.st.cases.items() if units is None or c.unit in units)
 
     def counts(self) -> dict[str, int]:
         return {"units": len(self.st.units), "people": len(self.st.people),

@@ -19,8 +19,9 @@ from jianguan.domain.model import (
     Unit,
     UnitLevel,
 )
-from jianguan.services.anomalies import anomalies_in_store, find_anomalies, period_end
+from jianguan.services.anomalies import anomalies_in_store, dates_of, find_anomalies, period_end
 from jianguan.services.monitoring import UnknownUnit
+from jianguan.services.ports.cases import CaseDates
 from tests.fakes import FakeUnitOfWork
 from tests.support import rules
 
@@ -66,6 +67,10 @@ def _cases(
     return out
 
 
+def _dates(cases: list[Case]) -> list[CaseDates]:
+    return [dates_of(c) for c in cases]
+
+
 def _province() -> list[Case]:
     cases: list[Case] = []
     for u in range(8):
@@ -84,7 +89,7 @@ def _province() -> list[Case]:
 
 
 def test_planted_drop_and_padding_are_found_and_nothing_else() -> None:
-    found = find_anomalies(_province(), CAL)
+    found = find_anomalies(_dates(_province()), CAL)
     keys = {(a.kind, a.unit, a.series, a.period) for a in found}
     assert ("sudden_drop", "U5", "received", "2025-04") in keys
     assert ("level_shift", "U5", "received", "2025-04") in keys
@@ -93,7 +98,7 @@ def test_planted_drop_and_padding_are_found_and_nothing_else() -> None:
 
 
 def test_each_anomaly_lists_its_cases() -> None:
-    found = find_anomalies(_province(), CAL)
+    found = find_anomalies(_dates(_province()), CAL)
     pad = next(a for a in found if a.kind == "padding")
     assert len(pad.case_ids) == 24 + sum(
         1 for i in range(24, 40) if _working_days(2024, 6)[i % 5] in period_end(CAL, (2024, 6), 3)
@@ -104,14 +109,14 @@ def test_each_anomaly_lists_its_cases() -> None:
 
 
 def test_units_filter_and_period_filter() -> None:
-    assert {a.unit for a in find_anomalies(_province(), CAL, units={"U2"})} == {"U2"}
-    late = find_anomalies(_province(), CAL, date_from=dt.date(2024, 9, 1))
+    assert {a.unit for a in find_anomalies(_dates(_province()), CAL, units={"U2"})} == {"U2"}
+    late = find_anomalies(_dates(_province()), CAL, date_from=dt.date(2024, 9, 1))
     assert all(a.period >= "2024-09" for a in late)
 
 
 def test_too_little_data_gives_nothing() -> None:
     assert find_anomalies([], CAL) == []
-    assert find_anomalies(_cases("U1", 2024, 3, 5), CAL) == []
+    assert find_anomalies(_dates(_cases("U1", 2024, 3, 5)), CAL) == []
 
 
 def test_rate_shift_on_own_counts_not_on_the_rolled_up_city() -> None:
@@ -153,7 +158,7 @@ def _stored() -> FakeUnitOfWork:
 def test_anomalies_in_store_read_every_case_and_narrow_to_the_unit() -> None:
     uow = _stored()
     everywhere = anomalies_in_store(uow, CAL)
-    assert everywhere == find_anomalies(_province(), CAL)
+    assert everywhere == find_anomalies(_dates(_province()), CAL)
     assert {a.unit for a in anomalies_in_store(uow, CAL, unit="U2")} == {"U2"}
     assert {a.unit for a in anomalies_in_store(uow, CAL, unit="P")} == {"U2", "U5"}
     assert uow.commits == 0  # a read changes nothing
@@ -162,7 +167,7 @@ def test_anomalies_in_store_read_every_case_and_narrow_to_the_unit() -> None:
 
 
 def test_kinds_series_and_directions_are_vocabularies_with_words() -> None:
-    found = find_anomalies(_province(), CAL)
+    found = find_anomalies(_dates(_province()), CAL)
     pad = next(a for a in found if a.kind is AnomalyKind.PADDING)
     assert (pad.series, pad.direction) == (Series.DECIDED, Direction.UP)
     assert pad.kind.label("zh") == "期末集中结案（注水）"

@@ -9,7 +9,9 @@ category, duplicates (重复录入) and one matter split into several cases (拆
 its case (and the other cases involved) and explains itself in Chinese and English.
 
 Per-case checks run case by case; the two cross-case checks keep only a small key per case, so a
-million cases fit in memory.
+million cases fit in memory. Over a store, only the cases that could fail a check are read
+(``adapters/store/quality_sql.py`` says which in SQL): a check added here needs its clause there,
+and ``tests/integration/test_dataquality_store.py`` a case that fails it.
 
 A decided case is closed some days after its decision (the decision served, the file completed,
 the card filled in); the checks are told the day they run (``as_of``) and report a decided case

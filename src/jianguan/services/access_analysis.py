@@ -66,8 +66,8 @@ def funnel_of(
 def data_quality(
     uow: UnitOfWork, p: Principal, as_of: dt.date, rules: DataQualityRules
 ) -> list[Issue]:
-    """Data-quality issues of the cases of the user's units as of ``as_of`` (duplicates looked
-    for everywhere)."""
+    """Data-quality issues of the cases of the user's units as of ``as_of`` (a duplicate is
+    always of the same unit, so its partner is in scope too)."""
     return check_store(uow, p.person.unit, as_of=as_of, rules=rules)
 
 

@@ -29,6 +29,7 @@ from jianguan.services.comparison import own_counts
 from jianguan.services.indicators import compute
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import UnitOfWork
+from jianguan.services.ports.cases import CaseDates
 from jianguan.services.ports.indicators import IndicatorSource
 
 Month = tuple[int, int]
@@ -78,15 +79,21 @@ class _Series:
         self.days: dict[str, dict[dt.date, list[str]]] = defaultdict(lambda: defaultdict(list))
         self.last_day = dt.date.min
 
-    def add(self, case: Case) -> None:
+    def add(self, case: CaseDates) -> None:
         r = case.received_on
         self.received[case.unit][(r.year, r.month)].append(case.case_id)
         self.last_day = max(self.last_day, r)
-        if case.decision is not None:
-            d = case.decision.on
+        d = case.decided_on
+        if d is not None:
             self.decided[case.unit][(d.year, d.month)].append(case.case_id)
             self.days[case.unit][d].append(case.case_id)
             self.last_day = max(self.last_day, d)
+
+
+def dates_of(case: Case) -> CaseDates:
+    """What the series read of a whole case."""
+    return CaseDates(case.case_id, case.unit, case.received_on,
+                     case.decision.on if case.decision is not None else None)  # fmt: skip
 
 
 def _month_list(first: dt.date, last: dt.date) -> list[Month]:
@@ -264,7 +271,7 @@ def _padding_anomaly(
 
 
 def find_anomalies(
-    cases: Iterable[Case],
+    cases: Iterable[CaseDates],
     calendar: WorkCalendar,
     *,
     date_from: dt.date | None = None,
@@ -302,13 +309,14 @@ def anomalies_in_store(
     unit: str | None = None,
     params: Params | None = None,
 ) -> list[Anomaly]:
-    """``find_anomalies`` over every stored case; ``unit`` narrows to it and the units below.
+    """``find_anomalies`` over every stored case (their dates only: ``case_dates``); ``unit``
+    narrows to it and the units below.
 
     Raises ``UnknownUnit`` for a unit not in the store."""
     with uow:
         scope = units_below(uow.cases.units(), unit) if unit else None
         return find_anomalies(
-            uow.cases.iter_cases(),
+            uow.cases.case_dates(),
             calendar,
             date_from=date_from,
             date_to=date_to,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 
 from jianguan.domain.dataquality import DataQualityRules, Issue, check_all
+from jianguan.domain.model import Case
 from jianguan.services.monitoring import units_below
 from jianguan.services.ports import UnitOfWork
+
+_BATCH = 2000
 
 
 def check_store(
@@ -15,10 +19,17 @@ def check_store(
     """Issues of every stored case as of ``as_of`` (the application's today); with ``unit``,
     those of that unit and the units below it. ``rules``: the rulebook's ``dataquality``.
 
-    Duplicates and splits are looked for among all cases, then narrowed, so a copy entered in
-    another unit is still seen. Raises ``UnknownUnit`` for a unit not in the store.
+    Only the cases the store names as able to fail a check are read (``cases_to_check``).
+    The scope is taken before the duplicates and splits are looked for: both are cases of one
+    unit and stage (``domain.dataquality.CrossCase`` keys them by unit), so a case's partners
+    are always in its own unit's scope. Raises ``UnknownUnit`` for a unit not in the store.
     """
     with uow:
         scope = units_below(uow.cases.units(), unit) if unit else None
-        issues = check_all(uow.cases.iter_cases(), as_of, rules)
-    return issues if scope is None else [i for i in issues if i.unit in scope]
+        ids = uow.cases.cases_to_check(scope)
+        return check_all(_loaded(uow, ids), as_of, rules)
+
+
+def _loaded(uow: UnitOfWork, ids: Sequence[str]) -> Iterator[Case]:
+    for start in range(0, len(ids), _BATCH):
+        yield from uow.cases.load_cases(ids[start : start + _BATCH]).values()

@@ -42,6 +42,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from jianguan.adapters.formats.records import content_hash
 from jianguan.adapters.store import schema
 from jianguan.adapters.store.engine import ensure_schema, make_engine
+from jianguan.adapters.store.quality_sql import quality_candidates
 from jianguan.adapters.store.rows import (
     ALL_CASE_TABLES,
     CHILD_TABLES,
@@ -56,7 +57,7 @@ from jianguan.adapters.store.schema_web import person_roles
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
 from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
-from jianguan.services.ports.cases import AuditRecord
+from jianguan.services.ports.cases import AuditRecord, CaseDates
 from jianguan.services.ports.files import Prepared
 
 GENESIS = "0" * 64
@@ -439,6 +440,21 @@ class SqlSession:
         for start in range(0, len(codes), 500):
             query = select(c.case_id).where(c.unit.in_(codes[start : start + 500]))
             yield from self._conn.scalars(query)
+
+    def case_dates(self) -> Iterator[CaseDates]:
+        self.drain()
+        c = schema.cases.c
+        query = select(c.case_id, c.unit, c.received_on, c.decision_on)
+        rows = self._conn.execution_options(yield_per=20_000).execute(query)
+        for case_id, unit, received, decided in rows:  # the Date columns give dates
+            yield CaseDates(case_id, unit, received, decided)
+
+    def cases_to_check(self, units: Collection[str] | None) -> list[str]:
+        self.drain()
+        ids: set[str] = set()
+        for query in quality_candidates(units):
+            ids.update(self._conn.scalars(query))
+        return sorted(ids)
 
     def counts(self) -> dict[str, int]:
         self.drain()
