@@ -113,3 +113,39 @@ def test_indicator_figures_are_counted_once_per_unit_until_a_change(
     officer.post("/api/cases/none/selfcheck")  # a request that may change something
     head.get("/api/indicators")
     assert len(units) == 3
+
+
+def test_a_drill_down_and_a_funnel_are_kept_with_the_figures(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's drill-down list and funnel plot took 1.3–2.8 s at 1 M cases at every
+    visit: they are kept per unit like its figures, and counted again after a change."""
+    data: WebData = build(tmp_path_factory.mktemp("drill"), cases=400)
+    calls: list[str] = []
+    real_drill, real_funnel = access_analysis.indicator_cases, access_analysis.funnel_of
+
+    def drill(*args: object, **kwargs: object) -> object:
+        calls.append("drill")
+        return real_drill(*args, **kwargs)  # type: ignore[arg-type]
+
+    def funnel(*args: object, **kwargs: object) -> object:
+        calls.append("funnel")
+        return real_funnel(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(access_analysis, "indicator_cases", drill)
+    monkeypatch.setattr(access_analysis, "funnel_of", funnel)
+    site: FastAPI = data.site()
+    officer, head = TestClient(site), TestClient(site)
+    login(officer, data.users["officer_a"].id)
+    login(head, data.users["head_a"].id)  # the same unit
+    indicator = "non_prosecution_rate"
+    first = officer.get(f"/api/indicators/{indicator}/cases").json()
+    assert head.get(f"/api/indicators/{indicator}/cases").json() == first
+    plot = officer.get(f"/api/indicators/{indicator}/funnel").json()
+    assert head.get(f"/api/indicators/{indicator}/funnel").json() == plot
+    assert calls == ["drill", "funnel"]
+    assert head.get(f"/api/indicators/{indicator}/cases?part=denominator").status_code == 200
+    assert calls == ["drill", "funnel", "drill"]  # another side is another list
+    officer.post("/api/cases/none/selfcheck")  # a request that may change something
+    assert head.get(f"/api/indicators/{indicator}/cases").json() == first
+    assert calls == ["drill", "funnel", "drill", "drill"]

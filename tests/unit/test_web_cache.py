@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from jianguan.web.cache import Cache
+from jianguan.web.cache import MAX_KEYS, Cache
 
 
 class Clock:
@@ -161,3 +161,18 @@ def test_a_value_put_after_a_clear_it_was_computed_before_is_not_kept() -> None:
     assert cache.peek("total") is None
     cache.put("total", 42, cache.generation())
     assert cache.peek("total") == 42
+
+
+def test_a_full_cache_lets_go_of_the_value_used_longest_ago_only() -> None:
+    # A province's figures (13–18 s to count at 1 M cases) must not go because many small
+    # keys came after them: they are read often, so they stay.
+    cache = Cache(300, clock=Clock())
+    cache.put("province", "figures", cache.generation())
+    for i in range(MAX_KEYS - 1):
+        cache.put(("unit", i), i, cache.generation())
+    assert cache.peek("province") == "figures"  # read: now the most recently used
+    cache.put(("unit", "one more"), 0, cache.generation())
+    assert cache.peek("province") == "figures"
+    assert cache.peek(("unit", 0)) is None  # the one used longest ago made room
+    assert cache.peek(("unit", 1)) == 1
+    assert cache.peek(("unit", "one more")) == 0

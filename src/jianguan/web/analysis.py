@@ -140,12 +140,19 @@ def drill_cases(
     if span is None:
         return DrillOut(indicator=indicator, part=part, rows=0, cases=[])
     date_from, date_to = span
-    rows = analysis.indicator_cases(
-        web.app.indicators(), web.rules.indicators, user.principal, indicator, part,
-        date_from, date_to,
-    )  # fmt: skip
-    cases = list(dict.fromkeys(case_id for case_id, _ in rows))
-    return DrillOut(indicator=indicator, part=part, rows=len(rows), cases=cases[:DRILL_SHOWN])
+
+    def count() -> DrillOut:
+        rows = analysis.indicator_cases(
+            web.app.indicators(), web.rules.indicators, user.principal, indicator, part,
+            date_from, date_to,
+        )  # fmt: skip
+        cases = list(dict.fromkeys(case_id for case_id, _ in rows))
+        return DrillOut(indicator=indicator, part=part, rows=len(rows), cases=cases[:DRILL_SHOWN])
+
+    # kept with the figures it explains (a province's drill-down reads 10⁵–10⁶ cases' rows)
+    key = ("drill", user.principal.person.unit, indicator, part, date_from, date_to)
+    found: DrillOut = web.figures.get(key, count)
+    return found
 
 
 def funnel(
@@ -166,15 +173,21 @@ def funnel(
     if span is None or ind.kind == "ratio":  # nothing to compare
         return empty
     date_from, date_to = span
-    source = web.app.indicators()
-    try:
-        f = analysis.funnel_of(
-            source, web.rules.indicators, user.principal, indicator, date_from, date_to
-        )
-    except ValueError as exc:  # a unit whose numerator exceeds its denominator: no plot
-        return {**empty, "unavailable": str(exc)}
-    names = {u.code: u.name for u in source.units()}
-    return funnel_json(f, indicator, "unit", names)
+
+    def plot() -> dict[str, object]:
+        source = web.app.indicators()
+        try:
+            f = analysis.funnel_of(
+                source, web.rules.indicators, user.principal, indicator, date_from, date_to
+            )
+        except ValueError as exc:  # a unit whose numerator exceeds its denominator: no plot
+            return {**empty, "unavailable": str(exc)}
+        names = {u.code: u.name for u in source.units()}
+        return funnel_json(f, indicator, "unit", names)
+
+    key = ("funnel", user.principal.person.unit, indicator, date_from, date_to)
+    found: dict[str, object] = web.figures.get(key, plot)
+    return found
 
 
 # -- API ------------------------------------------------------------------------------------------
