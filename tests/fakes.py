@@ -716,6 +716,12 @@ class FakeResponsibility:
             if c.closed_on is not None and c.closed_on.year == year
         ]  # fmt: skip
 
+    def closed_per_unit(self, year: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.closed_cases(year):
+            out[c.unit] = out.get(c.unit, 0) + 1
+        return out
+
     def case_kinds(self, kind: str) -> set[str]:
         return {e.case_id for e in self.st.ledger.values() if e.kind == kind}
 

@@ -50,3 +50,19 @@ def test_referral_rectification_lists_and_tolerance(store_url: str, tmp_path: Pa
         _, tolerances = svc.list_entries(app.uow())
         assert tolerances[accountability.key].cause == "客观原因"
         assert list(verify_audit(app.uow())) == []
+
+
+def test_the_closed_cases_counted_per_unit_in_the_store(store_url: str, tmp_path: Path) -> None:
+    # 对院评价 needs only how many cases each unit closed (counted in SQL, not read case by case)
+    with app_for(store_url, as_of=D) as app:
+        feed = app.open_dataset(write_dataset(tmp_path / "d"))
+        assert import_dataset(feed, app.uow()).errors == []
+        feed.close()
+        with app.uow() as uow:
+            years = {c.closed_on.year for c in uow.cases.iter_cases() if c.closed_on}
+            for year in [*sorted(years), 1999]:
+                counted: dict[str, int] = {}
+                for c in uow.responsibility.closed_cases(year):
+                    counted[c.unit] = counted.get(c.unit, 0) + 1
+                assert uow.responsibility.closed_per_unit(year) == counted, year
+            assert any(sum(uow.responsibility.closed_per_unit(y).values()) for y in years)
