@@ -260,10 +260,17 @@ def test_the_years_evaluation_is_computed_once_and_a_change_shows_at_once(
     chief.get("/api/responsibility/evaluation", params={"year": year})
     assert len(runs) == 1
     assert {u["unit"] for u in first["units"]} < {u["unit"] for u in wide["units"]}
-    chief.post("/api/responsibility/lists/nothing/tolerate", json={"cause": "x"},
-               headers={"X-CSRF-Token": c_csrf})  # fmt: skip
+    refused = chief.post("/api/responsibility/lists/nothing/tolerate", json={"cause": "x"},
+                         headers={"X-CSRF-Token": c_csrf})  # fmt: skip
+    assert refused.status_code == 404
     chief.get("/api/responsibility/evaluation", params={"year": year})
-    assert len(runs) == 2  # a request that may change something computes it again
+    assert len(runs) == 1  # a refused request changed nothing: the evaluation stays
+    officer, o_csrf = client_of(app, data, "officer_a")
+    case_id = data.cases_by_unit[data.users["officer_a"].unit][0]
+    done = officer.post(f"/api/cases/{case_id}/selfcheck", headers={"X-CSRF-Token": o_csrf})
+    assert done.status_code == 200, done.text
+    chief.get("/api/responsibility/evaluation", params={"year": year})
+    assert len(runs) == 2  # a change through the web computes it again
 
 
 NOTICE = """[years.2031]

@@ -21,6 +21,13 @@ from jianguan.web.cache import Cache
 from tests.integration.web_support import WebData, build, login
 
 
+def change(client: TestClient, csrf: str, data: WebData) -> None:
+    """A request that changes something: a self-check of a case of officer A's unit."""
+    case_id = data.cases_by_unit[data.users["officer_a"].unit][0]
+    done = client.post(f"/api/cases/{case_id}/selfcheck", headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 200, done.text
+
+
 def test_the_cache_computes_once_for_callers_at_the_same_moment() -> None:
     calls: list[int] = []
 
@@ -100,7 +107,7 @@ def test_indicator_figures_are_counted_once_per_unit_until_a_change(
     monkeypatch.setattr(access_analysis, "indicators", counted)
     site: FastAPI = data.site()
     officer, head, other = TestClient(site), TestClient(site), TestClient(site)
-    login(officer, data.users["officer_a"].id)
+    csrf = login(officer, data.users["officer_a"].id)
     login(head, data.users["head_a"].id)  # the same unit
     login(other, data.users["officer_b"].id)
     first = officer.get("/api/indicators").json()
@@ -111,7 +118,12 @@ def test_indicator_figures_are_counted_once_per_unit_until_a_change(
     assert units == [data.users["officer_a"].unit]
     other.get("/api/indicators")
     assert units == [data.users["officer_a"].unit, data.users["officer_b"].unit]
-    officer.post("/api/cases/none/selfcheck")  # a request that may change something
+    refused = officer.post("/api/cases/none/selfcheck", headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 404  # refused: nothing changed, the figures stay
+    assert officer.post("/api/cases/none/selfcheck").status_code == 403  # no CSRF token
+    head.get("/api/indicators")
+    assert len(units) == 2
+    change(officer, csrf, data)
     head.get("/api/indicators")
     assert len(units) == 3
 
@@ -137,7 +149,7 @@ def test_a_drill_down_and_a_funnel_are_kept_with_the_figures(
     monkeypatch.setattr(access_analysis, "funnel_of", funnel)
     site: FastAPI = data.site()
     officer, head = TestClient(site), TestClient(site)
-    login(officer, data.users["officer_a"].id)
+    csrf = login(officer, data.users["officer_a"].id)
     login(head, data.users["head_a"].id)  # the same unit
     indicator = "non_prosecution_rate"
     first = officer.get(f"/api/indicators/{indicator}/cases").json()
@@ -147,7 +159,7 @@ def test_a_drill_down_and_a_funnel_are_kept_with_the_figures(
     assert calls == ["drill", "funnel"]
     assert head.get(f"/api/indicators/{indicator}/cases?part=denominator").status_code == 200
     assert calls == ["drill", "funnel", "drill"]  # another side is another list
-    officer.post("/api/cases/none/selfcheck")  # a request that may change something
+    change(officer, csrf, data)
     assert head.get(f"/api/indicators/{indicator}/cases").json() == first
     assert calls == ["drill", "funnel", "drill", "drill"]
 
@@ -170,7 +182,7 @@ def test_a_searched_words_count_is_kept_for_the_next_pages(
     monkeypatch.setattr(access, "search_cases", search)
     site: FastAPI = data.site()
     officer = TestClient(site)
-    login(officer, data.users["officer_a"].id)
+    csrf = login(officer, data.users["officer_a"].id)
     web = site.state.web
     assert officer.get("/cases?mine=false&q=盗窃").status_code == 200
     web.counts.clear()  # the few seconds of the plain counts are over
@@ -180,6 +192,6 @@ def test_a_searched_words_count_is_kept_for_the_next_pages(
     web.counts.clear()
     assert officer.get("/cases?mine=false&page=2").status_code == 200
     assert counted == ["盗窃", "", ""]  # a plain list is counted again after its seconds
-    officer.post("/api/cases/none/selfcheck")  # a request that may change something
+    change(officer, csrf, data)
     assert officer.get("/cases?mine=false&q=盗窃&page=2").status_code == 200
     assert counted == ["盗窃", "", "", "盗窃"]

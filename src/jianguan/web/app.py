@@ -72,22 +72,38 @@ class SecurityHeaders:
 
 
 class ForgetCounts:
-    """ASGI middleware: a request that may change something (not GET or HEAD) clears the
-    dashboard counts kept for a few seconds (and the year's evaluation), so the user's own
-    change shows at once; a change
-    made elsewhere (another process, the CLI) shows within ``WebConfig.counts_seconds``."""
+    """ASGI middleware: a request that may change something (not GET or HEAD) and was not
+    refused clears the dashboard counts kept for a few seconds, the figures and the year's
+    evaluation, so the user's own change shows at once; a change made elsewhere (another
+    process, the CLI) shows within ``WebConfig.counts_seconds``.
+
+    A refused request (an answer in the 400s: not found, invalid, CSRF, a gate) changed
+    nothing, since every service writes all or nothing, so it keeps them: each such request
+    cost a province's figures (1–2 s each at 1 M cases) and the evaluation (8 s)."""
 
     def __init__(self, app: ASGIApp, web: Web) -> None:
         self.app = app
         self.web = web
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-        if (scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD")
-                and scope.get("path") not in SIGNING):  # fmt: skip
-            self.web.counts.clear()
-            self.web.figures.clear()
-            self.web.yearly.clear()
+        if (scope["type"] != "http" or scope.get("method") in ("GET", "HEAD")
+                or scope.get("path") in SIGNING):  # fmt: skip
+            await self.app(scope, receive, send)
+            return
+        answered: list[int] = []
+
+        async def watched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answered.append(int(message["status"]))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            if not answered or not 400 <= answered[0] < 500:  # a crash may have written
+                self.web.counts.clear()
+                self.web.figures.clear()
+                self.web.yearly.clear()
 
 
 # Requests that change no case, list or figure: signing in and out (every user's first request
