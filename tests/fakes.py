@@ -41,7 +41,7 @@ from jianguan.domain.review import OutcomeKind
 from jianguan.services.monitoring import make_run
 from jianguan.services.ports.access import CaseQuery, CaseRead, CaseSearch, CaseSummary, Dashboard
 from jianguan.services.ports.accounts import Account, LoginSession, RoleGrant
-from jianguan.services.ports.cases import CaseDates
+from jianguan.services.ports.cases import CaseDates, CaseHead
 from jianguan.services.ports.casework import AssignmentRecord
 from jianguan.services.ports.files import Prepared
 from jianguan.services.ports.monitoring import LedgerQuery, MonitorRun
@@ -186,6 +186,21 @@ class FakeCases:
 
     def case_ids_of_units(self, units: Collection[str]) -> Iterator[str]:
         return iter([k for k, c in self.st.cases.items() if c.unit in units])
+
+    def case_heads(self, case_ids: Sequence[str]) -> dict[str, CaseHead]:
+        return {
+            k: CaseHead(
+                c.case_id,
+                c.unified_no,
+                c.unit,
+                c.handler,
+                c.received_on,
+                c.decision.on if c.decision else None,
+                c.closed_on,
+            )
+            for k in case_ids
+            if (c := self.st.cases.get(k)) is not None
+        }
 
     def case_dates(self) -> Iterator[CaseDates]:
         for k in sorted(self.st.cases):

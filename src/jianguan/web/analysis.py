@@ -307,13 +307,13 @@ def _drill(request: Request, user: User, indicator: str, part: str, first: str |
     web = web_of(request)
     ind = known(web, indicator)
     result = drill_cases(web, scoped(user, unit), indicator, part, first, last)
-    with web.uow() as uow:
-        found = uow.cases.load_cases(result.cases)
+    with web.uow() as uow:  # heads only: whole cases (events, documents) cost 100–300 ms
+        found = uow.cases.case_heads(result.cases)
     names = web.names()
     cases = [
         DrillCase(case_id=c.case_id, unified_no=c.unified_no, unit=names.unit(c.unit),
                   handler=names.person(c.handler), received_on=c.received_on,
-                  decided_on=c.decision.on if c.decision else None, closed_on=c.closed_on)
+                  decided_on=c.decided_on, closed_on=c.closed_on)
         for cid in result.cases for c in (found.get(cid),) if c is not None
     ]  # fmt: skip
     return ind, result, cases

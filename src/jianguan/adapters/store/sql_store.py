@@ -57,7 +57,7 @@ from jianguan.adapters.store.schema_web import person_roles
 from jianguan.domain.model import Case, Person, Role, Unit, UnitLevel
 from jianguan.domain.provenance import NO_WORK, Origin, PlatformWork, record_change
 from jianguan.services.ports import StoreBusy
-from jianguan.services.ports.cases import AuditRecord, CaseDates
+from jianguan.services.ports.cases import AuditRecord, CaseDates, CaseHead
 from jianguan.services.ports.files import Prepared
 
 GENESIS = "0" * 64
@@ -440,6 +440,17 @@ class SqlSession:
         for start in range(0, len(codes), 500):
             query = select(c.case_id).where(c.unit.in_(codes[start : start + 500]))
             yield from self._conn.scalars(query)
+
+    def case_heads(self, case_ids: Sequence[str]) -> dict[str, CaseHead]:
+        self.drain()
+        c = schema.cases.c
+        cols = (c.case_id, c.unified_no, c.unit, c.handler, c.received_on, c.decision_on,
+                c.closed_on)  # fmt: skip
+        out: dict[str, CaseHead] = {}
+        for chunk in _chunks(case_ids):
+            for row in self._conn.execute(select(*cols).where(among(self._conn, c.case_id, chunk))):
+                out[row[0]] = CaseHead(*row)
+        return out
 
     def case_dates(self) -> Iterator[CaseDates]:
         self.drain()

@@ -98,6 +98,11 @@ class CaseRepository(Protocol):
         """The ids of the stored cases of those units (for what a full export left out)."""
         ...
 
+    def case_heads(self, case_ids: Sequence[str]) -> dict[str, CaseHead]:
+        """The heads of those cases (the unknown ones left out), read from the cases table
+        alone: what a list of cases shows, without their events and documents."""
+        ...
+
     def case_dates(self) -> Iterator[CaseDates]:
         """Every stored case's id, unit, day of receipt and day of decision: all the anomaly
         series need, read without assembling a single case (a province's 10⁶ in seconds)."""
@@ -124,6 +129,19 @@ class CaseRepository(Protocol):
     def open_workload(self, person_ids: Sequence[str]) -> dict[str, int]:
         """Open cases each person handles."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHead:
+    """What a list of cases shows of each (``CaseRepository.case_heads``)."""
+
+    case_id: str
+    unified_no: str
+    unit: str
+    handler: str
+    received_on: dt.date
+    decided_on: dt.date | None
+    closed_on: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
