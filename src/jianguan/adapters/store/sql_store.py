@@ -455,8 +455,10 @@ class SqlSession:
     def case_dates(self) -> Iterator[CaseDates]:
         self.drain()
         c = schema.cases.c
+        # streamed: the option on the statement, not the connection (which keeps its options
+        # for the rest of the unit of work)
         query = select(c.case_id, c.unit, c.received_on, c.decision_on)
-        rows = self._conn.execution_options(yield_per=20_000).execute(query)
+        rows = self._conn.execute(query.execution_options(yield_per=20_000))
         for case_id, unit, received, decided in rows:  # the Date columns give dates
             yield CaseDates(case_id, unit, received, decided)
 
