@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import random
 
+from jianguan.bootstrap import App
 from jianguan.domain.dataquality import DataQualityRules, check_all
 from jianguan.domain.model import (
     AssignmentMode,
@@ -110,7 +111,9 @@ def _cases() -> tuple[list[Case], set[str]]:
     return out, partners
 
 
-def test_the_checks_read_only_what_could_fail_and_find_the_same(store_url: str) -> None:
+def _stored(store_url: str) -> tuple[App, list[Case], set[str]]:
+    """An application on a store holding ``_cases()`` (saved as they are: the import would
+    refuse the impossible dates), with those cases and their partners."""
     app = app_for(store_url, as_of=AS_OF)
     cases, partners = _cases()
     with app.uow() as uow:
@@ -118,6 +121,11 @@ def test_the_checks_read_only_what_could_fail_and_find_the_same(store_url: str) 
         for case in cases:
             uow.cases.save_case(case)
         uow.commit()
+    return app, cases, partners
+
+
+def test_the_checks_read_only_what_could_fail_and_find_the_same(store_url: str) -> None:
+    app, cases, partners = _stored(store_url)
     rules = DataQualityRules()
     every = check_all(cases, AS_OF, rules)
     checks = {i.check for i in every}
@@ -141,13 +149,7 @@ def test_the_checks_read_only_what_could_fail_and_find_the_same(store_url: str) 
 
 
 def test_the_anomaly_series_read_the_same_dates_as_the_whole_cases(store_url: str) -> None:
-    app = app_for(store_url, as_of=AS_OF)
-    cases, _ = _cases()
-    with app.uow() as uow:
-        uow.cases.upsert_units(UNITS)
-        for case in cases:
-            uow.cases.save_case(case)
-        uow.commit()
+    app, cases, _ = _stored(store_url)
     with app.uow() as uow:
         got = sorted(uow.cases.case_dates(), key=lambda d: d.case_id)
     assert got == sorted((dates_of(c) for c in cases), key=lambda d: d.case_id)
